@@ -1,0 +1,43 @@
+# Everything runs inside .venv, created on first use from python3 alone.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help venv test pytest lint format typecheck generate check-generated spec-drift demo bench clean
+
+help:
+	@echo "make demo             run examples/quickstart.py against the embedded fake Basecamp"
+	@echo "make test             lint, type-check and run the whole test suite"
+	@echo "make generate         regenerate src/basecamp_client/_generated from openapi/"
+	@echo "make check-generated  fail if the committed generated code differs from a fresh run"
+	@echo "make spec-drift UPSTREAM=path/to/openapi.json   compare an upstream description with ours"
+	@echo "make bench            benchmarks against raw httpx and the official SDK"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src codegen tests
+	$(BIN)/ruff format --check src codegen tests
+
+format: $(STAMP)
+	$(BIN)/ruff format src codegen tests
+	$(BIN)/ruff check --fix src codegen tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The SDK generator: OpenAPI description → IR → Jinja2 templates → Python modules."""

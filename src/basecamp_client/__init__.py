@@ -1,0 +1,98 @@
+"""basecamp-client: an async-first, fully typed client for the Basecamp 4 API.
+
+Importing this package is cheap: the clients and the generated services load on
+first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._client import AsyncBasecamp, Basecamp
+    from ._core.config import Config
+    from ._core.errors import (
+        AccountInactiveError,
+        ApiError,
+        AuthError,
+        BasecampError,
+        ConflictError,
+        DecodeError,
+        ForbiddenError,
+        NetworkError,
+        NotFoundError,
+        RateLimitError,
+        UsageError,
+        ValidationError,
+    )
+    from ._core.pagination import AsyncPaginator, ListMeta, ListResult, Page
+    from ._core.runner import SyncPaginator
+    from ._core.unset import UNSET, Unset
+
+_EXPORTS = {
+    "AsyncBasecamp": "._client",
+    "Basecamp": "._client",
+    "Config": "._core.config",
+    "BasecampError": "._core.errors",
+    "UsageError": "._core.errors",
+    "AuthError": "._core.errors",
+    "ForbiddenError": "._core.errors",
+    "NotFoundError": "._core.errors",
+    "AccountInactiveError": "._core.errors",
+    "ValidationError": "._core.errors",
+    "ConflictError": "._core.errors",
+    "RateLimitError": "._core.errors",
+    "ApiError": "._core.errors",
+    "NetworkError": "._core.errors",
+    "DecodeError": "._core.errors",
+    "AsyncPaginator": "._core.pagination",
+    "ListResult": "._core.pagination",
+    "ListMeta": "._core.pagination",
+    "Page": "._core.pagination",
+    "SyncPaginator": "._core.runner",
+    "UNSET": "._core.unset",
+    "Unset": "._core.unset",
+}
+
+__all__ = [
+    "UNSET",
+    "AccountInactiveError",
+    "ApiError",
+    "AsyncBasecamp",
+    "AsyncPaginator",
+    "AuthError",
+    "Basecamp",
+    "BasecampError",
+    "Config",
+    "ConflictError",
+    "DecodeError",
+    "ForbiddenError",
+    "ListMeta",
+    "ListResult",
+    "NetworkError",
+    "NotFoundError",
+    "Page",
+    "RateLimitError",
+    "SyncPaginator",
+    "Unset",
+    "UsageError",
+    "ValidationError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'basecamp_client' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

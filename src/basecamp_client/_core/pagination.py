@@ -1,0 +1,126 @@
+"""Lazy paginators over ``Link: rel="next"`` lists.
+
+Iterating keeps at most one page in memory; awaiting (or ``collect()``) gathers
+everything into a :class:`ListResult` that remembers the total the API reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+T = TypeVar("T")
+
+
+@attrs.frozen(slots=True)
+class ListMeta:
+    """What the API said about a list: ``total_count`` from ``X-Total-Count`` (when sent),
+    ``truncated`` when a ``max_items``/``max_pages`` cap stopped the listing early."""
+
+    total_count: int | None = None
+    truncated: bool = False
+    pages: int = 0
+
+
+class ListResult(list[T]):
+    """A plain list with the list's :class:`ListMeta` attached as ``.meta``."""
+
+    __slots__ = ("meta",)
+
+    def __init__(self, items: list[T] | None = None, meta: ListMeta | None = None) -> None:
+        super().__init__(items or ())
+        self.meta = meta or ListMeta()
+
+
+@attrs.frozen(slots=True)
+class Page(Generic[T]):
+    """One fetched page: its items, its 1-based position and what followed it."""
+
+    items: list[T]
+    number: int
+    total_count: int | None
+    next_url: str | None
+    truncated: bool = False  # a max_items/max_pages cap ended the listing here
+
+
+@attrs.frozen(slots=True)
+class PageData(Generic[T]):
+    """What a page fetch returns to the paginator (built by the session)."""
+
+    items: list[T]
+    total_count: int | None
+    next_url: str | None
+
+
+FetchPage = Callable[[str], Awaitable[PageData[T]]]
+
+
+class AsyncPaginator(Generic[T]):
+    """``async for item in paginator`` / ``await paginator`` / ``paginator.pages()``.
+
+    Nothing is fetched until it is iterated or awaited; each iteration starts afresh
+    from the first page.
+    """
+
+    __slots__ = ("_fetch", "_first_url", "_max_items", "_max_pages", "_single_page")
+
+    def __init__(
+        self,
+        fetch: FetchPage[T],
+        first_url: str,
+        *,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        single_page: bool = False,
+    ) -> None:
+        self._fetch = fetch
+        self._first_url = first_url
+        self._max_items = max_items
+        self._max_pages = 1 if single_page else max_pages
+        self._single_page = single_page
+
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Yield pages one at a time, following ``rel="next"`` until the end or a cap."""
+        url: str | None = self._first_url
+        number = 0
+        remaining = self._max_items
+        while url is not None:
+            data = await self._fetch(url)
+            number += 1
+            items = data.items
+            if remaining is not None and len(items) >= remaining:
+                cut = len(items) > remaining or data.next_url is not None
+                yield Page(items[:remaining], number, data.total_count, data.next_url, cut)
+                return
+            if remaining is not None:
+                remaining -= len(items)
+            if self._max_pages is not None and number >= self._max_pages:
+                cut = data.next_url is not None and not self._single_page
+                yield Page(items, number, data.total_count, data.next_url, cut)
+                return
+            yield Page(items, number, data.total_count, data.next_url)
+            url = data.next_url
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def collect(self) -> ListResult[T]:
+        """Fetch every page (within the caps) into one :class:`ListResult`."""
+        result: ListResult[T] = ListResult()
+        total: int | None = None
+        pages = 0
+        truncated = False
+        async for page in self.pages():
+            result.extend(page.items)
+            total = page.total_count if page.total_count is not None else total
+            pages = page.number
+            truncated = page.truncated
+        result.meta = ListMeta(total_count=total, truncated=truncated, pages=pages)
+        return result
+
+    def __await__(self) -> Generator[Any, None, ListResult[T]]:
+        return self.collect().__await__()

@@ -1,0 +1,84 @@
+"""The seam between the client and its HTTP library.
+
+This is the only module that imports httpx. Everything above it sees
+:class:`HttpResponse` and :class:`~basecamp_client.NetworkError`, so the HTTP
+library could be swapped by rewriting this file alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+from .errors import NetworkError
+
+Content = bytes | AsyncIterable[bytes] | None
+
+
+@attrs.define(slots=True)
+class HttpResponse:
+    status_code: int
+    headers: Mapping[str, str]  # case-insensitive lookups
+    content: bytes
+    url: str
+
+
+# Failures that happen before a single byte of the request left this machine: safe to
+# retry even for a write.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class HttpTransport:
+    """One connection pool, owned by one client, living on one event loop."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        connect_timeout: float,
+        max_connections: int,
+        max_keepalive_connections: int,
+        transport: Any = None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            limits=httpx.Limits(
+                max_connections=max_connections,
+                max_keepalive_connections=max_keepalive_connections,
+            ),
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> HttpResponse:
+        try:
+            response = await self._client.request(method, url, headers=headers, content=content)
+        except _NOT_SENT as exc:
+            raise NetworkError(
+                f"could not connect: {type(exc).__name__}", request_sent=False, retryable=True
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise NetworkError(
+                f"timed out waiting for the response: {type(exc).__name__}",
+                request_sent=True,
+                retryable=True,
+            ) from None
+        except httpx.TransportError as exc:
+            raise NetworkError(
+                f"connection failed: {type(exc).__name__}", request_sent=True, retryable=True
+            ) from None
+        return HttpResponse(
+            status_code=response.status_code,
+            headers=response.headers,
+            content=response.content,
+            url=str(response.url),
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
