@@ -22,7 +22,7 @@ class Token:
     access_token: str = attrs.field(repr=False)
     refresh_token: str | None = attrs.field(default=None, repr=False)
     expires_at: float | None = None
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105  (a scheme name, not a secret)
 
     def is_expired(self, buffer: float = 0.0, *, now: float | None = None) -> bool:
         """True when the token expires within ``buffer`` seconds (never, without expiry)."""
