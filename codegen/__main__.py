@@ -1,0 +1,64 @@
+"""``python -m codegen generate|check [--spec PATH] [--out DIR] [--package NAME]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .generate import DEFAULT_PACKAGE, DEFAULT_SPEC, REPO, GenerateError, check, generate
+from .loader import SpecError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m codegen", description="Generate the SDK from an OpenAPI description."
+    )
+    parser.add_argument("command", choices=("generate", "check"))
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=DEFAULT_SPEC,
+        help="entry file of the description: our openapi/openapi.yaml (default) or a "
+        "single JSON/YAML file such as Basecamp's published openapi.json",
+    )
+    parser.add_argument(
+        "--package",
+        default=DEFAULT_PACKAGE,
+        help=f"dotted name of the generated package (default {DEFAULT_PACKAGE}); "
+        "it decides the output directory when --out is not given",
+    )
+    parser.add_argument("--out", type=Path, help="output directory (replaced as a whole)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    package: str = args.package
+    if not all(part.isidentifier() for part in package.split(".")):
+        print(f"error: --package {package!r} is not a dotted Python name", file=sys.stderr)
+        return 2
+    out: Path = args.out or REPO / "src" / Path(*package.split("."))
+    try:
+        if args.command == "check":
+            changed = check(args.spec, out, package=package)
+            if changed:
+                print(f"{out} is out of date with {args.spec}; run `make generate`.")
+                for rel in changed:
+                    print(f"  differs: {rel}")
+                return 1
+            print(f"{out} is up to date.")
+            return 0
+        api = generate(args.spec, out, package=package)
+    except (SpecError, GenerateError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"generated {package} in {out}: {len(api.services)} services, "
+        f"{len(api.operations)} operations, {len(api.models)} models"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

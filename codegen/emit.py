@@ -1,0 +1,462 @@
+"""The IR laid out as files: one template context per module.
+
+Returns ``{relative path: source}``; nothing is written or formatted here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+
+from . import ir
+from .names import upper_snake
+from .render import HEADER, Names, decode_expr, encode_expr, environment, kinds, py_str
+
+
+def render(api: ir.Api, package: str) -> dict[str, str]:
+    env = environment()
+    files: dict[str, str] = {}
+    files["__init__.py"] = env.get_template("package_init.py.jinja").render(
+        title=api.title, version=api.version, package=package
+    )
+    files["_decode.py"] = env.get_template("decode.py.jinja").render()
+    files["_upload.py"] = env.get_template("upload.py.jinja").render()
+    files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(
+        models=sorted(api.models, key=lambda m: m.name)
+    )
+    files["services/__init__.py"] = env.get_template("subpackage_init.py.jinja").render(
+        doc="Async services, one module per service."
+    )
+    files["sync/__init__.py"] = env.get_template("subpackage_init.py.jinja").render(
+        doc="Sync services: the async services run through the client's event loop thread."
+    )
+    by_module: dict[str, list[ir.Model]] = {}
+    for model in api.models:
+        by_module.setdefault(model.module, []).append(model)
+    module_of = {m.name: m.module for m in api.models}
+    for module, models in sorted(by_module.items()):
+        files[f"models/{module}.py"] = _model_module(env, models, module_of)
+    for service in api.services:
+        files[f"services/{service.name}.py"] = _service_module(env, service, module_of)
+        files[f"sync/{service.name}.py"] = _sync_module(env, service, module_of)
+    files["account.py"] = env.get_template("account.py.jinja").render(
+        services=[_service_summary(s) for s in api.services],
+        operations=sorted(api.operations, key=lambda o: o.id),
+        uploads=sorted((o for o in api.operations if o.is_upload), key=lambda o: o.id),
+    )
+    return files
+
+
+# -- models -----------------------------------------------------------------------------
+
+
+def _model_module(
+    env: jinja2.Environment, models: list[ir.Model], module_of: dict[str, str]
+) -> str:
+    this = models[0].module
+    all_kinds: set[str] = set()
+    deps: dict[str, set[str]] = {}
+    contexts = []
+    shadowed_anywhere: set[str] = set()
+    for model in models:
+        names = Names({f.name for f in model.fields})
+        shadowed_anywhere |= names.shadowed
+        fields = []
+        for f in model.fields:
+            all_kinds |= kinds(f.type)
+            optional = not f.required
+            annotation = names.annotation(f.type, optional=optional)
+            has_default = optional or f.type.nullable
+            if f.secret:
+                default = f" = attrs.field({'default=None, ' if has_default else ''}repr=False)"
+            else:
+                default = " = None" if has_default else ""
+            convert = decode_expr(f.type, "x") != "x"
+            fields.append(
+                {
+                    "name": f.name,
+                    "wire": f.wire,
+                    "annotation": annotation,
+                    "default": default,
+                    "has_default": has_default,
+                    "doc": _field_doc(f),
+                    "convert": convert,
+                    "decode": _decode_field(f) if convert else "",
+                    "encode": encode_expr(f.type, f"self.{f.name}") if convert else "",
+                }
+            )
+        for dep in model.dependencies():
+            if module_of[dep] != this:
+                deps.setdefault(module_of[dep], set()).add(dep)
+        # Required fields first keeps the generated __init__ readable; attrs does not
+        # need it (every argument is keyword-only).
+        fields.sort(key=lambda f: 1 if f["has_default"] else 0)
+        contexts.append(
+            {
+                "model": model,
+                "constant": upper_snake(model.name),
+                "names": names,
+                "fields": fields,
+                "doc": _model_doc(model),
+            }
+        )
+    core = []
+    if "date" in all_kinds:
+        core += ["format_date as _format_date", "parse_date as _parse_date"]
+    if "datetime" in all_kinds:
+        core += ["format_datetime as _format_datetime", "parse_datetime as _parse_datetime"]
+    return str(
+        env.get_template("models_module.py.jinja").render(
+            header=HEADER,
+            doc=", ".join(m.name for m in models) + ".",
+            uses_dt=bool(all_kinds & {"date", "datetime"}),
+            uses_builtins=bool(shadowed_anywhere),
+            core_imports=sorted(core),
+            model_imports=[(mod, sorted(names)) for mod, names in sorted(deps.items())],
+            models=contexts,
+        )
+    )
+
+
+def _decode_field(f: ir.Field) -> str:
+    get = f"get({py_str(f.wire)})"
+    if f.type.kind in ("datetime", "date"):
+        return decode_expr(f.type, get)
+    expr = decode_expr(f.type, "x")
+    # Bind the value once: the condition of the conditional expression runs first.
+    return expr.replace("isinstance(x, ", f"isinstance(x := {get}, ", 1)
+
+
+def _field_doc(f: ir.Field) -> str:
+    parts = []
+    if f.description:
+        parts.append(f.description)
+    if f.type.enum:
+        parts.append(
+            "One of: " + ", ".join(f"``{v}``" for v in f.type.enum) + " (others are kept)."
+        )
+    if f.deprecated:
+        parts.append("Deprecated.")
+    return "\n\n".join(parts)
+
+
+def _model_doc(model: ir.Model) -> str:
+    text = model.description or f"The ``{model.schema_name}`` object."
+    return text
+
+
+# -- services ---------------------------------------------------------------------------
+
+
+def _arg_annotation(names: Names, param: ir.Param) -> str:
+    text = names.annotation(param.type)
+    if not param.required:
+        return f"{text} | Unset = UNSET"
+    return text
+
+
+def _descriptor(op: ir.Operation) -> str:
+    parts = [
+        f"id={py_str(op.id)}",
+        f"method={py_str(op.http_method)}",
+        f"path={py_str(op.path)}",
+        "path_params=(" + "".join(f"{py_str(p)}, " for p in op.path_params) + ")",
+        f"idempotent={op.idempotent}",
+    ]
+    if op.retry is not None:
+        statuses = ", ".join(str(s) for s in op.retry.retry_on)
+        retry_on = f"frozenset({{{statuses}}})" if statuses else "frozenset()"
+        parts.append(
+            f"retry=RetrySpec(max_attempts={op.retry.max_attempts}, "
+            f"base_delay={op.retry.base_delay!r}, retry_on={retry_on})"
+        )
+    if op.pagination is not None:
+        p = op.pagination
+        parts.append(
+            "pagination=PaginationSpec("
+            f"items_key={py_str(p.items_key) if p.items_key else None}, "
+            f"total_count_header={py_str(p.total_count_header) if p.total_count_header else None}, "
+            f"max_page_size={p.max_page_size})"
+        )
+    parts.append(f"body={py_str(op.body_kind) if op.body_kind else None}")
+    if op.multipart_field:
+        parts.append(f"multipart_field={py_str(op.multipart_field)}")
+    parts.append(f"success_status={op.success_status}")
+    if op.write_semantics is not None:
+        w = op.write_semantics
+        kept = ", ".join(py_str(k) for k in w.preserved_on_omission)
+        parts.append(
+            f"write_semantics=WriteSemantics(mode={py_str(w.mode)}, "
+            f"clears_omitted={w.clears_omitted}, "
+            f"preserved_on_omission=frozenset({{{kept}}}))"
+            if kept
+            else f"write_semantics=WriteSemantics(mode={py_str(w.mode)}, "
+            f"clears_omitted={w.clears_omitted})"
+        )
+    if not op.account_scoped:
+        parts.append("account_scoped=False")
+    return "Operation(" + ", ".join(parts) + ")"
+
+
+def _decoder(op: ir.Operation) -> tuple[str, str] | None:
+    """(constant name, expression) of the decoder a call passes to the session."""
+    t = op.response_type
+    if op.response_kind == "none" or t is None:
+        return None
+    if t.kind == "model":
+        assert t.model is not None
+        name = upper_snake(t.model)
+        if op.response_kind == "list":
+            return f"_{name}_LIST", f"_decode.many({t.model}.from_dict, {py_str(t.model)})"
+        return f"_{name}", f"_decode.one({t.model}.from_dict, {py_str(t.model)})"
+    if op.response_kind == "list":
+        return "_decode.json_array", ""
+    if op.response_kind == "value" and t.kind == "dict":
+        return "_decode.json_object", ""
+    return "_decode.json_value", ""
+
+
+def _returns(op: ir.Operation, names: Names) -> tuple[str, str]:
+    """(async return annotation, sync return annotation)."""
+    t = op.response_type
+    if op.response_kind == "none" or t is None:
+        return "None", "None"
+    item = t.model if t.kind == "model" else "Any"
+    if op.response_kind == "paginated":
+        return f"AsyncPaginator[{item}]", f"SyncPaginator[{item}]"
+    if op.response_kind == "list":
+        text = f"{names.builtin('list')}[{item}]"
+        return text, text
+    if t.kind == "model":
+        assert t.model is not None
+        return t.model, t.model
+    if t.kind == "dict":
+        text = f"{names.builtin('dict')}[{names.builtin('str')}, Any]"
+        return text, text
+    return "Any", "Any"
+
+
+def _method_doc(op: ir.Operation) -> str:
+    parts = [op.summary or op.id]
+    if op.description and op.description != op.summary:
+        parts.append(op.description)
+    described = [p for p in op.params if p.description]
+    if described:
+        lines = ["Args:"]
+        for p in described:
+            text = " ".join(p.description.split())
+            lines.append(f"    {p.name}: {text}")
+        parts.append("\n".join(lines))
+    if op.response_kind == "paginated":
+        parts.append(
+            "Returns a lazy paginator: iterate it, or await it for the whole list. "
+            "``max_items`` / ``max_pages`` stop early."
+        )
+    if op.is_upload:
+        parts.append("Sends ``data`` as the file body (``content_type`` is its media type).")
+    if op.deprecated:
+        parts.append("Deprecated by the API.")
+    parts.append(f"``{op.http_method} {op.path}`` (operation ``{op.id}``)")
+    return "\n\n".join(parts)
+
+
+def _signature(op: ir.Operation, names: Names) -> list[str]:
+    path = [p for p in op.params if p.location == "path"]
+    rest = [p for p in op.params if p.location != "path"]
+    sig = [f"{p.name}: {_arg_annotation(names, p)}" for p in path]
+    if op.is_upload:
+        sig.append("data: bytes")
+        sig.append("content_type: str")
+        if op.body_kind == "multipart":
+            sig.append("filename: str")
+    sig += [f"{p.name}: {_arg_annotation(names, p)}" for p in rest]
+    if op.response_kind == "paginated":
+        sig += ["max_items: int | None = None", "max_pages: int | None = None"]
+    return sig
+
+
+def _mapping(params: list[ir.Param]) -> str:
+    return "{" + ", ".join(f"{py_str(p.wire)}: {p.name}" for p in params) + "}"
+
+
+def _async_body(op: ir.Operation, decoder: str | None) -> str:
+    path = [p for p in op.params if p.location == "path"]
+    query = [p for p in op.params if p.location == "query"]
+    body = [p for p in op.params if p.location == "body"]
+    args = [op.constant]
+    if path:
+        args.append(f"path={_mapping(path)}")
+    if op.is_upload:
+        args.append(f"query={_mapping(query)}" if query else "query=None")
+        if not path:
+            args.append("path={}")
+        args += ["content=data", "content_type=content_type"]
+        if op.body_kind == "multipart":
+            args.append("filename=filename")
+        args.append(f"decode={decoder}" if decoder else "decode=None")
+        call = "cast(SupportsUpload, self._session).upload(" + ", ".join(args) + ")"
+        return f"return await {call}" if decoder else f"await {call}"
+    if query:
+        args.append(f"query={_mapping(query)}")
+    if op.body_param is not None:
+        args.append(f"body={op.body_param}")
+    elif body:
+        args.append(f"body={_mapping(body)}")
+    elif op.body_kind == "json" and op.body_required:
+        args.append("body={}")
+    if op.response_kind == "paginated":
+        args += [f"decode={decoder}", "max_items=max_items", "max_pages=max_pages"]
+        return "return self._session.paginate(" + ", ".join(args) + ")"
+    if decoder is None:
+        return "await self._session.call_empty(" + ", ".join(args) + ")"
+    args.append(f"decode={decoder}")
+    return "return await self._session.call(" + ", ".join(args) + ")"
+
+
+def _call_args(op: ir.Operation) -> list[str]:
+    names = [p.name for p in op.params]
+    if op.is_upload:
+        names += ["data", "content_type"] + (["filename"] if op.body_kind == "multipart" else [])
+    if op.response_kind == "paginated":
+        names += ["max_items", "max_pages"]
+    return [f"{n}={n}" for n in names]
+
+
+def _sync_body(op: ir.Operation) -> str:
+    args = _call_args(op)
+    if op.response_kind == "paginated":
+        return f"return SyncPaginator(self._runner, self._a.{op.method_name}({', '.join(args)}))"
+    return f"return self._runner.run(self._a.{op.method_name}{''.join(', ' + a for a in args)})"
+
+
+def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str, str]]:
+    names = Names({op.method_name for op in service.operations})
+    decoders: dict[str, str] = {}
+    ops = []
+    for op in service.operations:
+        found = _decoder(op)
+        decoder = None
+        if found is not None:
+            decoder, expr = found
+            if expr:
+                decoders[decoder] = expr
+        returns, sync_returns = _returns(op, names)
+        ops.append(
+            {
+                "constant": op.constant,
+                "descriptor": _descriptor(op),
+                "name": op.method_name,
+                "paginated": op.response_kind == "paginated",
+                "signature": _signature(op, names),
+                "returns": returns,
+                "sync_returns": sync_returns,
+                "doc": _method_doc(op),
+                "async_body": _async_body(op, decoder),
+                "sync_body": _sync_body(op),
+            }
+        )
+    return names, ops, decoders
+
+
+def _type_imports(service: ir.Service, names: Names) -> list[str]:
+    lines = []
+    all_kinds: set[str] = set()
+    for op in service.operations:
+        for p in op.params:
+            all_kinds |= kinds(p.type)
+    if names.shadowed:
+        lines.append("import builtins")
+    if all_kinds & {"date", "datetime"}:
+        lines.append("import datetime as _dt")
+    return lines
+
+
+def _model_imports(service: ir.Service, module_of: dict[str, str]) -> list[str]:
+    by_module: dict[str, set[str]] = {}
+    for name in service.models():
+        by_module.setdefault(module_of[name], set()).add(name)
+    return [
+        f"from ..models.{mod} import {', '.join(sorted(names))}"
+        for mod, names in sorted(by_module.items())
+    ]
+
+
+def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
+    names, ops, decoders = _prepare(service)
+    text = " ".join(" ".join(o["signature"]) + o["descriptor"] + o["returns"] for o in ops)
+    core = {"AccountSession", "Operation"}
+    core |= {w for w in _ASYNC_CORE if _mentions(text, w)}
+    uploads = any(op.is_upload for op in service.operations)
+    imports = _type_imports(service, names)
+    typing_names = ["Any"] if _mentions(text, "Any") else []
+    if uploads:
+        typing_names.append("cast")
+    if typing_names:
+        imports.append(f"from typing import {', '.join(typing_names)}")
+    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}", ""]
+    if any("_decode." in o["async_body"] for o in ops) or decoders:
+        imports.append("from .. import _decode")
+    if uploads:
+        imports.append("from .._upload import SupportsUpload")
+    imports += _model_imports(service, module_of)
+    return str(
+        env.get_template("service.py.jinja").render(
+            header=HEADER,
+            doc=_service_doc(service),
+            class_doc=_service_doc(service),
+            imports=imports,
+            service=service,
+            ops=ops,
+            decoders=sorted(decoders.items()),
+        )
+    )
+
+
+def _sync_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
+    names, ops, _decoders = _prepare(service)
+    text = " ".join(" ".join(o["signature"]) + o["sync_returns"] for o in ops)
+    core = {"Runner"} | {w for w in _SYNC_CORE if _mentions(text, w)}
+    imports = _type_imports(service, names)
+    if _mentions(text, "Any"):
+        imports.append("from typing import Any")
+    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}", ""]
+    imports += _model_imports(service, module_of)
+    imports.append(f"from ..services.{service.name} import {service.async_class}")
+    twin = (
+        f"The synchronous twin of :class:`{service.async_class}`; each call runs on the "
+        "client's event loop thread."
+    )
+    return str(
+        env.get_template("sync_service.py.jinja").render(
+            header=HEADER,
+            doc=_service_doc(service) + " (sync)",
+            class_doc=_service_doc(service) + "\n\n" + twin,
+            imports=imports,
+            service=service,
+            ops=ops,
+        )
+    )
+
+
+_ASYNC_CORE = ("UNSET", "Unset", "RetrySpec", "PaginationSpec", "WriteSemantics", "AsyncPaginator")
+_SYNC_CORE = ("UNSET", "Unset", "SyncPaginator")
+
+
+def _mentions(text: str, word: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])", text) is not None
+
+
+def _service_doc(service: ir.Service) -> str:
+    return service.description or f"The ``{service.name}`` service."
+
+
+def _service_summary(service: ir.Service) -> dict[str, str]:
+    first = (service.description or f"The {service.name} service.").split("\n")[0]
+    return {
+        "name": service.name,
+        "async_class": service.async_class,
+        "sync_class": service.sync_class,
+        "summary": first,
+    }
