@@ -385,7 +385,7 @@ def _model_imports(service: ir.Service, module_of: dict[str, str]) -> list[str]:
 
 def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
     names, ops, decoders = _prepare(service)
-    text = " ".join(" ".join(o["signature"]) + o["descriptor"] + o["returns"] for o in ops)
+    text = " ".join(" ".join([*o["signature"], o["descriptor"], o["returns"]]) for o in ops)
     core = {"AccountSession", "Operation"}
     core |= {w for w in _ASYNC_CORE if _mentions(text, w)}
     uploads = any(op.is_upload for op in service.operations)
@@ -416,7 +416,7 @@ def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dic
 
 def _sync_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
     names, ops, _decoders = _prepare(service)
-    text = " ".join(" ".join(o["signature"]) + o["sync_returns"] for o in ops)
+    text = " ".join(" ".join([*o["signature"], o["sync_returns"]]) for o in ops)
     core = {"Runner"} | {w for w in _SYNC_CORE if _mentions(text, w)}
     imports = _type_imports(service, names)
     if _mentions(text, "Any"):
