@@ -41,3 +41,10 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
+
+# SPEC=path/to/openapi.(yaml|json) points the generator at another description.
+generate: $(STAMP)
+	$(PY) -m codegen generate $(if $(SPEC),--spec $(SPEC))
+
+check-generated: $(STAMP)
+	$(PY) -m codegen check $(if $(SPEC),--spec $(SPEC))

@@ -2,8 +2,8 @@
 
 Decisions made here, once, for every template:
 
-- **Models.** Every component schema with ``properties`` becomes an attrs class,
-  except those reached only from error responses. Aliases (a bare ``$ref``, an array
+- **Models.** Every component schema with ``properties`` becomes an attrs class.
+  Aliases (a bare ``$ref``, an array
   of one, a scalar) are resolved where they are used, which is how Basecamp's
   ``…ResponseContent`` wrappers disappear; object wrappers keep a model named without
   the ``Content`` suffix. Inline objects become models named after where they sit
@@ -112,53 +112,14 @@ class _Builder:
         return name
 
     def plan_component_models(self) -> None:
-        error_only = self._error_only_schemas()
         for component, schema in self.schemas.items():
-            if component in error_only or not self._is_object(schema):
+            if not self._is_object(schema):
                 continue
             base = component
             for suffix in _WRAPPER_SUFFIXES:
                 if base.endswith(suffix) and len(base) > len(suffix):
                     base = base[: -len("Content")]
             self.model_names[component] = self._claim(pascal(base))
-
-    def _error_only_schemas(self) -> set[str]:
-        """Component schemas reached only from non-2xx responses."""
-        error_refs: set[str] = set()
-        other_refs: set[str] = set()
-
-        def collect(node: Any, into: set[str]) -> None:
-            if isinstance(node, dict):
-                ref = node.get("$ref")
-                if isinstance(ref, str):
-                    into.add(ref)
-                    target = self._target(ref)
-                    if target is not None and ref not in seen:
-                        seen.add(ref)
-                        collect(target, into)
-                for value in node.values():
-                    collect(value, into)
-            elif isinstance(node, list):
-                for value in node:
-                    collect(value, into)
-
-        for _path, _method, op in operations(self.doc):
-            for status, response in (op.get("responses") or {}).items():
-                seen: set[str] = set()
-                bucket = other_refs if str(status).startswith("2") else error_refs
-                collect(response, bucket)
-            seen = set()
-            collect(op.get("requestBody"), other_refs)
-            seen = set()
-            collect(op.get("parameters"), other_refs)
-        names = {r[len(_SCHEMA_PREFIX) :] for r in error_refs - other_refs}
-        return {n for n in names if n in self.schemas}
-
-    def _target(self, ref: str) -> Any:
-        try:
-            return resolve_pointer(self.doc, ref)
-        except SpecError:
-            return None
 
     def build_models(self) -> None:
         for component, name in self.model_names.items():
@@ -261,7 +222,6 @@ class _Builder:
         if self._is_object(schema):
             name = self._claim(pascal(context))
             self._pending.append((name, context, schema))
-            self.model_names[f"(inline){name}"] = name
             return ir.TypeRef("model", nullable=nullable, model=name)
         if kind == "object" or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")

@@ -83,9 +83,11 @@ if TYPE_CHECKING:
     from .draft import Draft
     from .draft_bucket import DraftBucket
     from .draft_parent import DraftParent
+    from .error import Error
     from .event import Event
     from .event_details import EventDetails
     from .everything_file import EverythingFile
+    from .field_validation_error import FieldValidationError
     from .folder import Folder
     from .folder_create import FolderCreate
     from .folder_update import FolderUpdate
@@ -164,6 +166,7 @@ if TYPE_CHECKING:
     from .question_schedule_attributes import QuestionScheduleAttributes
     from .question_update import QuestionUpdate
     from .questionnaire import Questionnaire
+    from .rate_limit_error import RateLimitError
     from .recording import Recording
     from .recording_bucket import RecordingBucket
     from .recording_category import RecordingCategory
@@ -314,9 +317,11 @@ _MODULES = {
     "Draft": "draft",
     "DraftBucket": "draft_bucket",
     "DraftParent": "draft_parent",
+    "Error": "error",
     "Event": "event",
     "EventDetails": "event_details",
     "EverythingFile": "everything_file",
+    "FieldValidationError": "field_validation_error",
     "Folder": "folder",
     "FolderCreate": "folder_create",
     "FolderUpdate": "folder_update",
@@ -395,6 +400,7 @@ _MODULES = {
     "QuestionScheduleAttributes": "question_schedule_attributes",
     "QuestionUpdate": "question_update",
     "Questionnaire": "questionnaire",
+    "RateLimitError": "rate_limit_error",
     "Recording": "recording",
     "RecordingBucket": "recording_bucket",
     "RecordingCategory": "recording_category",
@@ -546,9 +552,11 @@ __all__ = [
     "Draft",
     "DraftBucket",
     "DraftParent",
+    "Error",
     "Event",
     "EventDetails",
     "EverythingFile",
+    "FieldValidationError",
     "Folder",
     "FolderCreate",
     "FolderUpdate",
@@ -627,6 +635,7 @@ __all__ = [
     "QuestionScheduleAttributes",
     "QuestionUpdate",
     "Questionnaire",
+    "RateLimitError",
     "Recording",
     "RecordingBucket",
     "RecordingCategory",
