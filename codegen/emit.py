@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from . import ir
-from .names import upper_snake
+from .names import snake, upper_snake
 from .render import HEADER, Names, decode_expr, encode_expr, environment, kinds, py_str
 
 
@@ -26,6 +26,7 @@ def render(api: ir.Api, package: str) -> dict[str, str]:
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(
         models=sorted(api.models, key=lambda m: m.name)
     )
+    files["models/_base.py"] = env.get_template("models_base.py.jinja").render()
     files["services/__init__.py"] = env.get_template("subpackage_init.py.jinja").render(
         doc="Async services, one module per service."
     )
@@ -97,6 +98,7 @@ def _model_module(
             {
                 "model": model,
                 "constant": upper_snake(model.name),
+                "prefix": f"_set_{snake(model.name)}_",
                 "names": names,
                 "fields": fields,
                 "doc": _model_doc(model),

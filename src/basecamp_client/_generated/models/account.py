@@ -16,12 +16,11 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .account_limits import AccountLimits
 from .account_logo import AccountLogo
 from .account_settings import AccountSettings
 from .account_subscription import AccountSubscription
-
-_setattr = object.__setattr__
 
 _ACCOUNT_KEYS = frozenset(
     {
@@ -70,27 +69,38 @@ class Account:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ACCOUNT_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            owner_name=get("owner_name"),
-            active=get("active"),
-            trial=get("trial"),
-            trial_ends_on=_parse_date(get("trial_ends_on")),
-            frozen=get("frozen"),
-            paused=get("paused"),
-            limits=AccountLimits.from_dict(x) if isinstance(x := get("limits"), dict) else x,
-            subscription=AccountSubscription.from_dict(x)
-            if isinstance(x := get("subscription"), dict)
-            else x,
-            settings=AccountSettings.from_dict(x) if isinstance(x := get("settings"), dict) else x,
-            logo=AccountLogo.from_dict(x) if isinstance(x := get("logo"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_account_id(self, get("id"))
+        _set_account_name(self, get("name"))
+        _set_account_created_at(self, _parse_datetime(get("created_at")))
+        _set_account_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_account_owner_name(self, get("owner_name"))
+        _set_account_active(self, get("active"))
+        _set_account_trial(self, get("trial"))
+        _set_account_trial_ends_on(self, _parse_date(get("trial_ends_on")))
+        _set_account_frozen(self, get("frozen"))
+        _set_account_paused(self, get("paused"))
+        _set_account_limits(
+            self, AccountLimits.from_dict(x) if isinstance(x := get("limits"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_account_subscription(
+            self,
+            AccountSubscription.from_dict(x) if isinstance(x := get("subscription"), dict) else x,
+        )
+        _set_account_settings(
+            self, AccountSettings.from_dict(x) if isinstance(x := get("settings"), dict) else x
+        )
+        _set_account_logo(
+            self, AccountLogo.from_dict(x) if isinstance(x := get("logo"), dict) else x
+        )
+        present = _ACCOUNT_KEYS.intersection(data)
+        _set_account__present(self, present)
+        _set_account__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,3 +148,41 @@ class Account:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_account_id,
+    _set_account_name,
+    _set_account_created_at,
+    _set_account_updated_at,
+    _set_account_owner_name,
+    _set_account_active,
+    _set_account_trial,
+    _set_account_trial_ends_on,
+    _set_account_frozen,
+    _set_account_paused,
+    _set_account_limits,
+    _set_account_subscription,
+    _set_account_settings,
+    _set_account_logo,
+    _set_account__extra,
+    _set_account__present,
+) = slot_setters(
+    Account,
+    "id",
+    "name",
+    "created_at",
+    "updated_at",
+    "owner_name",
+    "active",
+    "trial",
+    "trial_ends_on",
+    "frozen",
+    "paused",
+    "limits",
+    "subscription",
+    "settings",
+    "logo",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ACCOUNT_LIMITS_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class AccountLimits:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ACCOUNT_LIMITS_KEYS
-        self = cls(
-            can_create_projects=get("can_create_projects"),
-            can_pin_projects=get("can_pin_projects"),
-            can_create_users=get("can_create_users"),
-            can_upload_files=get("can_upload_files"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_account_limits_can_create_projects(self, get("can_create_projects"))
+        _set_account_limits_can_pin_projects(self, get("can_pin_projects"))
+        _set_account_limits_can_create_users(self, get("can_create_users"))
+        _set_account_limits_can_upload_files(self, get("can_upload_files"))
+        present = _ACCOUNT_LIMITS_KEYS.intersection(data)
+        _set_account_limits__present(self, present)
+        _set_account_limits__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,21 @@ class AccountLimits:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_account_limits_can_create_projects,
+    _set_account_limits_can_pin_projects,
+    _set_account_limits_can_create_users,
+    _set_account_limits_can_upload_files,
+    _set_account_limits__extra,
+    _set_account_limits__present,
+) = slot_setters(
+    AccountLimits,
+    "can_create_projects",
+    "can_pin_projects",
+    "can_create_users",
+    "can_upload_files",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ACCOUNT_LOGO_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class AccountLogo:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ACCOUNT_LOGO_KEYS
-        self = cls(
-            url=get("url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_account_logo_url(self, get("url"))
+        present = _ACCOUNT_LOGO_KEYS.intersection(data)
+        _set_account_logo__present(self, present)
+        _set_account_logo__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class AccountLogo:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_account_logo_url,
+    _set_account_logo__extra,
+    _set_account_logo__present,
+) = slot_setters(AccountLogo, "url", "extra", "_present")

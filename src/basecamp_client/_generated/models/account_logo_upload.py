@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ACCOUNT_LOGO_UPLOAD_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class AccountLogoUpload:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ACCOUNT_LOGO_UPLOAD_KEYS
-        self = cls(
-            logo=get("logo"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_account_logo_upload_logo(self, get("logo"))
+        present = _ACCOUNT_LOGO_UPLOAD_KEYS.intersection(data)
+        _set_account_logo_upload__present(self, present)
+        _set_account_logo_upload__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class AccountLogoUpload:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_account_logo_upload_logo,
+    _set_account_logo_upload__extra,
+    _set_account_logo_upload__present,
+) = slot_setters(AccountLogoUpload, "logo", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ACCOUNT_SETTINGS_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class AccountSettings:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ACCOUNT_SETTINGS_KEYS
-        self = cls(
-            company_hq_enabled=get("company_hq_enabled"),
-            teams_enabled=get("teams_enabled"),
-            projects_enabled=get("projects_enabled"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_account_settings_company_hq_enabled(self, get("company_hq_enabled"))
+        _set_account_settings_teams_enabled(self, get("teams_enabled"))
+        _set_account_settings_projects_enabled(self, get("projects_enabled"))
+        present = _ACCOUNT_SETTINGS_KEYS.intersection(data)
+        _set_account_settings__present(self, present)
+        _set_account_settings__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,14 @@ class AccountSettings:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_account_settings_company_hq_enabled,
+    _set_account_settings_teams_enabled,
+    _set_account_settings_projects_enabled,
+    _set_account_settings__extra,
+    _set_account_settings__present,
+) = slot_setters(
+    AccountSettings, "company_hq_enabled", "teams_enabled", "projects_enabled", "extra", "_present"
+)

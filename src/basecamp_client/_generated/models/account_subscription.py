@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ACCOUNT_SUBSCRIPTION_KEYS = frozenset(
     {
@@ -47,19 +47,23 @@ class AccountSubscription:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ACCOUNT_SUBSCRIPTION_KEYS
-        self = cls(
-            short_name=get("short_name"),
-            proper_name=get("proper_name"),
-            project_limit=get("project_limit"),
-            teams=get("teams"),
-            clients=get("clients"),
-            templates=get("templates"),
-            logo=get("logo"),
-            timesheet=get("timesheet"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_account_subscription_short_name(self, get("short_name"))
+        _set_account_subscription_proper_name(self, get("proper_name"))
+        _set_account_subscription_project_limit(self, get("project_limit"))
+        _set_account_subscription_teams(self, get("teams"))
+        _set_account_subscription_clients(self, get("clients"))
+        _set_account_subscription_templates(self, get("templates"))
+        _set_account_subscription_logo(self, get("logo"))
+        _set_account_subscription_timesheet(self, get("timesheet"))
+        present = _ACCOUNT_SUBSCRIPTION_KEYS.intersection(data)
+        _set_account_subscription__present(self, present)
+        _set_account_subscription__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,3 +89,29 @@ class AccountSubscription:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_account_subscription_short_name,
+    _set_account_subscription_proper_name,
+    _set_account_subscription_project_limit,
+    _set_account_subscription_teams,
+    _set_account_subscription_clients,
+    _set_account_subscription_templates,
+    _set_account_subscription_logo,
+    _set_account_subscription_timesheet,
+    _set_account_subscription__extra,
+    _set_account_subscription__present,
+) = slot_setters(
+    AccountSubscription,
+    "short_name",
+    "proper_name",
+    "project_limit",
+    "teams",
+    "clients",
+    "templates",
+    "logo",
+    "timesheet",
+    "extra",
+    "_present",
+)

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ANSWER_ATTRIBUTES_KEYS = frozenset(
     {
@@ -39,13 +39,17 @@ class AnswerAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ANSWER_ATTRIBUTES_KEYS
-        self = cls(
-            content=get("content"),
-            group_on=_parse_date(get("group_on")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_answer_attributes_content(self, get("content"))
+        _set_answer_attributes_group_on(self, _parse_date(get("group_on")))
+        present = _ANSWER_ATTRIBUTES_KEYS.intersection(data)
+        _set_answer_attributes__present(self, present)
+        _set_answer_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,3 +63,11 @@ class AnswerAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_answer_attributes_content,
+    _set_answer_attributes_group_on,
+    _set_answer_attributes__extra,
+    _set_answer_attributes__present,
+) = slot_setters(AnswerAttributes, "content", "group_on", "extra", "_present")

@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
+from ._base import new, slot_setters
 from .answer_attributes import AnswerAttributes
-
-_setattr = object.__setattr__
 
 _ANSWER_CREATE_KEYS = frozenset(
     {
@@ -43,16 +42,21 @@ class AnswerCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ANSWER_CREATE_KEYS
-        self = cls(
-            content=get("content"),
-            group_on=_parse_date(get("group_on")),
-            question_answer=AnswerAttributes.from_dict(x)
-            if isinstance(x := get("question_answer"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_answer_create_content(self, get("content"))
+        _set_answer_create_group_on(self, _parse_date(get("group_on")))
+        _set_answer_create_question_answer(
+            self,
+            AnswerAttributes.from_dict(x) if isinstance(x := get("question_answer"), dict) else x,
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _ANSWER_CREATE_KEYS.intersection(data)
+        _set_answer_create__present(self, present)
+        _set_answer_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,3 +76,12 @@ class AnswerCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_answer_create_content,
+    _set_answer_create_group_on,
+    _set_answer_create_question_answer,
+    _set_answer_create__extra,
+    _set_answer_create__present,
+) = slot_setters(AnswerCreate, "content", "group_on", "question_answer", "extra", "_present")

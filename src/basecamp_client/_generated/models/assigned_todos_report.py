@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .person import Person
 from .todo import Todo
-
-_setattr = object.__setattr__
 
 _ASSIGNED_TODOS_REPORT_KEYS = frozenset(
     {
@@ -40,16 +39,25 @@ class AssignedTodosReport:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ASSIGNED_TODOS_REPORT_KEYS
-        self = cls(
-            person=Person.from_dict(x) if isinstance(x := get("person"), dict) else x,
-            grouped_by=get("grouped_by"),
-            todos=[Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_assigned_todos_report_person(
+            self, Person.from_dict(x) if isinstance(x := get("person"), dict) else x
+        )
+        _set_assigned_todos_report_grouped_by(self, get("grouped_by"))
+        _set_assigned_todos_report_todos(
+            self,
+            [Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("todos"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _ASSIGNED_TODOS_REPORT_KEYS.intersection(data)
+        _set_assigned_todos_report__present(self, present)
+        _set_assigned_todos_report__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,3 +79,12 @@ class AssignedTodosReport:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_assigned_todos_report_person,
+    _set_assigned_todos_report_grouped_by,
+    _set_assigned_todos_report_todos,
+    _set_assigned_todos_report__extra,
+    _set_assigned_todos_report__present,
+) = slot_setters(AssignedTodosReport, "person", "grouped_by", "todos", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ASSIGNMENT_PRIORITIZE_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class AssignmentPrioritize:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ASSIGNMENT_PRIORITIZE_KEYS
-        self = cls(
-            id=get("id"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_assignment_prioritize_id(self, get("id"))
+        present = _ASSIGNMENT_PRIORITIZE_KEYS.intersection(data)
+        _set_assignment_prioritize__present(self, present)
+        _set_assignment_prioritize__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class AssignmentPrioritize:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_assignment_prioritize_id,
+    _set_assignment_prioritize__extra,
+    _set_assignment_prioritize__present,
+) = slot_setters(AssignmentPrioritize, "id", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ATTACHMENT_KEYS = frozenset(
     {
@@ -61,26 +61,30 @@ class Attachment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ATTACHMENT_KEYS
-        self = cls(
-            attachable_sgid=get("attachable_sgid"),
-            id=get("id"),
-            sgid=get("sgid"),
-            status_url=get("status_url"),
-            caption=get("caption"),
-            byte_size=get("byte_size"),
-            content_type=get("content_type"),
-            width=get("width"),
-            height=get("height"),
-            key=get("key"),
-            filename=get("filename"),
-            download_url=get("download_url"),
-            previewable=get("previewable"),
-            preview_url=get("preview_url"),
-            thumbnail_url=get("thumbnail_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_attachment_attachable_sgid(self, get("attachable_sgid"))
+        _set_attachment_id(self, get("id"))
+        _set_attachment_sgid(self, get("sgid"))
+        _set_attachment_status_url(self, get("status_url"))
+        _set_attachment_caption(self, get("caption"))
+        _set_attachment_byte_size(self, get("byte_size"))
+        _set_attachment_content_type(self, get("content_type"))
+        _set_attachment_width(self, get("width"))
+        _set_attachment_height(self, get("height"))
+        _set_attachment_key(self, get("key"))
+        _set_attachment_filename(self, get("filename"))
+        _set_attachment_download_url(self, get("download_url"))
+        _set_attachment_previewable(self, get("previewable"))
+        _set_attachment_preview_url(self, get("preview_url"))
+        _set_attachment_thumbnail_url(self, get("thumbnail_url"))
+        present = _ATTACHMENT_KEYS.intersection(data)
+        _set_attachment__present(self, present)
+        _set_attachment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,3 +124,43 @@ class Attachment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_attachment_attachable_sgid,
+    _set_attachment_id,
+    _set_attachment_sgid,
+    _set_attachment_status_url,
+    _set_attachment_caption,
+    _set_attachment_byte_size,
+    _set_attachment_content_type,
+    _set_attachment_width,
+    _set_attachment_height,
+    _set_attachment_key,
+    _set_attachment_filename,
+    _set_attachment_download_url,
+    _set_attachment_previewable,
+    _set_attachment_preview_url,
+    _set_attachment_thumbnail_url,
+    _set_attachment__extra,
+    _set_attachment__present,
+) = slot_setters(
+    Attachment,
+    "attachable_sgid",
+    "id",
+    "sgid",
+    "status_url",
+    "caption",
+    "byte_size",
+    "content_type",
+    "width",
+    "height",
+    "key",
+    "filename",
+    "download_url",
+    "previewable",
+    "preview_url",
+    "thumbnail_url",
+    "extra",
+    "_present",
+)

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .authorization_identity import AuthorizationIdentity
 from .authorized_account import AuthorizedAccount
-
-_setattr = object.__setattr__
 
 _AUTHORIZATION_KEYS = frozenset(
     {
@@ -44,18 +43,26 @@ class Authorization:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _AUTHORIZATION_KEYS
-        self = cls(
-            expires_at=_parse_datetime(get("expires_at")),
-            identity=AuthorizationIdentity.from_dict(x)
-            if isinstance(x := get("identity"), dict)
-            else x,
-            accounts=[AuthorizedAccount.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_authorization_expires_at(self, _parse_datetime(get("expires_at")))
+        _set_authorization_identity(
+            self,
+            AuthorizationIdentity.from_dict(x) if isinstance(x := get("identity"), dict) else x,
+        )
+        _set_authorization_accounts(
+            self,
+            [AuthorizedAccount.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("accounts"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _AUTHORIZATION_KEYS.intersection(data)
+        _set_authorization__present(self, present)
+        _set_authorization__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,3 +86,12 @@ class Authorization:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_authorization_expires_at,
+    _set_authorization_identity,
+    _set_authorization_accounts,
+    _set_authorization__extra,
+    _set_authorization__present,
+) = slot_setters(Authorization, "expires_at", "identity", "accounts", "extra", "_present")

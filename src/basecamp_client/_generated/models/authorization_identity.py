@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _AUTHORIZATION_IDENTITY_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class AuthorizationIdentity:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _AUTHORIZATION_IDENTITY_KEYS
-        self = cls(
-            id=get("id"),
-            first_name=get("first_name"),
-            last_name=get("last_name"),
-            email_address=get("email_address"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_authorization_identity_id(self, get("id"))
+        _set_authorization_identity_first_name(self, get("first_name"))
+        _set_authorization_identity_last_name(self, get("last_name"))
+        _set_authorization_identity_email_address(self, get("email_address"))
+        present = _AUTHORIZATION_IDENTITY_KEYS.intersection(data)
+        _set_authorization_identity__present(self, present)
+        _set_authorization_identity__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,15 @@ class AuthorizationIdentity:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_authorization_identity_id,
+    _set_authorization_identity_first_name,
+    _set_authorization_identity_last_name,
+    _set_authorization_identity_email_address,
+    _set_authorization_identity__extra,
+    _set_authorization_identity__present,
+) = slot_setters(
+    AuthorizationIdentity, "id", "first_name", "last_name", "email_address", "extra", "_present"
+)

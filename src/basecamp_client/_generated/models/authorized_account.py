@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _AUTHORIZED_ACCOUNT_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class AuthorizedAccount:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _AUTHORIZED_ACCOUNT_KEYS
-        self = cls(
-            product=get("product"),
-            id=get("id"),
-            name=get("name"),
-            href=get("href"),
-            app_href=get("app_href"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_authorized_account_product(self, get("product"))
+        _set_authorized_account_id(self, get("id"))
+        _set_authorized_account_name(self, get("name"))
+        _set_authorized_account_href(self, get("href"))
+        _set_authorized_account_app_href(self, get("app_href"))
+        present = _AUTHORIZED_ACCOUNT_KEYS.intersection(data)
+        _set_authorized_account__present(self, present)
+        _set_authorized_account__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,16 @@ class AuthorizedAccount:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_authorized_account_product,
+    _set_authorized_account_id,
+    _set_authorized_account_name,
+    _set_authorized_account_href,
+    _set_authorized_account_app_href,
+    _set_authorized_account__extra,
+    _set_authorized_account__present,
+) = slot_setters(
+    AuthorizedAccount, "product", "id", "name", "href", "app_href", "extra", "_present"
+)

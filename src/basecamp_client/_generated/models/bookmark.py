@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .recording import Recording
-
-_setattr = object.__setattr__
 
 _BOOKMARK_KEYS = frozenset(
     {
@@ -45,15 +44,21 @@ class Bookmark:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _BOOKMARK_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            recording=Recording.from_dict(x) if isinstance(x := get("recording"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_bookmark_id(self, get("id"))
+        _set_bookmark_created_at(self, _parse_datetime(get("created_at")))
+        _set_bookmark_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_bookmark_recording(
+            self, Recording.from_dict(x) if isinstance(x := get("recording"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _BOOKMARK_KEYS.intersection(data)
+        _set_bookmark__present(self, present)
+        _set_bookmark__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +80,13 @@ class Bookmark:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_bookmark_id,
+    _set_bookmark_created_at,
+    _set_bookmark_updated_at,
+    _set_bookmark_recording,
+    _set_bookmark__extra,
+    _set_bookmark__present,
+) = slot_setters(Bookmark, "id", "created_at", "updated_at", "recording", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _BOOKMARK_STATUS_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class BookmarkStatus:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _BOOKMARK_STATUS_KEYS
-        self = cls(
-            bookmarked=get("bookmarked"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_bookmark_status_bookmarked(self, get("bookmarked"))
+        present = _BOOKMARK_STATUS_KEYS.intersection(data)
+        _set_bookmark_status__present(self, present)
+        _set_bookmark_status__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class BookmarkStatus:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_bookmark_status_bookmarked,
+    _set_bookmark_status__extra,
+    _set_bookmark_status__present,
+) = slot_setters(BookmarkStatus, "bookmarked", "extra", "_present")

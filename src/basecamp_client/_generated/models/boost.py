@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
-
-_setattr = object.__setattr__
 
 _BOOST_KEYS = frozenset(
     {
@@ -48,18 +47,24 @@ class Boost:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _BOOST_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            content=get("content"),
-            booster=Person.from_dict(x) if isinstance(x := get("booster"), dict) else x,
-            recording=RecordingParent.from_dict(x)
-            if isinstance(x := get("recording"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_boost_id(self, get("id"))
+        _set_boost_created_at(self, _parse_datetime(get("created_at")))
+        _set_boost_content(self, get("content"))
+        _set_boost_booster(
+            self, Person.from_dict(x) if isinstance(x := get("booster"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_boost_recording(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("recording"), dict) else x
+        )
+        present = _BOOST_KEYS.intersection(data)
+        _set_boost__present(self, present)
+        _set_boost__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,3 +90,14 @@ class Boost:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_boost_id,
+    _set_boost_created_at,
+    _set_boost_content,
+    _set_boost_booster,
+    _set_boost_recording,
+    _set_boost__extra,
+    _set_boost__present,
+) = slot_setters(Boost, "id", "created_at", "content", "booster", "recording", "extra", "_present")

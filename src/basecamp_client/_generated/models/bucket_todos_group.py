@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .recording_bucket import RecordingBucket
 from .todo import Todo
-
-_setattr = object.__setattr__
 
 _BUCKET_TODOS_GROUP_KEYS = frozenset(
     {
@@ -38,15 +37,24 @@ class BucketTodosGroup:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _BUCKET_TODOS_GROUP_KEYS
-        self = cls(
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            todos=[Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_bucket_todos_group_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_bucket_todos_group_todos(
+            self,
+            [Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("todos"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _BUCKET_TODOS_GROUP_KEYS.intersection(data)
+        _set_bucket_todos_group__present(self, present)
+        _set_bucket_todos_group__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,3 +74,11 @@ class BucketTodosGroup:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_bucket_todos_group_bucket,
+    _set_bucket_todos_group_todos,
+    _set_bucket_todos_group__extra,
+    _set_bucket_todos_group__present,
+) = slot_setters(BucketTodosGroup, "bucket", "todos", "extra", "_present")

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CALENDAR_KEYS = frozenset(
     {
@@ -53,20 +53,24 @@ class Calendar:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CALENDAR_KEYS
-        self = cls(
-            id=get("id"),
-            type=get("type"),
-            name=get("name"),
-            color=get("color"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            url=get("url"),
-            app_url=get("app_url"),
-            schedule_url=get("schedule_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_calendar_id(self, get("id"))
+        _set_calendar_type(self, get("type"))
+        _set_calendar_name(self, get("name"))
+        _set_calendar_color(self, get("color"))
+        _set_calendar_created_at(self, _parse_datetime(get("created_at")))
+        _set_calendar_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_calendar_url(self, get("url"))
+        _set_calendar_app_url(self, get("app_url"))
+        _set_calendar_schedule_url(self, get("schedule_url"))
+        present = _CALENDAR_KEYS.intersection(data)
+        _set_calendar__present(self, present)
+        _set_calendar__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,3 +98,31 @@ class Calendar:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_calendar_id,
+    _set_calendar_type,
+    _set_calendar_name,
+    _set_calendar_color,
+    _set_calendar_created_at,
+    _set_calendar_updated_at,
+    _set_calendar_url,
+    _set_calendar_app_url,
+    _set_calendar_schedule_url,
+    _set_calendar__extra,
+    _set_calendar__present,
+) = slot_setters(
+    Calendar,
+    "id",
+    "type",
+    "name",
+    "color",
+    "created_at",
+    "updated_at",
+    "url",
+    "app_url",
+    "schedule_url",
+    "extra",
+    "_present",
+)

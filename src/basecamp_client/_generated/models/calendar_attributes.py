@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CALENDAR_ATTRIBUTES_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class CalendarAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CALENDAR_ATTRIBUTES_KEYS
-        self = cls(
-            color=get("color"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_calendar_attributes_color(self, get("color"))
+        present = _CALENDAR_ATTRIBUTES_KEYS.intersection(data)
+        _set_calendar_attributes__present(self, present)
+        _set_calendar_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class CalendarAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_calendar_attributes_color,
+    _set_calendar_attributes__extra,
+    _set_calendar_attributes__present,
+) = slot_setters(CalendarAttributes, "color", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .calendar_attributes import CalendarAttributes
-
-_setattr = object.__setattr__
 
 _CALENDAR_UPDATE_KEYS = frozenset(
     {
@@ -35,14 +34,18 @@ class CalendarUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CALENDAR_UPDATE_KEYS
-        self = cls(
-            calendar=CalendarAttributes.from_dict(x)
-            if isinstance(x := get("calendar"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_calendar_update_calendar(
+            self, CalendarAttributes.from_dict(x) if isinstance(x := get("calendar"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _CALENDAR_UPDATE_KEYS.intersection(data)
+        _set_calendar_update__present(self, present)
+        _set_calendar_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,3 +61,10 @@ class CalendarUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_calendar_update_calendar,
+    _set_calendar_update__extra,
+    _set_calendar_update__present,
+) = slot_setters(CalendarUpdate, "calendar", "extra", "_present")

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _CAMPFIRE_KEYS = frozenset(
     {
@@ -74,29 +73,37 @@ class Campfire:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CAMPFIRE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            position=get("position"),
-            topic=get("topic"),
-            lines_url=get("lines_url"),
-            files_url=get("files_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_campfire_id(self, get("id"))
+        _set_campfire_status(self, get("status"))
+        _set_campfire_visible_to_clients(self, get("visible_to_clients"))
+        _set_campfire_created_at(self, _parse_datetime(get("created_at")))
+        _set_campfire_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_campfire_title(self, get("title"))
+        _set_campfire_inherits_status(self, get("inherits_status"))
+        _set_campfire_type(self, get("type"))
+        _set_campfire_url(self, get("url"))
+        _set_campfire_app_url(self, get("app_url"))
+        _set_campfire_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_campfire_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_campfire_bookmark_url(self, get("bookmark_url"))
+        _set_campfire_subscription_url(self, get("subscription_url"))
+        _set_campfire_position(self, get("position"))
+        _set_campfire_topic(self, get("topic"))
+        _set_campfire_lines_url(self, get("lines_url"))
+        _set_campfire_files_url(self, get("files_url"))
+        present = _CAMPFIRE_KEYS.intersection(data)
+        _set_campfire__present(self, present)
+        _set_campfire__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,3 +153,49 @@ class Campfire:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_campfire_id,
+    _set_campfire_status,
+    _set_campfire_visible_to_clients,
+    _set_campfire_created_at,
+    _set_campfire_updated_at,
+    _set_campfire_title,
+    _set_campfire_inherits_status,
+    _set_campfire_type,
+    _set_campfire_url,
+    _set_campfire_app_url,
+    _set_campfire_bucket,
+    _set_campfire_creator,
+    _set_campfire_bookmark_url,
+    _set_campfire_subscription_url,
+    _set_campfire_position,
+    _set_campfire_topic,
+    _set_campfire_lines_url,
+    _set_campfire_files_url,
+    _set_campfire__extra,
+    _set_campfire__present,
+) = slot_setters(
+    Campfire,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "position",
+    "topic",
+    "lines_url",
+    "files_url",
+    "extra",
+    "_present",
+)

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .campfire_line_attachment import CampfireLineAttachment
 from .person import Person
 from .recording_parent import RecordingParent
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _CAMPFIRE_LINE_KEYS = frozenset(
     {
@@ -76,33 +75,44 @@ class CampfireLine:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CAMPFIRE_LINE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            content=get("content"),
-            attachments=[
-                CampfireLineAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_campfire_line_id(self, get("id"))
+        _set_campfire_line_status(self, get("status"))
+        _set_campfire_line_visible_to_clients(self, get("visible_to_clients"))
+        _set_campfire_line_created_at(self, _parse_datetime(get("created_at")))
+        _set_campfire_line_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_campfire_line_title(self, get("title"))
+        _set_campfire_line_inherits_status(self, get("inherits_status"))
+        _set_campfire_line_type(self, get("type"))
+        _set_campfire_line_url(self, get("url"))
+        _set_campfire_line_app_url(self, get("app_url"))
+        _set_campfire_line_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_campfire_line_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_campfire_line_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_campfire_line_bookmark_url(self, get("bookmark_url"))
+        _set_campfire_line_content(self, get("content"))
+        _set_campfire_line_attachments(
+            self,
+            [CampfireLineAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("attachments"), list)
             else x,
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_campfire_line_boosts_count(self, get("boosts_count"))
+        _set_campfire_line_boosts_url(self, get("boosts_url"))
+        present = _CAMPFIRE_LINE_KEYS.intersection(data)
+        _set_campfire_line__present(self, present)
+        _set_campfire_line__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,3 +171,49 @@ class CampfireLine:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_campfire_line_id,
+    _set_campfire_line_status,
+    _set_campfire_line_visible_to_clients,
+    _set_campfire_line_created_at,
+    _set_campfire_line_updated_at,
+    _set_campfire_line_title,
+    _set_campfire_line_inherits_status,
+    _set_campfire_line_type,
+    _set_campfire_line_url,
+    _set_campfire_line_app_url,
+    _set_campfire_line_parent,
+    _set_campfire_line_bucket,
+    _set_campfire_line_creator,
+    _set_campfire_line_bookmark_url,
+    _set_campfire_line_content,
+    _set_campfire_line_attachments,
+    _set_campfire_line_boosts_count,
+    _set_campfire_line_boosts_url,
+    _set_campfire_line__extra,
+    _set_campfire_line__present,
+) = slot_setters(
+    CampfireLine,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "content",
+    "attachments",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

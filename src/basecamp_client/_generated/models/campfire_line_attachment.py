@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CAMPFIRE_LINE_ATTACHMENT_KEYS = frozenset(
     {
@@ -43,17 +43,21 @@ class CampfireLineAttachment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CAMPFIRE_LINE_ATTACHMENT_KEYS
-        self = cls(
-            title=get("title"),
-            url=get("url"),
-            filename=get("filename"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            download_url=get("download_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_campfire_line_attachment_title(self, get("title"))
+        _set_campfire_line_attachment_url(self, get("url"))
+        _set_campfire_line_attachment_filename(self, get("filename"))
+        _set_campfire_line_attachment_content_type(self, get("content_type"))
+        _set_campfire_line_attachment_byte_size(self, get("byte_size"))
+        _set_campfire_line_attachment_download_url(self, get("download_url"))
+        present = _CAMPFIRE_LINE_ATTACHMENT_KEYS.intersection(data)
+        _set_campfire_line_attachment__present(self, present)
+        _set_campfire_line_attachment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +79,25 @@ class CampfireLineAttachment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_campfire_line_attachment_title,
+    _set_campfire_line_attachment_url,
+    _set_campfire_line_attachment_filename,
+    _set_campfire_line_attachment_content_type,
+    _set_campfire_line_attachment_byte_size,
+    _set_campfire_line_attachment_download_url,
+    _set_campfire_line_attachment__extra,
+    _set_campfire_line_attachment__present,
+) = slot_setters(
+    CampfireLineAttachment,
+    "title",
+    "url",
+    "filename",
+    "content_type",
+    "byte_size",
+    "download_url",
+    "extra",
+    "_present",
+)

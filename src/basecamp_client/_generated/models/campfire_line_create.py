@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CAMPFIRE_LINE_CREATE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class CampfireLineCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CAMPFIRE_LINE_CREATE_KEYS
-        self = cls(
-            content=get("content"),
-            content_type=get("content_type"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_campfire_line_create_content(self, get("content"))
+        _set_campfire_line_create_content_type(self, get("content_type"))
+        present = _CAMPFIRE_LINE_CREATE_KEYS.intersection(data)
+        _set_campfire_line_create__present(self, present)
+        _set_campfire_line_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class CampfireLineCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_campfire_line_create_content,
+    _set_campfire_line_create_content_type,
+    _set_campfire_line_create__extra,
+    _set_campfire_line_create__present,
+) = slot_setters(CampfireLineCreate, "content", "content_type", "extra", "_present")

@@ -16,13 +16,12 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .card_step import CardStep
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _CARD_KEYS = frozenset(
     {
@@ -107,55 +106,73 @@ class Card:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            position=get("position"),
-            content=get("content"),
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_card_id(self, get("id"))
+        _set_card_status(self, get("status"))
+        _set_card_visible_to_clients(self, get("visible_to_clients"))
+        _set_card_created_at(self, _parse_datetime(get("created_at")))
+        _set_card_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_card_title(self, get("title"))
+        _set_card_inherits_status(self, get("inherits_status"))
+        _set_card_type(self, get("type"))
+        _set_card_url(self, get("url"))
+        _set_card_app_url(self, get("app_url"))
+        _set_card_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_card_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_card_creator(self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x)
+        _set_card_bookmark_url(self, get("bookmark_url"))
+        _set_card_subscription_url(self, get("subscription_url"))
+        _set_card_position(self, get("position"))
+        _set_card_content(self, get("content"))
+        _set_card_description(self, get("description"))
+        _set_card_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            due_on=_parse_date(get("due_on")),
-            completed=get("completed"),
-            completed_at=_parse_datetime(get("completed_at")),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            completion_url=get("completion_url"),
-            completer=Person.from_dict(x) if isinstance(x := get("completer"), dict) else x,
-            assignees=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_card_due_on(self, _parse_date(get("due_on")))
+        _set_card_completed(self, get("completed"))
+        _set_card_completed_at(self, _parse_datetime(get("completed_at")))
+        _set_card_comments_count(self, get("comments_count"))
+        _set_card_comments_url(self, get("comments_url"))
+        _set_card_completion_url(self, get("completion_url"))
+        _set_card_completer(
+            self, Person.from_dict(x) if isinstance(x := get("completer"), dict) else x
+        )
+        _set_card_assignees(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("assignees"), list)
             else x,
-            completion_subscribers=[
-                Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_card_completion_subscribers(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("completion_subscribers"), list)
             else x,
-            steps=[CardStep.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_card_steps(
+            self,
+            [CardStep.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("steps"), list)
             else x,
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            comment_count=get("comment_count"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_card_boosts_count(self, get("boosts_count"))
+        _set_card_boosts_url(self, get("boosts_url"))
+        _set_card_comment_count(self, get("comment_count"))
+        present = _CARD_KEYS.intersection(data)
+        _set_card__present(self, present)
+        _set_card__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,3 +276,77 @@ class Card:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_id,
+    _set_card_status,
+    _set_card_visible_to_clients,
+    _set_card_created_at,
+    _set_card_updated_at,
+    _set_card_title,
+    _set_card_inherits_status,
+    _set_card_type,
+    _set_card_url,
+    _set_card_app_url,
+    _set_card_parent,
+    _set_card_bucket,
+    _set_card_creator,
+    _set_card_bookmark_url,
+    _set_card_subscription_url,
+    _set_card_position,
+    _set_card_content,
+    _set_card_description,
+    _set_card_description_attachments,
+    _set_card_due_on,
+    _set_card_completed,
+    _set_card_completed_at,
+    _set_card_comments_count,
+    _set_card_comments_url,
+    _set_card_completion_url,
+    _set_card_completer,
+    _set_card_assignees,
+    _set_card_completion_subscribers,
+    _set_card_steps,
+    _set_card_boosts_count,
+    _set_card_boosts_url,
+    _set_card_comment_count,
+    _set_card__extra,
+    _set_card__present,
+) = slot_setters(
+    Card,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "position",
+    "content",
+    "description",
+    "description_attachments",
+    "due_on",
+    "completed",
+    "completed_at",
+    "comments_count",
+    "comments_url",
+    "completion_url",
+    "completer",
+    "assignees",
+    "completion_subscribers",
+    "steps",
+    "boosts_count",
+    "boosts_url",
+    "comment_count",
+    "extra",
+    "_present",
+)

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .card_column_on_hold import CardColumnOnHold
 from .person import Person
 from .recording_parent import RecordingParent
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _CARD_COLUMN_KEYS = frozenset(
     {
@@ -88,37 +87,52 @@ class CardColumn:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_COLUMN_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            color=get("color"),
-            description=get("description"),
-            cards_count=get("cards_count"),
-            comments_count=get("comments_count"),
-            cards_url=get("cards_url"),
-            subscribers=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_card_column_id(self, get("id"))
+        _set_card_column_status(self, get("status"))
+        _set_card_column_visible_to_clients(self, get("visible_to_clients"))
+        _set_card_column_created_at(self, _parse_datetime(get("created_at")))
+        _set_card_column_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_card_column_title(self, get("title"))
+        _set_card_column_inherits_status(self, get("inherits_status"))
+        _set_card_column_type(self, get("type"))
+        _set_card_column_url(self, get("url"))
+        _set_card_column_app_url(self, get("app_url"))
+        _set_card_column_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_card_column_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_card_column_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_card_column_bookmark_url(self, get("bookmark_url"))
+        _set_card_column_position(self, get("position"))
+        _set_card_column_color(self, get("color"))
+        _set_card_column_description(self, get("description"))
+        _set_card_column_cards_count(self, get("cards_count"))
+        _set_card_column_comments_count(self, get("comments_count"))
+        _set_card_column_cards_url(self, get("cards_url"))
+        _set_card_column_subscribers(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("subscribers"), list)
             else x,
-            on_hold=CardColumnOnHold.from_dict(x) if isinstance(x := get("on_hold"), dict) else x,
-            comment_count=get("comment_count"),
-            subscription_url=get("subscription_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_card_column_on_hold(
+            self, CardColumnOnHold.from_dict(x) if isinstance(x := get("on_hold"), dict) else x
+        )
+        _set_card_column_comment_count(self, get("comment_count"))
+        _set_card_column_subscription_url(self, get("subscription_url"))
+        present = _CARD_COLUMN_KEYS.intersection(data)
+        _set_card_column__present(self, present)
+        _set_card_column__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -190,3 +204,61 @@ class CardColumn:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_column_id,
+    _set_card_column_status,
+    _set_card_column_visible_to_clients,
+    _set_card_column_created_at,
+    _set_card_column_updated_at,
+    _set_card_column_title,
+    _set_card_column_inherits_status,
+    _set_card_column_type,
+    _set_card_column_url,
+    _set_card_column_app_url,
+    _set_card_column_parent,
+    _set_card_column_bucket,
+    _set_card_column_creator,
+    _set_card_column_bookmark_url,
+    _set_card_column_position,
+    _set_card_column_color,
+    _set_card_column_description,
+    _set_card_column_cards_count,
+    _set_card_column_comments_count,
+    _set_card_column_cards_url,
+    _set_card_column_subscribers,
+    _set_card_column_on_hold,
+    _set_card_column_comment_count,
+    _set_card_column_subscription_url,
+    _set_card_column__extra,
+    _set_card_column__present,
+) = slot_setters(
+    CardColumn,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "position",
+    "color",
+    "description",
+    "cards_count",
+    "comments_count",
+    "cards_url",
+    "subscribers",
+    "on_hold",
+    "comment_count",
+    "subscription_url",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_COLUMN_COLOR_UPDATE_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class CardColumnColorUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_COLUMN_COLOR_UPDATE_KEYS
-        self = cls(
-            color=get("color"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_column_color_update_color(self, get("color"))
+        present = _CARD_COLUMN_COLOR_UPDATE_KEYS.intersection(data)
+        _set_card_column_color_update__present(self, present)
+        _set_card_column_color_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class CardColumnColorUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_column_color_update_color,
+    _set_card_column_color_update__extra,
+    _set_card_column_color_update__present,
+) = slot_setters(CardColumnColorUpdate, "color", "extra", "_present")

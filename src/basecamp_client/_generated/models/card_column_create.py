@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_COLUMN_CREATE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class CardColumnCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_COLUMN_CREATE_KEYS
-        self = cls(
-            title=get("title"),
-            description=get("description"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_column_create_title(self, get("title"))
+        _set_card_column_create_description(self, get("description"))
+        present = _CARD_COLUMN_CREATE_KEYS.intersection(data)
+        _set_card_column_create__present(self, present)
+        _set_card_column_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class CardColumnCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_column_create_title,
+    _set_card_column_create_description,
+    _set_card_column_create__extra,
+    _set_card_column_create__present,
+) = slot_setters(CardColumnCreate, "title", "description", "extra", "_present")

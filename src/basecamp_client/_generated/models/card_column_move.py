@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_COLUMN_MOVE_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class CardColumnMove:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_COLUMN_MOVE_KEYS
-        self = cls(
-            source_id=get("source_id"),
-            target_id=get("target_id"),
-            position=get("position"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_column_move_source_id(self, get("source_id"))
+        _set_card_column_move_target_id(self, get("target_id"))
+        _set_card_column_move_position(self, get("position"))
+        present = _CARD_COLUMN_MOVE_KEYS.intersection(data)
+        _set_card_column_move__present(self, present)
+        _set_card_column_move__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class CardColumnMove:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_column_move_source_id,
+    _set_card_column_move_target_id,
+    _set_card_column_move_position,
+    _set_card_column_move__extra,
+    _set_card_column_move__present,
+) = slot_setters(CardColumnMove, "source_id", "target_id", "position", "extra", "_present")

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_COLUMN_ON_HOLD_KEYS = frozenset(
     {
@@ -51,19 +51,23 @@ class CardColumnOnHold:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_COLUMN_ON_HOLD_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            inherits_status=get("inherits_status"),
-            title=get("title"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            cards_count=get("cards_count"),
-            cards_url=get("cards_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_column_on_hold_id(self, get("id"))
+        _set_card_column_on_hold_status(self, get("status"))
+        _set_card_column_on_hold_inherits_status(self, get("inherits_status"))
+        _set_card_column_on_hold_title(self, get("title"))
+        _set_card_column_on_hold_created_at(self, _parse_datetime(get("created_at")))
+        _set_card_column_on_hold_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_card_column_on_hold_cards_count(self, get("cards_count"))
+        _set_card_column_on_hold_cards_url(self, get("cards_url"))
+        present = _CARD_COLUMN_ON_HOLD_KEYS.intersection(data)
+        _set_card_column_on_hold__present(self, present)
+        _set_card_column_on_hold__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,3 +93,29 @@ class CardColumnOnHold:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_column_on_hold_id,
+    _set_card_column_on_hold_status,
+    _set_card_column_on_hold_inherits_status,
+    _set_card_column_on_hold_title,
+    _set_card_column_on_hold_created_at,
+    _set_card_column_on_hold_updated_at,
+    _set_card_column_on_hold_cards_count,
+    _set_card_column_on_hold_cards_url,
+    _set_card_column_on_hold__extra,
+    _set_card_column_on_hold__present,
+) = slot_setters(
+    CardColumnOnHold,
+    "id",
+    "status",
+    "inherits_status",
+    "title",
+    "created_at",
+    "updated_at",
+    "cards_count",
+    "cards_url",
+    "extra",
+    "_present",
+)

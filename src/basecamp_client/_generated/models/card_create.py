@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_CREATE_KEYS = frozenset(
     {
@@ -43,15 +43,19 @@ class CardCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_CREATE_KEYS
-        self = cls(
-            title=get("title"),
-            content=get("content"),
-            due_on=_parse_date(get("due_on")),
-            notify=get("notify"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_create_title(self, get("title"))
+        _set_card_create_content(self, get("content"))
+        _set_card_create_due_on(self, _parse_date(get("due_on")))
+        _set_card_create_notify(self, get("notify"))
+        present = _CARD_CREATE_KEYS.intersection(data)
+        _set_card_create__present(self, present)
+        _set_card_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,3 +73,13 @@ class CardCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_create_title,
+    _set_card_create_content,
+    _set_card_create_due_on,
+    _set_card_create_notify,
+    _set_card_create__extra,
+    _set_card_create__present,
+) = slot_setters(CardCreate, "title", "content", "due_on", "notify", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_MOVE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class CardMove:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_MOVE_KEYS
-        self = cls(
-            column_id=get("column_id"),
-            position=get("position"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_move_column_id(self, get("column_id"))
+        _set_card_move_position(self, get("position"))
+        present = _CARD_MOVE_KEYS.intersection(data)
+        _set_card_move__present(self, present)
+        _set_card_move__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class CardMove:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_move_column_id,
+    _set_card_move_position,
+    _set_card_move__extra,
+    _set_card_move__present,
+) = slot_setters(CardMove, "column_id", "position", "extra", "_present")

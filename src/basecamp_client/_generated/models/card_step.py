@@ -16,11 +16,10 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _CARD_STEP_KEYS = frozenset(
     {
@@ -83,34 +82,49 @@ class CardStep:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_STEP_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            due_on=_parse_date(get("due_on")),
-            completed=get("completed"),
-            completed_at=_parse_datetime(get("completed_at")),
-            completer=Person.from_dict(x) if isinstance(x := get("completer"), dict) else x,
-            assignees=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_card_step_id(self, get("id"))
+        _set_card_step_status(self, get("status"))
+        _set_card_step_visible_to_clients(self, get("visible_to_clients"))
+        _set_card_step_created_at(self, _parse_datetime(get("created_at")))
+        _set_card_step_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_card_step_title(self, get("title"))
+        _set_card_step_inherits_status(self, get("inherits_status"))
+        _set_card_step_type(self, get("type"))
+        _set_card_step_url(self, get("url"))
+        _set_card_step_app_url(self, get("app_url"))
+        _set_card_step_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_card_step_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_card_step_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_card_step_bookmark_url(self, get("bookmark_url"))
+        _set_card_step_position(self, get("position"))
+        _set_card_step_due_on(self, _parse_date(get("due_on")))
+        _set_card_step_completed(self, get("completed"))
+        _set_card_step_completed_at(self, _parse_datetime(get("completed_at")))
+        _set_card_step_completer(
+            self, Person.from_dict(x) if isinstance(x := get("completer"), dict) else x
+        )
+        _set_card_step_assignees(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("assignees"), list)
             else x,
-            completion_url=get("completion_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_card_step_completion_url(self, get("completion_url"))
+        present = _CARD_STEP_KEYS.intersection(data)
+        _set_card_step__present(self, present)
+        _set_card_step__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -174,3 +188,55 @@ class CardStep:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_step_id,
+    _set_card_step_status,
+    _set_card_step_visible_to_clients,
+    _set_card_step_created_at,
+    _set_card_step_updated_at,
+    _set_card_step_title,
+    _set_card_step_inherits_status,
+    _set_card_step_type,
+    _set_card_step_url,
+    _set_card_step_app_url,
+    _set_card_step_parent,
+    _set_card_step_bucket,
+    _set_card_step_creator,
+    _set_card_step_bookmark_url,
+    _set_card_step_position,
+    _set_card_step_due_on,
+    _set_card_step_completed,
+    _set_card_step_completed_at,
+    _set_card_step_completer,
+    _set_card_step_assignees,
+    _set_card_step_completion_url,
+    _set_card_step__extra,
+    _set_card_step__present,
+) = slot_setters(
+    CardStep,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "position",
+    "due_on",
+    "completed",
+    "completed_at",
+    "completer",
+    "assignees",
+    "completion_url",
+    "extra",
+    "_present",
+)

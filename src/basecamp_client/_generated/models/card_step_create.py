@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_STEP_CREATE_KEYS = frozenset(
     {
@@ -41,14 +41,18 @@ class CardStepCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_STEP_CREATE_KEYS
-        self = cls(
-            title=get("title"),
-            due_on=_parse_date(get("due_on")),
-            assignee_ids=get("assignee_ids"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_step_create_title(self, get("title"))
+        _set_card_step_create_due_on(self, _parse_date(get("due_on")))
+        _set_card_step_create_assignee_ids(self, get("assignee_ids"))
+        present = _CARD_STEP_CREATE_KEYS.intersection(data)
+        _set_card_step_create__present(self, present)
+        _set_card_step_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,3 +68,12 @@ class CardStepCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_step_create_title,
+    _set_card_step_create_due_on,
+    _set_card_step_create_assignee_ids,
+    _set_card_step_create__extra,
+    _set_card_step_create__present,
+) = slot_setters(CardStepCreate, "title", "due_on", "assignee_ids", "extra", "_present")

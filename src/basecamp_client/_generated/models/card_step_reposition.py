@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CARD_STEP_REPOSITION_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class CardStepReposition:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_STEP_REPOSITION_KEYS
-        self = cls(
-            source_id=get("source_id"),
-            position=get("position"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_card_step_reposition_source_id(self, get("source_id"))
+        _set_card_step_reposition_position(self, get("position"))
+        present = _CARD_STEP_REPOSITION_KEYS.intersection(data)
+        _set_card_step_reposition__present(self, present)
+        _set_card_step_reposition__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class CardStepReposition:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_step_reposition_source_id,
+    _set_card_step_reposition_position,
+    _set_card_step_reposition__extra,
+    _set_card_step_reposition__present,
+) = slot_setters(CardStepReposition, "source_id", "position", "extra", "_present")

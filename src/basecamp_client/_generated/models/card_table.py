@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .card_column import CardColumn
 from .person import Person
 from .todo_bucket import TodoBucket
 from .wormhole import Wormhole
-
-_setattr = object.__setattr__
 
 _CARD_TABLE_KEYS = frozenset(
     {
@@ -76,35 +75,52 @@ class CardTable:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CARD_TABLE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            subscribers=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_card_table_id(self, get("id"))
+        _set_card_table_status(self, get("status"))
+        _set_card_table_visible_to_clients(self, get("visible_to_clients"))
+        _set_card_table_created_at(self, _parse_datetime(get("created_at")))
+        _set_card_table_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_card_table_title(self, get("title"))
+        _set_card_table_inherits_status(self, get("inherits_status"))
+        _set_card_table_type(self, get("type"))
+        _set_card_table_url(self, get("url"))
+        _set_card_table_app_url(self, get("app_url"))
+        _set_card_table_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_card_table_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_card_table_bookmark_url(self, get("bookmark_url"))
+        _set_card_table_subscription_url(self, get("subscription_url"))
+        _set_card_table_subscribers(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("subscribers"), list)
             else x,
-            lists=[CardColumn.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_card_table_lists(
+            self,
+            [CardColumn.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("lists"), list)
             else x,
-            wormholes=[Wormhole.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_card_table_wormholes(
+            self,
+            [Wormhole.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("wormholes"), list)
             else x,
-            public_link_url=get("public_link_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_card_table_public_link_url(self, get("public_link_url"))
+        present = _CARD_TABLE_KEYS.intersection(data)
+        _set_card_table__present(self, present)
+        _set_card_table__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,3 +182,49 @@ class CardTable:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_card_table_id,
+    _set_card_table_status,
+    _set_card_table_visible_to_clients,
+    _set_card_table_created_at,
+    _set_card_table_updated_at,
+    _set_card_table_title,
+    _set_card_table_inherits_status,
+    _set_card_table_type,
+    _set_card_table_url,
+    _set_card_table_app_url,
+    _set_card_table_bucket,
+    _set_card_table_creator,
+    _set_card_table_bookmark_url,
+    _set_card_table_subscription_url,
+    _set_card_table_subscribers,
+    _set_card_table_lists,
+    _set_card_table_wormholes,
+    _set_card_table_public_link_url,
+    _set_card_table__extra,
+    _set_card_table__present,
+) = slot_setters(
+    CardTable,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "subscribers",
+    "lists",
+    "wormholes",
+    "public_link_url",
+    "extra",
+    "_present",
+)

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CHATBOT_KEYS = frozenset(
     {
@@ -51,19 +51,23 @@ class Chatbot:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CHATBOT_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            service_name=get("service_name"),
-            command_url=get("command_url"),
-            url=get("url"),
-            app_url=get("app_url"),
-            lines_url=get("lines_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_chatbot_id(self, get("id"))
+        _set_chatbot_created_at(self, _parse_datetime(get("created_at")))
+        _set_chatbot_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_chatbot_service_name(self, get("service_name"))
+        _set_chatbot_command_url(self, get("command_url"))
+        _set_chatbot_url(self, get("url"))
+        _set_chatbot_app_url(self, get("app_url"))
+        _set_chatbot_lines_url(self, get("lines_url"))
+        present = _CHATBOT_KEYS.intersection(data)
+        _set_chatbot__present(self, present)
+        _set_chatbot__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,3 +93,29 @@ class Chatbot:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_chatbot_id,
+    _set_chatbot_created_at,
+    _set_chatbot_updated_at,
+    _set_chatbot_service_name,
+    _set_chatbot_command_url,
+    _set_chatbot_url,
+    _set_chatbot_app_url,
+    _set_chatbot_lines_url,
+    _set_chatbot__extra,
+    _set_chatbot__present,
+) = slot_setters(
+    Chatbot,
+    "id",
+    "created_at",
+    "updated_at",
+    "service_name",
+    "command_url",
+    "url",
+    "app_url",
+    "lines_url",
+    "extra",
+    "_present",
+)

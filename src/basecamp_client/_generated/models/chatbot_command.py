@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .person import Person
-
-_setattr = object.__setattr__
 
 _CHATBOT_COMMAND_KEYS = frozenset(
     {
@@ -39,14 +38,20 @@ class ChatbotCommand:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CHATBOT_COMMAND_KEYS
-        self = cls(
-            command=get("command"),
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            callback_url=get("callback_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_chatbot_command_command(self, get("command"))
+        _set_chatbot_command_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_chatbot_command_callback_url(self, get("callback_url"))
+        present = _CHATBOT_COMMAND_KEYS.intersection(data)
+        _set_chatbot_command__present(self, present)
+        _set_chatbot_command__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,3 +69,12 @@ class ChatbotCommand:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_chatbot_command_command,
+    _set_chatbot_command_creator,
+    _set_chatbot_command_callback_url,
+    _set_chatbot_command__extra,
+    _set_chatbot_command__present,
+) = slot_setters(ChatbotCommand, "command", "creator", "callback_url", "extra", "_present")

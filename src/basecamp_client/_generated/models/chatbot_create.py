@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CHATBOT_CREATE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class ChatbotCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CHATBOT_CREATE_KEYS
-        self = cls(
-            service_name=get("service_name"),
-            command_url=get("command_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_chatbot_create_service_name(self, get("service_name"))
+        _set_chatbot_create_command_url(self, get("command_url"))
+        present = _CHATBOT_CREATE_KEYS.intersection(data)
+        _set_chatbot_create__present(self, present)
+        _set_chatbot_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class ChatbotCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_chatbot_create_service_name,
+    _set_chatbot_create_command_url,
+    _set_chatbot_create__extra,
+    _set_chatbot_create__present,
+) = slot_setters(ChatbotCreate, "service_name", "command_url", "extra", "_present")

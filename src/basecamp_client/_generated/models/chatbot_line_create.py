@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CHATBOT_LINE_CREATE_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class ChatbotLineCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CHATBOT_LINE_CREATE_KEYS
-        self = cls(
-            content=get("content"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_chatbot_line_create_content(self, get("content"))
+        present = _CHATBOT_LINE_CREATE_KEYS.intersection(data)
+        _set_chatbot_line_create__present(self, present)
+        _set_chatbot_line_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class ChatbotLineCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_chatbot_line_create_content,
+    _set_chatbot_line_create__extra,
+    _set_chatbot_line_create__present,
+) = slot_setters(ChatbotLineCreate, "content", "extra", "_present")

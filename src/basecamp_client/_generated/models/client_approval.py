@@ -16,13 +16,12 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .client_approval_response import ClientApprovalResponse
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _CLIENT_APPROVAL_KEYS = frozenset(
     {
@@ -91,43 +90,57 @@ class ClientApproval:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLIENT_APPROVAL_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            content=get("content"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_client_approval_id(self, get("id"))
+        _set_client_approval_status(self, get("status"))
+        _set_client_approval_visible_to_clients(self, get("visible_to_clients"))
+        _set_client_approval_created_at(self, _parse_datetime(get("created_at")))
+        _set_client_approval_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_client_approval_title(self, get("title"))
+        _set_client_approval_inherits_status(self, get("inherits_status"))
+        _set_client_approval_type(self, get("type"))
+        _set_client_approval_url(self, get("url"))
+        _set_client_approval_app_url(self, get("app_url"))
+        _set_client_approval_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_client_approval_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_client_approval_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_client_approval_bookmark_url(self, get("bookmark_url"))
+        _set_client_approval_subscription_url(self, get("subscription_url"))
+        _set_client_approval_content(self, get("content"))
+        _set_client_approval_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            subject=get("subject"),
-            due_on=_parse_date(get("due_on")),
-            replies_count=get("replies_count"),
-            replies_url=get("replies_url"),
-            approval_status=get("approval_status"),
-            approver=Person.from_dict(x) if isinstance(x := get("approver"), dict) else x,
-            responses=[
-                ClientApprovalResponse.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_client_approval_subject(self, get("subject"))
+        _set_client_approval_due_on(self, _parse_date(get("due_on")))
+        _set_client_approval_replies_count(self, get("replies_count"))
+        _set_client_approval_replies_url(self, get("replies_url"))
+        _set_client_approval_approval_status(self, get("approval_status"))
+        _set_client_approval_approver(
+            self, Person.from_dict(x) if isinstance(x := get("approver"), dict) else x
+        )
+        _set_client_approval_responses(
+            self,
+            [ClientApprovalResponse.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("responses"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _CLIENT_APPROVAL_KEYS.intersection(data)
+        _set_client_approval__present(self, present)
+        _set_client_approval__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -207,3 +220,61 @@ class ClientApproval:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_client_approval_id,
+    _set_client_approval_status,
+    _set_client_approval_visible_to_clients,
+    _set_client_approval_created_at,
+    _set_client_approval_updated_at,
+    _set_client_approval_title,
+    _set_client_approval_inherits_status,
+    _set_client_approval_type,
+    _set_client_approval_url,
+    _set_client_approval_app_url,
+    _set_client_approval_parent,
+    _set_client_approval_bucket,
+    _set_client_approval_creator,
+    _set_client_approval_bookmark_url,
+    _set_client_approval_subscription_url,
+    _set_client_approval_content,
+    _set_client_approval_content_attachments,
+    _set_client_approval_subject,
+    _set_client_approval_due_on,
+    _set_client_approval_replies_count,
+    _set_client_approval_replies_url,
+    _set_client_approval_approval_status,
+    _set_client_approval_approver,
+    _set_client_approval_responses,
+    _set_client_approval__extra,
+    _set_client_approval__present,
+) = slot_setters(
+    ClientApproval,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "content",
+    "content_attachments",
+    "subject",
+    "due_on",
+    "replies_count",
+    "replies_url",
+    "approval_status",
+    "approver",
+    "responses",
+    "extra",
+    "_present",
+)

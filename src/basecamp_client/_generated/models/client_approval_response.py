@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
-
-_setattr = object.__setattr__
 
 _CLIENT_APPROVAL_RESPONSE_KEYS = frozenset(
     {
@@ -69,26 +68,36 @@ class ClientApprovalResponse:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLIENT_APPROVAL_RESPONSE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            content=get("content"),
-            approved=get("approved"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_client_approval_response_id(self, get("id"))
+        _set_client_approval_response_status(self, get("status"))
+        _set_client_approval_response_visible_to_clients(self, get("visible_to_clients"))
+        _set_client_approval_response_created_at(self, _parse_datetime(get("created_at")))
+        _set_client_approval_response_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_client_approval_response_title(self, get("title"))
+        _set_client_approval_response_inherits_status(self, get("inherits_status"))
+        _set_client_approval_response_type(self, get("type"))
+        _set_client_approval_response_app_url(self, get("app_url"))
+        _set_client_approval_response_bookmark_url(self, get("bookmark_url"))
+        _set_client_approval_response_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_client_approval_response_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_client_approval_response_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_client_approval_response_content(self, get("content"))
+        _set_client_approval_response_approved(self, get("approved"))
+        present = _CLIENT_APPROVAL_RESPONSE_KEYS.intersection(data)
+        _set_client_approval_response__present(self, present)
+        _set_client_approval_response__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,3 +143,43 @@ class ClientApprovalResponse:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_client_approval_response_id,
+    _set_client_approval_response_status,
+    _set_client_approval_response_visible_to_clients,
+    _set_client_approval_response_created_at,
+    _set_client_approval_response_updated_at,
+    _set_client_approval_response_title,
+    _set_client_approval_response_inherits_status,
+    _set_client_approval_response_type,
+    _set_client_approval_response_app_url,
+    _set_client_approval_response_bookmark_url,
+    _set_client_approval_response_parent,
+    _set_client_approval_response_bucket,
+    _set_client_approval_response_creator,
+    _set_client_approval_response_content,
+    _set_client_approval_response_approved,
+    _set_client_approval_response__extra,
+    _set_client_approval_response__present,
+) = slot_setters(
+    ClientApprovalResponse,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "app_url",
+    "bookmark_url",
+    "parent",
+    "bucket",
+    "creator",
+    "content",
+    "approved",
+    "extra",
+    "_present",
+)

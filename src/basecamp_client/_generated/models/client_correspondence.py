@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _CLIENT_CORRESPONDENCE_KEYS = frozenset(
     {
@@ -80,35 +79,46 @@ class ClientCorrespondence:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLIENT_CORRESPONDENCE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            subject=get("subject"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            content=get("content"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_client_correspondence_id(self, get("id"))
+        _set_client_correspondence_status(self, get("status"))
+        _set_client_correspondence_visible_to_clients(self, get("visible_to_clients"))
+        _set_client_correspondence_created_at(self, _parse_datetime(get("created_at")))
+        _set_client_correspondence_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_client_correspondence_title(self, get("title"))
+        _set_client_correspondence_inherits_status(self, get("inherits_status"))
+        _set_client_correspondence_type(self, get("type"))
+        _set_client_correspondence_url(self, get("url"))
+        _set_client_correspondence_app_url(self, get("app_url"))
+        _set_client_correspondence_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_client_correspondence_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_client_correspondence_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_client_correspondence_subject(self, get("subject"))
+        _set_client_correspondence_bookmark_url(self, get("bookmark_url"))
+        _set_client_correspondence_subscription_url(self, get("subscription_url"))
+        _set_client_correspondence_content(self, get("content"))
+        _set_client_correspondence_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            replies_count=get("replies_count"),
-            replies_url=get("replies_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_client_correspondence_replies_count(self, get("replies_count"))
+        _set_client_correspondence_replies_url(self, get("replies_url"))
+        present = _CLIENT_CORRESPONDENCE_KEYS.intersection(data)
+        _set_client_correspondence__present(self, present)
+        _set_client_correspondence__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -171,3 +181,53 @@ class ClientCorrespondence:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_client_correspondence_id,
+    _set_client_correspondence_status,
+    _set_client_correspondence_visible_to_clients,
+    _set_client_correspondence_created_at,
+    _set_client_correspondence_updated_at,
+    _set_client_correspondence_title,
+    _set_client_correspondence_inherits_status,
+    _set_client_correspondence_type,
+    _set_client_correspondence_url,
+    _set_client_correspondence_app_url,
+    _set_client_correspondence_parent,
+    _set_client_correspondence_bucket,
+    _set_client_correspondence_creator,
+    _set_client_correspondence_subject,
+    _set_client_correspondence_bookmark_url,
+    _set_client_correspondence_subscription_url,
+    _set_client_correspondence_content,
+    _set_client_correspondence_content_attachments,
+    _set_client_correspondence_replies_count,
+    _set_client_correspondence_replies_url,
+    _set_client_correspondence__extra,
+    _set_client_correspondence__present,
+) = slot_setters(
+    ClientCorrespondence,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "subject",
+    "bookmark_url",
+    "subscription_url",
+    "content",
+    "content_attachments",
+    "replies_count",
+    "replies_url",
+    "extra",
+    "_present",
+)

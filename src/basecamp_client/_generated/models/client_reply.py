@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _CLIENT_REPLY_KEYS = frozenset(
     {
@@ -72,31 +71,42 @@ class ClientReply:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLIENT_REPLY_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            content=get("content"),
-            bookmark_url=get("bookmark_url"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_client_reply_id(self, get("id"))
+        _set_client_reply_status(self, get("status"))
+        _set_client_reply_visible_to_clients(self, get("visible_to_clients"))
+        _set_client_reply_created_at(self, _parse_datetime(get("created_at")))
+        _set_client_reply_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_client_reply_title(self, get("title"))
+        _set_client_reply_inherits_status(self, get("inherits_status"))
+        _set_client_reply_type(self, get("type"))
+        _set_client_reply_url(self, get("url"))
+        _set_client_reply_app_url(self, get("app_url"))
+        _set_client_reply_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_client_reply_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_client_reply_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_client_reply_content(self, get("content"))
+        _set_client_reply_bookmark_url(self, get("bookmark_url"))
+        _set_client_reply_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _CLIENT_REPLY_KEYS.intersection(data)
+        _set_client_reply__present(self, present)
+        _set_client_reply__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,3 +161,45 @@ class ClientReply:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_client_reply_id,
+    _set_client_reply_status,
+    _set_client_reply_visible_to_clients,
+    _set_client_reply_created_at,
+    _set_client_reply_updated_at,
+    _set_client_reply_title,
+    _set_client_reply_inherits_status,
+    _set_client_reply_type,
+    _set_client_reply_url,
+    _set_client_reply_app_url,
+    _set_client_reply_parent,
+    _set_client_reply_bucket,
+    _set_client_reply_creator,
+    _set_client_reply_content,
+    _set_client_reply_bookmark_url,
+    _set_client_reply_content_attachments,
+    _set_client_reply__extra,
+    _set_client_reply__present,
+) = slot_setters(
+    ClientReply,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "content",
+    "bookmark_url",
+    "content_attachments",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CLIENT_SIDE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class ClientSide:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLIENT_SIDE_KEYS
-        self = cls(
-            url=get("url"),
-            app_url=get("app_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_client_side_url(self, get("url"))
+        _set_client_side_app_url(self, get("app_url"))
+        present = _CLIENT_SIDE_KEYS.intersection(data)
+        _set_client_side__present(self, present)
+        _set_client_side__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class ClientSide:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_client_side_url,
+    _set_client_side_app_url,
+    _set_client_side__extra,
+    _set_client_side__present,
+) = slot_setters(ClientSide, "url", "app_url", "extra", "_present")

@@ -14,13 +14,12 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .cloud_file_service import CloudFileService
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _CLOUD_FILE_KEYS = frozenset(
     {
@@ -87,38 +86,51 @@ class CloudFile:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLOUD_FILE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_cloud_file_id(self, get("id"))
+        _set_cloud_file_status(self, get("status"))
+        _set_cloud_file_visible_to_clients(self, get("visible_to_clients"))
+        _set_cloud_file_created_at(self, _parse_datetime(get("created_at")))
+        _set_cloud_file_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_cloud_file_title(self, get("title"))
+        _set_cloud_file_inherits_status(self, get("inherits_status"))
+        _set_cloud_file_type(self, get("type"))
+        _set_cloud_file_url(self, get("url"))
+        _set_cloud_file_app_url(self, get("app_url"))
+        _set_cloud_file_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_cloud_file_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_cloud_file_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_cloud_file_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            service=CloudFileService.from_dict(x) if isinstance(x := get("service"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            position=get("position"),
-            description=get("description"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_cloud_file_service(
+            self, CloudFileService.from_dict(x) if isinstance(x := get("service"), dict) else x
+        )
+        _set_cloud_file_bookmark_url(self, get("bookmark_url"))
+        _set_cloud_file_subscription_url(self, get("subscription_url"))
+        _set_cloud_file_comments_count(self, get("comments_count"))
+        _set_cloud_file_comments_url(self, get("comments_url"))
+        _set_cloud_file_position(self, get("position"))
+        _set_cloud_file_description(self, get("description"))
+        _set_cloud_file_boosts_count(self, get("boosts_count"))
+        _set_cloud_file_boosts_url(self, get("boosts_url"))
+        present = _CLOUD_FILE_KEYS.intersection(data)
+        _set_cloud_file__present(self, present)
+        _set_cloud_file__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,3 +203,59 @@ class CloudFile:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_cloud_file_id,
+    _set_cloud_file_status,
+    _set_cloud_file_visible_to_clients,
+    _set_cloud_file_created_at,
+    _set_cloud_file_updated_at,
+    _set_cloud_file_title,
+    _set_cloud_file_inherits_status,
+    _set_cloud_file_type,
+    _set_cloud_file_url,
+    _set_cloud_file_app_url,
+    _set_cloud_file_parent,
+    _set_cloud_file_bucket,
+    _set_cloud_file_creator,
+    _set_cloud_file_description_attachments,
+    _set_cloud_file_service,
+    _set_cloud_file_bookmark_url,
+    _set_cloud_file_subscription_url,
+    _set_cloud_file_comments_count,
+    _set_cloud_file_comments_url,
+    _set_cloud_file_position,
+    _set_cloud_file_description,
+    _set_cloud_file_boosts_count,
+    _set_cloud_file_boosts_url,
+    _set_cloud_file__extra,
+    _set_cloud_file__present,
+) = slot_setters(
+    CloudFile,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "description_attachments",
+    "service",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "position",
+    "description",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CLOUD_FILE_CREATE_KEYS = frozenset(
     {
@@ -43,17 +43,21 @@ class CloudFileCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLOUD_FILE_CREATE_KEYS
-        self = cls(
-            url=get("url"),
-            service=get("service"),
-            title=get("title"),
-            description=get("description"),
-            subscriptions=get("subscriptions"),
-            visible_to_clients=get("visible_to_clients"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_cloud_file_create_url(self, get("url"))
+        _set_cloud_file_create_service(self, get("service"))
+        _set_cloud_file_create_title(self, get("title"))
+        _set_cloud_file_create_description(self, get("description"))
+        _set_cloud_file_create_subscriptions(self, get("subscriptions"))
+        _set_cloud_file_create_visible_to_clients(self, get("visible_to_clients"))
+        present = _CLOUD_FILE_CREATE_KEYS.intersection(data)
+        _set_cloud_file_create__present(self, present)
+        _set_cloud_file_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +79,25 @@ class CloudFileCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_cloud_file_create_url,
+    _set_cloud_file_create_service,
+    _set_cloud_file_create_title,
+    _set_cloud_file_create_description,
+    _set_cloud_file_create_subscriptions,
+    _set_cloud_file_create_visible_to_clients,
+    _set_cloud_file_create__extra,
+    _set_cloud_file_create__present,
+) = slot_setters(
+    CloudFileCreate,
+    "url",
+    "service",
+    "title",
+    "description",
+    "subscriptions",
+    "visible_to_clients",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _CLOUD_FILE_REPLACE_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class CloudFileReplace:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _CLOUD_FILE_REPLACE_KEYS
-        self = cls(
-            url=get("url"),
-            service=get("service"),
-            title=get("title"),
-            description=get("description"),
-            subscriptions=get("subscriptions"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_cloud_file_replace_url(self, get("url"))
+        _set_cloud_file_replace_service(self, get("service"))
+        _set_cloud_file_replace_title(self, get("title"))
+        _set_cloud_file_replace_description(self, get("description"))
+        _set_cloud_file_replace_subscriptions(self, get("subscriptions"))
+        present = _CLOUD_FILE_REPLACE_KEYS.intersection(data)
+        _set_cloud_file_replace__present(self, present)
+        _set_cloud_file_replace__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,16 @@ class CloudFileReplace:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_cloud_file_replace_url,
+    _set_cloud_file_replace_service,
+    _set_cloud_file_replace_title,
+    _set_cloud_file_replace_description,
+    _set_cloud_file_replace_subscriptions,
+    _set_cloud_file_replace__extra,
+    _set_cloud_file_replace__present,
+) = slot_setters(
+    CloudFileReplace, "url", "service", "title", "description", "subscriptions", "extra", "_present"
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _DOCK_ITEM_KEYS = frozenset(
     {
@@ -45,18 +45,22 @@ class DockItem:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _DOCK_ITEM_KEYS
-        self = cls(
-            id=get("id"),
-            title=get("title"),
-            name=get("name"),
-            enabled=get("enabled"),
-            url=get("url"),
-            app_url=get("app_url"),
-            position=get("position"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_dock_item_id(self, get("id"))
+        _set_dock_item_title(self, get("title"))
+        _set_dock_item_name(self, get("name"))
+        _set_dock_item_enabled(self, get("enabled"))
+        _set_dock_item_url(self, get("url"))
+        _set_dock_item_app_url(self, get("app_url"))
+        _set_dock_item_position(self, get("position"))
+        present = _DOCK_ITEM_KEYS.intersection(data)
+        _set_dock_item__present(self, present)
+        _set_dock_item__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,3 +84,18 @@ class DockItem:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_dock_item_id,
+    _set_dock_item_title,
+    _set_dock_item_name,
+    _set_dock_item_enabled,
+    _set_dock_item_url,
+    _set_dock_item_app_url,
+    _set_dock_item_position,
+    _set_dock_item__extra,
+    _set_dock_item__present,
+) = slot_setters(
+    DockItem, "id", "title", "name", "enabled", "url", "app_url", "position", "extra", "_present"
+)

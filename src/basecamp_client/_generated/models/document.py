@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _DOCUMENT_KEYS = frozenset(
     {
@@ -84,37 +83,48 @@ class Document:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _DOCUMENT_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            position=get("position"),
-            content=get("content"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_document_id(self, get("id"))
+        _set_document_status(self, get("status"))
+        _set_document_visible_to_clients(self, get("visible_to_clients"))
+        _set_document_created_at(self, _parse_datetime(get("created_at")))
+        _set_document_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_document_title(self, get("title"))
+        _set_document_inherits_status(self, get("inherits_status"))
+        _set_document_type(self, get("type"))
+        _set_document_url(self, get("url"))
+        _set_document_app_url(self, get("app_url"))
+        _set_document_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_document_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_document_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_document_bookmark_url(self, get("bookmark_url"))
+        _set_document_subscription_url(self, get("subscription_url"))
+        _set_document_comments_count(self, get("comments_count"))
+        _set_document_comments_url(self, get("comments_url"))
+        _set_document_position(self, get("position"))
+        _set_document_content(self, get("content"))
+        _set_document_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_document_boosts_count(self, get("boosts_count"))
+        _set_document_boosts_url(self, get("boosts_url"))
+        present = _DOCUMENT_KEYS.intersection(data)
+        _set_document__present(self, present)
+        _set_document__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,3 +191,57 @@ class Document:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_document_id,
+    _set_document_status,
+    _set_document_visible_to_clients,
+    _set_document_created_at,
+    _set_document_updated_at,
+    _set_document_title,
+    _set_document_inherits_status,
+    _set_document_type,
+    _set_document_url,
+    _set_document_app_url,
+    _set_document_parent,
+    _set_document_bucket,
+    _set_document_creator,
+    _set_document_bookmark_url,
+    _set_document_subscription_url,
+    _set_document_comments_count,
+    _set_document_comments_url,
+    _set_document_position,
+    _set_document_content,
+    _set_document_content_attachments,
+    _set_document_boosts_count,
+    _set_document_boosts_url,
+    _set_document__extra,
+    _set_document__present,
+) = slot_setters(
+    Document,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "position",
+    "content",
+    "content_attachments",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

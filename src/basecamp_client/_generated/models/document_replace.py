@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _DOCUMENT_REPLACE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class DocumentReplace:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _DOCUMENT_REPLACE_KEYS
-        self = cls(
-            title=get("title"),
-            content=get("content"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_document_replace_title(self, get("title"))
+        _set_document_replace_content(self, get("content"))
+        present = _DOCUMENT_REPLACE_KEYS.intersection(data)
+        _set_document_replace__present(self, present)
+        _set_document_replace__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class DocumentReplace:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_document_replace_title,
+    _set_document_replace_content,
+    _set_document_replace__extra,
+    _set_document_replace__present,
+) = slot_setters(DocumentReplace, "title", "content", "extra", "_present")

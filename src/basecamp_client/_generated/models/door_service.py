@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _DOOR_SERVICE_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class DoorService:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _DOOR_SERVICE_KEYS
-        self = cls(
-            name=get("name"),
-            example_url=get("example_url"),
-            code=get("code"),
-            valid_patterns=get("valid_patterns"),
-            supporting_text=get("supporting_text"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_door_service_name(self, get("name"))
+        _set_door_service_example_url(self, get("example_url"))
+        _set_door_service_code(self, get("code"))
+        _set_door_service_valid_patterns(self, get("valid_patterns"))
+        _set_door_service_supporting_text(self, get("supporting_text"))
+        present = _DOOR_SERVICE_KEYS.intersection(data)
+        _set_door_service__present(self, present)
+        _set_door_service__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,23 @@ class DoorService:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_door_service_name,
+    _set_door_service_example_url,
+    _set_door_service_code,
+    _set_door_service_valid_patterns,
+    _set_door_service_supporting_text,
+    _set_door_service__extra,
+    _set_door_service__present,
+) = slot_setters(
+    DoorService,
+    "name",
+    "example_url",
+    "code",
+    "valid_patterns",
+    "supporting_text",
+    "extra",
+    "_present",
+)

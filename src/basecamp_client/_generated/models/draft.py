@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .draft_bucket import DraftBucket
 from .draft_parent import DraftParent
-
-_setattr = object.__setattr__
 
 _DRAFT_KEYS = frozenset(
     {
@@ -58,21 +57,29 @@ class Draft:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _DRAFT_KEYS
-        self = cls(
-            id=get("id"),
-            app_url=get("app_url"),
-            title=get("title"),
-            type=get("type"),
-            bucket=DraftBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            excerpt=get("excerpt"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            parent=DraftParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            scheduled_posting_at=_parse_datetime(get("scheduled_posting_at")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_draft_id(self, get("id"))
+        _set_draft_app_url(self, get("app_url"))
+        _set_draft_title(self, get("title"))
+        _set_draft_type(self, get("type"))
+        _set_draft_bucket(
+            self, DraftBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_draft_excerpt(self, get("excerpt"))
+        _set_draft_created_at(self, _parse_datetime(get("created_at")))
+        _set_draft_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_draft_parent(
+            self, DraftParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_draft_scheduled_posting_at(self, _parse_datetime(get("scheduled_posting_at")))
+        present = _DRAFT_KEYS.intersection(data)
+        _set_draft__present(self, present)
+        _set_draft__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,3 +113,33 @@ class Draft:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_draft_id,
+    _set_draft_app_url,
+    _set_draft_title,
+    _set_draft_type,
+    _set_draft_bucket,
+    _set_draft_excerpt,
+    _set_draft_created_at,
+    _set_draft_updated_at,
+    _set_draft_parent,
+    _set_draft_scheduled_posting_at,
+    _set_draft__extra,
+    _set_draft__present,
+) = slot_setters(
+    Draft,
+    "id",
+    "app_url",
+    "title",
+    "type",
+    "bucket",
+    "excerpt",
+    "created_at",
+    "updated_at",
+    "parent",
+    "scheduled_posting_at",
+    "extra",
+    "_present",
+)

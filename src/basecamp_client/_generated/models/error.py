@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _ERROR_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class Error:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _ERROR_KEYS
-        self = cls(
-            error=get("error"),
-            message=get("message"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_error_error(self, get("error"))
+        _set_error_message(self, get("message"))
+        present = _ERROR_KEYS.intersection(data)
+        _set_error__present(self, present)
+        _set_error__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class Error:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_error_error,
+    _set_error_message,
+    _set_error__extra,
+    _set_error__present,
+) = slot_setters(Error, "error", "message", "extra", "_present")

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .event_details import EventDetails
 from .person import Person
-
-_setattr = object.__setattr__
 
 _EVENT_KEYS = frozenset(
     {
@@ -54,19 +53,27 @@ class Event:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _EVENT_KEYS
-        self = cls(
-            id=get("id"),
-            recording_id=get("recording_id"),
-            action=get("action"),
-            created_at=_parse_datetime(get("created_at")),
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            details=EventDetails.from_dict(x) if isinstance(x := get("details"), dict) else x,
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_event_id(self, get("id"))
+        _set_event_recording_id(self, get("recording_id"))
+        _set_event_action(self, get("action"))
+        _set_event_created_at(self, _parse_datetime(get("created_at")))
+        _set_event_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_event_details(
+            self, EventDetails.from_dict(x) if isinstance(x := get("details"), dict) else x
+        )
+        _set_event_boosts_count(self, get("boosts_count"))
+        _set_event_boosts_url(self, get("boosts_url"))
+        present = _EVENT_KEYS.intersection(data)
+        _set_event__present(self, present)
+        _set_event__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,3 +103,29 @@ class Event:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_event_id,
+    _set_event_recording_id,
+    _set_event_action,
+    _set_event_created_at,
+    _set_event_creator,
+    _set_event_details,
+    _set_event_boosts_count,
+    _set_event_boosts_url,
+    _set_event__extra,
+    _set_event__present,
+) = slot_setters(
+    Event,
+    "id",
+    "recording_id",
+    "action",
+    "created_at",
+    "creator",
+    "details",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

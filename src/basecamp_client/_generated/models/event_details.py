@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _EVENT_DETAILS_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class EventDetails:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _EVENT_DETAILS_KEYS
-        self = cls(
-            added_person_ids=get("added_person_ids"),
-            removed_person_ids=get("removed_person_ids"),
-            notified_recipient_ids=get("notified_recipient_ids"),
-            new_parent_id=get("new_parent_id"),
-            parent_id_was=get("parent_id_was"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_event_details_added_person_ids(self, get("added_person_ids"))
+        _set_event_details_removed_person_ids(self, get("removed_person_ids"))
+        _set_event_details_notified_recipient_ids(self, get("notified_recipient_ids"))
+        _set_event_details_new_parent_id(self, get("new_parent_id"))
+        _set_event_details_parent_id_was(self, get("parent_id_was"))
+        present = _EVENT_DETAILS_KEYS.intersection(data)
+        _set_event_details__present(self, present)
+        _set_event_details__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,23 @@ class EventDetails:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_event_details_added_person_ids,
+    _set_event_details_removed_person_ids,
+    _set_event_details_notified_recipient_ids,
+    _set_event_details_new_parent_id,
+    _set_event_details_parent_id_was,
+    _set_event_details__extra,
+    _set_event_details__present,
+) = slot_setters(
+    EventDetails,
+    "added_person_ids",
+    "removed_person_ids",
+    "notified_recipient_ids",
+    "new_parent_id",
+    "parent_id_was",
+    "extra",
+    "_present",
+)

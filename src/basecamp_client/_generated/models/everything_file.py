@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _EVERYTHING_FILE_KEYS = frozenset(
     {
@@ -104,51 +103,63 @@ class EverythingFile:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _EVERYTHING_FILE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            position=get("position"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            attachable_sgid=get("attachable_sgid"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            filename=get("filename"),
-            download_url=get("download_url"),
-            app_download_url=get("app_download_url"),
-            width=get("width"),
-            height=get("height"),
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_everything_file_id(self, get("id"))
+        _set_everything_file_status(self, get("status"))
+        _set_everything_file_visible_to_clients(self, get("visible_to_clients"))
+        _set_everything_file_created_at(self, _parse_datetime(get("created_at")))
+        _set_everything_file_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_everything_file_title(self, get("title"))
+        _set_everything_file_inherits_status(self, get("inherits_status"))
+        _set_everything_file_type(self, get("type"))
+        _set_everything_file_url(self, get("url"))
+        _set_everything_file_app_url(self, get("app_url"))
+        _set_everything_file_bookmark_url(self, get("bookmark_url"))
+        _set_everything_file_subscription_url(self, get("subscription_url"))
+        _set_everything_file_comments_count(self, get("comments_count"))
+        _set_everything_file_comments_url(self, get("comments_url"))
+        _set_everything_file_boosts_count(self, get("boosts_count"))
+        _set_everything_file_boosts_url(self, get("boosts_url"))
+        _set_everything_file_position(self, get("position"))
+        _set_everything_file_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_everything_file_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_everything_file_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_everything_file_attachable_sgid(self, get("attachable_sgid"))
+        _set_everything_file_content_type(self, get("content_type"))
+        _set_everything_file_byte_size(self, get("byte_size"))
+        _set_everything_file_filename(self, get("filename"))
+        _set_everything_file_download_url(self, get("download_url"))
+        _set_everything_file_app_download_url(self, get("app_download_url"))
+        _set_everything_file_width(self, get("width"))
+        _set_everything_file_height(self, get("height"))
+        _set_everything_file_description(self, get("description"))
+        _set_everything_file_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            content=get("content"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_everything_file_content(self, get("content"))
+        _set_everything_file_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _EVERYTHING_FILE_KEYS.intersection(data)
+        _set_everything_file__present(self, present)
+        _set_everything_file__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -242,3 +253,77 @@ class EverythingFile:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_everything_file_id,
+    _set_everything_file_status,
+    _set_everything_file_visible_to_clients,
+    _set_everything_file_created_at,
+    _set_everything_file_updated_at,
+    _set_everything_file_title,
+    _set_everything_file_inherits_status,
+    _set_everything_file_type,
+    _set_everything_file_url,
+    _set_everything_file_app_url,
+    _set_everything_file_bookmark_url,
+    _set_everything_file_subscription_url,
+    _set_everything_file_comments_count,
+    _set_everything_file_comments_url,
+    _set_everything_file_boosts_count,
+    _set_everything_file_boosts_url,
+    _set_everything_file_position,
+    _set_everything_file_parent,
+    _set_everything_file_bucket,
+    _set_everything_file_creator,
+    _set_everything_file_attachable_sgid,
+    _set_everything_file_content_type,
+    _set_everything_file_byte_size,
+    _set_everything_file_filename,
+    _set_everything_file_download_url,
+    _set_everything_file_app_download_url,
+    _set_everything_file_width,
+    _set_everything_file_height,
+    _set_everything_file_description,
+    _set_everything_file_description_attachments,
+    _set_everything_file_content,
+    _set_everything_file_content_attachments,
+    _set_everything_file__extra,
+    _set_everything_file__present,
+) = slot_setters(
+    EverythingFile,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "boosts_count",
+    "boosts_url",
+    "position",
+    "parent",
+    "bucket",
+    "creator",
+    "attachable_sgid",
+    "content_type",
+    "byte_size",
+    "filename",
+    "download_url",
+    "app_download_url",
+    "width",
+    "height",
+    "description",
+    "description_attachments",
+    "content",
+    "content_attachments",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _FIELD_VALIDATION_ERROR_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class FieldValidationError:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _FIELD_VALIDATION_ERROR_KEYS
-        self = cls(
-            errors=get("errors"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_field_validation_error_errors(self, get("errors"))
+        present = _FIELD_VALIDATION_ERROR_KEYS.intersection(data)
+        _set_field_validation_error__present(self, present)
+        _set_field_validation_error__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class FieldValidationError:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_field_validation_error_errors,
+    _set_field_validation_error__extra,
+    _set_field_validation_error__present,
+) = slot_setters(FieldValidationError, "errors", "extra", "_present")

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _FOLDER_KEYS = frozenset(
     {
@@ -59,23 +59,27 @@ class Folder:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _FOLDER_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            type=get("type"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            bucket_ids=get("bucket_ids"),
-            is_emoji_only_name=get("is_emoji_only_name"),
-            star_url=get("star_url"),
-            url=get("url"),
-            gauges_url=get("gauges_url"),
-            color=get("color"),
-            image_url=get("image_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_folder_id(self, get("id"))
+        _set_folder_name(self, get("name"))
+        _set_folder_type(self, get("type"))
+        _set_folder_created_at(self, _parse_datetime(get("created_at")))
+        _set_folder_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_folder_bucket_ids(self, get("bucket_ids"))
+        _set_folder_is_emoji_only_name(self, get("is_emoji_only_name"))
+        _set_folder_star_url(self, get("star_url"))
+        _set_folder_url(self, get("url"))
+        _set_folder_gauges_url(self, get("gauges_url"))
+        _set_folder_color(self, get("color"))
+        _set_folder_image_url(self, get("image_url"))
+        present = _FOLDER_KEYS.intersection(data)
+        _set_folder__present(self, present)
+        _set_folder__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,3 +113,37 @@ class Folder:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_folder_id,
+    _set_folder_name,
+    _set_folder_type,
+    _set_folder_created_at,
+    _set_folder_updated_at,
+    _set_folder_bucket_ids,
+    _set_folder_is_emoji_only_name,
+    _set_folder_star_url,
+    _set_folder_url,
+    _set_folder_gauges_url,
+    _set_folder_color,
+    _set_folder_image_url,
+    _set_folder__extra,
+    _set_folder__present,
+) = slot_setters(
+    Folder,
+    "id",
+    "name",
+    "type",
+    "created_at",
+    "updated_at",
+    "bucket_ids",
+    "is_emoji_only_name",
+    "star_url",
+    "url",
+    "gauges_url",
+    "color",
+    "image_url",
+    "extra",
+    "_present",
+)

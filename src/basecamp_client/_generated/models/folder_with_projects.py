@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .project import Project
-
-_setattr = object.__setattr__
 
 _FOLDER_WITH_PROJECTS_KEYS = frozenset(
     {
@@ -63,26 +62,33 @@ class FolderWithProjects:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _FOLDER_WITH_PROJECTS_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            type=get("type"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            bucket_ids=get("bucket_ids"),
-            is_emoji_only_name=get("is_emoji_only_name"),
-            star_url=get("star_url"),
-            url=get("url"),
-            projects=[Project.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_folder_with_projects_id(self, get("id"))
+        _set_folder_with_projects_name(self, get("name"))
+        _set_folder_with_projects_type(self, get("type"))
+        _set_folder_with_projects_created_at(self, _parse_datetime(get("created_at")))
+        _set_folder_with_projects_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_folder_with_projects_bucket_ids(self, get("bucket_ids"))
+        _set_folder_with_projects_is_emoji_only_name(self, get("is_emoji_only_name"))
+        _set_folder_with_projects_star_url(self, get("star_url"))
+        _set_folder_with_projects_url(self, get("url"))
+        _set_folder_with_projects_projects(
+            self,
+            [Project.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("projects"), list)
             else x,
-            gauges_url=get("gauges_url"),
-            color=get("color"),
-            image_url=get("image_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_folder_with_projects_gauges_url(self, get("gauges_url"))
+        _set_folder_with_projects_color(self, get("color"))
+        _set_folder_with_projects_image_url(self, get("image_url"))
+        present = _FOLDER_WITH_PROJECTS_KEYS.intersection(data)
+        _set_folder_with_projects__present(self, present)
+        _set_folder_with_projects__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,3 +128,39 @@ class FolderWithProjects:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_folder_with_projects_id,
+    _set_folder_with_projects_name,
+    _set_folder_with_projects_type,
+    _set_folder_with_projects_created_at,
+    _set_folder_with_projects_updated_at,
+    _set_folder_with_projects_bucket_ids,
+    _set_folder_with_projects_is_emoji_only_name,
+    _set_folder_with_projects_star_url,
+    _set_folder_with_projects_url,
+    _set_folder_with_projects_projects,
+    _set_folder_with_projects_gauges_url,
+    _set_folder_with_projects_color,
+    _set_folder_with_projects_image_url,
+    _set_folder_with_projects__extra,
+    _set_folder_with_projects__present,
+) = slot_setters(
+    FolderWithProjects,
+    "id",
+    "name",
+    "type",
+    "created_at",
+    "updated_at",
+    "bucket_ids",
+    "is_emoji_only_name",
+    "star_url",
+    "url",
+    "projects",
+    "gauges_url",
+    "color",
+    "image_url",
+    "extra",
+    "_present",
+)

@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _GAUGE_KEYS = frozenset(
     {
@@ -77,34 +76,43 @@ class Gauge:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GAUGE_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_gauge_id(self, get("id"))
+        _set_gauge_created_at(self, _parse_datetime(get("created_at")))
+        _set_gauge_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_gauge_status(self, get("status"))
+        _set_gauge_visible_to_clients(self, get("visible_to_clients"))
+        _set_gauge_title(self, get("title"))
+        _set_gauge_inherits_status(self, get("inherits_status"))
+        _set_gauge_type(self, get("type"))
+        _set_gauge_url(self, get("url"))
+        _set_gauge_app_url(self, get("app_url"))
+        _set_gauge_bookmark_url(self, get("bookmark_url"))
+        _set_gauge_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_gauge_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_gauge_description(self, get("description"))
+        _set_gauge_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            enabled=get("enabled"),
-            last_needle_color=get("last_needle_color"),
-            last_needle_position=get("last_needle_position"),
-            previous_needle_position=get("previous_needle_position"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_gauge_enabled(self, get("enabled"))
+        _set_gauge_last_needle_color(self, get("last_needle_color"))
+        _set_gauge_last_needle_position(self, get("last_needle_position"))
+        _set_gauge_previous_needle_position(self, get("previous_needle_position"))
+        present = _GAUGE_KEYS.intersection(data)
+        _set_gauge__present(self, present)
+        _set_gauge__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,3 +171,51 @@ class Gauge:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_gauge_id,
+    _set_gauge_created_at,
+    _set_gauge_updated_at,
+    _set_gauge_status,
+    _set_gauge_visible_to_clients,
+    _set_gauge_title,
+    _set_gauge_inherits_status,
+    _set_gauge_type,
+    _set_gauge_url,
+    _set_gauge_app_url,
+    _set_gauge_bookmark_url,
+    _set_gauge_bucket,
+    _set_gauge_creator,
+    _set_gauge_description,
+    _set_gauge_description_attachments,
+    _set_gauge_enabled,
+    _set_gauge_last_needle_color,
+    _set_gauge_last_needle_position,
+    _set_gauge_previous_needle_position,
+    _set_gauge__extra,
+    _set_gauge__present,
+) = slot_setters(
+    Gauge,
+    "id",
+    "created_at",
+    "updated_at",
+    "status",
+    "visible_to_clients",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bookmark_url",
+    "bucket",
+    "creator",
+    "description",
+    "description_attachments",
+    "enabled",
+    "last_needle_color",
+    "last_needle_position",
+    "previous_needle_position",
+    "extra",
+    "_present",
+)

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _GAUGE_NEEDLE_KEYS = frozenset(
     {
@@ -88,39 +87,50 @@ class GaugeNeedle:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GAUGE_NEEDLE_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_gauge_needle_id(self, get("id"))
+        _set_gauge_needle_created_at(self, _parse_datetime(get("created_at")))
+        _set_gauge_needle_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_gauge_needle_status(self, get("status"))
+        _set_gauge_needle_visible_to_clients(self, get("visible_to_clients"))
+        _set_gauge_needle_title(self, get("title"))
+        _set_gauge_needle_inherits_status(self, get("inherits_status"))
+        _set_gauge_needle_type(self, get("type"))
+        _set_gauge_needle_url(self, get("url"))
+        _set_gauge_needle_app_url(self, get("app_url"))
+        _set_gauge_needle_bookmark_url(self, get("bookmark_url"))
+        _set_gauge_needle_subscription_url(self, get("subscription_url"))
+        _set_gauge_needle_comments_count(self, get("comments_count"))
+        _set_gauge_needle_comments_url(self, get("comments_url"))
+        _set_gauge_needle_boosts_count(self, get("boosts_count"))
+        _set_gauge_needle_boosts_url(self, get("boosts_url"))
+        _set_gauge_needle_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_gauge_needle_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_gauge_needle_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_gauge_needle_description(self, get("description"))
+        _set_gauge_needle_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            color=get("color"),
-            position=get("position"),
-            comment_count=get("comment_count"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_gauge_needle_color(self, get("color"))
+        _set_gauge_needle_position(self, get("position"))
+        _set_gauge_needle_comment_count(self, get("comment_count"))
+        present = _GAUGE_NEEDLE_KEYS.intersection(data)
+        _set_gauge_needle__present(self, present)
+        _set_gauge_needle__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,3 +201,61 @@ class GaugeNeedle:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_gauge_needle_id,
+    _set_gauge_needle_created_at,
+    _set_gauge_needle_updated_at,
+    _set_gauge_needle_status,
+    _set_gauge_needle_visible_to_clients,
+    _set_gauge_needle_title,
+    _set_gauge_needle_inherits_status,
+    _set_gauge_needle_type,
+    _set_gauge_needle_url,
+    _set_gauge_needle_app_url,
+    _set_gauge_needle_bookmark_url,
+    _set_gauge_needle_subscription_url,
+    _set_gauge_needle_comments_count,
+    _set_gauge_needle_comments_url,
+    _set_gauge_needle_boosts_count,
+    _set_gauge_needle_boosts_url,
+    _set_gauge_needle_parent,
+    _set_gauge_needle_bucket,
+    _set_gauge_needle_creator,
+    _set_gauge_needle_description,
+    _set_gauge_needle_description_attachments,
+    _set_gauge_needle_color,
+    _set_gauge_needle_position,
+    _set_gauge_needle_comment_count,
+    _set_gauge_needle__extra,
+    _set_gauge_needle__present,
+) = slot_setters(
+    GaugeNeedle,
+    "id",
+    "created_at",
+    "updated_at",
+    "status",
+    "visible_to_clients",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "boosts_count",
+    "boosts_url",
+    "parent",
+    "bucket",
+    "creator",
+    "description",
+    "description_attachments",
+    "color",
+    "position",
+    "comment_count",
+    "extra",
+    "_present",
+)

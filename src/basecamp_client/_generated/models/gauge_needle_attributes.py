@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _GAUGE_NEEDLE_ATTRIBUTES_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class GaugeNeedleAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GAUGE_NEEDLE_ATTRIBUTES_KEYS
-        self = cls(
-            position=get("position"),
-            color=get("color"),
-            description=get("description"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_gauge_needle_attributes_position(self, get("position"))
+        _set_gauge_needle_attributes_color(self, get("color"))
+        _set_gauge_needle_attributes_description(self, get("description"))
+        present = _GAUGE_NEEDLE_ATTRIBUTES_KEYS.intersection(data)
+        _set_gauge_needle_attributes__present(self, present)
+        _set_gauge_needle_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class GaugeNeedleAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_gauge_needle_attributes_position,
+    _set_gauge_needle_attributes_color,
+    _set_gauge_needle_attributes_description,
+    _set_gauge_needle_attributes__extra,
+    _set_gauge_needle_attributes__present,
+) = slot_setters(GaugeNeedleAttributes, "position", "color", "description", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .gauge_needle_attributes import GaugeNeedleAttributes
-
-_setattr = object.__setattr__
 
 _GAUGE_NEEDLE_CREATE_KEYS = frozenset(
     {
@@ -39,16 +38,21 @@ class GaugeNeedleCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GAUGE_NEEDLE_CREATE_KEYS
-        self = cls(
-            gauge_needle=GaugeNeedleAttributes.from_dict(x)
-            if isinstance(x := get("gauge_needle"), dict)
-            else x,
-            notify=get("notify"),
-            subscriptions=get("subscriptions"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_gauge_needle_create_gauge_needle(
+            self,
+            GaugeNeedleAttributes.from_dict(x) if isinstance(x := get("gauge_needle"), dict) else x,
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_gauge_needle_create_notify(self, get("notify"))
+        _set_gauge_needle_create_subscriptions(self, get("subscriptions"))
+        present = _GAUGE_NEEDLE_CREATE_KEYS.intersection(data)
+        _set_gauge_needle_create__present(self, present)
+        _set_gauge_needle_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,3 +72,12 @@ class GaugeNeedleCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_gauge_needle_create_gauge_needle,
+    _set_gauge_needle_create_notify,
+    _set_gauge_needle_create_subscriptions,
+    _set_gauge_needle_create__extra,
+    _set_gauge_needle_create__present,
+) = slot_setters(GaugeNeedleCreate, "gauge_needle", "notify", "subscriptions", "extra", "_present")

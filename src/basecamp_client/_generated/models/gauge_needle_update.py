@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .gauge_needle_update_attributes import GaugeNeedleUpdateAttributes
-
-_setattr = object.__setattr__
 
 _GAUGE_NEEDLE_UPDATE_KEYS = frozenset(
     {
@@ -35,14 +34,21 @@ class GaugeNeedleUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GAUGE_NEEDLE_UPDATE_KEYS
-        self = cls(
-            gauge_needle=GaugeNeedleUpdateAttributes.from_dict(x)
+        self = new(cls)
+        _set_gauge_needle_update_gauge_needle(
+            self,
+            GaugeNeedleUpdateAttributes.from_dict(x)
             if isinstance(x := get("gauge_needle"), dict)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _GAUGE_NEEDLE_UPDATE_KEYS.intersection(data)
+        _set_gauge_needle_update__present(self, present)
+        _set_gauge_needle_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,3 +64,10 @@ class GaugeNeedleUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_gauge_needle_update_gauge_needle,
+    _set_gauge_needle_update__extra,
+    _set_gauge_needle_update__present,
+) = slot_setters(GaugeNeedleUpdate, "gauge_needle", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .gauge_toggle_attributes import GaugeToggleAttributes
-
-_setattr = object.__setattr__
 
 _GAUGE_TOGGLE_KEYS = frozenset(
     {
@@ -35,12 +34,18 @@ class GaugeToggle:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GAUGE_TOGGLE_KEYS
-        self = cls(
-            gauge=GaugeToggleAttributes.from_dict(x) if isinstance(x := get("gauge"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_gauge_toggle_gauge(
+            self, GaugeToggleAttributes.from_dict(x) if isinstance(x := get("gauge"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _GAUGE_TOGGLE_KEYS.intersection(data)
+        _set_gauge_toggle__present(self, present)
+        _set_gauge_toggle__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,3 +61,10 @@ class GaugeToggle:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_gauge_toggle_gauge,
+    _set_gauge_toggle__extra,
+    _set_gauge_toggle__present,
+) = slot_setters(GaugeToggle, "gauge", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _GOOGLE_DOCUMENT_CREATE_KEYS = frozenset(
     {
@@ -45,18 +45,22 @@ class GoogleDocumentCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GOOGLE_DOCUMENT_CREATE_KEYS
-        self = cls(
-            url=get("url"),
-            document_type=get("document_type"),
-            title=get("title"),
-            description=get("description"),
-            status=get("status"),
-            subscriptions=get("subscriptions"),
-            visible_to_clients=get("visible_to_clients"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_google_document_create_url(self, get("url"))
+        _set_google_document_create_document_type(self, get("document_type"))
+        _set_google_document_create_title(self, get("title"))
+        _set_google_document_create_description(self, get("description"))
+        _set_google_document_create_status(self, get("status"))
+        _set_google_document_create_subscriptions(self, get("subscriptions"))
+        _set_google_document_create_visible_to_clients(self, get("visible_to_clients"))
+        present = _GOOGLE_DOCUMENT_CREATE_KEYS.intersection(data)
+        _set_google_document_create__present(self, present)
+        _set_google_document_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,3 +84,27 @@ class GoogleDocumentCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_google_document_create_url,
+    _set_google_document_create_document_type,
+    _set_google_document_create_title,
+    _set_google_document_create_description,
+    _set_google_document_create_status,
+    _set_google_document_create_subscriptions,
+    _set_google_document_create_visible_to_clients,
+    _set_google_document_create__extra,
+    _set_google_document_create__present,
+) = slot_setters(
+    GoogleDocumentCreate,
+    "url",
+    "document_type",
+    "title",
+    "description",
+    "status",
+    "subscriptions",
+    "visible_to_clients",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _GOOGLE_DOCUMENT_REPLACE_KEYS = frozenset(
     {
@@ -43,17 +43,21 @@ class GoogleDocumentReplace:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _GOOGLE_DOCUMENT_REPLACE_KEYS
-        self = cls(
-            url=get("url"),
-            document_type=get("document_type"),
-            title=get("title"),
-            description=get("description"),
-            status=get("status"),
-            subscriptions=get("subscriptions"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_google_document_replace_url(self, get("url"))
+        _set_google_document_replace_document_type(self, get("document_type"))
+        _set_google_document_replace_title(self, get("title"))
+        _set_google_document_replace_description(self, get("description"))
+        _set_google_document_replace_status(self, get("status"))
+        _set_google_document_replace_subscriptions(self, get("subscriptions"))
+        present = _GOOGLE_DOCUMENT_REPLACE_KEYS.intersection(data)
+        _set_google_document_replace__present(self, present)
+        _set_google_document_replace__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +79,25 @@ class GoogleDocumentReplace:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_google_document_replace_url,
+    _set_google_document_replace_document_type,
+    _set_google_document_replace_title,
+    _set_google_document_replace_description,
+    _set_google_document_replace_status,
+    _set_google_document_replace_subscriptions,
+    _set_google_document_replace__extra,
+    _set_google_document_replace__present,
+) = slot_setters(
+    GoogleDocumentReplace,
+    "url",
+    "document_type",
+    "title",
+    "description",
+    "status",
+    "subscriptions",
+    "extra",
+    "_present",
+)

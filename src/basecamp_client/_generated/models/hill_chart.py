@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .hill_chart_dot import HillChartDot
-
-_setattr = object.__setattr__
 
 _HILL_CHART_KEYS = frozenset(
     {
@@ -49,19 +48,26 @@ class HillChart:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _HILL_CHART_KEYS
-        self = cls(
-            enabled=get("enabled"),
-            stale=get("stale"),
-            updated_at=_parse_datetime(get("updated_at")),
-            app_update_url=get("app_update_url"),
-            app_versions_url=get("app_versions_url"),
-            dots=[HillChartDot.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_hill_chart_enabled(self, get("enabled"))
+        _set_hill_chart_stale(self, get("stale"))
+        _set_hill_chart_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_hill_chart_app_update_url(self, get("app_update_url"))
+        _set_hill_chart_app_versions_url(self, get("app_versions_url"))
+        _set_hill_chart_dots(
+            self,
+            [HillChartDot.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("dots"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _HILL_CHART_KEYS.intersection(data)
+        _set_hill_chart__present(self, present)
+        _set_hill_chart__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,3 +93,25 @@ class HillChart:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_hill_chart_enabled,
+    _set_hill_chart_stale,
+    _set_hill_chart_updated_at,
+    _set_hill_chart_app_update_url,
+    _set_hill_chart_app_versions_url,
+    _set_hill_chart_dots,
+    _set_hill_chart__extra,
+    _set_hill_chart__present,
+) = slot_setters(
+    HillChart,
+    "enabled",
+    "stale",
+    "updated_at",
+    "app_update_url",
+    "app_versions_url",
+    "dots",
+    "extra",
+    "_present",
+)

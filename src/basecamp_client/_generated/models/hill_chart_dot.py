@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _HILL_CHART_DOT_KEYS = frozenset(
     {
@@ -43,17 +43,21 @@ class HillChartDot:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _HILL_CHART_DOT_KEYS
-        self = cls(
-            id=get("id"),
-            label=get("label"),
-            color=get("color"),
-            position=get("position"),
-            url=get("url"),
-            app_url=get("app_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_hill_chart_dot_id(self, get("id"))
+        _set_hill_chart_dot_label(self, get("label"))
+        _set_hill_chart_dot_color(self, get("color"))
+        _set_hill_chart_dot_position(self, get("position"))
+        _set_hill_chart_dot_url(self, get("url"))
+        _set_hill_chart_dot_app_url(self, get("app_url"))
+        present = _HILL_CHART_DOT_KEYS.intersection(data)
+        _set_hill_chart_dot__present(self, present)
+        _set_hill_chart_dot__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +79,17 @@ class HillChartDot:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_hill_chart_dot_id,
+    _set_hill_chart_dot_label,
+    _set_hill_chart_dot_color,
+    _set_hill_chart_dot_position,
+    _set_hill_chart_dot_url,
+    _set_hill_chart_dot_app_url,
+    _set_hill_chart_dot__extra,
+    _set_hill_chart_dot__present,
+) = slot_setters(
+    HillChartDot, "id", "label", "color", "position", "url", "app_url", "extra", "_present"
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _HILL_CHART_UPDATE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class HillChartUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _HILL_CHART_UPDATE_KEYS
-        self = cls(
-            tracked=get("tracked"),
-            untracked=get("untracked"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_hill_chart_update_tracked(self, get("tracked"))
+        _set_hill_chart_update_untracked(self, get("untracked"))
+        present = _HILL_CHART_UPDATE_KEYS.intersection(data)
+        _set_hill_chart_update__present(self, present)
+        _set_hill_chart_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class HillChartUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_hill_chart_update_tracked,
+    _set_hill_chart_update_untracked,
+    _set_hill_chart_update__extra,
+    _set_hill_chart_update__present,
+) = slot_setters(HillChartUpdate, "tracked", "untracked", "extra", "_present")

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _INBOX_KEYS = frozenset(
     {
@@ -70,27 +69,35 @@ class Inbox:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _INBOX_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            forwards_count=get("forwards_count"),
-            forwards_url=get("forwards_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_inbox_id(self, get("id"))
+        _set_inbox_status(self, get("status"))
+        _set_inbox_visible_to_clients(self, get("visible_to_clients"))
+        _set_inbox_created_at(self, _parse_datetime(get("created_at")))
+        _set_inbox_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_inbox_title(self, get("title"))
+        _set_inbox_inherits_status(self, get("inherits_status"))
+        _set_inbox_type(self, get("type"))
+        _set_inbox_url(self, get("url"))
+        _set_inbox_app_url(self, get("app_url"))
+        _set_inbox_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_inbox_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_inbox_bookmark_url(self, get("bookmark_url"))
+        _set_inbox_position(self, get("position"))
+        _set_inbox_forwards_count(self, get("forwards_count"))
+        _set_inbox_forwards_url(self, get("forwards_url"))
+        present = _INBOX_KEYS.intersection(data)
+        _set_inbox__present(self, present)
+        _set_inbox__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,3 +143,45 @@ class Inbox:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_inbox_id,
+    _set_inbox_status,
+    _set_inbox_visible_to_clients,
+    _set_inbox_created_at,
+    _set_inbox_updated_at,
+    _set_inbox_title,
+    _set_inbox_inherits_status,
+    _set_inbox_type,
+    _set_inbox_url,
+    _set_inbox_app_url,
+    _set_inbox_bucket,
+    _set_inbox_creator,
+    _set_inbox_bookmark_url,
+    _set_inbox_position,
+    _set_inbox_forwards_count,
+    _set_inbox_forwards_url,
+    _set_inbox__extra,
+    _set_inbox__present,
+) = slot_setters(
+    Inbox,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "position",
+    "forwards_count",
+    "forwards_url",
+    "extra",
+    "_present",
+)

@@ -16,7 +16,7 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _LINEUP_MARKER_KEYS = frozenset(
     {
@@ -47,16 +47,20 @@ class LineupMarker:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _LINEUP_MARKER_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            date=_parse_date(get("date")),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_lineup_marker_id(self, get("id"))
+        _set_lineup_marker_name(self, get("name"))
+        _set_lineup_marker_date(self, _parse_date(get("date")))
+        _set_lineup_marker_created_at(self, _parse_datetime(get("created_at")))
+        _set_lineup_marker_updated_at(self, _parse_datetime(get("updated_at")))
+        present = _LINEUP_MARKER_KEYS.intersection(data)
+        _set_lineup_marker__present(self, present)
+        _set_lineup_marker__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,3 +80,16 @@ class LineupMarker:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_lineup_marker_id,
+    _set_lineup_marker_name,
+    _set_lineup_marker_date,
+    _set_lineup_marker_created_at,
+    _set_lineup_marker_updated_at,
+    _set_lineup_marker__extra,
+    _set_lineup_marker__present,
+) = slot_setters(
+    LineupMarker, "id", "name", "date", "created_at", "updated_at", "extra", "_present"
+)

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _LINEUP_MARKER_CREATE_KEYS = frozenset(
     {
@@ -39,13 +39,17 @@ class LineupMarkerCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _LINEUP_MARKER_CREATE_KEYS
-        self = cls(
-            name=get("name"),
-            date=_parse_date(get("date")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_lineup_marker_create_name(self, get("name"))
+        _set_lineup_marker_create_date(self, _parse_date(get("date")))
+        present = _LINEUP_MARKER_CREATE_KEYS.intersection(data)
+        _set_lineup_marker_create__present(self, present)
+        _set_lineup_marker_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,3 +63,11 @@ class LineupMarkerCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_lineup_marker_create_name,
+    _set_lineup_marker_create_date,
+    _set_lineup_marker_create__extra,
+    _set_lineup_marker_create__present,
+) = slot_setters(LineupMarkerCreate, "name", "date", "extra", "_present")

@@ -14,13 +14,12 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .message_type import MessageType
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _MESSAGE_KEYS = frozenset(
     {
@@ -87,38 +86,51 @@ class Message:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MESSAGE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            subject=get("subject"),
-            content=get("content"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_message_id(self, get("id"))
+        _set_message_status(self, get("status"))
+        _set_message_visible_to_clients(self, get("visible_to_clients"))
+        _set_message_created_at(self, _parse_datetime(get("created_at")))
+        _set_message_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_message_title(self, get("title"))
+        _set_message_inherits_status(self, get("inherits_status"))
+        _set_message_type(self, get("type"))
+        _set_message_url(self, get("url"))
+        _set_message_app_url(self, get("app_url"))
+        _set_message_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_message_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_message_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_message_subject(self, get("subject"))
+        _set_message_content(self, get("content"))
+        _set_message_bookmark_url(self, get("bookmark_url"))
+        _set_message_subscription_url(self, get("subscription_url"))
+        _set_message_comments_count(self, get("comments_count"))
+        _set_message_comments_url(self, get("comments_url"))
+        _set_message_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            category=MessageType.from_dict(x) if isinstance(x := get("category"), dict) else x,
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_message_category(
+            self, MessageType.from_dict(x) if isinstance(x := get("category"), dict) else x
+        )
+        _set_message_boosts_count(self, get("boosts_count"))
+        _set_message_boosts_url(self, get("boosts_url"))
+        present = _MESSAGE_KEYS.intersection(data)
+        _set_message__present(self, present)
+        _set_message__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -189,3 +201,59 @@ class Message:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_message_id,
+    _set_message_status,
+    _set_message_visible_to_clients,
+    _set_message_created_at,
+    _set_message_updated_at,
+    _set_message_title,
+    _set_message_inherits_status,
+    _set_message_type,
+    _set_message_url,
+    _set_message_app_url,
+    _set_message_parent,
+    _set_message_bucket,
+    _set_message_creator,
+    _set_message_subject,
+    _set_message_content,
+    _set_message_bookmark_url,
+    _set_message_subscription_url,
+    _set_message_comments_count,
+    _set_message_comments_url,
+    _set_message_content_attachments,
+    _set_message_category,
+    _set_message_boosts_count,
+    _set_message_boosts_url,
+    _set_message__extra,
+    _set_message__present,
+) = slot_setters(
+    Message,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "subject",
+    "content",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "content_attachments",
+    "category",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

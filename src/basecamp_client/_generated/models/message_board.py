@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _MESSAGE_BOARD_KEYS = frozenset(
     {
@@ -72,28 +71,36 @@ class MessageBoard:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MESSAGE_BOARD_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            messages_count=get("messages_count"),
-            messages_url=get("messages_url"),
-            app_messages_url=get("app_messages_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_message_board_id(self, get("id"))
+        _set_message_board_status(self, get("status"))
+        _set_message_board_visible_to_clients(self, get("visible_to_clients"))
+        _set_message_board_created_at(self, _parse_datetime(get("created_at")))
+        _set_message_board_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_message_board_title(self, get("title"))
+        _set_message_board_inherits_status(self, get("inherits_status"))
+        _set_message_board_type(self, get("type"))
+        _set_message_board_url(self, get("url"))
+        _set_message_board_app_url(self, get("app_url"))
+        _set_message_board_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_message_board_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_message_board_bookmark_url(self, get("bookmark_url"))
+        _set_message_board_position(self, get("position"))
+        _set_message_board_messages_count(self, get("messages_count"))
+        _set_message_board_messages_url(self, get("messages_url"))
+        _set_message_board_app_messages_url(self, get("app_messages_url"))
+        present = _MESSAGE_BOARD_KEYS.intersection(data)
+        _set_message_board__present(self, present)
+        _set_message_board__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,3 +148,47 @@ class MessageBoard:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_message_board_id,
+    _set_message_board_status,
+    _set_message_board_visible_to_clients,
+    _set_message_board_created_at,
+    _set_message_board_updated_at,
+    _set_message_board_title,
+    _set_message_board_inherits_status,
+    _set_message_board_type,
+    _set_message_board_url,
+    _set_message_board_app_url,
+    _set_message_board_bucket,
+    _set_message_board_creator,
+    _set_message_board_bookmark_url,
+    _set_message_board_position,
+    _set_message_board_messages_count,
+    _set_message_board_messages_url,
+    _set_message_board_app_messages_url,
+    _set_message_board__extra,
+    _set_message_board__present,
+) = slot_setters(
+    MessageBoard,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "position",
+    "messages_count",
+    "messages_url",
+    "app_messages_url",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MESSAGE_CREATE_KEYS = frozenset(
     {
@@ -43,17 +43,21 @@ class MessageCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MESSAGE_CREATE_KEYS
-        self = cls(
-            subject=get("subject"),
-            content=get("content"),
-            status=get("status"),
-            category_id=get("category_id"),
-            subscriptions=get("subscriptions"),
-            visible_to_clients=get("visible_to_clients"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_message_create_subject(self, get("subject"))
+        _set_message_create_content(self, get("content"))
+        _set_message_create_status(self, get("status"))
+        _set_message_create_category_id(self, get("category_id"))
+        _set_message_create_subscriptions(self, get("subscriptions"))
+        _set_message_create_visible_to_clients(self, get("visible_to_clients"))
+        present = _MESSAGE_CREATE_KEYS.intersection(data)
+        _set_message_create__present(self, present)
+        _set_message_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +79,25 @@ class MessageCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_message_create_subject,
+    _set_message_create_content,
+    _set_message_create_status,
+    _set_message_create_category_id,
+    _set_message_create_subscriptions,
+    _set_message_create_visible_to_clients,
+    _set_message_create__extra,
+    _set_message_create__present,
+) = slot_setters(
+    MessageCreate,
+    "subject",
+    "content",
+    "status",
+    "category_id",
+    "subscriptions",
+    "visible_to_clients",
+    "extra",
+    "_present",
+)

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MESSAGE_TYPE_KEYS = frozenset(
     {
@@ -45,16 +45,20 @@ class MessageType:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MESSAGE_TYPE_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            icon=get("icon"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_message_type_id(self, get("id"))
+        _set_message_type_name(self, get("name"))
+        _set_message_type_icon(self, get("icon"))
+        _set_message_type_created_at(self, _parse_datetime(get("created_at")))
+        _set_message_type_updated_at(self, _parse_datetime(get("updated_at")))
+        present = _MESSAGE_TYPE_KEYS.intersection(data)
+        _set_message_type__present(self, present)
+        _set_message_type__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,3 +78,14 @@ class MessageType:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_message_type_id,
+    _set_message_type_name,
+    _set_message_type_icon,
+    _set_message_type_created_at,
+    _set_message_type_updated_at,
+    _set_message_type__extra,
+    _set_message_type__present,
+) = slot_setters(MessageType, "id", "name", "icon", "created_at", "updated_at", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MESSAGE_TYPE_UPDATE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class MessageTypeUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MESSAGE_TYPE_UPDATE_KEYS
-        self = cls(
-            name=get("name"),
-            icon=get("icon"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_message_type_update_name(self, get("name"))
+        _set_message_type_update_icon(self, get("icon"))
+        present = _MESSAGE_TYPE_UPDATE_KEYS.intersection(data)
+        _set_message_type_update__present(self, present)
+        _set_message_type_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class MessageTypeUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_message_type_update_name,
+    _set_message_type_update_icon,
+    _set_message_type_update__extra,
+    _set_message_type_update__present,
+) = slot_setters(MessageTypeUpdate, "name", "icon", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MESSAGE_UPDATE_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class MessageUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MESSAGE_UPDATE_KEYS
-        self = cls(
-            subject=get("subject"),
-            content=get("content"),
-            status=get("status"),
-            category_id=get("category_id"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_message_update_subject(self, get("subject"))
+        _set_message_update_content(self, get("content"))
+        _set_message_update_status(self, get("status"))
+        _set_message_update_category_id(self, get("category_id"))
+        present = _MESSAGE_UPDATE_KEYS.intersection(data)
+        _set_message_update__present(self, present)
+        _set_message_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,13 @@ class MessageUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_message_update_subject,
+    _set_message_update_content,
+    _set_message_update_status,
+    _set_message_update_category_id,
+    _set_message_update__extra,
+    _set_message_update__present,
+) = slot_setters(MessageUpdate, "subject", "content", "status", "category_id", "extra", "_present")

@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
+from ._base import new, slot_setters
 from .my_assignment_assignee import MyAssignmentAssignee
 from .my_assignment_bucket import MyAssignmentBucket
 from .my_assignment_parent import MyAssignmentParent
-
-_setattr = object.__setattr__
 
 _MY_ASSIGNMENT_KEYS = frozenset(
     {
@@ -67,31 +66,43 @@ class MyAssignment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_ASSIGNMENT_KEYS
-        self = cls(
-            id=get("id"),
-            app_url=get("app_url"),
-            content=get("content"),
-            starts_on=_parse_date(get("starts_on")),
-            due_on=_parse_date(get("due_on")),
-            bucket=MyAssignmentBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            completed=get("completed"),
-            type=get("type"),
-            assignees=[
-                MyAssignmentAssignee.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_my_assignment_id(self, get("id"))
+        _set_my_assignment_app_url(self, get("app_url"))
+        _set_my_assignment_content(self, get("content"))
+        _set_my_assignment_starts_on(self, _parse_date(get("starts_on")))
+        _set_my_assignment_due_on(self, _parse_date(get("due_on")))
+        _set_my_assignment_bucket(
+            self, MyAssignmentBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_my_assignment_completed(self, get("completed"))
+        _set_my_assignment_type(self, get("type"))
+        _set_my_assignment_assignees(
+            self,
+            [MyAssignmentAssignee.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("assignees"), list)
             else x,
-            comments_count=get("comments_count"),
-            has_description=get("has_description"),
-            priority_recording_id=get("priority_recording_id"),
-            parent=MyAssignmentParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            children=[MyAssignment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_my_assignment_comments_count(self, get("comments_count"))
+        _set_my_assignment_has_description(self, get("has_description"))
+        _set_my_assignment_priority_recording_id(self, get("priority_recording_id"))
+        _set_my_assignment_parent(
+            self, MyAssignmentParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_my_assignment_children(
+            self,
+            [MyAssignment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("children"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _MY_ASSIGNMENT_KEYS.intersection(data)
+        _set_my_assignment__present(self, present)
+        _set_my_assignment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,3 +159,41 @@ class MyAssignment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_assignment_id,
+    _set_my_assignment_app_url,
+    _set_my_assignment_content,
+    _set_my_assignment_starts_on,
+    _set_my_assignment_due_on,
+    _set_my_assignment_bucket,
+    _set_my_assignment_completed,
+    _set_my_assignment_type,
+    _set_my_assignment_assignees,
+    _set_my_assignment_comments_count,
+    _set_my_assignment_has_description,
+    _set_my_assignment_priority_recording_id,
+    _set_my_assignment_parent,
+    _set_my_assignment_children,
+    _set_my_assignment__extra,
+    _set_my_assignment__present,
+) = slot_setters(
+    MyAssignment,
+    "id",
+    "app_url",
+    "content",
+    "starts_on",
+    "due_on",
+    "bucket",
+    "completed",
+    "type",
+    "assignees",
+    "comments_count",
+    "has_description",
+    "priority_recording_id",
+    "parent",
+    "children",
+    "extra",
+    "_present",
+)

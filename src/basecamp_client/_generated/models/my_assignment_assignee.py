@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MY_ASSIGNMENT_ASSIGNEE_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class MyAssignmentAssignee:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_ASSIGNMENT_ASSIGNEE_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            avatar_url=get("avatar_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_my_assignment_assignee_id(self, get("id"))
+        _set_my_assignment_assignee_name(self, get("name"))
+        _set_my_assignment_assignee_avatar_url(self, get("avatar_url"))
+        present = _MY_ASSIGNMENT_ASSIGNEE_KEYS.intersection(data)
+        _set_my_assignment_assignee__present(self, present)
+        _set_my_assignment_assignee__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class MyAssignmentAssignee:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_assignment_assignee_id,
+    _set_my_assignment_assignee_name,
+    _set_my_assignment_assignee_avatar_url,
+    _set_my_assignment_assignee__extra,
+    _set_my_assignment_assignee__present,
+) = slot_setters(MyAssignmentAssignee, "id", "name", "avatar_url", "extra", "_present")

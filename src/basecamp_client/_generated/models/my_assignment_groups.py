@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .my_assignment import MyAssignment
-
-_setattr = object.__setattr__
 
 _MY_ASSIGNMENT_GROUPS_KEYS = frozenset(
     {
@@ -37,17 +36,27 @@ class MyAssignmentGroups:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_ASSIGNMENT_GROUPS_KEYS
-        self = cls(
-            priorities=[MyAssignment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_my_assignment_groups_priorities(
+            self,
+            [MyAssignment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("priorities"), list)
             else x,
-            non_priorities=[MyAssignment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_my_assignment_groups_non_priorities(
+            self,
+            [MyAssignment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("non_priorities"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _MY_ASSIGNMENT_GROUPS_KEYS.intersection(data)
+        _set_my_assignment_groups__present(self, present)
+        _set_my_assignment_groups__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,3 +78,11 @@ class MyAssignmentGroups:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_assignment_groups_priorities,
+    _set_my_assignment_groups_non_priorities,
+    _set_my_assignment_groups__extra,
+    _set_my_assignment_groups__present,
+) = slot_setters(MyAssignmentGroups, "priorities", "non_priorities", "extra", "_present")

@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _MY_NOTE_KEYS = frozenset(
     {
@@ -53,23 +52,28 @@ class MyNote:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_NOTE_KEYS
-        self = cls(
-            type=get("type"),
-            content=get("content"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_my_note_type(self, get("type"))
+        _set_my_note_content(self, get("content"))
+        _set_my_note_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            url=get("url"),
-            app_url=get("app_url"),
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_my_note_url(self, get("url"))
+        _set_my_note_app_url(self, get("app_url"))
+        _set_my_note_id(self, get("id"))
+        _set_my_note_created_at(self, _parse_datetime(get("created_at")))
+        _set_my_note_updated_at(self, _parse_datetime(get("updated_at")))
+        present = _MY_NOTE_KEYS.intersection(data)
+        _set_my_note__present(self, present)
+        _set_my_note__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,3 +106,29 @@ class MyNote:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_note_type,
+    _set_my_note_content,
+    _set_my_note_content_attachments,
+    _set_my_note_url,
+    _set_my_note_app_url,
+    _set_my_note_id,
+    _set_my_note_created_at,
+    _set_my_note_updated_at,
+    _set_my_note__extra,
+    _set_my_note__present,
+) = slot_setters(
+    MyNote,
+    "type",
+    "content",
+    "content_attachments",
+    "url",
+    "app_url",
+    "id",
+    "created_at",
+    "updated_at",
+    "extra",
+    "_present",
+)

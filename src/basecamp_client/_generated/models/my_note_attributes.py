@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MY_NOTE_ATTRIBUTES_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class MyNoteAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_NOTE_ATTRIBUTES_KEYS
-        self = cls(
-            content=get("content"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_my_note_attributes_content(self, get("content"))
+        present = _MY_NOTE_ATTRIBUTES_KEYS.intersection(data)
+        _set_my_note_attributes__present(self, present)
+        _set_my_note_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class MyNoteAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_note_attributes_content,
+    _set_my_note_attributes__extra,
+    _set_my_note_attributes__present,
+) = slot_setters(MyNoteAttributes, "content", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .my_note_attributes import MyNoteAttributes
-
-_setattr = object.__setattr__
 
 _MY_NOTE_UPDATE_KEYS = frozenset(
     {
@@ -35,12 +34,18 @@ class MyNoteUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_NOTE_UPDATE_KEYS
-        self = cls(
-            note=MyNoteAttributes.from_dict(x) if isinstance(x := get("note"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_my_note_update_note(
+            self, MyNoteAttributes.from_dict(x) if isinstance(x := get("note"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _MY_NOTE_UPDATE_KEYS.intersection(data)
+        _set_my_note_update__present(self, present)
+        _set_my_note_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,3 +59,10 @@ class MyNoteUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_note_update_note,
+    _set_my_note_update__extra,
+    _set_my_note_update__present,
+) = slot_setters(MyNoteUpdate, "note", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _MY_PROFILE_UPDATE_KEYS = frozenset(
     {
@@ -48,19 +48,23 @@ class MyProfileUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _MY_PROFILE_UPDATE_KEYS
-        self = cls(
-            name=get("name"),
-            email_address=get("email_address"),
-            title=get("title"),
-            bio=get("bio"),
-            location=get("location"),
-            time_zone_name=get("time_zone_name"),
-            first_week_day=get("first_week_day"),
-            time_format=get("time_format"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_my_profile_update_name(self, get("name"))
+        _set_my_profile_update_email_address(self, get("email_address"))
+        _set_my_profile_update_title(self, get("title"))
+        _set_my_profile_update_bio(self, get("bio"))
+        _set_my_profile_update_location(self, get("location"))
+        _set_my_profile_update_time_zone_name(self, get("time_zone_name"))
+        _set_my_profile_update_first_week_day(self, get("first_week_day"))
+        _set_my_profile_update_time_format(self, get("time_format"))
+        present = _MY_PROFILE_UPDATE_KEYS.intersection(data)
+        _set_my_profile_update__present(self, present)
+        _set_my_profile_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,3 +90,29 @@ class MyProfileUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_my_profile_update_name,
+    _set_my_profile_update_email_address,
+    _set_my_profile_update_title,
+    _set_my_profile_update_bio,
+    _set_my_profile_update_location,
+    _set_my_profile_update_time_zone_name,
+    _set_my_profile_update_first_week_day,
+    _set_my_profile_update_time_format,
+    _set_my_profile_update__extra,
+    _set_my_profile_update__present,
+) = slot_setters(
+    MyProfileUpdate,
+    "name",
+    "email_address",
+    "title",
+    "bio",
+    "location",
+    "time_zone_name",
+    "first_week_day",
+    "time_format",
+    "extra",
+    "_present",
+)

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .previewable_attachment import PreviewableAttachment
-
-_setattr = object.__setattr__
 
 _NOTIFICATION_KEYS = frozenset(
     {
@@ -90,43 +89,53 @@ class Notification:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _NOTIFICATION_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            section=get("section"),
-            unread_count=get("unread_count"),
-            unread_at=_parse_datetime(get("unread_at")),
-            read_at=_parse_datetime(get("read_at")),
-            readable_sgid=get("readable_sgid"),
-            readable_identifier=get("readable_identifier"),
-            title=get("title"),
-            type=get("type"),
-            bucket_name=get("bucket_name"),
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            content_excerpt=get("content_excerpt"),
-            app_url=get("app_url"),
-            unread_url=get("unread_url"),
-            bookmark_url=get("bookmark_url"),
-            memory_url=get("memory_url"),
-            bubble_up_url=get("bubble_up_url"),
-            bubble_up_at=_parse_datetime(get("bubble_up_at")),
-            subscription_url=get("subscription_url"),
-            subscribed=get("subscribed"),
-            previewable_attachments=[
-                PreviewableAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_notification_id(self, get("id"))
+        _set_notification_created_at(self, _parse_datetime(get("created_at")))
+        _set_notification_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_notification_section(self, get("section"))
+        _set_notification_unread_count(self, get("unread_count"))
+        _set_notification_unread_at(self, _parse_datetime(get("unread_at")))
+        _set_notification_read_at(self, _parse_datetime(get("read_at")))
+        _set_notification_readable_sgid(self, get("readable_sgid"))
+        _set_notification_readable_identifier(self, get("readable_identifier"))
+        _set_notification_title(self, get("title"))
+        _set_notification_type(self, get("type"))
+        _set_notification_bucket_name(self, get("bucket_name"))
+        _set_notification_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_notification_content_excerpt(self, get("content_excerpt"))
+        _set_notification_app_url(self, get("app_url"))
+        _set_notification_unread_url(self, get("unread_url"))
+        _set_notification_bookmark_url(self, get("bookmark_url"))
+        _set_notification_memory_url(self, get("memory_url"))
+        _set_notification_bubble_up_url(self, get("bubble_up_url"))
+        _set_notification_bubble_up_at(self, _parse_datetime(get("bubble_up_at")))
+        _set_notification_subscription_url(self, get("subscription_url"))
+        _set_notification_subscribed(self, get("subscribed"))
+        _set_notification_previewable_attachments(
+            self,
+            [PreviewableAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("previewable_attachments"), list)
             else x,
-            participants=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_notification_participants(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("participants"), list)
             else x,
-            named=get("named"),
-            image_url=get("image_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_notification_named(self, get("named"))
+        _set_notification_image_url(self, get("image_url"))
+        present = _NOTIFICATION_KEYS.intersection(data)
+        _set_notification__present(self, present)
+        _set_notification__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,3 +210,65 @@ class Notification:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_notification_id,
+    _set_notification_created_at,
+    _set_notification_updated_at,
+    _set_notification_section,
+    _set_notification_unread_count,
+    _set_notification_unread_at,
+    _set_notification_read_at,
+    _set_notification_readable_sgid,
+    _set_notification_readable_identifier,
+    _set_notification_title,
+    _set_notification_type,
+    _set_notification_bucket_name,
+    _set_notification_creator,
+    _set_notification_content_excerpt,
+    _set_notification_app_url,
+    _set_notification_unread_url,
+    _set_notification_bookmark_url,
+    _set_notification_memory_url,
+    _set_notification_bubble_up_url,
+    _set_notification_bubble_up_at,
+    _set_notification_subscription_url,
+    _set_notification_subscribed,
+    _set_notification_previewable_attachments,
+    _set_notification_participants,
+    _set_notification_named,
+    _set_notification_image_url,
+    _set_notification__extra,
+    _set_notification__present,
+) = slot_setters(
+    Notification,
+    "id",
+    "created_at",
+    "updated_at",
+    "section",
+    "unread_count",
+    "unread_at",
+    "read_at",
+    "readable_sgid",
+    "readable_identifier",
+    "title",
+    "type",
+    "bucket_name",
+    "creator",
+    "content_excerpt",
+    "app_url",
+    "unread_url",
+    "bookmark_url",
+    "memory_url",
+    "bubble_up_url",
+    "bubble_up_at",
+    "subscription_url",
+    "subscribed",
+    "previewable_attachments",
+    "participants",
+    "named",
+    "image_url",
+    "extra",
+    "_present",
+)

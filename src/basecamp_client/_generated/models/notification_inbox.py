@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .notification import Notification
-
-_setattr = object.__setattr__
 
 _NOTIFICATION_INBOX_KEYS = frozenset(
     {
@@ -47,30 +46,47 @@ class NotificationInbox:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _NOTIFICATION_INBOX_KEYS
-        self = cls(
-            unreads=[Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_notification_inbox_unreads(
+            self,
+            [Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("unreads"), list)
             else x,
-            reads=[Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_notification_inbox_reads(
+            self,
+            [Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("reads"), list)
             else x,
-            bubble_ups_count=get("bubble_ups_count"),
-            scheduled_bubble_ups_count=get("scheduled_bubble_ups_count"),
-            memories=[Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_notification_inbox_bubble_ups_count(self, get("bubble_ups_count"))
+        _set_notification_inbox_scheduled_bubble_ups_count(self, get("scheduled_bubble_ups_count"))
+        _set_notification_inbox_memories(
+            self,
+            [Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("memories"), list)
             else x,
-            bubble_ups=[Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_notification_inbox_bubble_ups(
+            self,
+            [Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("bubble_ups"), list)
             else x,
-            scheduled_bubble_ups=[
-                Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_notification_inbox_scheduled_bubble_ups(
+            self,
+            [Notification.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("scheduled_bubble_ups"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _NOTIFICATION_INBOX_KEYS.intersection(data)
+        _set_notification_inbox__present(self, present)
+        _set_notification_inbox__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,3 +133,27 @@ class NotificationInbox:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_notification_inbox_unreads,
+    _set_notification_inbox_reads,
+    _set_notification_inbox_bubble_ups_count,
+    _set_notification_inbox_scheduled_bubble_ups_count,
+    _set_notification_inbox_memories,
+    _set_notification_inbox_bubble_ups,
+    _set_notification_inbox_scheduled_bubble_ups,
+    _set_notification_inbox__extra,
+    _set_notification_inbox__present,
+) = slot_setters(
+    NotificationInbox,
+    "unreads",
+    "reads",
+    "bubble_ups_count",
+    "scheduled_bubble_ups_count",
+    "memories",
+    "bubble_ups",
+    "scheduled_bubble_ups",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _NOTIFICATIONS_MARK_AS_READ_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class NotificationsMarkAsRead:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _NOTIFICATIONS_MARK_AS_READ_KEYS
-        self = cls(
-            readables=get("readables"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_notifications_mark_as_read_readables(self, get("readables"))
+        present = _NOTIFICATIONS_MARK_AS_READ_KEYS.intersection(data)
+        _set_notifications_mark_as_read__present(self, present)
+        _set_notifications_mark_as_read__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class NotificationsMarkAsRead:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_notifications_mark_as_read_readables,
+    _set_notifications_mark_as_read__extra,
+    _set_notifications_mark_as_read__present,
+) = slot_setters(NotificationsMarkAsRead, "readables", "extra", "_present")

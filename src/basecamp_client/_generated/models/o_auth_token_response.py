@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _O_AUTH_TOKEN_RESPONSE_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class OAuthTokenResponse:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _O_AUTH_TOKEN_RESPONSE_KEYS
-        self = cls(
-            access_token=get("access_token"),
-            token_type=get("token_type"),
-            expires_in=get("expires_in"),
-            refresh_token=get("refresh_token"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_o_auth_token_response_access_token(self, get("access_token"))
+        _set_o_auth_token_response_token_type(self, get("token_type"))
+        _set_o_auth_token_response_expires_in(self, get("expires_in"))
+        _set_o_auth_token_response_refresh_token(self, get("refresh_token"))
+        present = _O_AUTH_TOKEN_RESPONSE_KEYS.intersection(data)
+        _set_o_auth_token_response__present(self, present)
+        _set_o_auth_token_response__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,21 @@ class OAuthTokenResponse:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_o_auth_token_response_access_token,
+    _set_o_auth_token_response_token_type,
+    _set_o_auth_token_response_expires_in,
+    _set_o_auth_token_response_refresh_token,
+    _set_o_auth_token_response__extra,
+    _set_o_auth_token_response__present,
+) = slot_setters(
+    OAuthTokenResponse,
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "extra",
+    "_present",
+)

@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
+from ._base import new, slot_setters
 from .out_of_office_person import OutOfOfficePerson
-
-_setattr = object.__setattr__
 
 _OUT_OF_OFFICE_KEYS = frozenset(
     {
@@ -49,17 +48,23 @@ class OutOfOffice:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _OUT_OF_OFFICE_KEYS
-        self = cls(
-            person=OutOfOfficePerson.from_dict(x) if isinstance(x := get("person"), dict) else x,
-            enabled=get("enabled"),
-            ongoing=get("ongoing"),
-            start_date=_parse_date(get("start_date")),
-            end_date=_parse_date(get("end_date")),
-            back_on_date=_parse_date(get("back_on_date")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_out_of_office_person(
+            self, OutOfOfficePerson.from_dict(x) if isinstance(x := get("person"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_out_of_office_enabled(self, get("enabled"))
+        _set_out_of_office_ongoing(self, get("ongoing"))
+        _set_out_of_office_start_date(self, _parse_date(get("start_date")))
+        _set_out_of_office_end_date(self, _parse_date(get("end_date")))
+        _set_out_of_office_back_on_date(self, _parse_date(get("back_on_date")))
+        present = _OUT_OF_OFFICE_KEYS.intersection(data)
+        _set_out_of_office__present(self, present)
+        _set_out_of_office__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,3 +88,25 @@ class OutOfOffice:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_out_of_office_person,
+    _set_out_of_office_enabled,
+    _set_out_of_office_ongoing,
+    _set_out_of_office_start_date,
+    _set_out_of_office_end_date,
+    _set_out_of_office_back_on_date,
+    _set_out_of_office__extra,
+    _set_out_of_office__present,
+) = slot_setters(
+    OutOfOffice,
+    "person",
+    "enabled",
+    "ongoing",
+    "start_date",
+    "end_date",
+    "back_on_date",
+    "extra",
+    "_present",
+)

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .out_of_office_attributes import OutOfOfficeAttributes
-
-_setattr = object.__setattr__
 
 _OUT_OF_OFFICE_ENABLE_KEYS = frozenset(
     {
@@ -35,14 +34,21 @@ class OutOfOfficeEnable:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _OUT_OF_OFFICE_ENABLE_KEYS
-        self = cls(
-            out_of_office=OutOfOfficeAttributes.from_dict(x)
+        self = new(cls)
+        _set_out_of_office_enable_out_of_office(
+            self,
+            OutOfOfficeAttributes.from_dict(x)
             if isinstance(x := get("out_of_office"), dict)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _OUT_OF_OFFICE_ENABLE_KEYS.intersection(data)
+        _set_out_of_office_enable__present(self, present)
+        _set_out_of_office_enable__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,3 +64,10 @@ class OutOfOfficeEnable:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_out_of_office_enable_out_of_office,
+    _set_out_of_office_enable__extra,
+    _set_out_of_office_enable__present,
+) = slot_setters(OutOfOfficeEnable, "out_of_office", "extra", "_present")

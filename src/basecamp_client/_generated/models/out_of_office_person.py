@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _OUT_OF_OFFICE_PERSON_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class OutOfOfficePerson:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _OUT_OF_OFFICE_PERSON_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            avatar_url=get("avatar_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_out_of_office_person_id(self, get("id"))
+        _set_out_of_office_person_name(self, get("name"))
+        _set_out_of_office_person_avatar_url(self, get("avatar_url"))
+        present = _OUT_OF_OFFICE_PERSON_KEYS.intersection(data)
+        _set_out_of_office_person__present(self, present)
+        _set_out_of_office_person__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class OutOfOfficePerson:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_out_of_office_person_id,
+    _set_out_of_office_person_name,
+    _set_out_of_office_person_avatar_url,
+    _set_out_of_office_person__extra,
+    _set_out_of_office_person__present,
+) = slot_setters(OutOfOfficePerson, "id", "name", "avatar_url", "extra", "_present")

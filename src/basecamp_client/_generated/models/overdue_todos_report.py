@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .todo import Todo
-
-_setattr = object.__setattr__
 
 _OVERDUE_TODOS_REPORT_KEYS = frozenset(
     {
@@ -41,23 +40,39 @@ class OverdueTodosReport:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _OVERDUE_TODOS_REPORT_KEYS
-        self = cls(
-            under_a_week_late=[Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_overdue_todos_report_under_a_week_late(
+            self,
+            [Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("under_a_week_late"), list)
             else x,
-            over_a_week_late=[Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_overdue_todos_report_over_a_week_late(
+            self,
+            [Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("over_a_week_late"), list)
             else x,
-            over_a_month_late=[Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_overdue_todos_report_over_a_month_late(
+            self,
+            [Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("over_a_month_late"), list)
             else x,
-            over_three_months_late=[Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_overdue_todos_report_over_three_months_late(
+            self,
+            [Todo.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("over_three_months_late"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _OVERDUE_TODOS_REPORT_KEYS.intersection(data)
+        _set_overdue_todos_report__present(self, present)
+        _set_overdue_todos_report__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,3 +106,21 @@ class OverdueTodosReport:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_overdue_todos_report_under_a_week_late,
+    _set_overdue_todos_report_over_a_week_late,
+    _set_overdue_todos_report_over_a_month_late,
+    _set_overdue_todos_report_over_three_months_late,
+    _set_overdue_todos_report__extra,
+    _set_overdue_todos_report__present,
+) = slot_setters(
+    OverdueTodosReport,
+    "under_a_week_late",
+    "over_a_week_late",
+    "over_a_month_late",
+    "over_three_months_late",
+    "extra",
+    "_present",
+)

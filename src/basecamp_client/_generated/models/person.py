@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person_company import PersonCompany
-
-_setattr = object.__setattr__
 
 _PERSON_KEYS = frozenset(
     {
@@ -83,34 +82,40 @@ class Person:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PERSON_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            attachable_sgid=get("attachable_sgid"),
-            email_address=get("email_address"),
-            personable_type=get("personable_type"),
-            title=get("title"),
-            bio=get("bio"),
-            tagline=get("tagline"),
-            location=get("location"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            admin=get("admin"),
-            owner=get("owner"),
-            client=get("client"),
-            employee=get("employee"),
-            time_zone=get("time_zone"),
-            avatar_url=get("avatar_url"),
-            company=PersonCompany.from_dict(x) if isinstance(x := get("company"), dict) else x,
-            can_manage_projects=get("can_manage_projects"),
-            can_manage_people=get("can_manage_people"),
-            can_ping=get("can_ping"),
-            can_access_timesheet=get("can_access_timesheet"),
-            can_access_hill_charts=get("can_access_hill_charts"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_person_id(self, get("id"))
+        _set_person_name(self, get("name"))
+        _set_person_attachable_sgid(self, get("attachable_sgid"))
+        _set_person_email_address(self, get("email_address"))
+        _set_person_personable_type(self, get("personable_type"))
+        _set_person_title(self, get("title"))
+        _set_person_bio(self, get("bio"))
+        _set_person_tagline(self, get("tagline"))
+        _set_person_location(self, get("location"))
+        _set_person_created_at(self, _parse_datetime(get("created_at")))
+        _set_person_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_person_admin(self, get("admin"))
+        _set_person_owner(self, get("owner"))
+        _set_person_client(self, get("client"))
+        _set_person_employee(self, get("employee"))
+        _set_person_time_zone(self, get("time_zone"))
+        _set_person_avatar_url(self, get("avatar_url"))
+        _set_person_company(
+            self, PersonCompany.from_dict(x) if isinstance(x := get("company"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_person_can_manage_projects(self, get("can_manage_projects"))
+        _set_person_can_manage_people(self, get("can_manage_people"))
+        _set_person_can_ping(self, get("can_ping"))
+        _set_person_can_access_timesheet(self, get("can_access_timesheet"))
+        _set_person_can_access_hill_charts(self, get("can_access_hill_charts"))
+        present = _PERSON_KEYS.intersection(data)
+        _set_person__present(self, present)
+        _set_person__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,3 +173,59 @@ class Person:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_person_id,
+    _set_person_name,
+    _set_person_attachable_sgid,
+    _set_person_email_address,
+    _set_person_personable_type,
+    _set_person_title,
+    _set_person_bio,
+    _set_person_tagline,
+    _set_person_location,
+    _set_person_created_at,
+    _set_person_updated_at,
+    _set_person_admin,
+    _set_person_owner,
+    _set_person_client,
+    _set_person_employee,
+    _set_person_time_zone,
+    _set_person_avatar_url,
+    _set_person_company,
+    _set_person_can_manage_projects,
+    _set_person_can_manage_people,
+    _set_person_can_ping,
+    _set_person_can_access_timesheet,
+    _set_person_can_access_hill_charts,
+    _set_person__extra,
+    _set_person__present,
+) = slot_setters(
+    Person,
+    "id",
+    "name",
+    "attachable_sgid",
+    "email_address",
+    "personable_type",
+    "title",
+    "bio",
+    "tagline",
+    "location",
+    "created_at",
+    "updated_at",
+    "admin",
+    "owner",
+    "client",
+    "employee",
+    "time_zone",
+    "avatar_url",
+    "company",
+    "can_manage_projects",
+    "can_manage_people",
+    "can_ping",
+    "can_access_timesheet",
+    "can_access_hill_charts",
+    "extra",
+    "_present",
+)

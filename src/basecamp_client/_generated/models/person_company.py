@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _PERSON_COMPANY_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class PersonCompany:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PERSON_COMPANY_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_person_company_id(self, get("id"))
+        _set_person_company_name(self, get("name"))
+        present = _PERSON_COMPANY_KEYS.intersection(data)
+        _set_person_company__present(self, present)
+        _set_person_company__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class PersonCompany:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_person_company_id,
+    _set_person_company_name,
+    _set_person_company__extra,
+    _set_person_company__present,
+) = slot_setters(PersonCompany, "id", "name", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _PERSON_CREATE_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class PersonCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PERSON_CREATE_KEYS
-        self = cls(
-            name=get("name"),
-            email_address=get("email_address"),
-            title=get("title"),
-            company_name=get("company_name"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_person_create_name(self, get("name"))
+        _set_person_create_email_address(self, get("email_address"))
+        _set_person_create_title(self, get("title"))
+        _set_person_create_company_name(self, get("company_name"))
+        present = _PERSON_CREATE_KEYS.intersection(data)
+        _set_person_create__present(self, present)
+        _set_person_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,15 @@ class PersonCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_person_create_name,
+    _set_person_create_email_address,
+    _set_person_create_title,
+    _set_person_create_company_name,
+    _set_person_create__extra,
+    _set_person_create__present,
+) = slot_setters(
+    PersonCreate, "name", "email_address", "title", "company_name", "extra", "_present"
+)

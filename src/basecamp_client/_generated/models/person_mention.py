@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _PERSON_MENTION_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class PersonMention:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PERSON_MENTION_KEYS
-        self = cls(
-            attachable_sgid=get("attachable_sgid"),
-            id=get("id"),
-            name=get("name"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_person_mention_attachable_sgid(self, get("attachable_sgid"))
+        _set_person_mention_id(self, get("id"))
+        _set_person_mention_name(self, get("name"))
+        present = _PERSON_MENTION_KEYS.intersection(data)
+        _set_person_mention__present(self, present)
+        _set_person_mention__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class PersonMention:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_person_mention_attachable_sgid,
+    _set_person_mention_id,
+    _set_person_mention_name,
+    _set_person_mention__extra,
+    _set_person_mention__present,
+) = slot_setters(PersonMention, "attachable_sgid", "id", "name", "extra", "_present")

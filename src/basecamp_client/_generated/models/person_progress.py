@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .person import Person
 from .timeline_event import TimelineEvent
-
-_setattr = object.__setattr__
 
 _PERSON_PROGRESS_KEYS = frozenset(
     {
@@ -38,15 +37,24 @@ class PersonProgress:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PERSON_PROGRESS_KEYS
-        self = cls(
-            person=Person.from_dict(x) if isinstance(x := get("person"), dict) else x,
-            events=[TimelineEvent.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_person_progress_person(
+            self, Person.from_dict(x) if isinstance(x := get("person"), dict) else x
+        )
+        _set_person_progress_events(
+            self,
+            [TimelineEvent.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("events"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PERSON_PROGRESS_KEYS.intersection(data)
+        _set_person_progress__present(self, present)
+        _set_person_progress__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,3 +74,11 @@ class PersonProgress:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_person_progress_person,
+    _set_person_progress_events,
+    _set_person_progress__extra,
+    _set_person_progress__present,
+) = slot_setters(PersonProgress, "person", "events", "extra", "_present")

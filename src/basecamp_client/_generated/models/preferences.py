@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _PREFERENCES_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class Preferences:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PREFERENCES_KEYS
-        self = cls(
-            url=get("url"),
-            app_url=get("app_url"),
-            time_zone_name=get("time_zone_name"),
-            first_week_day=get("first_week_day"),
-            time_format=get("time_format"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_preferences_url(self, get("url"))
+        _set_preferences_app_url(self, get("app_url"))
+        _set_preferences_time_zone_name(self, get("time_zone_name"))
+        _set_preferences_first_week_day(self, get("first_week_day"))
+        _set_preferences_time_format(self, get("time_format"))
+        present = _PREFERENCES_KEYS.intersection(data)
+        _set_preferences__present(self, present)
+        _set_preferences__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,23 @@ class Preferences:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_preferences_url,
+    _set_preferences_app_url,
+    _set_preferences_time_zone_name,
+    _set_preferences_first_week_day,
+    _set_preferences_time_format,
+    _set_preferences__extra,
+    _set_preferences__present,
+) = slot_setters(
+    Preferences,
+    "url",
+    "app_url",
+    "time_zone_name",
+    "first_week_day",
+    "time_format",
+    "extra",
+    "_present",
+)

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .preferences_attributes import PreferencesAttributes
-
-_setattr = object.__setattr__
 
 _PREFERENCES_UPDATE_KEYS = frozenset(
     {
@@ -35,14 +34,18 @@ class PreferencesUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PREFERENCES_UPDATE_KEYS
-        self = cls(
-            person=PreferencesAttributes.from_dict(x)
-            if isinstance(x := get("person"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_preferences_update_person(
+            self, PreferencesAttributes.from_dict(x) if isinstance(x := get("person"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PREFERENCES_UPDATE_KEYS.intersection(data)
+        _set_preferences_update__present(self, present)
+        _set_preferences_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,3 +61,10 @@ class PreferencesUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_preferences_update_person,
+    _set_preferences_update__extra,
+    _set_preferences_update__present,
+) = slot_setters(PreferencesUpdate, "person", "extra", "_present")

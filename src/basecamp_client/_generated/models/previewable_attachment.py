@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _PREVIEWABLE_ATTACHMENT_KEYS = frozenset(
     {
@@ -47,19 +47,23 @@ class PreviewableAttachment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PREVIEWABLE_ATTACHMENT_KEYS
-        self = cls(
-            id=get("id"),
-            url=get("url"),
-            app_url=get("app_url"),
-            content_type=get("content_type"),
-            filename=get("filename"),
-            filesize=get("filesize"),
-            width=get("width"),
-            height=get("height"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_previewable_attachment_id(self, get("id"))
+        _set_previewable_attachment_url(self, get("url"))
+        _set_previewable_attachment_app_url(self, get("app_url"))
+        _set_previewable_attachment_content_type(self, get("content_type"))
+        _set_previewable_attachment_filename(self, get("filename"))
+        _set_previewable_attachment_filesize(self, get("filesize"))
+        _set_previewable_attachment_width(self, get("width"))
+        _set_previewable_attachment_height(self, get("height"))
+        present = _PREVIEWABLE_ATTACHMENT_KEYS.intersection(data)
+        _set_previewable_attachment__present(self, present)
+        _set_previewable_attachment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,3 +89,29 @@ class PreviewableAttachment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_previewable_attachment_id,
+    _set_previewable_attachment_url,
+    _set_previewable_attachment_app_url,
+    _set_previewable_attachment_content_type,
+    _set_previewable_attachment_filename,
+    _set_previewable_attachment_filesize,
+    _set_previewable_attachment_width,
+    _set_previewable_attachment_height,
+    _set_previewable_attachment__extra,
+    _set_previewable_attachment__present,
+) = slot_setters(
+    PreviewableAttachment,
+    "id",
+    "url",
+    "app_url",
+    "content_type",
+    "filename",
+    "filesize",
+    "width",
+    "height",
+    "extra",
+    "_present",
+)

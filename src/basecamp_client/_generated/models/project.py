@@ -16,11 +16,10 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .client_company import ClientCompany
 from .client_side import ClientSide
 from .dock_item import DockItem
-
-_setattr = object.__setattr__
 
 _PROJECT_KEYS = frozenset(
     {
@@ -87,37 +86,46 @@ class Project:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PROJECT_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            name=get("name"),
-            url=get("url"),
-            app_url=get("app_url"),
-            description=get("description"),
-            purpose=get("purpose"),
-            start_date=_parse_date(get("start_date")),
-            end_date=_parse_date(get("end_date")),
-            clients_enabled=get("clients_enabled"),
-            bookmark_url=get("bookmark_url"),
-            dock=[DockItem.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_project_id(self, get("id"))
+        _set_project_status(self, get("status"))
+        _set_project_created_at(self, _parse_datetime(get("created_at")))
+        _set_project_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_project_name(self, get("name"))
+        _set_project_url(self, get("url"))
+        _set_project_app_url(self, get("app_url"))
+        _set_project_description(self, get("description"))
+        _set_project_purpose(self, get("purpose"))
+        _set_project_start_date(self, _parse_date(get("start_date")))
+        _set_project_end_date(self, _parse_date(get("end_date")))
+        _set_project_clients_enabled(self, get("clients_enabled"))
+        _set_project_bookmark_url(self, get("bookmark_url"))
+        _set_project_dock(
+            self,
+            [DockItem.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("dock"), list)
             else x,
-            bookmarked=get("bookmarked"),
-            client_company=ClientCompany.from_dict(x)
-            if isinstance(x := get("client_company"), dict)
-            else x,
-            clientside=ClientSide.from_dict(x) if isinstance(x := get("clientside"), dict) else x,
-            color=get("color"),
-            last_needle_color=get("last_needle_color"),
-            last_needle_position=get("last_needle_position"),
-            previous_needle_position=get("previous_needle_position"),
-            timesheet_enabled=get("timesheet_enabled"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_project_bookmarked(self, get("bookmarked"))
+        _set_project_client_company(
+            self, ClientCompany.from_dict(x) if isinstance(x := get("client_company"), dict) else x
+        )
+        _set_project_clientside(
+            self, ClientSide.from_dict(x) if isinstance(x := get("clientside"), dict) else x
+        )
+        _set_project_color(self, get("color"))
+        _set_project_last_needle_color(self, get("last_needle_color"))
+        _set_project_last_needle_position(self, get("last_needle_position"))
+        _set_project_previous_needle_position(self, get("previous_needle_position"))
+        _set_project_timesheet_enabled(self, get("timesheet_enabled"))
+        present = _PROJECT_KEYS.intersection(data)
+        _set_project__present(self, present)
+        _set_project__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,3 +191,57 @@ class Project:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_project_id,
+    _set_project_status,
+    _set_project_created_at,
+    _set_project_updated_at,
+    _set_project_name,
+    _set_project_url,
+    _set_project_app_url,
+    _set_project_description,
+    _set_project_purpose,
+    _set_project_start_date,
+    _set_project_end_date,
+    _set_project_clients_enabled,
+    _set_project_bookmark_url,
+    _set_project_dock,
+    _set_project_bookmarked,
+    _set_project_client_company,
+    _set_project_clientside,
+    _set_project_color,
+    _set_project_last_needle_color,
+    _set_project_last_needle_position,
+    _set_project_previous_needle_position,
+    _set_project_timesheet_enabled,
+    _set_project__extra,
+    _set_project__present,
+) = slot_setters(
+    Project,
+    "id",
+    "status",
+    "created_at",
+    "updated_at",
+    "name",
+    "url",
+    "app_url",
+    "description",
+    "purpose",
+    "start_date",
+    "end_date",
+    "clients_enabled",
+    "bookmark_url",
+    "dock",
+    "bookmarked",
+    "client_company",
+    "clientside",
+    "color",
+    "last_needle_color",
+    "last_needle_position",
+    "previous_needle_position",
+    "timesheet_enabled",
+    "extra",
+    "_present",
+)

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .person import Person
-
-_setattr = object.__setattr__
 
 _PROJECT_ACCESS_RESULT_KEYS = frozenset(
     {
@@ -37,17 +36,27 @@ class ProjectAccessResult:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PROJECT_ACCESS_RESULT_KEYS
-        self = cls(
-            granted=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_project_access_result_granted(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("granted"), list)
             else x,
-            revoked=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_project_access_result_revoked(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("revoked"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PROJECT_ACCESS_RESULT_KEYS.intersection(data)
+        _set_project_access_result__present(self, present)
+        _set_project_access_result__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,3 +78,11 @@ class ProjectAccessResult:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_project_access_result_granted,
+    _set_project_access_result_revoked,
+    _set_project_access_result__extra,
+    _set_project_access_result__present,
+) = slot_setters(ProjectAccessResult, "granted", "revoked", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .person_create import PersonCreate
-
-_setattr = object.__setattr__
 
 _PROJECT_ACCESS_UPDATE_KEYS = frozenset(
     {
@@ -39,16 +38,23 @@ class ProjectAccessUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PROJECT_ACCESS_UPDATE_KEYS
-        self = cls(
-            grant=get("grant"),
-            revoke=get("revoke"),
-            create=[PersonCreate.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_project_access_update_grant(self, get("grant"))
+        _set_project_access_update_revoke(self, get("revoke"))
+        _set_project_access_update_create(
+            self,
+            [PersonCreate.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("create"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PROJECT_ACCESS_UPDATE_KEYS.intersection(data)
+        _set_project_access_update__present(self, present)
+        _set_project_access_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,3 +74,12 @@ class ProjectAccessUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_project_access_update_grant,
+    _set_project_access_update_revoke,
+    _set_project_access_update_create,
+    _set_project_access_update__extra,
+    _set_project_access_update__present,
+) = slot_setters(ProjectAccessUpdate, "grant", "revoke", "create", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .project import Project
-
-_setattr = object.__setattr__
 
 _PROJECT_CONSTRUCTION_KEYS = frozenset(
     {
@@ -41,15 +40,21 @@ class ProjectConstruction:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PROJECT_CONSTRUCTION_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            url=get("url"),
-            project=Project.from_dict(x) if isinstance(x := get("project"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_project_construction_id(self, get("id"))
+        _set_project_construction_status(self, get("status"))
+        _set_project_construction_url(self, get("url"))
+        _set_project_construction_project(
+            self, Project.from_dict(x) if isinstance(x := get("project"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PROJECT_CONSTRUCTION_KEYS.intersection(data)
+        _set_project_construction__present(self, present)
+        _set_project_construction__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,3 +74,13 @@ class ProjectConstruction:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_project_construction_id,
+    _set_project_construction_status,
+    _set_project_construction_url,
+    _set_project_construction_project,
+    _set_project_construction__extra,
+    _set_project_construction__present,
+) = slot_setters(ProjectConstruction, "id", "status", "url", "project", "extra", "_present")

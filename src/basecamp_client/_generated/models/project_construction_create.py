@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .project_construction_attributes import ProjectConstructionAttributes
-
-_setattr = object.__setattr__
 
 _PROJECT_CONSTRUCTION_CREATE_KEYS = frozenset(
     {
@@ -35,14 +34,21 @@ class ProjectConstructionCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PROJECT_CONSTRUCTION_CREATE_KEYS
-        self = cls(
-            project=ProjectConstructionAttributes.from_dict(x)
+        self = new(cls)
+        _set_project_construction_create_project(
+            self,
+            ProjectConstructionAttributes.from_dict(x)
             if isinstance(x := get("project"), dict)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PROJECT_CONSTRUCTION_CREATE_KEYS.intersection(data)
+        _set_project_construction_create__present(self, present)
+        _set_project_construction_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,3 +64,10 @@ class ProjectConstructionCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_project_construction_create_project,
+    _set_project_construction_create__extra,
+    _set_project_construction_create__present,
+) = slot_setters(ProjectConstructionCreate, "project", "extra", "_present")

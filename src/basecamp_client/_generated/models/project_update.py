@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .schedule_attributes import ScheduleAttributes
-
-_setattr = object.__setattr__
 
 _PROJECT_UPDATE_KEYS = frozenset(
     {
@@ -41,17 +40,24 @@ class ProjectUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _PROJECT_UPDATE_KEYS
-        self = cls(
-            name=get("name"),
-            description=get("description"),
-            admissions=get("admissions"),
-            schedule_attributes=ScheduleAttributes.from_dict(x)
+        self = new(cls)
+        _set_project_update_name(self, get("name"))
+        _set_project_update_description(self, get("description"))
+        _set_project_update_admissions(self, get("admissions"))
+        _set_project_update_schedule_attributes(
+            self,
+            ScheduleAttributes.from_dict(x)
             if isinstance(x := get("schedule_attributes"), dict)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _PROJECT_UPDATE_KEYS.intersection(data)
+        _set_project_update__present(self, present)
+        _set_project_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,3 +79,15 @@ class ProjectUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_project_update_name,
+    _set_project_update_description,
+    _set_project_update_admissions,
+    _set_project_update_schedule_attributes,
+    _set_project_update__extra,
+    _set_project_update__present,
+) = slot_setters(
+    ProjectUpdate, "name", "description", "admissions", "schedule_attributes", "extra", "_present"
+)

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .question_schedule import QuestionSchedule
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
-
-_setattr = object.__setattr__
 
 _QUESTION_KEYS = frozenset(
     {
@@ -78,30 +77,42 @@ class Question:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            paused=get("paused"),
-            schedule=QuestionSchedule.from_dict(x) if isinstance(x := get("schedule"), dict) else x,
-            answers_count=get("answers_count"),
-            answers_url=get("answers_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_id(self, get("id"))
+        _set_question_status(self, get("status"))
+        _set_question_visible_to_clients(self, get("visible_to_clients"))
+        _set_question_created_at(self, _parse_datetime(get("created_at")))
+        _set_question_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_question_title(self, get("title"))
+        _set_question_inherits_status(self, get("inherits_status"))
+        _set_question_type(self, get("type"))
+        _set_question_url(self, get("url"))
+        _set_question_app_url(self, get("app_url"))
+        _set_question_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_question_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_question_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_question_bookmark_url(self, get("bookmark_url"))
+        _set_question_subscription_url(self, get("subscription_url"))
+        _set_question_paused(self, get("paused"))
+        _set_question_schedule(
+            self, QuestionSchedule.from_dict(x) if isinstance(x := get("schedule"), dict) else x
+        )
+        _set_question_answers_count(self, get("answers_count"))
+        _set_question_answers_url(self, get("answers_url"))
+        present = _QUESTION_KEYS.intersection(data)
+        _set_question__present(self, present)
+        _set_question__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,3 +170,51 @@ class Question:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_id,
+    _set_question_status,
+    _set_question_visible_to_clients,
+    _set_question_created_at,
+    _set_question_updated_at,
+    _set_question_title,
+    _set_question_inherits_status,
+    _set_question_type,
+    _set_question_url,
+    _set_question_app_url,
+    _set_question_parent,
+    _set_question_bucket,
+    _set_question_creator,
+    _set_question_bookmark_url,
+    _set_question_subscription_url,
+    _set_question_paused,
+    _set_question_schedule,
+    _set_question_answers_count,
+    _set_question_answers_url,
+    _set_question__extra,
+    _set_question__present,
+) = slot_setters(
+    Question,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "paused",
+    "schedule",
+    "answers_count",
+    "answers_url",
+    "extra",
+    "_present",
+)

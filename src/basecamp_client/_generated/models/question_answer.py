@@ -16,12 +16,11 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _QUESTION_ANSWER_KEYS = frozenset(
     {
@@ -86,37 +85,48 @@ class QuestionAnswer:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_ANSWER_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            content=get("content"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_question_answer_id(self, get("id"))
+        _set_question_answer_status(self, get("status"))
+        _set_question_answer_visible_to_clients(self, get("visible_to_clients"))
+        _set_question_answer_created_at(self, _parse_datetime(get("created_at")))
+        _set_question_answer_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_question_answer_title(self, get("title"))
+        _set_question_answer_inherits_status(self, get("inherits_status"))
+        _set_question_answer_type(self, get("type"))
+        _set_question_answer_url(self, get("url"))
+        _set_question_answer_app_url(self, get("app_url"))
+        _set_question_answer_content(self, get("content"))
+        _set_question_answer_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_question_answer_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_question_answer_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_question_answer_bookmark_url(self, get("bookmark_url"))
+        _set_question_answer_subscription_url(self, get("subscription_url"))
+        _set_question_answer_comments_count(self, get("comments_count"))
+        _set_question_answer_comments_url(self, get("comments_url"))
+        _set_question_answer_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            group_on=_parse_date(get("group_on")),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_question_answer_group_on(self, _parse_date(get("group_on")))
+        _set_question_answer_boosts_count(self, get("boosts_count"))
+        _set_question_answer_boosts_url(self, get("boosts_url"))
+        present = _QUESTION_ANSWER_KEYS.intersection(data)
+        _set_question_answer__present(self, present)
+        _set_question_answer__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,3 +193,57 @@ class QuestionAnswer:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_answer_id,
+    _set_question_answer_status,
+    _set_question_answer_visible_to_clients,
+    _set_question_answer_created_at,
+    _set_question_answer_updated_at,
+    _set_question_answer_title,
+    _set_question_answer_inherits_status,
+    _set_question_answer_type,
+    _set_question_answer_url,
+    _set_question_answer_app_url,
+    _set_question_answer_content,
+    _set_question_answer_parent,
+    _set_question_answer_bucket,
+    _set_question_answer_creator,
+    _set_question_answer_bookmark_url,
+    _set_question_answer_subscription_url,
+    _set_question_answer_comments_count,
+    _set_question_answer_comments_url,
+    _set_question_answer_content_attachments,
+    _set_question_answer_group_on,
+    _set_question_answer_boosts_count,
+    _set_question_answer_boosts_url,
+    _set_question_answer__extra,
+    _set_question_answer__present,
+) = slot_setters(
+    QuestionAnswer,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "content",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "content_attachments",
+    "group_on",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

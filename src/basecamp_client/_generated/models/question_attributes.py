@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .question_schedule_attributes import QuestionScheduleAttributes
-
-_setattr = object.__setattr__
 
 _QUESTION_ATTRIBUTES_KEYS = frozenset(
     {
@@ -37,15 +36,22 @@ class QuestionAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_ATTRIBUTES_KEYS
-        self = cls(
-            title=get("title"),
-            schedule=QuestionScheduleAttributes.from_dict(x)
+        self = new(cls)
+        _set_question_attributes_title(self, get("title"))
+        _set_question_attributes_schedule(
+            self,
+            QuestionScheduleAttributes.from_dict(x)
             if isinstance(x := get("schedule"), dict)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _QUESTION_ATTRIBUTES_KEYS.intersection(data)
+        _set_question_attributes__present(self, present)
+        _set_question_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,3 +69,11 @@ class QuestionAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_attributes_title,
+    _set_question_attributes_schedule,
+    _set_question_attributes__extra,
+    _set_question_attributes__present,
+) = slot_setters(QuestionAttributes, "title", "schedule", "extra", "_present")

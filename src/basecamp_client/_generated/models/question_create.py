@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .question_attributes import QuestionAttributes
 from .question_schedule import QuestionSchedule
-
-_setattr = object.__setattr__
 
 _QUESTION_CREATE_KEYS = frozenset(
     {
@@ -42,17 +41,23 @@ class QuestionCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_CREATE_KEYS
-        self = cls(
-            title=get("title"),
-            schedule=QuestionSchedule.from_dict(x) if isinstance(x := get("schedule"), dict) else x,
-            visible_to_clients=get("visible_to_clients"),
-            question=QuestionAttributes.from_dict(x)
-            if isinstance(x := get("question"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_create_title(self, get("title"))
+        _set_question_create_schedule(
+            self, QuestionSchedule.from_dict(x) if isinstance(x := get("schedule"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_question_create_visible_to_clients(self, get("visible_to_clients"))
+        _set_question_create_question(
+            self, QuestionAttributes.from_dict(x) if isinstance(x := get("question"), dict) else x
+        )
+        present = _QUESTION_CREATE_KEYS.intersection(data)
+        _set_question_create__present(self, present)
+        _set_question_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,3 +83,15 @@ class QuestionCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_create_title,
+    _set_question_create_schedule,
+    _set_question_create_visible_to_clients,
+    _set_question_create_question,
+    _set_question_create__extra,
+    _set_question_create__present,
+) = slot_setters(
+    QuestionCreate, "title", "schedule", "visible_to_clients", "question", "extra", "_present"
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _QUESTION_NOTIFICATION_SETTINGS_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class QuestionNotificationSettings:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_NOTIFICATION_SETTINGS_KEYS
-        self = cls(
-            responding=get("responding"),
-            subscribed=get("subscribed"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_notification_settings_responding(self, get("responding"))
+        _set_question_notification_settings_subscribed(self, get("subscribed"))
+        present = _QUESTION_NOTIFICATION_SETTINGS_KEYS.intersection(data)
+        _set_question_notification_settings__present(self, present)
+        _set_question_notification_settings__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class QuestionNotificationSettings:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_notification_settings_responding,
+    _set_question_notification_settings_subscribed,
+    _set_question_notification_settings__extra,
+    _set_question_notification_settings__present,
+) = slot_setters(QuestionNotificationSettings, "responding", "subscribed", "extra", "_present")

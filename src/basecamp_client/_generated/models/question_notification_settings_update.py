@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS = frozenset(
     {
@@ -39,15 +39,21 @@ class QuestionNotificationSettingsUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS
-        self = cls(
-            notify_on_answer=get("notify_on_answer"),
-            digest_include_unanswered=get("digest_include_unanswered"),
-            responding=get("responding"),
-            subscribed=get("subscribed"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_notification_settings_update_notify_on_answer(self, get("notify_on_answer"))
+        _set_question_notification_settings_update_digest_include_unanswered(
+            self, get("digest_include_unanswered")
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_question_notification_settings_update_responding(self, get("responding"))
+        _set_question_notification_settings_update_subscribed(self, get("subscribed"))
+        present = _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS.intersection(data)
+        _set_question_notification_settings_update__present(self, present)
+        _set_question_notification_settings_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +71,21 @@ class QuestionNotificationSettingsUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_notification_settings_update_notify_on_answer,
+    _set_question_notification_settings_update_digest_include_unanswered,
+    _set_question_notification_settings_update_responding,
+    _set_question_notification_settings_update_subscribed,
+    _set_question_notification_settings_update__extra,
+    _set_question_notification_settings_update__present,
+) = slot_setters(
+    QuestionNotificationSettingsUpdate,
+    "notify_on_answer",
+    "digest_include_unanswered",
+    "responding",
+    "subscribed",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _QUESTION_PAUSE_STATE_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class QuestionPauseState:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_PAUSE_STATE_KEYS
-        self = cls(
-            paused=get("paused"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_pause_state_paused(self, get("paused"))
+        present = _QUESTION_PAUSE_STATE_KEYS.intersection(data)
+        _set_question_pause_state__present(self, present)
+        _set_question_pause_state__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class QuestionPauseState:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_pause_state_paused,
+    _set_question_pause_state__extra,
+    _set_question_pause_state__present,
+) = slot_setters(QuestionPauseState, "paused", "extra", "_present")

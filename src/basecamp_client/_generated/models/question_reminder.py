@@ -16,9 +16,8 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .question import Question
-
-_setattr = object.__setattr__
 
 _QUESTION_REMINDER_KEYS = frozenset(
     {
@@ -47,15 +46,21 @@ class QuestionReminder:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_REMINDER_KEYS
-        self = cls(
-            reminder_id=get("reminder_id"),
-            remind_at=_parse_datetime(get("remind_at")),
-            group_on=_parse_date(get("group_on")),
-            question=Question.from_dict(x) if isinstance(x := get("question"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_reminder_reminder_id(self, get("reminder_id"))
+        _set_question_reminder_remind_at(self, _parse_datetime(get("remind_at")))
+        _set_question_reminder_group_on(self, _parse_date(get("group_on")))
+        _set_question_reminder_question(
+            self, Question.from_dict(x) if isinstance(x := get("question"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _QUESTION_REMINDER_KEYS.intersection(data)
+        _set_question_reminder__present(self, present)
+        _set_question_reminder__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +80,15 @@ class QuestionReminder:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_reminder_reminder_id,
+    _set_question_reminder_remind_at,
+    _set_question_reminder_group_on,
+    _set_question_reminder_question,
+    _set_question_reminder__extra,
+    _set_question_reminder__present,
+) = slot_setters(
+    QuestionReminder, "reminder_id", "remind_at", "group_on", "question", "extra", "_present"
+)

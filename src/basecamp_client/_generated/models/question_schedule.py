@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _QUESTION_SCHEDULE_KEYS = frozenset(
     {
@@ -55,21 +55,25 @@ class QuestionSchedule:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_SCHEDULE_KEYS
-        self = cls(
-            frequency=get("frequency"),
-            days=get("days"),
-            hour=get("hour"),
-            minute=get("minute"),
-            week_instance=get("week_instance"),
-            week_interval=get("week_interval"),
-            month_interval=get("month_interval"),
-            start_date=_parse_date(get("start_date")),
-            end_date=_parse_date(get("end_date")),
-            duration=get("duration"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_schedule_frequency(self, get("frequency"))
+        _set_question_schedule_days(self, get("days"))
+        _set_question_schedule_hour(self, get("hour"))
+        _set_question_schedule_minute(self, get("minute"))
+        _set_question_schedule_week_instance(self, get("week_instance"))
+        _set_question_schedule_week_interval(self, get("week_interval"))
+        _set_question_schedule_month_interval(self, get("month_interval"))
+        _set_question_schedule_start_date(self, _parse_date(get("start_date")))
+        _set_question_schedule_end_date(self, _parse_date(get("end_date")))
+        _set_question_schedule_duration(self, get("duration"))
+        present = _QUESTION_SCHEDULE_KEYS.intersection(data)
+        _set_question_schedule__present(self, present)
+        _set_question_schedule__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,3 +103,33 @@ class QuestionSchedule:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_schedule_frequency,
+    _set_question_schedule_days,
+    _set_question_schedule_hour,
+    _set_question_schedule_minute,
+    _set_question_schedule_week_instance,
+    _set_question_schedule_week_interval,
+    _set_question_schedule_month_interval,
+    _set_question_schedule_start_date,
+    _set_question_schedule_end_date,
+    _set_question_schedule_duration,
+    _set_question_schedule__extra,
+    _set_question_schedule__present,
+) = slot_setters(
+    QuestionSchedule,
+    "frequency",
+    "days",
+    "hour",
+    "minute",
+    "week_instance",
+    "week_interval",
+    "month_interval",
+    "start_date",
+    "end_date",
+    "duration",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _QUESTION_SCHEDULE_ATTRIBUTES_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class QuestionScheduleAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_SCHEDULE_ATTRIBUTES_KEYS
-        self = cls(
-            frequency=get("frequency"),
-            time_of_day=get("time_of_day"),
-            days=get("days"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_schedule_attributes_frequency(self, get("frequency"))
+        _set_question_schedule_attributes_time_of_day(self, get("time_of_day"))
+        _set_question_schedule_attributes_days(self, get("days"))
+        present = _QUESTION_SCHEDULE_ATTRIBUTES_KEYS.intersection(data)
+        _set_question_schedule_attributes__present(self, present)
+        _set_question_schedule_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,14 @@ class QuestionScheduleAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_schedule_attributes_frequency,
+    _set_question_schedule_attributes_time_of_day,
+    _set_question_schedule_attributes_days,
+    _set_question_schedule_attributes__extra,
+    _set_question_schedule_attributes__present,
+) = slot_setters(
+    QuestionScheduleAttributes, "frequency", "time_of_day", "days", "extra", "_present"
+)

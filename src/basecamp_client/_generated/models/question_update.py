@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .question_attributes import QuestionAttributes
 from .question_schedule import QuestionSchedule
-
-_setattr = object.__setattr__
 
 _QUESTION_UPDATE_KEYS = frozenset(
     {
@@ -42,17 +41,23 @@ class QuestionUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTION_UPDATE_KEYS
-        self = cls(
-            title=get("title"),
-            schedule=QuestionSchedule.from_dict(x) if isinstance(x := get("schedule"), dict) else x,
-            paused=get("paused"),
-            question=QuestionAttributes.from_dict(x)
-            if isinstance(x := get("question"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_question_update_title(self, get("title"))
+        _set_question_update_schedule(
+            self, QuestionSchedule.from_dict(x) if isinstance(x := get("schedule"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_question_update_paused(self, get("paused"))
+        _set_question_update_question(
+            self, QuestionAttributes.from_dict(x) if isinstance(x := get("question"), dict) else x
+        )
+        present = _QUESTION_UPDATE_KEYS.intersection(data)
+        _set_question_update__present(self, present)
+        _set_question_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,3 +83,13 @@ class QuestionUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_question_update_title,
+    _set_question_update_schedule,
+    _set_question_update_paused,
+    _set_question_update_question,
+    _set_question_update__extra,
+    _set_question_update__present,
+) = slot_setters(QuestionUpdate, "title", "schedule", "paused", "question", "extra", "_present")

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
-
-_setattr = object.__setattr__
 
 _QUESTIONNAIRE_KEYS = frozenset(
     {
@@ -70,27 +69,35 @@ class Questionnaire:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _QUESTIONNAIRE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            name=get("name"),
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            questions_url=get("questions_url"),
-            questions_count=get("questions_count"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_questionnaire_id(self, get("id"))
+        _set_questionnaire_status(self, get("status"))
+        _set_questionnaire_visible_to_clients(self, get("visible_to_clients"))
+        _set_questionnaire_created_at(self, _parse_datetime(get("created_at")))
+        _set_questionnaire_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_questionnaire_title(self, get("title"))
+        _set_questionnaire_inherits_status(self, get("inherits_status"))
+        _set_questionnaire_type(self, get("type"))
+        _set_questionnaire_url(self, get("url"))
+        _set_questionnaire_app_url(self, get("app_url"))
+        _set_questionnaire_name(self, get("name"))
+        _set_questionnaire_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_questionnaire_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_questionnaire_bookmark_url(self, get("bookmark_url"))
+        _set_questionnaire_questions_url(self, get("questions_url"))
+        _set_questionnaire_questions_count(self, get("questions_count"))
+        present = _QUESTIONNAIRE_KEYS.intersection(data)
+        _set_questionnaire__present(self, present)
+        _set_questionnaire__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,3 +143,45 @@ class Questionnaire:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_questionnaire_id,
+    _set_questionnaire_status,
+    _set_questionnaire_visible_to_clients,
+    _set_questionnaire_created_at,
+    _set_questionnaire_updated_at,
+    _set_questionnaire_title,
+    _set_questionnaire_inherits_status,
+    _set_questionnaire_type,
+    _set_questionnaire_url,
+    _set_questionnaire_app_url,
+    _set_questionnaire_name,
+    _set_questionnaire_bucket,
+    _set_questionnaire_creator,
+    _set_questionnaire_bookmark_url,
+    _set_questionnaire_questions_url,
+    _set_questionnaire_questions_count,
+    _set_questionnaire__extra,
+    _set_questionnaire__present,
+) = slot_setters(
+    Questionnaire,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "name",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "questions_url",
+    "questions_count",
+    "extra",
+    "_present",
+)

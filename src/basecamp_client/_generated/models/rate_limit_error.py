@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _RATE_LIMIT_ERROR_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class RateLimitError:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _RATE_LIMIT_ERROR_KEYS
-        self = cls(
-            error=get("error"),
-            message=get("message"),
-            retry_after=get("retry_after"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_rate_limit_error_error(self, get("error"))
+        _set_rate_limit_error_message(self, get("message"))
+        _set_rate_limit_error_retry_after(self, get("retry_after"))
+        present = _RATE_LIMIT_ERROR_KEYS.intersection(data)
+        _set_rate_limit_error__present(self, present)
+        _set_rate_limit_error__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class RateLimitError:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_rate_limit_error_error,
+    _set_rate_limit_error_message,
+    _set_rate_limit_error_retry_after,
+    _set_rate_limit_error__extra,
+    _set_rate_limit_error__present,
+) = slot_setters(RateLimitError, "error", "message", "retry_after", "extra", "_present")

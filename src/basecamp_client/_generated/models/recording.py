@@ -16,14 +16,13 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .door_service import DoorService
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_category import RecordingCategory
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
-
-_setattr = object.__setattr__
 
 _RECORDING_KEYS = frozenset(
     {
@@ -108,53 +107,67 @@ class Recording:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _RECORDING_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            visible_to_clients=get("visible_to_clients"),
-            bookmark_url=get("bookmark_url"),
-            bubble_up_url=get("bubble_up_url"),
-            content=get("content"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_recording_id(self, get("id"))
+        _set_recording_status(self, get("status"))
+        _set_recording_created_at(self, _parse_datetime(get("created_at")))
+        _set_recording_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_recording_title(self, get("title"))
+        _set_recording_inherits_status(self, get("inherits_status"))
+        _set_recording_type(self, get("type"))
+        _set_recording_url(self, get("url"))
+        _set_recording_app_url(self, get("app_url"))
+        _set_recording_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_recording_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_recording_visible_to_clients(self, get("visible_to_clients"))
+        _set_recording_bookmark_url(self, get("bookmark_url"))
+        _set_recording_bubble_up_url(self, get("bubble_up_url"))
+        _set_recording_content(self, get("content"))
+        _set_recording_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_recording_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            subscription_url=get("subscription_url"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            subject=get("subject"),
-            category=RecordingCategory.from_dict(x)
-            if isinstance(x := get("category"), dict)
-            else x,
-            group_on=_parse_date(get("group_on")),
-            from_=get("from"),
-            replies_count=get("replies_count"),
-            replies_url=get("replies_url"),
-            position=get("position"),
-            description=get("description"),
-            service=DoorService.from_dict(x) if isinstance(x := get("service"), dict) else x,
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_recording_comments_count(self, get("comments_count"))
+        _set_recording_comments_url(self, get("comments_url"))
+        _set_recording_subscription_url(self, get("subscription_url"))
+        _set_recording_boosts_count(self, get("boosts_count"))
+        _set_recording_boosts_url(self, get("boosts_url"))
+        _set_recording_subject(self, get("subject"))
+        _set_recording_category(
+            self, RecordingCategory.from_dict(x) if isinstance(x := get("category"), dict) else x
+        )
+        _set_recording_group_on(self, _parse_date(get("group_on")))
+        _set_recording_from_(self, get("from"))
+        _set_recording_replies_count(self, get("replies_count"))
+        _set_recording_replies_url(self, get("replies_url"))
+        _set_recording_position(self, get("position"))
+        _set_recording_description(self, get("description"))
+        _set_recording_service(
+            self, DoorService.from_dict(x) if isinstance(x := get("service"), dict) else x
+        )
+        _set_recording_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        present = _RECORDING_KEYS.intersection(data)
+        _set_recording__present(self, present)
+        _set_recording__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -254,3 +267,77 @@ class Recording:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_recording_id,
+    _set_recording_status,
+    _set_recording_created_at,
+    _set_recording_updated_at,
+    _set_recording_title,
+    _set_recording_inherits_status,
+    _set_recording_type,
+    _set_recording_url,
+    _set_recording_app_url,
+    _set_recording_bucket,
+    _set_recording_creator,
+    _set_recording_visible_to_clients,
+    _set_recording_bookmark_url,
+    _set_recording_bubble_up_url,
+    _set_recording_content,
+    _set_recording_content_attachments,
+    _set_recording_description_attachments,
+    _set_recording_comments_count,
+    _set_recording_comments_url,
+    _set_recording_subscription_url,
+    _set_recording_boosts_count,
+    _set_recording_boosts_url,
+    _set_recording_subject,
+    _set_recording_category,
+    _set_recording_group_on,
+    _set_recording_from_,
+    _set_recording_replies_count,
+    _set_recording_replies_url,
+    _set_recording_position,
+    _set_recording_description,
+    _set_recording_service,
+    _set_recording_parent,
+    _set_recording__extra,
+    _set_recording__present,
+) = slot_setters(
+    Recording,
+    "id",
+    "status",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "visible_to_clients",
+    "bookmark_url",
+    "bubble_up_url",
+    "content",
+    "content_attachments",
+    "description_attachments",
+    "comments_count",
+    "comments_url",
+    "subscription_url",
+    "boosts_count",
+    "boosts_url",
+    "subject",
+    "category",
+    "group_on",
+    "from_",
+    "replies_count",
+    "replies_url",
+    "position",
+    "description",
+    "service",
+    "parent",
+    "extra",
+    "_present",
+)

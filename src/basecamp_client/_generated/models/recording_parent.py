@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .recording_bucket import RecordingBucket
-
-_setattr = object.__setattr__
 
 _RECORDING_PARENT_KEYS = frozenset(
     {
@@ -45,17 +44,23 @@ class RecordingParent:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _RECORDING_PARENT_KEYS
-        self = cls(
-            id=get("id"),
-            title=get("title"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_recording_parent_id(self, get("id"))
+        _set_recording_parent_title(self, get("title"))
+        _set_recording_parent_type(self, get("type"))
+        _set_recording_parent_url(self, get("url"))
+        _set_recording_parent_app_url(self, get("app_url"))
+        _set_recording_parent_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _RECORDING_PARENT_KEYS.intersection(data)
+        _set_recording_parent__present(self, present)
+        _set_recording_parent__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,3 +84,17 @@ class RecordingParent:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_recording_parent_id,
+    _set_recording_parent_title,
+    _set_recording_parent_type,
+    _set_recording_parent_url,
+    _set_recording_parent_app_url,
+    _set_recording_parent_bucket,
+    _set_recording_parent__extra,
+    _set_recording_parent__present,
+) = slot_setters(
+    RecordingParent, "id", "title", "type", "url", "app_url", "bucket", "extra", "_present"
+)

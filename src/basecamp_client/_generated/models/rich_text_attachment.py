@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _RICH_TEXT_ATTACHMENT_KEYS = frozenset(
     {
@@ -53,22 +53,26 @@ class RichTextAttachment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _RICH_TEXT_ATTACHMENT_KEYS
-        self = cls(
-            id=get("id"),
-            sgid=get("sgid"),
-            filename=get("filename"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            download_url=get("download_url"),
-            previewable=get("previewable"),
-            preview_url=get("preview_url"),
-            thumbnail_url=get("thumbnail_url"),
-            width=get("width"),
-            height=get("height"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_rich_text_attachment_id(self, get("id"))
+        _set_rich_text_attachment_sgid(self, get("sgid"))
+        _set_rich_text_attachment_filename(self, get("filename"))
+        _set_rich_text_attachment_content_type(self, get("content_type"))
+        _set_rich_text_attachment_byte_size(self, get("byte_size"))
+        _set_rich_text_attachment_download_url(self, get("download_url"))
+        _set_rich_text_attachment_previewable(self, get("previewable"))
+        _set_rich_text_attachment_preview_url(self, get("preview_url"))
+        _set_rich_text_attachment_thumbnail_url(self, get("thumbnail_url"))
+        _set_rich_text_attachment_width(self, get("width"))
+        _set_rich_text_attachment_height(self, get("height"))
+        present = _RICH_TEXT_ATTACHMENT_KEYS.intersection(data)
+        _set_rich_text_attachment__present(self, present)
+        _set_rich_text_attachment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,3 +104,35 @@ class RichTextAttachment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_rich_text_attachment_id,
+    _set_rich_text_attachment_sgid,
+    _set_rich_text_attachment_filename,
+    _set_rich_text_attachment_content_type,
+    _set_rich_text_attachment_byte_size,
+    _set_rich_text_attachment_download_url,
+    _set_rich_text_attachment_previewable,
+    _set_rich_text_attachment_preview_url,
+    _set_rich_text_attachment_thumbnail_url,
+    _set_rich_text_attachment_width,
+    _set_rich_text_attachment_height,
+    _set_rich_text_attachment__extra,
+    _set_rich_text_attachment__present,
+) = slot_setters(
+    RichTextAttachment,
+    "id",
+    "sgid",
+    "filename",
+    "content_type",
+    "byte_size",
+    "download_url",
+    "previewable",
+    "preview_url",
+    "thumbnail_url",
+    "width",
+    "height",
+    "extra",
+    "_present",
+)

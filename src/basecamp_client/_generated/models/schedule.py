@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _SCHEDULE_KEYS = frozenset(
     {
@@ -72,28 +71,36 @@ class Schedule:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            include_due_assignments=get("include_due_assignments"),
-            entries_count=get("entries_count"),
-            entries_url=get("entries_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_schedule_id(self, get("id"))
+        _set_schedule_status(self, get("status"))
+        _set_schedule_visible_to_clients(self, get("visible_to_clients"))
+        _set_schedule_created_at(self, _parse_datetime(get("created_at")))
+        _set_schedule_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_schedule_title(self, get("title"))
+        _set_schedule_inherits_status(self, get("inherits_status"))
+        _set_schedule_type(self, get("type"))
+        _set_schedule_url(self, get("url"))
+        _set_schedule_app_url(self, get("app_url"))
+        _set_schedule_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_schedule_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_schedule_bookmark_url(self, get("bookmark_url"))
+        _set_schedule_position(self, get("position"))
+        _set_schedule_include_due_assignments(self, get("include_due_assignments"))
+        _set_schedule_entries_count(self, get("entries_count"))
+        _set_schedule_entries_url(self, get("entries_url"))
+        present = _SCHEDULE_KEYS.intersection(data)
+        _set_schedule__present(self, present)
+        _set_schedule__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,3 +148,47 @@ class Schedule:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_id,
+    _set_schedule_status,
+    _set_schedule_visible_to_clients,
+    _set_schedule_created_at,
+    _set_schedule_updated_at,
+    _set_schedule_title,
+    _set_schedule_inherits_status,
+    _set_schedule_type,
+    _set_schedule_url,
+    _set_schedule_app_url,
+    _set_schedule_bucket,
+    _set_schedule_creator,
+    _set_schedule_bookmark_url,
+    _set_schedule_position,
+    _set_schedule_include_due_assignments,
+    _set_schedule_entries_count,
+    _set_schedule_entries_url,
+    _set_schedule__extra,
+    _set_schedule__present,
+) = slot_setters(
+    Schedule,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "position",
+    "include_due_assignments",
+    "entries_count",
+    "entries_url",
+    "extra",
+    "_present",
+)

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _SCHEDULE_ATTRIBUTES_KEYS = frozenset(
     {
@@ -39,13 +39,17 @@ class ScheduleAttributes:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_ATTRIBUTES_KEYS
-        self = cls(
-            start_date=_parse_date(get("start_date")),
-            end_date=_parse_date(get("end_date")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_schedule_attributes_start_date(self, _parse_date(get("start_date")))
+        _set_schedule_attributes_end_date(self, _parse_date(get("end_date")))
+        present = _SCHEDULE_ATTRIBUTES_KEYS.intersection(data)
+        _set_schedule_attributes__present(self, present)
+        _set_schedule_attributes__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,3 +63,11 @@ class ScheduleAttributes:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_attributes_start_date,
+    _set_schedule_attributes_end_date,
+    _set_schedule_attributes__extra,
+    _set_schedule_attributes__present,
+) = slot_setters(ScheduleAttributes, "start_date", "end_date", "extra", "_present")

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _SCHEDULE_ENTRY_KEYS = frozenset(
     {
@@ -96,45 +95,59 @@ class ScheduleEntry:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_ENTRY_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            summary=get("summary"),
-            all_day=get("all_day"),
-            starts_at=get("starts_at"),
-            ends_at=get("ends_at"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_schedule_entry_id(self, get("id"))
+        _set_schedule_entry_status(self, get("status"))
+        _set_schedule_entry_visible_to_clients(self, get("visible_to_clients"))
+        _set_schedule_entry_created_at(self, _parse_datetime(get("created_at")))
+        _set_schedule_entry_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_schedule_entry_title(self, get("title"))
+        _set_schedule_entry_inherits_status(self, get("inherits_status"))
+        _set_schedule_entry_type(self, get("type"))
+        _set_schedule_entry_url(self, get("url"))
+        _set_schedule_entry_app_url(self, get("app_url"))
+        _set_schedule_entry_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_schedule_entry_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_schedule_entry_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_schedule_entry_summary(self, get("summary"))
+        _set_schedule_entry_all_day(self, get("all_day"))
+        _set_schedule_entry_starts_at(self, get("starts_at"))
+        _set_schedule_entry_ends_at(self, get("ends_at"))
+        _set_schedule_entry_bookmark_url(self, get("bookmark_url"))
+        _set_schedule_entry_subscription_url(self, get("subscription_url"))
+        _set_schedule_entry_comments_count(self, get("comments_count"))
+        _set_schedule_entry_comments_url(self, get("comments_url"))
+        _set_schedule_entry_description(self, get("description"))
+        _set_schedule_entry_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            participants=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_schedule_entry_participants(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("participants"), list)
             else x,
-            join_url=get("join_url"),
-            highlighted=get("highlighted"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_schedule_entry_join_url(self, get("join_url"))
+        _set_schedule_entry_highlighted(self, get("highlighted"))
+        _set_schedule_entry_boosts_count(self, get("boosts_count"))
+        _set_schedule_entry_boosts_url(self, get("boosts_url"))
+        present = _SCHEDULE_ENTRY_KEYS.intersection(data)
+        _set_schedule_entry__present(self, present)
+        _set_schedule_entry__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -217,3 +230,69 @@ class ScheduleEntry:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_entry_id,
+    _set_schedule_entry_status,
+    _set_schedule_entry_visible_to_clients,
+    _set_schedule_entry_created_at,
+    _set_schedule_entry_updated_at,
+    _set_schedule_entry_title,
+    _set_schedule_entry_inherits_status,
+    _set_schedule_entry_type,
+    _set_schedule_entry_url,
+    _set_schedule_entry_app_url,
+    _set_schedule_entry_parent,
+    _set_schedule_entry_bucket,
+    _set_schedule_entry_creator,
+    _set_schedule_entry_summary,
+    _set_schedule_entry_all_day,
+    _set_schedule_entry_starts_at,
+    _set_schedule_entry_ends_at,
+    _set_schedule_entry_bookmark_url,
+    _set_schedule_entry_subscription_url,
+    _set_schedule_entry_comments_count,
+    _set_schedule_entry_comments_url,
+    _set_schedule_entry_description,
+    _set_schedule_entry_description_attachments,
+    _set_schedule_entry_participants,
+    _set_schedule_entry_join_url,
+    _set_schedule_entry_highlighted,
+    _set_schedule_entry_boosts_count,
+    _set_schedule_entry_boosts_url,
+    _set_schedule_entry__extra,
+    _set_schedule_entry__present,
+) = slot_setters(
+    ScheduleEntry,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "summary",
+    "all_day",
+    "starts_at",
+    "ends_at",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "description",
+    "description_attachments",
+    "participants",
+    "join_url",
+    "highlighted",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

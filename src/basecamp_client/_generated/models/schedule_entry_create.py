@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _SCHEDULE_ENTRY_CREATE_KEYS = frozenset(
     {
@@ -55,23 +55,27 @@ class ScheduleEntryCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_ENTRY_CREATE_KEYS
-        self = cls(
-            summary=get("summary"),
-            starts_at=get("starts_at"),
-            ends_at=get("ends_at"),
-            description=get("description"),
-            participant_ids=get("participant_ids"),
-            all_day=get("all_day"),
-            notify=get("notify"),
-            url=get("url"),
-            highlighted=get("highlighted"),
-            status=get("status"),
-            subscriptions=get("subscriptions"),
-            visible_to_clients=get("visible_to_clients"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_schedule_entry_create_summary(self, get("summary"))
+        _set_schedule_entry_create_starts_at(self, get("starts_at"))
+        _set_schedule_entry_create_ends_at(self, get("ends_at"))
+        _set_schedule_entry_create_description(self, get("description"))
+        _set_schedule_entry_create_participant_ids(self, get("participant_ids"))
+        _set_schedule_entry_create_all_day(self, get("all_day"))
+        _set_schedule_entry_create_notify(self, get("notify"))
+        _set_schedule_entry_create_url(self, get("url"))
+        _set_schedule_entry_create_highlighted(self, get("highlighted"))
+        _set_schedule_entry_create_status(self, get("status"))
+        _set_schedule_entry_create_subscriptions(self, get("subscriptions"))
+        _set_schedule_entry_create_visible_to_clients(self, get("visible_to_clients"))
+        present = _SCHEDULE_ENTRY_CREATE_KEYS.intersection(data)
+        _set_schedule_entry_create__present(self, present)
+        _set_schedule_entry_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,3 +109,37 @@ class ScheduleEntryCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_entry_create_summary,
+    _set_schedule_entry_create_starts_at,
+    _set_schedule_entry_create_ends_at,
+    _set_schedule_entry_create_description,
+    _set_schedule_entry_create_participant_ids,
+    _set_schedule_entry_create_all_day,
+    _set_schedule_entry_create_notify,
+    _set_schedule_entry_create_url,
+    _set_schedule_entry_create_highlighted,
+    _set_schedule_entry_create_status,
+    _set_schedule_entry_create_subscriptions,
+    _set_schedule_entry_create_visible_to_clients,
+    _set_schedule_entry_create__extra,
+    _set_schedule_entry_create__present,
+) = slot_setters(
+    ScheduleEntryCreate,
+    "summary",
+    "starts_at",
+    "ends_at",
+    "description",
+    "participant_ids",
+    "all_day",
+    "notify",
+    "url",
+    "highlighted",
+    "status",
+    "subscriptions",
+    "visible_to_clients",
+    "extra",
+    "_present",
+)

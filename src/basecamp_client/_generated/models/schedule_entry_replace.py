@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _SCHEDULE_ENTRY_REPLACE_KEYS = frozenset(
     {
@@ -49,20 +49,24 @@ class ScheduleEntryReplace:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_ENTRY_REPLACE_KEYS
-        self = cls(
-            starts_at=get("starts_at"),
-            ends_at=get("ends_at"),
-            summary=get("summary"),
-            description=get("description"),
-            participant_ids=get("participant_ids"),
-            all_day=get("all_day"),
-            notify=get("notify"),
-            url=get("url"),
-            highlighted=get("highlighted"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_schedule_entry_replace_starts_at(self, get("starts_at"))
+        _set_schedule_entry_replace_ends_at(self, get("ends_at"))
+        _set_schedule_entry_replace_summary(self, get("summary"))
+        _set_schedule_entry_replace_description(self, get("description"))
+        _set_schedule_entry_replace_participant_ids(self, get("participant_ids"))
+        _set_schedule_entry_replace_all_day(self, get("all_day"))
+        _set_schedule_entry_replace_notify(self, get("notify"))
+        _set_schedule_entry_replace_url(self, get("url"))
+        _set_schedule_entry_replace_highlighted(self, get("highlighted"))
+        present = _SCHEDULE_ENTRY_REPLACE_KEYS.intersection(data)
+        _set_schedule_entry_replace__present(self, present)
+        _set_schedule_entry_replace__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,3 +94,31 @@ class ScheduleEntryReplace:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_entry_replace_starts_at,
+    _set_schedule_entry_replace_ends_at,
+    _set_schedule_entry_replace_summary,
+    _set_schedule_entry_replace_description,
+    _set_schedule_entry_replace_participant_ids,
+    _set_schedule_entry_replace_all_day,
+    _set_schedule_entry_replace_notify,
+    _set_schedule_entry_replace_url,
+    _set_schedule_entry_replace_highlighted,
+    _set_schedule_entry_replace__extra,
+    _set_schedule_entry_replace__present,
+) = slot_setters(
+    ScheduleEntryReplace,
+    "starts_at",
+    "ends_at",
+    "summary",
+    "description",
+    "participant_ids",
+    "all_day",
+    "notify",
+    "url",
+    "highlighted",
+    "extra",
+    "_present",
+)

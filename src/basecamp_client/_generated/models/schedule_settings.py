@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _SCHEDULE_SETTINGS_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class ScheduleSettings:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_SETTINGS_KEYS
-        self = cls(
-            include_due_assignments=get("include_due_assignments"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_schedule_settings_include_due_assignments(self, get("include_due_assignments"))
+        present = _SCHEDULE_SETTINGS_KEYS.intersection(data)
+        _set_schedule_settings__present(self, present)
+        _set_schedule_settings__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class ScheduleSettings:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_settings_include_due_assignments,
+    _set_schedule_settings__extra,
+    _set_schedule_settings__present,
+) = slot_setters(ScheduleSettings, "include_due_assignments", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .schedule_settings import ScheduleSettings
-
-_setattr = object.__setattr__
 
 _SCHEDULE_UPDATE_KEYS = frozenset(
     {
@@ -37,13 +36,19 @@ class ScheduleUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SCHEDULE_UPDATE_KEYS
-        self = cls(
-            include_due_assignments=get("include_due_assignments"),
-            schedule=ScheduleSettings.from_dict(x) if isinstance(x := get("schedule"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_schedule_update_include_due_assignments(self, get("include_due_assignments"))
+        _set_schedule_update_schedule(
+            self, ScheduleSettings.from_dict(x) if isinstance(x := get("schedule"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _SCHEDULE_UPDATE_KEYS.intersection(data)
+        _set_schedule_update__present(self, present)
+        _set_schedule_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,3 +66,11 @@ class ScheduleUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_schedule_update_include_due_assignments,
+    _set_schedule_update_schedule,
+    _set_schedule_update__extra,
+    _set_schedule_update__present,
+) = slot_setters(ScheduleUpdate, "include_due_assignments", "schedule", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .search_type import SearchType
-
-_setattr = object.__setattr__
 
 _SEARCH_METADATA_KEYS = frozenset(
     {
@@ -47,24 +46,32 @@ class SearchMetadata:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SEARCH_METADATA_KEYS
-        self = cls(
-            recording_search_types=[
-                SearchType.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_search_metadata_recording_search_types(
+            self,
+            [SearchType.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("recording_search_types"), list)
             else x,
-            file_search_types=[SearchType.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_search_metadata_file_search_types(
+            self,
+            [SearchType.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("file_search_types"), list)
             else x,
-            default_creator_label=get("default_creator_label"),
-            default_bucket_label=get("default_bucket_label"),
-            default_circle_label=get("default_circle_label"),
-            default_file_type_label=get("default_file_type_label"),
-            default_type_label=get("default_type_label"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_search_metadata_default_creator_label(self, get("default_creator_label"))
+        _set_search_metadata_default_bucket_label(self, get("default_bucket_label"))
+        _set_search_metadata_default_circle_label(self, get("default_circle_label"))
+        _set_search_metadata_default_file_type_label(self, get("default_file_type_label"))
+        _set_search_metadata_default_type_label(self, get("default_type_label"))
+        present = _SEARCH_METADATA_KEYS.intersection(data)
+        _set_search_metadata__present(self, present)
+        _set_search_metadata__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,3 +109,27 @@ class SearchMetadata:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_search_metadata_recording_search_types,
+    _set_search_metadata_file_search_types,
+    _set_search_metadata_default_creator_label,
+    _set_search_metadata_default_bucket_label,
+    _set_search_metadata_default_circle_label,
+    _set_search_metadata_default_file_type_label,
+    _set_search_metadata_default_type_label,
+    _set_search_metadata__extra,
+    _set_search_metadata__present,
+) = slot_setters(
+    SearchMetadata,
+    "recording_search_types",
+    "file_search_types",
+    "default_creator_label",
+    "default_bucket_label",
+    "default_circle_label",
+    "default_file_type_label",
+    "default_type_label",
+    "extra",
+    "_present",
+)

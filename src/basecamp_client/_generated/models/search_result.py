@@ -14,14 +14,13 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .card_column_on_hold import CardColumnOnHold
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .search_result_attachment import SearchResultAttachment
-
-_setattr = object.__setattr__
 
 _SEARCH_RESULT_KEYS = frozenset(
     {
@@ -152,80 +151,98 @@ class SearchResult:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SEARCH_RESULT_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            bubble_up_url=get("bubble_up_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            content=get("content"),
-            description=get("description"),
-            plain_text_content=get("plain_text_content"),
-            plain_text_description=get("plain_text_description"),
-            content_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_search_result_id(self, get("id"))
+        _set_search_result_status(self, get("status"))
+        _set_search_result_visible_to_clients(self, get("visible_to_clients"))
+        _set_search_result_created_at(self, _parse_datetime(get("created_at")))
+        _set_search_result_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_search_result_title(self, get("title"))
+        _set_search_result_inherits_status(self, get("inherits_status"))
+        _set_search_result_type(self, get("type"))
+        _set_search_result_url(self, get("url"))
+        _set_search_result_app_url(self, get("app_url"))
+        _set_search_result_bookmark_url(self, get("bookmark_url"))
+        _set_search_result_subscription_url(self, get("subscription_url"))
+        _set_search_result_bubble_up_url(self, get("bubble_up_url"))
+        _set_search_result_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_search_result_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_search_result_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_search_result_content(self, get("content"))
+        _set_search_result_description(self, get("description"))
+        _set_search_result_plain_text_content(self, get("plain_text_content"))
+        _set_search_result_plain_text_description(self, get("plain_text_description"))
+        _set_search_result_content_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("content_attachments"), list)
             else x,
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_search_result_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            attachments=[
-                SearchResultAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_search_result_attachments(
+            self,
+            [SearchResultAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("attachments"), list)
             else x,
-            subject=get("subject"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            language=get("language"),
-            image_url=get("image_url"),
-            sound_url=get("sound_url"),
-            subscribers=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_search_result_subject(self, get("subject"))
+        _set_search_result_boosts_count(self, get("boosts_count"))
+        _set_search_result_boosts_url(self, get("boosts_url"))
+        _set_search_result_language(self, get("language"))
+        _set_search_result_image_url(self, get("image_url"))
+        _set_search_result_sound_url(self, get("sound_url"))
+        _set_search_result_subscribers(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("subscribers"), list)
             else x,
-            color=get("color"),
-            cards_count=get("cards_count"),
-            comment_count=get("comment_count"),
-            cards_url=get("cards_url"),
-            on_hold=CardColumnOnHold.from_dict(x) if isinstance(x := get("on_hold"), dict) else x,
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            position=get("position"),
-            filename=get("filename"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            previewable=get("previewable"),
-            width=get("width"),
-            height=get("height"),
-            preview_url=get("preview_url"),
-            thumbnail_url=get("thumbnail_url"),
-            download_url=get("download_url"),
-            app_download_url=get("app_download_url"),
-            completed=get("completed"),
-            completed_ratio=get("completed_ratio"),
-            name=get("name"),
-            groups_url=get("groups_url"),
-            todos_url=get("todos_url"),
-            app_todos_url=get("app_todos_url"),
-            comments_app_url=get("comments_app_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_search_result_color(self, get("color"))
+        _set_search_result_cards_count(self, get("cards_count"))
+        _set_search_result_comment_count(self, get("comment_count"))
+        _set_search_result_cards_url(self, get("cards_url"))
+        _set_search_result_on_hold(
+            self, CardColumnOnHold.from_dict(x) if isinstance(x := get("on_hold"), dict) else x
+        )
+        _set_search_result_comments_count(self, get("comments_count"))
+        _set_search_result_comments_url(self, get("comments_url"))
+        _set_search_result_position(self, get("position"))
+        _set_search_result_filename(self, get("filename"))
+        _set_search_result_content_type(self, get("content_type"))
+        _set_search_result_byte_size(self, get("byte_size"))
+        _set_search_result_previewable(self, get("previewable"))
+        _set_search_result_width(self, get("width"))
+        _set_search_result_height(self, get("height"))
+        _set_search_result_preview_url(self, get("preview_url"))
+        _set_search_result_thumbnail_url(self, get("thumbnail_url"))
+        _set_search_result_download_url(self, get("download_url"))
+        _set_search_result_app_download_url(self, get("app_download_url"))
+        _set_search_result_completed(self, get("completed"))
+        _set_search_result_completed_ratio(self, get("completed_ratio"))
+        _set_search_result_name(self, get("name"))
+        _set_search_result_groups_url(self, get("groups_url"))
+        _set_search_result_todos_url(self, get("todos_url"))
+        _set_search_result_app_todos_url(self, get("app_todos_url"))
+        _set_search_result_comments_app_url(self, get("comments_app_url"))
+        present = _SEARCH_RESULT_KEYS.intersection(data)
+        _set_search_result__present(self, present)
+        _set_search_result__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -380,3 +397,123 @@ class SearchResult:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_search_result_id,
+    _set_search_result_status,
+    _set_search_result_visible_to_clients,
+    _set_search_result_created_at,
+    _set_search_result_updated_at,
+    _set_search_result_title,
+    _set_search_result_inherits_status,
+    _set_search_result_type,
+    _set_search_result_url,
+    _set_search_result_app_url,
+    _set_search_result_bookmark_url,
+    _set_search_result_subscription_url,
+    _set_search_result_bubble_up_url,
+    _set_search_result_parent,
+    _set_search_result_bucket,
+    _set_search_result_creator,
+    _set_search_result_content,
+    _set_search_result_description,
+    _set_search_result_plain_text_content,
+    _set_search_result_plain_text_description,
+    _set_search_result_content_attachments,
+    _set_search_result_description_attachments,
+    _set_search_result_attachments,
+    _set_search_result_subject,
+    _set_search_result_boosts_count,
+    _set_search_result_boosts_url,
+    _set_search_result_language,
+    _set_search_result_image_url,
+    _set_search_result_sound_url,
+    _set_search_result_subscribers,
+    _set_search_result_color,
+    _set_search_result_cards_count,
+    _set_search_result_comment_count,
+    _set_search_result_cards_url,
+    _set_search_result_on_hold,
+    _set_search_result_comments_count,
+    _set_search_result_comments_url,
+    _set_search_result_position,
+    _set_search_result_filename,
+    _set_search_result_content_type,
+    _set_search_result_byte_size,
+    _set_search_result_previewable,
+    _set_search_result_width,
+    _set_search_result_height,
+    _set_search_result_preview_url,
+    _set_search_result_thumbnail_url,
+    _set_search_result_download_url,
+    _set_search_result_app_download_url,
+    _set_search_result_completed,
+    _set_search_result_completed_ratio,
+    _set_search_result_name,
+    _set_search_result_groups_url,
+    _set_search_result_todos_url,
+    _set_search_result_app_todos_url,
+    _set_search_result_comments_app_url,
+    _set_search_result__extra,
+    _set_search_result__present,
+) = slot_setters(
+    SearchResult,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bookmark_url",
+    "subscription_url",
+    "bubble_up_url",
+    "parent",
+    "bucket",
+    "creator",
+    "content",
+    "description",
+    "plain_text_content",
+    "plain_text_description",
+    "content_attachments",
+    "description_attachments",
+    "attachments",
+    "subject",
+    "boosts_count",
+    "boosts_url",
+    "language",
+    "image_url",
+    "sound_url",
+    "subscribers",
+    "color",
+    "cards_count",
+    "comment_count",
+    "cards_url",
+    "on_hold",
+    "comments_count",
+    "comments_url",
+    "position",
+    "filename",
+    "content_type",
+    "byte_size",
+    "previewable",
+    "width",
+    "height",
+    "preview_url",
+    "thumbnail_url",
+    "download_url",
+    "app_download_url",
+    "completed",
+    "completed_ratio",
+    "name",
+    "groups_url",
+    "todos_url",
+    "app_todos_url",
+    "comments_app_url",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _SEARCH_RESULT_ATTACHMENT_KEYS = frozenset(
     {
@@ -57,24 +57,28 @@ class SearchResultAttachment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SEARCH_RESULT_ATTACHMENT_KEYS
-        self = cls(
-            filename=get("filename"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            download_url=get("download_url"),
-            id=get("id"),
-            sgid=get("sgid"),
-            previewable=get("previewable"),
-            preview_url=get("preview_url"),
-            thumbnail_url=get("thumbnail_url"),
-            width=get("width"),
-            height=get("height"),
-            title=get("title"),
-            url=get("url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_search_result_attachment_filename(self, get("filename"))
+        _set_search_result_attachment_content_type(self, get("content_type"))
+        _set_search_result_attachment_byte_size(self, get("byte_size"))
+        _set_search_result_attachment_download_url(self, get("download_url"))
+        _set_search_result_attachment_id(self, get("id"))
+        _set_search_result_attachment_sgid(self, get("sgid"))
+        _set_search_result_attachment_previewable(self, get("previewable"))
+        _set_search_result_attachment_preview_url(self, get("preview_url"))
+        _set_search_result_attachment_thumbnail_url(self, get("thumbnail_url"))
+        _set_search_result_attachment_width(self, get("width"))
+        _set_search_result_attachment_height(self, get("height"))
+        _set_search_result_attachment_title(self, get("title"))
+        _set_search_result_attachment_url(self, get("url"))
+        present = _SEARCH_RESULT_ATTACHMENT_KEYS.intersection(data)
+        _set_search_result_attachment__present(self, present)
+        _set_search_result_attachment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,3 +114,39 @@ class SearchResultAttachment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_search_result_attachment_filename,
+    _set_search_result_attachment_content_type,
+    _set_search_result_attachment_byte_size,
+    _set_search_result_attachment_download_url,
+    _set_search_result_attachment_id,
+    _set_search_result_attachment_sgid,
+    _set_search_result_attachment_previewable,
+    _set_search_result_attachment_preview_url,
+    _set_search_result_attachment_thumbnail_url,
+    _set_search_result_attachment_width,
+    _set_search_result_attachment_height,
+    _set_search_result_attachment_title,
+    _set_search_result_attachment_url,
+    _set_search_result_attachment__extra,
+    _set_search_result_attachment__present,
+) = slot_setters(
+    SearchResultAttachment,
+    "filename",
+    "content_type",
+    "byte_size",
+    "download_url",
+    "id",
+    "sgid",
+    "previewable",
+    "preview_url",
+    "thumbnail_url",
+    "width",
+    "height",
+    "title",
+    "url",
+    "extra",
+    "_present",
+)

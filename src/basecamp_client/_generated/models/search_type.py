@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _SEARCH_TYPE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class SearchType:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SEARCH_TYPE_KEYS
-        self = cls(
-            value=get("value"),
-            key=get("key"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_search_type_value(self, get("value"))
+        _set_search_type_key(self, get("key"))
+        present = _SEARCH_TYPE_KEYS.intersection(data)
+        _set_search_type__present(self, present)
+        _set_search_type__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class SearchType:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_search_type_value,
+    _set_search_type_key,
+    _set_search_type__extra,
+    _set_search_type__present,
+) = slot_setters(SearchType, "value", "key", "extra", "_present")

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .person import Person
-
-_setattr = object.__setattr__
 
 _SUBSCRIPTION_KEYS = frozenset(
     {
@@ -41,17 +40,24 @@ class Subscription:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _SUBSCRIPTION_KEYS
-        self = cls(
-            subscribed=get("subscribed"),
-            count=get("count"),
-            url=get("url"),
-            subscribers=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_subscription_subscribed(self, get("subscribed"))
+        _set_subscription_count(self, get("count"))
+        _set_subscription_url(self, get("url"))
+        _set_subscription_subscribers(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("subscribers"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _SUBSCRIPTION_KEYS.intersection(data)
+        _set_subscription__present(self, present)
+        _set_subscription__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,3 +79,13 @@ class Subscription:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_subscription_subscribed,
+    _set_subscription_count,
+    _set_subscription_url,
+    _set_subscription_subscribers,
+    _set_subscription__extra,
+    _set_subscription__present,
+) = slot_setters(Subscription, "subscribed", "count", "url", "subscribers", "extra", "_present")

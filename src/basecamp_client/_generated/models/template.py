@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .dock_item import DockItem
-
-_setattr = object.__setattr__
 
 _TEMPLATE_KEYS = frozenset(
     {
@@ -55,22 +54,29 @@ class Template:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TEMPLATE_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            name=get("name"),
-            status=get("status"),
-            description=get("description"),
-            url=get("url"),
-            app_url=get("app_url"),
-            dock=[DockItem.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_template_id(self, get("id"))
+        _set_template_created_at(self, _parse_datetime(get("created_at")))
+        _set_template_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_template_name(self, get("name"))
+        _set_template_status(self, get("status"))
+        _set_template_description(self, get("description"))
+        _set_template_url(self, get("url"))
+        _set_template_app_url(self, get("app_url"))
+        _set_template_dock(
+            self,
+            [DockItem.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("dock"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _TEMPLATE_KEYS.intersection(data)
+        _set_template__present(self, present)
+        _set_template__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,3 +108,31 @@ class Template:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_template_id,
+    _set_template_created_at,
+    _set_template_updated_at,
+    _set_template_name,
+    _set_template_status,
+    _set_template_description,
+    _set_template_url,
+    _set_template_app_url,
+    _set_template_dock,
+    _set_template__extra,
+    _set_template__present,
+) = slot_setters(
+    Template,
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "status",
+    "description",
+    "url",
+    "app_url",
+    "dock",
+    "extra",
+    "_present",
+)

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _TIMELINE_ATTACHMENT_KEYS = frozenset(
     {
@@ -114,52 +113,63 @@ class TimelineAttachment:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TIMELINE_ATTACHMENT_KEYS
-        self = cls(
-            id=get("id"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            filename=get("filename"),
-            download_url=get("download_url"),
-            width=get("width"),
-            height=get("height"),
-            type=get("type"),
-            title=get("title"),
-            status=get("status"),
-            inherits_status=get("inherits_status"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            url=get("url"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            position=get("position"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_timeline_attachment_id(self, get("id"))
+        _set_timeline_attachment_content_type(self, get("content_type"))
+        _set_timeline_attachment_byte_size(self, get("byte_size"))
+        _set_timeline_attachment_filename(self, get("filename"))
+        _set_timeline_attachment_download_url(self, get("download_url"))
+        _set_timeline_attachment_width(self, get("width"))
+        _set_timeline_attachment_height(self, get("height"))
+        _set_timeline_attachment_type(self, get("type"))
+        _set_timeline_attachment_title(self, get("title"))
+        _set_timeline_attachment_status(self, get("status"))
+        _set_timeline_attachment_inherits_status(self, get("inherits_status"))
+        _set_timeline_attachment_created_at(self, _parse_datetime(get("created_at")))
+        _set_timeline_attachment_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_timeline_attachment_url(self, get("url"))
+        _set_timeline_attachment_app_url(self, get("app_url"))
+        _set_timeline_attachment_bookmark_url(self, get("bookmark_url"))
+        _set_timeline_attachment_subscription_url(self, get("subscription_url"))
+        _set_timeline_attachment_comments_count(self, get("comments_count"))
+        _set_timeline_attachment_comments_url(self, get("comments_url"))
+        _set_timeline_attachment_boosts_count(self, get("boosts_count"))
+        _set_timeline_attachment_boosts_url(self, get("boosts_url"))
+        _set_timeline_attachment_position(self, get("position"))
+        _set_timeline_attachment_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_timeline_attachment_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_timeline_attachment_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_timeline_attachment_description(self, get("description"))
+        _set_timeline_attachment_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            app_download_url=get("app_download_url"),
-            visible_to_clients=get("visible_to_clients"),
-            attachable_sgid=get("attachable_sgid"),
-            sgid=get("sgid"),
-            status_url=get("status_url"),
-            caption=get("caption"),
-            key=get("key"),
-            previewable=get("previewable"),
-            preview_url=get("preview_url"),
-            thumbnail_url=get("thumbnail_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_timeline_attachment_app_download_url(self, get("app_download_url"))
+        _set_timeline_attachment_visible_to_clients(self, get("visible_to_clients"))
+        _set_timeline_attachment_attachable_sgid(self, get("attachable_sgid"))
+        _set_timeline_attachment_sgid(self, get("sgid"))
+        _set_timeline_attachment_status_url(self, get("status_url"))
+        _set_timeline_attachment_caption(self, get("caption"))
+        _set_timeline_attachment_key(self, get("key"))
+        _set_timeline_attachment_previewable(self, get("previewable"))
+        _set_timeline_attachment_preview_url(self, get("preview_url"))
+        _set_timeline_attachment_thumbnail_url(self, get("thumbnail_url"))
+        present = _TIMELINE_ATTACHMENT_KEYS.intersection(data)
+        _set_timeline_attachment__present(self, present)
+        _set_timeline_attachment__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -256,3 +266,87 @@ class TimelineAttachment:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_timeline_attachment_id,
+    _set_timeline_attachment_content_type,
+    _set_timeline_attachment_byte_size,
+    _set_timeline_attachment_filename,
+    _set_timeline_attachment_download_url,
+    _set_timeline_attachment_width,
+    _set_timeline_attachment_height,
+    _set_timeline_attachment_type,
+    _set_timeline_attachment_title,
+    _set_timeline_attachment_status,
+    _set_timeline_attachment_inherits_status,
+    _set_timeline_attachment_created_at,
+    _set_timeline_attachment_updated_at,
+    _set_timeline_attachment_url,
+    _set_timeline_attachment_app_url,
+    _set_timeline_attachment_bookmark_url,
+    _set_timeline_attachment_subscription_url,
+    _set_timeline_attachment_comments_count,
+    _set_timeline_attachment_comments_url,
+    _set_timeline_attachment_boosts_count,
+    _set_timeline_attachment_boosts_url,
+    _set_timeline_attachment_position,
+    _set_timeline_attachment_parent,
+    _set_timeline_attachment_bucket,
+    _set_timeline_attachment_creator,
+    _set_timeline_attachment_description,
+    _set_timeline_attachment_description_attachments,
+    _set_timeline_attachment_app_download_url,
+    _set_timeline_attachment_visible_to_clients,
+    _set_timeline_attachment_attachable_sgid,
+    _set_timeline_attachment_sgid,
+    _set_timeline_attachment_status_url,
+    _set_timeline_attachment_caption,
+    _set_timeline_attachment_key,
+    _set_timeline_attachment_previewable,
+    _set_timeline_attachment_preview_url,
+    _set_timeline_attachment_thumbnail_url,
+    _set_timeline_attachment__extra,
+    _set_timeline_attachment__present,
+) = slot_setters(
+    TimelineAttachment,
+    "id",
+    "content_type",
+    "byte_size",
+    "filename",
+    "download_url",
+    "width",
+    "height",
+    "type",
+    "title",
+    "status",
+    "inherits_status",
+    "created_at",
+    "updated_at",
+    "url",
+    "app_url",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "boosts_count",
+    "boosts_url",
+    "position",
+    "parent",
+    "bucket",
+    "creator",
+    "description",
+    "description_attachments",
+    "app_download_url",
+    "visible_to_clients",
+    "attachable_sgid",
+    "sgid",
+    "status_url",
+    "caption",
+    "key",
+    "previewable",
+    "preview_url",
+    "thumbnail_url",
+    "extra",
+    "_present",
+)

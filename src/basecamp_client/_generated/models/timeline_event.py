@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .timeline_attachment import TimelineAttachment
 from .timeline_event_data import TimelineEventData
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _TIMELINE_EVENT_KEYS = frozenset(
     {
@@ -70,30 +69,41 @@ class TimelineEvent:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TIMELINE_EVENT_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            kind=get("kind"),
-            parent_recording_id=get("parent_recording_id"),
-            url=get("url"),
-            app_url=get("app_url"),
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            action=get("action"),
-            target=get("target"),
-            title=get("title"),
-            summary_excerpt=get("summary_excerpt"),
-            avatars_sample=get("avatars_sample"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            data=TimelineEventData.from_dict(x) if isinstance(x := get("data"), dict) else x,
-            attachments=[
-                TimelineAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_timeline_event_id(self, get("id"))
+        _set_timeline_event_created_at(self, _parse_datetime(get("created_at")))
+        _set_timeline_event_kind(self, get("kind"))
+        _set_timeline_event_parent_recording_id(self, get("parent_recording_id"))
+        _set_timeline_event_url(self, get("url"))
+        _set_timeline_event_app_url(self, get("app_url"))
+        _set_timeline_event_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_timeline_event_action(self, get("action"))
+        _set_timeline_event_target(self, get("target"))
+        _set_timeline_event_title(self, get("title"))
+        _set_timeline_event_summary_excerpt(self, get("summary_excerpt"))
+        _set_timeline_event_avatars_sample(self, get("avatars_sample"))
+        _set_timeline_event_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_timeline_event_data(
+            self, TimelineEventData.from_dict(x) if isinstance(x := get("data"), dict) else x
+        )
+        _set_timeline_event_attachments(
+            self,
+            [TimelineAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("attachments"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _TIMELINE_EVENT_KEYS.intersection(data)
+        _set_timeline_event__present(self, present)
+        _set_timeline_event__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,3 +156,43 @@ class TimelineEvent:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_timeline_event_id,
+    _set_timeline_event_created_at,
+    _set_timeline_event_kind,
+    _set_timeline_event_parent_recording_id,
+    _set_timeline_event_url,
+    _set_timeline_event_app_url,
+    _set_timeline_event_creator,
+    _set_timeline_event_action,
+    _set_timeline_event_target,
+    _set_timeline_event_title,
+    _set_timeline_event_summary_excerpt,
+    _set_timeline_event_avatars_sample,
+    _set_timeline_event_bucket,
+    _set_timeline_event_data,
+    _set_timeline_event_attachments,
+    _set_timeline_event__extra,
+    _set_timeline_event__present,
+) = slot_setters(
+    TimelineEvent,
+    "id",
+    "created_at",
+    "kind",
+    "parent_recording_id",
+    "url",
+    "app_url",
+    "creator",
+    "action",
+    "target",
+    "title",
+    "summary_excerpt",
+    "avatars_sample",
+    "bucket",
+    "data",
+    "attachments",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TIMELINE_EVENT_DATA_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class TimelineEventData:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TIMELINE_EVENT_DATA_KEYS
-        self = cls(
-            all_day=get("all_day"),
-            starts_at=get("starts_at"),
-            ends_at=get("ends_at"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_timeline_event_data_all_day(self, get("all_day"))
+        _set_timeline_event_data_starts_at(self, get("starts_at"))
+        _set_timeline_event_data_ends_at(self, get("ends_at"))
+        present = _TIMELINE_EVENT_DATA_KEYS.intersection(data)
+        _set_timeline_event_data__present(self, present)
+        _set_timeline_event_data__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class TimelineEventData:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_timeline_event_data_all_day,
+    _set_timeline_event_data_starts_at,
+    _set_timeline_event_data_ends_at,
+    _set_timeline_event_data__extra,
+    _set_timeline_event_data__present,
+) = slot_setters(TimelineEventData, "all_day", "starts_at", "ends_at", "extra", "_present")

@@ -16,11 +16,10 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _TIMESHEET_ENTRY_KEYS = frozenset(
     {
@@ -77,29 +76,41 @@ class TimesheetEntry:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TIMESHEET_ENTRY_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            date=_parse_date(get("date")),
-            description=get("description"),
-            hours=get("hours"),
-            person=Person.from_dict(x) if isinstance(x := get("person"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_timesheet_entry_id(self, get("id"))
+        _set_timesheet_entry_status(self, get("status"))
+        _set_timesheet_entry_visible_to_clients(self, get("visible_to_clients"))
+        _set_timesheet_entry_created_at(self, _parse_datetime(get("created_at")))
+        _set_timesheet_entry_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_timesheet_entry_title(self, get("title"))
+        _set_timesheet_entry_inherits_status(self, get("inherits_status"))
+        _set_timesheet_entry_type(self, get("type"))
+        _set_timesheet_entry_url(self, get("url"))
+        _set_timesheet_entry_app_url(self, get("app_url"))
+        _set_timesheet_entry_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_timesheet_entry_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_timesheet_entry_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_timesheet_entry_bookmark_url(self, get("bookmark_url"))
+        _set_timesheet_entry_date(self, _parse_date(get("date")))
+        _set_timesheet_entry_description(self, get("description"))
+        _set_timesheet_entry_hours(self, get("hours"))
+        _set_timesheet_entry_person(
+            self, Person.from_dict(x) if isinstance(x := get("person"), dict) else x
+        )
+        present = _TIMESHEET_ENTRY_KEYS.intersection(data)
+        _set_timesheet_entry__present(self, present)
+        _set_timesheet_entry__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,3 +164,49 @@ class TimesheetEntry:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_timesheet_entry_id,
+    _set_timesheet_entry_status,
+    _set_timesheet_entry_visible_to_clients,
+    _set_timesheet_entry_created_at,
+    _set_timesheet_entry_updated_at,
+    _set_timesheet_entry_title,
+    _set_timesheet_entry_inherits_status,
+    _set_timesheet_entry_type,
+    _set_timesheet_entry_url,
+    _set_timesheet_entry_app_url,
+    _set_timesheet_entry_parent,
+    _set_timesheet_entry_bucket,
+    _set_timesheet_entry_creator,
+    _set_timesheet_entry_bookmark_url,
+    _set_timesheet_entry_date,
+    _set_timesheet_entry_description,
+    _set_timesheet_entry_hours,
+    _set_timesheet_entry_person,
+    _set_timesheet_entry__extra,
+    _set_timesheet_entry__present,
+) = slot_setters(
+    TimesheetEntry,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "date",
+    "description",
+    "hours",
+    "person",
+    "extra",
+    "_present",
+)

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TIMESHEET_ENTRY_CREATE_KEYS = frozenset(
     {
@@ -43,15 +43,19 @@ class TimesheetEntryCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TIMESHEET_ENTRY_CREATE_KEYS
-        self = cls(
-            date=_parse_date(get("date")),
-            hours=get("hours"),
-            description=get("description"),
-            person_id=get("person_id"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_timesheet_entry_create_date(self, _parse_date(get("date")))
+        _set_timesheet_entry_create_hours(self, get("hours"))
+        _set_timesheet_entry_create_description(self, get("description"))
+        _set_timesheet_entry_create_person_id(self, get("person_id"))
+        present = _TIMESHEET_ENTRY_CREATE_KEYS.intersection(data)
+        _set_timesheet_entry_create__present(self, present)
+        _set_timesheet_entry_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,3 +73,15 @@ class TimesheetEntryCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_timesheet_entry_create_date,
+    _set_timesheet_entry_create_hours,
+    _set_timesheet_entry_create_description,
+    _set_timesheet_entry_create_person_id,
+    _set_timesheet_entry_create__extra,
+    _set_timesheet_entry_create__present,
+) = slot_setters(
+    TimesheetEntryCreate, "date", "hours", "description", "person_id", "extra", "_present"
+)

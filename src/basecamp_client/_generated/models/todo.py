@@ -16,14 +16,13 @@ from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .card_step import CardStep
 from .person import Person
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
 from .todo_completion import TodoCompletion
 from .todo_parent import TodoParent
-
-_setattr = object.__setattr__
 
 _TODO_KEYS = frozenset(
     {
@@ -106,56 +105,72 @@ class Todo:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODO_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=TodoParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            content=get("content"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            position=get("position"),
-            description=get("description"),
-            completed=get("completed"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_todo_id(self, get("id"))
+        _set_todo_status(self, get("status"))
+        _set_todo_visible_to_clients(self, get("visible_to_clients"))
+        _set_todo_created_at(self, _parse_datetime(get("created_at")))
+        _set_todo_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_todo_title(self, get("title"))
+        _set_todo_inherits_status(self, get("inherits_status"))
+        _set_todo_type(self, get("type"))
+        _set_todo_url(self, get("url"))
+        _set_todo_app_url(self, get("app_url"))
+        _set_todo_parent(
+            self, TodoParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_todo_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_todo_creator(self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x)
+        _set_todo_content(self, get("content"))
+        _set_todo_bookmark_url(self, get("bookmark_url"))
+        _set_todo_subscription_url(self, get("subscription_url"))
+        _set_todo_comments_count(self, get("comments_count"))
+        _set_todo_comments_url(self, get("comments_url"))
+        _set_todo_position(self, get("position"))
+        _set_todo_description(self, get("description"))
+        _set_todo_completed(self, get("completed"))
+        _set_todo_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            starts_on=_parse_date(get("starts_on")),
-            due_on=_parse_date(get("due_on")),
-            assignees=[Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_todo_starts_on(self, _parse_date(get("starts_on")))
+        _set_todo_due_on(self, _parse_date(get("due_on")))
+        _set_todo_assignees(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("assignees"), list)
             else x,
-            completion_subscribers=[
-                Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_todo_completion_subscribers(
+            self,
+            [Person.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("completion_subscribers"), list)
             else x,
-            completion_url=get("completion_url"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            steps=[CardStep.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        )
+        _set_todo_completion_url(self, get("completion_url"))
+        _set_todo_boosts_count(self, get("boosts_count"))
+        _set_todo_boosts_url(self, get("boosts_url"))
+        _set_todo_steps(
+            self,
+            [CardStep.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("steps"), list)
             else x,
-            completion=TodoCompletion.from_dict(x)
-            if isinstance(x := get("completion"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_todo_completion(
+            self, TodoCompletion.from_dict(x) if isinstance(x := get("completion"), dict) else x
+        )
+        present = _TODO_KEYS.intersection(data)
+        _set_todo__present(self, present)
+        _set_todo__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,3 +274,75 @@ class Todo:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todo_id,
+    _set_todo_status,
+    _set_todo_visible_to_clients,
+    _set_todo_created_at,
+    _set_todo_updated_at,
+    _set_todo_title,
+    _set_todo_inherits_status,
+    _set_todo_type,
+    _set_todo_url,
+    _set_todo_app_url,
+    _set_todo_parent,
+    _set_todo_bucket,
+    _set_todo_creator,
+    _set_todo_content,
+    _set_todo_bookmark_url,
+    _set_todo_subscription_url,
+    _set_todo_comments_count,
+    _set_todo_comments_url,
+    _set_todo_position,
+    _set_todo_description,
+    _set_todo_completed,
+    _set_todo_description_attachments,
+    _set_todo_starts_on,
+    _set_todo_due_on,
+    _set_todo_assignees,
+    _set_todo_completion_subscribers,
+    _set_todo_completion_url,
+    _set_todo_boosts_count,
+    _set_todo_boosts_url,
+    _set_todo_steps,
+    _set_todo_completion,
+    _set_todo__extra,
+    _set_todo__present,
+) = slot_setters(
+    Todo,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "content",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "position",
+    "description",
+    "completed",
+    "description_attachments",
+    "starts_on",
+    "due_on",
+    "assignees",
+    "completion_subscribers",
+    "completion_url",
+    "boosts_count",
+    "boosts_url",
+    "steps",
+    "completion",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TODO_PARENT_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class TodoParent:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODO_PARENT_KEYS
-        self = cls(
-            id=get("id"),
-            title=get("title"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_todo_parent_id(self, get("id"))
+        _set_todo_parent_title(self, get("title"))
+        _set_todo_parent_type(self, get("type"))
+        _set_todo_parent_url(self, get("url"))
+        _set_todo_parent_app_url(self, get("app_url"))
+        present = _TODO_PARENT_KEYS.intersection(data)
+        _set_todo_parent__present(self, present)
+        _set_todo_parent__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,14 @@ class TodoParent:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todo_parent_id,
+    _set_todo_parent_title,
+    _set_todo_parent_type,
+    _set_todo_parent_url,
+    _set_todo_parent_app_url,
+    _set_todo_parent__extra,
+    _set_todo_parent__present,
+) = slot_setters(TodoParent, "id", "title", "type", "url", "app_url", "extra", "_present")

@@ -14,7 +14,7 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TODO_REPLACE_KEYS = frozenset(
     {
@@ -49,18 +49,22 @@ class TodoReplace:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODO_REPLACE_KEYS
-        self = cls(
-            content=get("content"),
-            description=get("description"),
-            assignee_ids=get("assignee_ids"),
-            completion_subscriber_ids=get("completion_subscriber_ids"),
-            notify=get("notify"),
-            due_on=_parse_date(get("due_on")),
-            starts_on=_parse_date(get("starts_on")),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_todo_replace_content(self, get("content"))
+        _set_todo_replace_description(self, get("description"))
+        _set_todo_replace_assignee_ids(self, get("assignee_ids"))
+        _set_todo_replace_completion_subscriber_ids(self, get("completion_subscriber_ids"))
+        _set_todo_replace_notify(self, get("notify"))
+        _set_todo_replace_due_on(self, _parse_date(get("due_on")))
+        _set_todo_replace_starts_on(self, _parse_date(get("starts_on")))
+        present = _TODO_REPLACE_KEYS.intersection(data)
+        _set_todo_replace__present(self, present)
+        _set_todo_replace__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,3 +88,27 @@ class TodoReplace:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todo_replace_content,
+    _set_todo_replace_description,
+    _set_todo_replace_assignee_ids,
+    _set_todo_replace_completion_subscriber_ids,
+    _set_todo_replace_notify,
+    _set_todo_replace_due_on,
+    _set_todo_replace_starts_on,
+    _set_todo_replace__extra,
+    _set_todo_replace__present,
+) = slot_setters(
+    TodoReplace,
+    "content",
+    "description",
+    "assignee_ids",
+    "completion_subscriber_ids",
+    "notify",
+    "due_on",
+    "starts_on",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TODO_REPOSITION_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class TodoReposition:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODO_REPOSITION_KEYS
-        self = cls(
-            position=get("position"),
-            parent_id=get("parent_id"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_todo_reposition_position(self, get("position"))
+        _set_todo_reposition_parent_id(self, get("parent_id"))
+        present = _TODO_REPOSITION_KEYS.intersection(data)
+        _set_todo_reposition__present(self, present)
+        _set_todo_reposition__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class TodoReposition:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todo_reposition_position,
+    _set_todo_reposition_parent_id,
+    _set_todo_reposition__extra,
+    _set_todo_reposition__present,
+) = slot_setters(TodoReposition, "position", "parent_id", "extra", "_present")

@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
 from .todo_parent import TodoParent
-
-_setattr = object.__setattr__
 
 _TODOLIST_KEYS = frozenset(
     {
@@ -104,47 +103,58 @@ class Todolist:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODOLIST_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=TodoParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            description=get("description"),
-            name=get("name"),
-            comments_app_url=get("comments_app_url"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            bubble_up_url=get("bubble_up_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            position=get("position"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_todolist_id(self, get("id"))
+        _set_todolist_status(self, get("status"))
+        _set_todolist_visible_to_clients(self, get("visible_to_clients"))
+        _set_todolist_created_at(self, _parse_datetime(get("created_at")))
+        _set_todolist_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_todolist_title(self, get("title"))
+        _set_todolist_inherits_status(self, get("inherits_status"))
+        _set_todolist_type(self, get("type"))
+        _set_todolist_url(self, get("url"))
+        _set_todolist_app_url(self, get("app_url"))
+        _set_todolist_parent(
+            self, TodoParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_todolist_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_todolist_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_todolist_description(self, get("description"))
+        _set_todolist_name(self, get("name"))
+        _set_todolist_comments_app_url(self, get("comments_app_url"))
+        _set_todolist_bookmark_url(self, get("bookmark_url"))
+        _set_todolist_subscription_url(self, get("subscription_url"))
+        _set_todolist_bubble_up_url(self, get("bubble_up_url"))
+        _set_todolist_comments_count(self, get("comments_count"))
+        _set_todolist_comments_url(self, get("comments_url"))
+        _set_todolist_position(self, get("position"))
+        _set_todolist_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            completed=get("completed"),
-            completed_ratio=get("completed_ratio"),
-            todos_url=get("todos_url"),
-            groups_url=get("groups_url"),
-            group_position_url=get("group_position_url"),
-            app_todos_url=get("app_todos_url"),
-            color=get("color"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_todolist_completed(self, get("completed"))
+        _set_todolist_completed_ratio(self, get("completed_ratio"))
+        _set_todolist_todos_url(self, get("todos_url"))
+        _set_todolist_groups_url(self, get("groups_url"))
+        _set_todolist_group_position_url(self, get("group_position_url"))
+        _set_todolist_app_todos_url(self, get("app_todos_url"))
+        _set_todolist_color(self, get("color"))
+        _set_todolist_boosts_count(self, get("boosts_count"))
+        _set_todolist_boosts_url(self, get("boosts_url"))
+        present = _TODOLIST_KEYS.intersection(data)
+        _set_todolist__present(self, present)
+        _set_todolist__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -231,3 +241,77 @@ class Todolist:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todolist_id,
+    _set_todolist_status,
+    _set_todolist_visible_to_clients,
+    _set_todolist_created_at,
+    _set_todolist_updated_at,
+    _set_todolist_title,
+    _set_todolist_inherits_status,
+    _set_todolist_type,
+    _set_todolist_url,
+    _set_todolist_app_url,
+    _set_todolist_parent,
+    _set_todolist_bucket,
+    _set_todolist_creator,
+    _set_todolist_description,
+    _set_todolist_name,
+    _set_todolist_comments_app_url,
+    _set_todolist_bookmark_url,
+    _set_todolist_subscription_url,
+    _set_todolist_bubble_up_url,
+    _set_todolist_comments_count,
+    _set_todolist_comments_url,
+    _set_todolist_position,
+    _set_todolist_description_attachments,
+    _set_todolist_completed,
+    _set_todolist_completed_ratio,
+    _set_todolist_todos_url,
+    _set_todolist_groups_url,
+    _set_todolist_group_position_url,
+    _set_todolist_app_todos_url,
+    _set_todolist_color,
+    _set_todolist_boosts_count,
+    _set_todolist_boosts_url,
+    _set_todolist__extra,
+    _set_todolist__present,
+) = slot_setters(
+    Todolist,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "description",
+    "name",
+    "comments_app_url",
+    "bookmark_url",
+    "subscription_url",
+    "bubble_up_url",
+    "comments_count",
+    "comments_url",
+    "position",
+    "description_attachments",
+    "completed",
+    "completed_ratio",
+    "todos_url",
+    "groups_url",
+    "group_position_url",
+    "app_todos_url",
+    "color",
+    "boosts_count",
+    "boosts_url",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TODOLIST_GROUP_REPOSITION_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class TodolistGroupReposition:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODOLIST_GROUP_REPOSITION_KEYS
-        self = cls(
-            position=get("position"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_todolist_group_reposition_position(self, get("position"))
+        present = _TODOLIST_GROUP_REPOSITION_KEYS.intersection(data)
+        _set_todolist_group_reposition__present(self, present)
+        _set_todolist_group_reposition__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class TodolistGroupReposition:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todolist_group_reposition_position,
+    _set_todolist_group_reposition__extra,
+    _set_todolist_group_reposition__present,
+) = slot_setters(TodolistGroupReposition, "position", "extra", "_present")

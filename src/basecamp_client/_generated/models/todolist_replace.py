@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TODOLIST_REPLACE_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class TodolistReplace:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODOLIST_REPLACE_KEYS
-        self = cls(
-            name=get("name"),
-            description=get("description"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_todolist_replace_name(self, get("name"))
+        _set_todolist_replace_description(self, get("description"))
+        present = _TODOLIST_REPLACE_KEYS.intersection(data)
+        _set_todolist_replace__present(self, present)
+        _set_todolist_replace__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class TodolistReplace:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todolist_replace_name,
+    _set_todolist_replace_description,
+    _set_todolist_replace__extra,
+    _set_todolist_replace__present,
+) = slot_setters(TodolistReplace, "name", "description", "extra", "_present")

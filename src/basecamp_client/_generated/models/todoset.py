@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .todo_bucket import TodoBucket
 from .todoset_todolist import TodosetTodolist
-
-_setattr = object.__setattr__
 
 _TODOSET_KEYS = frozenset(
     {
@@ -91,39 +90,50 @@ class Todoset:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODOSET_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            name=get("name"),
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            todolists_count=get("todolists_count"),
-            todolists_url=get("todolists_url"),
-            completed_ratio=get("completed_ratio"),
-            completed=get("completed"),
-            app_todolists_url=get("app_todolists_url"),
-            todos_count=get("todos_count"),
-            completed_loose_todos_count=get("completed_loose_todos_count"),
-            todos_url=get("todos_url"),
-            app_todos_url=get("app_todos_url"),
-            todolists=[TodosetTodolist.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
+        self = new(cls)
+        _set_todoset_id(self, get("id"))
+        _set_todoset_status(self, get("status"))
+        _set_todoset_visible_to_clients(self, get("visible_to_clients"))
+        _set_todoset_created_at(self, _parse_datetime(get("created_at")))
+        _set_todoset_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_todoset_title(self, get("title"))
+        _set_todoset_inherits_status(self, get("inherits_status"))
+        _set_todoset_type(self, get("type"))
+        _set_todoset_url(self, get("url"))
+        _set_todoset_app_url(self, get("app_url"))
+        _set_todoset_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_todoset_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_todoset_name(self, get("name"))
+        _set_todoset_bookmark_url(self, get("bookmark_url"))
+        _set_todoset_position(self, get("position"))
+        _set_todoset_todolists_count(self, get("todolists_count"))
+        _set_todoset_todolists_url(self, get("todolists_url"))
+        _set_todoset_completed_ratio(self, get("completed_ratio"))
+        _set_todoset_completed(self, get("completed"))
+        _set_todoset_app_todolists_url(self, get("app_todolists_url"))
+        _set_todoset_todos_count(self, get("todos_count"))
+        _set_todoset_completed_loose_todos_count(self, get("completed_loose_todos_count"))
+        _set_todoset_todos_url(self, get("todos_url"))
+        _set_todoset_app_todos_url(self, get("app_todos_url"))
+        _set_todoset_todolists(
+            self,
+            [TodosetTodolist.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("todolists"), list)
             else x,
-            app_todoslists_url=get("app_todoslists_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_todoset_app_todoslists_url(self, get("app_todoslists_url"))
+        present = _TODOSET_KEYS.intersection(data)
+        _set_todoset__present(self, present)
+        _set_todoset__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,3 +203,65 @@ class Todoset:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todoset_id,
+    _set_todoset_status,
+    _set_todoset_visible_to_clients,
+    _set_todoset_created_at,
+    _set_todoset_updated_at,
+    _set_todoset_title,
+    _set_todoset_inherits_status,
+    _set_todoset_type,
+    _set_todoset_url,
+    _set_todoset_app_url,
+    _set_todoset_bucket,
+    _set_todoset_creator,
+    _set_todoset_name,
+    _set_todoset_bookmark_url,
+    _set_todoset_position,
+    _set_todoset_todolists_count,
+    _set_todoset_todolists_url,
+    _set_todoset_completed_ratio,
+    _set_todoset_completed,
+    _set_todoset_app_todolists_url,
+    _set_todoset_todos_count,
+    _set_todoset_completed_loose_todos_count,
+    _set_todoset_todos_url,
+    _set_todoset_app_todos_url,
+    _set_todoset_todolists,
+    _set_todoset_app_todoslists_url,
+    _set_todoset__extra,
+    _set_todoset__present,
+) = slot_setters(
+    Todoset,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "name",
+    "bookmark_url",
+    "position",
+    "todolists_count",
+    "todolists_url",
+    "completed_ratio",
+    "completed",
+    "app_todolists_url",
+    "todos_count",
+    "completed_loose_todos_count",
+    "todos_url",
+    "app_todos_url",
+    "todolists",
+    "app_todoslists_url",
+    "extra",
+    "_present",
+)

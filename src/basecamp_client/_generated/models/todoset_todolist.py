@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TODOSET_TODOLIST_KEYS = frozenset(
     {
@@ -45,18 +45,22 @@ class TodosetTodolist:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TODOSET_TODOLIST_KEYS
-        self = cls(
-            id=get("id"),
-            title=get("title"),
-            url=get("url"),
-            app_url=get("app_url"),
-            description=get("description"),
-            completed=get("completed"),
-            completed_ratio=get("completed_ratio"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_todoset_todolist_id(self, get("id"))
+        _set_todoset_todolist_title(self, get("title"))
+        _set_todoset_todolist_url(self, get("url"))
+        _set_todoset_todolist_app_url(self, get("app_url"))
+        _set_todoset_todolist_description(self, get("description"))
+        _set_todoset_todolist_completed(self, get("completed"))
+        _set_todoset_todolist_completed_ratio(self, get("completed_ratio"))
+        present = _TODOSET_TODOLIST_KEYS.intersection(data)
+        _set_todoset_todolist__present(self, present)
+        _set_todoset_todolist__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,3 +84,27 @@ class TodosetTodolist:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_todoset_todolist_id,
+    _set_todoset_todolist_title,
+    _set_todoset_todolist_url,
+    _set_todoset_todolist_app_url,
+    _set_todoset_todolist_description,
+    _set_todoset_todolist_completed,
+    _set_todoset_todolist_completed_ratio,
+    _set_todoset_todolist__extra,
+    _set_todoset_todolist__present,
+) = slot_setters(
+    TodosetTodolist,
+    "id",
+    "title",
+    "url",
+    "app_url",
+    "description",
+    "completed",
+    "completed_ratio",
+    "extra",
+    "_present",
+)

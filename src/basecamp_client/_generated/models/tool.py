@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_bucket import RecordingBucket
 from .recording_parent import RecordingParent
-
-_setattr = object.__setattr__
 
 _TOOL_KEYS = frozenset(
     {
@@ -75,29 +74,37 @@ class Tool:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TOOL_KEYS
-        self = cls(
-            id=get("id"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            status=get("status"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            position=get("position"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            name=get("name"),
-            enabled=get("enabled"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_tool_id(self, get("id"))
+        _set_tool_visible_to_clients(self, get("visible_to_clients"))
+        _set_tool_created_at(self, _parse_datetime(get("created_at")))
+        _set_tool_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_tool_title(self, get("title"))
+        _set_tool_inherits_status(self, get("inherits_status"))
+        _set_tool_type(self, get("type"))
+        _set_tool_creator(self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x)
+        _set_tool_status(self, get("status"))
+        _set_tool_url(self, get("url"))
+        _set_tool_app_url(self, get("app_url"))
+        _set_tool_bookmark_url(self, get("bookmark_url"))
+        _set_tool_subscription_url(self, get("subscription_url"))
+        _set_tool_position(self, get("position"))
+        _set_tool_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_tool_bucket(
+            self, RecordingBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_tool_name(self, get("name"))
+        _set_tool_enabled(self, get("enabled"))
+        present = _TOOL_KEYS.intersection(data)
+        _set_tool__present(self, present)
+        _set_tool__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,3 +156,49 @@ class Tool:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_tool_id,
+    _set_tool_visible_to_clients,
+    _set_tool_created_at,
+    _set_tool_updated_at,
+    _set_tool_title,
+    _set_tool_inherits_status,
+    _set_tool_type,
+    _set_tool_creator,
+    _set_tool_status,
+    _set_tool_url,
+    _set_tool_app_url,
+    _set_tool_bookmark_url,
+    _set_tool_subscription_url,
+    _set_tool_position,
+    _set_tool_parent,
+    _set_tool_bucket,
+    _set_tool_name,
+    _set_tool_enabled,
+    _set_tool__extra,
+    _set_tool__present,
+) = slot_setters(
+    Tool,
+    "id",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "creator",
+    "status",
+    "url",
+    "app_url",
+    "bookmark_url",
+    "subscription_url",
+    "position",
+    "parent",
+    "bucket",
+    "name",
+    "enabled",
+    "extra",
+    "_present",
+)

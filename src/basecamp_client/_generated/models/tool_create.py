@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _TOOL_CREATE_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class ToolCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _TOOL_CREATE_KEYS
-        self = cls(
-            tool_type=get("tool_type"),
-            title=get("title"),
-            visible_to_clients=get("visible_to_clients"),
-            source_recording_id=get("source_recording_id"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_tool_create_tool_type(self, get("tool_type"))
+        _set_tool_create_title(self, get("title"))
+        _set_tool_create_visible_to_clients(self, get("visible_to_clients"))
+        _set_tool_create_source_recording_id(self, get("source_recording_id"))
+        present = _TOOL_CREATE_KEYS.intersection(data)
+        _set_tool_create__present(self, present)
+        _set_tool_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,21 @@ class ToolCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_tool_create_tool_type,
+    _set_tool_create_title,
+    _set_tool_create_visible_to_clients,
+    _set_tool_create_source_recording_id,
+    _set_tool_create__extra,
+    _set_tool_create__present,
+) = slot_setters(
+    ToolCreate,
+    "tool_type",
+    "title",
+    "visible_to_clients",
+    "source_recording_id",
+    "extra",
+    "_present",
+)

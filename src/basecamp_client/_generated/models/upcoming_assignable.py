@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import parse_date as _parse_date
 
+from ._base import new, slot_setters
 from .upcoming_assignable_completion import UpcomingAssignableCompletion
 from .upcoming_assignable_parent import UpcomingAssignableParent
 from .upcoming_schedule_bucket import UpcomingScheduleBucket
 from .upcoming_schedule_person import UpcomingSchedulePerson
-
-_setattr = object.__setattr__
 
 _UPCOMING_ASSIGNABLE_KEYS = frozenset(
     {
@@ -74,38 +73,47 @@ class UpcomingAssignable:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPCOMING_ASSIGNABLE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            url=get("url"),
-            app_url=get("app_url"),
-            type=get("type"),
-            content=get("content"),
-            assignees=[
-                UpcomingSchedulePerson.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_upcoming_assignable_id(self, get("id"))
+        _set_upcoming_assignable_status(self, get("status"))
+        _set_upcoming_assignable_visible_to_clients(self, get("visible_to_clients"))
+        _set_upcoming_assignable_url(self, get("url"))
+        _set_upcoming_assignable_app_url(self, get("app_url"))
+        _set_upcoming_assignable_type(self, get("type"))
+        _set_upcoming_assignable_content(self, get("content"))
+        _set_upcoming_assignable_assignees(
+            self,
+            [UpcomingSchedulePerson.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("assignees"), list)
             else x,
-            bucket=UpcomingScheduleBucket.from_dict(x)
-            if isinstance(x := get("bucket"), dict)
-            else x,
-            parent=UpcomingAssignableParent.from_dict(x)
-            if isinstance(x := get("parent"), dict)
-            else x,
-            completion_url=get("completion_url"),
-            completed=get("completed"),
-            repeating=get("repeating"),
-            comments_count=get("comments_count"),
-            starts_on=_parse_date(get("starts_on")),
-            due_on=_parse_date(get("due_on")),
-            completion=UpcomingAssignableCompletion.from_dict(x)
+        )
+        _set_upcoming_assignable_bucket(
+            self, UpcomingScheduleBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_upcoming_assignable_parent(
+            self,
+            UpcomingAssignableParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
+        )
+        _set_upcoming_assignable_completion_url(self, get("completion_url"))
+        _set_upcoming_assignable_completed(self, get("completed"))
+        _set_upcoming_assignable_repeating(self, get("repeating"))
+        _set_upcoming_assignable_comments_count(self, get("comments_count"))
+        _set_upcoming_assignable_starts_on(self, _parse_date(get("starts_on")))
+        _set_upcoming_assignable_due_on(self, _parse_date(get("due_on")))
+        _set_upcoming_assignable_completion(
+            self,
+            UpcomingAssignableCompletion.from_dict(x)
             if isinstance(x := get("completion"), dict)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _UPCOMING_ASSIGNABLE_KEYS.intersection(data)
+        _set_upcoming_assignable__present(self, present)
+        _set_upcoming_assignable__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,3 +176,47 @@ class UpcomingAssignable:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upcoming_assignable_id,
+    _set_upcoming_assignable_status,
+    _set_upcoming_assignable_visible_to_clients,
+    _set_upcoming_assignable_url,
+    _set_upcoming_assignable_app_url,
+    _set_upcoming_assignable_type,
+    _set_upcoming_assignable_content,
+    _set_upcoming_assignable_assignees,
+    _set_upcoming_assignable_bucket,
+    _set_upcoming_assignable_parent,
+    _set_upcoming_assignable_completion_url,
+    _set_upcoming_assignable_completed,
+    _set_upcoming_assignable_repeating,
+    _set_upcoming_assignable_comments_count,
+    _set_upcoming_assignable_starts_on,
+    _set_upcoming_assignable_due_on,
+    _set_upcoming_assignable_completion,
+    _set_upcoming_assignable__extra,
+    _set_upcoming_assignable__present,
+) = slot_setters(
+    UpcomingAssignable,
+    "id",
+    "status",
+    "visible_to_clients",
+    "url",
+    "app_url",
+    "type",
+    "content",
+    "assignees",
+    "bucket",
+    "parent",
+    "completion_url",
+    "completed",
+    "repeating",
+    "comments_count",
+    "starts_on",
+    "due_on",
+    "completion",
+    "extra",
+    "_present",
+)

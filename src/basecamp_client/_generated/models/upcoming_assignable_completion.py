@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .upcoming_schedule_person import UpcomingSchedulePerson
-
-_setattr = object.__setattr__
 
 _UPCOMING_ASSIGNABLE_COMPLETION_KEYS = frozenset(
     {
@@ -41,15 +40,20 @@ class UpcomingAssignableCompletion:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPCOMING_ASSIGNABLE_COMPLETION_KEYS
-        self = cls(
-            created_at=_parse_datetime(get("created_at")),
-            creator=UpcomingSchedulePerson.from_dict(x)
-            if isinstance(x := get("creator"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_upcoming_assignable_completion_created_at(self, _parse_datetime(get("created_at")))
+        _set_upcoming_assignable_completion_creator(
+            self,
+            UpcomingSchedulePerson.from_dict(x) if isinstance(x := get("creator"), dict) else x,
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _UPCOMING_ASSIGNABLE_COMPLETION_KEYS.intersection(data)
+        _set_upcoming_assignable_completion__present(self, present)
+        _set_upcoming_assignable_completion__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,3 +71,11 @@ class UpcomingAssignableCompletion:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upcoming_assignable_completion_created_at,
+    _set_upcoming_assignable_completion_creator,
+    _set_upcoming_assignable_completion__extra,
+    _set_upcoming_assignable_completion__present,
+) = slot_setters(UpcomingAssignableCompletion, "created_at", "creator", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _UPCOMING_ASSIGNABLE_PARENT_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class UpcomingAssignableParent:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPCOMING_ASSIGNABLE_PARENT_KEYS
-        self = cls(
-            id=get("id"),
-            title=get("title"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_upcoming_assignable_parent_id(self, get("id"))
+        _set_upcoming_assignable_parent_title(self, get("title"))
+        present = _UPCOMING_ASSIGNABLE_PARENT_KEYS.intersection(data)
+        _set_upcoming_assignable_parent__present(self, present)
+        _set_upcoming_assignable_parent__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class UpcomingAssignableParent:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upcoming_assignable_parent_id,
+    _set_upcoming_assignable_parent_title,
+    _set_upcoming_assignable_parent__extra,
+    _set_upcoming_assignable_parent__present,
+) = slot_setters(UpcomingAssignableParent, "id", "title", "extra", "_present")

@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .upcoming_assignable import UpcomingAssignable
 from .upcoming_schedule_entry import UpcomingScheduleEntry
-
-_setattr = object.__setattr__
 
 _UPCOMING_SCHEDULE_KEYS = frozenset(
     {
@@ -40,26 +39,33 @@ class UpcomingSchedule:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPCOMING_SCHEDULE_KEYS
-        self = cls(
-            schedule_entries=[
-                UpcomingScheduleEntry.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_upcoming_schedule_schedule_entries(
+            self,
+            [UpcomingScheduleEntry.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("schedule_entries"), list)
             else x,
-            recurring_schedule_entry_occurrences=[
-                UpcomingScheduleEntry.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_upcoming_schedule_recurring_schedule_entry_occurrences(
+            self,
+            [UpcomingScheduleEntry.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("recurring_schedule_entry_occurrences"), list)
             else x,
-            assignables=[
-                UpcomingAssignable.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        )
+        _set_upcoming_schedule_assignables(
+            self,
+            [UpcomingAssignable.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("assignables"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _UPCOMING_SCHEDULE_KEYS.intersection(data)
+        _set_upcoming_schedule__present(self, present)
+        _set_upcoming_schedule__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,3 +105,19 @@ class UpcomingSchedule:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upcoming_schedule_schedule_entries,
+    _set_upcoming_schedule_recurring_schedule_entry_occurrences,
+    _set_upcoming_schedule_assignables,
+    _set_upcoming_schedule__extra,
+    _set_upcoming_schedule__present,
+) = slot_setters(
+    UpcomingSchedule,
+    "schedule_entries",
+    "recurring_schedule_entry_occurrences",
+    "assignables",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _UPCOMING_SCHEDULE_BUCKET_KEYS = frozenset(
     {
@@ -35,13 +35,17 @@ class UpcomingScheduleBucket:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPCOMING_SCHEDULE_BUCKET_KEYS
-        self = cls(
-            id=get("id"),
-            name=get("name"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_upcoming_schedule_bucket_id(self, get("id"))
+        _set_upcoming_schedule_bucket_name(self, get("name"))
+        present = _UPCOMING_SCHEDULE_BUCKET_KEYS.intersection(data)
+        _set_upcoming_schedule_bucket__present(self, present)
+        _set_upcoming_schedule_bucket__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,3 +59,11 @@ class UpcomingScheduleBucket:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upcoming_schedule_bucket_id,
+    _set_upcoming_schedule_bucket_name,
+    _set_upcoming_schedule_bucket__extra,
+    _set_upcoming_schedule_bucket__present,
+) = slot_setters(UpcomingScheduleBucket, "id", "name", "extra", "_present")

@@ -10,10 +10,9 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .upcoming_schedule_bucket import UpcomingScheduleBucket
 from .upcoming_schedule_person import UpcomingSchedulePerson
-
-_setattr = object.__setattr__
 
 _UPCOMING_SCHEDULE_ENTRY_KEYS = frozenset(
     {
@@ -64,34 +63,40 @@ class UpcomingScheduleEntry:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPCOMING_SCHEDULE_ENTRY_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            url=get("url"),
-            app_url=get("app_url"),
-            type=get("type"),
-            summary=get("summary"),
-            all_day=get("all_day"),
-            recurring=get("recurring"),
-            starts_at=get("starts_at"),
-            ends_at=get("ends_at"),
-            creator=UpcomingSchedulePerson.from_dict(x)
-            if isinstance(x := get("creator"), dict)
-            else x,
-            participants=[
-                UpcomingSchedulePerson.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_upcoming_schedule_entry_id(self, get("id"))
+        _set_upcoming_schedule_entry_status(self, get("status"))
+        _set_upcoming_schedule_entry_visible_to_clients(self, get("visible_to_clients"))
+        _set_upcoming_schedule_entry_url(self, get("url"))
+        _set_upcoming_schedule_entry_app_url(self, get("app_url"))
+        _set_upcoming_schedule_entry_type(self, get("type"))
+        _set_upcoming_schedule_entry_summary(self, get("summary"))
+        _set_upcoming_schedule_entry_all_day(self, get("all_day"))
+        _set_upcoming_schedule_entry_recurring(self, get("recurring"))
+        _set_upcoming_schedule_entry_starts_at(self, get("starts_at"))
+        _set_upcoming_schedule_entry_ends_at(self, get("ends_at"))
+        _set_upcoming_schedule_entry_creator(
+            self,
+            UpcomingSchedulePerson.from_dict(x) if isinstance(x := get("creator"), dict) else x,
+        )
+        _set_upcoming_schedule_entry_participants(
+            self,
+            [UpcomingSchedulePerson.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("participants"), list)
             else x,
-            bucket=UpcomingScheduleBucket.from_dict(x)
-            if isinstance(x := get("bucket"), dict)
-            else x,
-            comments_count=get("comments_count"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_upcoming_schedule_entry_bucket(
+            self, UpcomingScheduleBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_upcoming_schedule_entry_comments_count(self, get("comments_count"))
+        present = _UPCOMING_SCHEDULE_ENTRY_KEYS.intersection(data)
+        _set_upcoming_schedule_entry__present(self, present)
+        _set_upcoming_schedule_entry__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,3 +151,43 @@ class UpcomingScheduleEntry:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upcoming_schedule_entry_id,
+    _set_upcoming_schedule_entry_status,
+    _set_upcoming_schedule_entry_visible_to_clients,
+    _set_upcoming_schedule_entry_url,
+    _set_upcoming_schedule_entry_app_url,
+    _set_upcoming_schedule_entry_type,
+    _set_upcoming_schedule_entry_summary,
+    _set_upcoming_schedule_entry_all_day,
+    _set_upcoming_schedule_entry_recurring,
+    _set_upcoming_schedule_entry_starts_at,
+    _set_upcoming_schedule_entry_ends_at,
+    _set_upcoming_schedule_entry_creator,
+    _set_upcoming_schedule_entry_participants,
+    _set_upcoming_schedule_entry_bucket,
+    _set_upcoming_schedule_entry_comments_count,
+    _set_upcoming_schedule_entry__extra,
+    _set_upcoming_schedule_entry__present,
+) = slot_setters(
+    UpcomingScheduleEntry,
+    "id",
+    "status",
+    "visible_to_clients",
+    "url",
+    "app_url",
+    "type",
+    "summary",
+    "all_day",
+    "recurring",
+    "starts_at",
+    "ends_at",
+    "creator",
+    "participants",
+    "bucket",
+    "comments_count",
+    "extra",
+    "_present",
+)

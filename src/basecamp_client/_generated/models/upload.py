@@ -14,12 +14,11 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .rich_text_attachment import RichTextAttachment
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _UPLOAD_KEYS = frozenset(
     {
@@ -98,44 +97,55 @@ class Upload:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPLOAD_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            subscription_url=get("subscription_url"),
-            comments_count=get("comments_count"),
-            comments_url=get("comments_url"),
-            position=get("position"),
-            description=get("description"),
-            description_attachments=[
-                RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_upload_id(self, get("id"))
+        _set_upload_status(self, get("status"))
+        _set_upload_visible_to_clients(self, get("visible_to_clients"))
+        _set_upload_created_at(self, _parse_datetime(get("created_at")))
+        _set_upload_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_upload_title(self, get("title"))
+        _set_upload_inherits_status(self, get("inherits_status"))
+        _set_upload_type(self, get("type"))
+        _set_upload_url(self, get("url"))
+        _set_upload_app_url(self, get("app_url"))
+        _set_upload_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_upload_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_upload_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_upload_bookmark_url(self, get("bookmark_url"))
+        _set_upload_subscription_url(self, get("subscription_url"))
+        _set_upload_comments_count(self, get("comments_count"))
+        _set_upload_comments_url(self, get("comments_url"))
+        _set_upload_position(self, get("position"))
+        _set_upload_description(self, get("description"))
+        _set_upload_description_attachments(
+            self,
+            [RichTextAttachment.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("description_attachments"), list)
             else x,
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            width=get("width"),
-            height=get("height"),
-            download_url=get("download_url"),
-            filename=get("filename"),
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            app_download_url=get("app_download_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_upload_content_type(self, get("content_type"))
+        _set_upload_byte_size(self, get("byte_size"))
+        _set_upload_width(self, get("width"))
+        _set_upload_height(self, get("height"))
+        _set_upload_download_url(self, get("download_url"))
+        _set_upload_filename(self, get("filename"))
+        _set_upload_boosts_count(self, get("boosts_count"))
+        _set_upload_boosts_url(self, get("boosts_url"))
+        _set_upload_app_download_url(self, get("app_download_url"))
+        present = _UPLOAD_KEYS.intersection(data)
+        _set_upload__present(self, present)
+        _set_upload__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -216,3 +226,71 @@ class Upload:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upload_id,
+    _set_upload_status,
+    _set_upload_visible_to_clients,
+    _set_upload_created_at,
+    _set_upload_updated_at,
+    _set_upload_title,
+    _set_upload_inherits_status,
+    _set_upload_type,
+    _set_upload_url,
+    _set_upload_app_url,
+    _set_upload_parent,
+    _set_upload_bucket,
+    _set_upload_creator,
+    _set_upload_bookmark_url,
+    _set_upload_subscription_url,
+    _set_upload_comments_count,
+    _set_upload_comments_url,
+    _set_upload_position,
+    _set_upload_description,
+    _set_upload_description_attachments,
+    _set_upload_content_type,
+    _set_upload_byte_size,
+    _set_upload_width,
+    _set_upload_height,
+    _set_upload_download_url,
+    _set_upload_filename,
+    _set_upload_boosts_count,
+    _set_upload_boosts_url,
+    _set_upload_app_download_url,
+    _set_upload__extra,
+    _set_upload__present,
+) = slot_setters(
+    Upload,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "subscription_url",
+    "comments_count",
+    "comments_url",
+    "position",
+    "description",
+    "description_attachments",
+    "content_type",
+    "byte_size",
+    "width",
+    "height",
+    "download_url",
+    "filename",
+    "boosts_count",
+    "boosts_url",
+    "app_download_url",
+    "extra",
+    "_present",
+)

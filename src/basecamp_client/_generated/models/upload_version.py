@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .event_details import EventDetails
 from .person import Person
 from .upload_version_file import UploadVersionFile
-
-_setattr = object.__setattr__
 
 _UPLOAD_VERSION_KEYS = frozenset(
     {
@@ -57,20 +56,30 @@ class UploadVersion:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPLOAD_VERSION_KEYS
-        self = cls(
-            id=get("id"),
-            recording_id=get("recording_id"),
-            action=get("action"),
-            created_at=_parse_datetime(get("created_at")),
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            details=EventDetails.from_dict(x) if isinstance(x := get("details"), dict) else x,
-            boosts_count=get("boosts_count"),
-            boosts_url=get("boosts_url"),
-            upload=UploadVersionFile.from_dict(x) if isinstance(x := get("upload"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_upload_version_id(self, get("id"))
+        _set_upload_version_recording_id(self, get("recording_id"))
+        _set_upload_version_action(self, get("action"))
+        _set_upload_version_created_at(self, _parse_datetime(get("created_at")))
+        _set_upload_version_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_upload_version_details(
+            self, EventDetails.from_dict(x) if isinstance(x := get("details"), dict) else x
+        )
+        _set_upload_version_boosts_count(self, get("boosts_count"))
+        _set_upload_version_boosts_url(self, get("boosts_url"))
+        _set_upload_version_upload(
+            self, UploadVersionFile.from_dict(x) if isinstance(x := get("upload"), dict) else x
+        )
+        present = _UPLOAD_VERSION_KEYS.intersection(data)
+        _set_upload_version__present(self, present)
+        _set_upload_version__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,3 +113,31 @@ class UploadVersion:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upload_version_id,
+    _set_upload_version_recording_id,
+    _set_upload_version_action,
+    _set_upload_version_created_at,
+    _set_upload_version_creator,
+    _set_upload_version_details,
+    _set_upload_version_boosts_count,
+    _set_upload_version_boosts_url,
+    _set_upload_version_upload,
+    _set_upload_version__extra,
+    _set_upload_version__present,
+) = slot_setters(
+    UploadVersion,
+    "id",
+    "recording_id",
+    "action",
+    "created_at",
+    "creator",
+    "details",
+    "boosts_count",
+    "boosts_url",
+    "upload",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _UPLOAD_VERSION_CREATE_KEYS = frozenset(
     {
@@ -41,16 +41,20 @@ class UploadVersionCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPLOAD_VERSION_CREATE_KEYS
-        self = cls(
-            attachable_sgid=get("attachable_sgid"),
-            base_name=get("base_name"),
-            description=get("description"),
-            notify=get("notify"),
-            subscriptions=get("subscriptions"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_upload_version_create_attachable_sgid(self, get("attachable_sgid"))
+        _set_upload_version_create_base_name(self, get("base_name"))
+        _set_upload_version_create_description(self, get("description"))
+        _set_upload_version_create_notify(self, get("notify"))
+        _set_upload_version_create_subscriptions(self, get("subscriptions"))
+        present = _UPLOAD_VERSION_CREATE_KEYS.intersection(data)
+        _set_upload_version_create__present(self, present)
+        _set_upload_version_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,3 +74,23 @@ class UploadVersionCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upload_version_create_attachable_sgid,
+    _set_upload_version_create_base_name,
+    _set_upload_version_create_description,
+    _set_upload_version_create_notify,
+    _set_upload_version_create_subscriptions,
+    _set_upload_version_create__extra,
+    _set_upload_version_create__present,
+) = slot_setters(
+    UploadVersionCreate,
+    "attachable_sgid",
+    "base_name",
+    "description",
+    "notify",
+    "subscriptions",
+    "extra",
+    "_present",
+)

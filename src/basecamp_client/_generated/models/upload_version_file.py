@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _UPLOAD_VERSION_FILE_KEYS = frozenset(
     {
@@ -43,17 +43,21 @@ class UploadVersionFile:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _UPLOAD_VERSION_FILE_KEYS
-        self = cls(
-            filename=get("filename"),
-            download_url=get("download_url"),
-            app_download_url=get("app_download_url"),
-            current=get("current"),
-            content_type=get("content_type"),
-            byte_size=get("byte_size"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_upload_version_file_filename(self, get("filename"))
+        _set_upload_version_file_download_url(self, get("download_url"))
+        _set_upload_version_file_app_download_url(self, get("app_download_url"))
+        _set_upload_version_file_current(self, get("current"))
+        _set_upload_version_file_content_type(self, get("content_type"))
+        _set_upload_version_file_byte_size(self, get("byte_size"))
+        present = _UPLOAD_VERSION_FILE_KEYS.intersection(data)
+        _set_upload_version_file__present(self, present)
+        _set_upload_version_file__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,3 +79,25 @@ class UploadVersionFile:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_upload_version_file_filename,
+    _set_upload_version_file_download_url,
+    _set_upload_version_file_app_download_url,
+    _set_upload_version_file_current,
+    _set_upload_version_file_content_type,
+    _set_upload_version_file_byte_size,
+    _set_upload_version_file__extra,
+    _set_upload_version_file__present,
+) = slot_setters(
+    UploadVersionFile,
+    "filename",
+    "download_url",
+    "app_download_url",
+    "current",
+    "content_type",
+    "byte_size",
+    "extra",
+    "_present",
+)

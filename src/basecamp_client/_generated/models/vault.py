@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _VAULT_KEYS = frozenset(
     {
@@ -81,32 +80,42 @@ class Vault:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _VAULT_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            bookmark_url=get("bookmark_url"),
-            position=get("position"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            documents_count=get("documents_count"),
-            documents_url=get("documents_url"),
-            uploads_count=get("uploads_count"),
-            uploads_url=get("uploads_url"),
-            vaults_count=get("vaults_count"),
-            vaults_url=get("vaults_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_vault_id(self, get("id"))
+        _set_vault_status(self, get("status"))
+        _set_vault_visible_to_clients(self, get("visible_to_clients"))
+        _set_vault_created_at(self, _parse_datetime(get("created_at")))
+        _set_vault_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_vault_title(self, get("title"))
+        _set_vault_inherits_status(self, get("inherits_status"))
+        _set_vault_type(self, get("type"))
+        _set_vault_url(self, get("url"))
+        _set_vault_app_url(self, get("app_url"))
+        _set_vault_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_vault_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_vault_bookmark_url(self, get("bookmark_url"))
+        _set_vault_position(self, get("position"))
+        _set_vault_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
+        )
+        _set_vault_documents_count(self, get("documents_count"))
+        _set_vault_documents_url(self, get("documents_url"))
+        _set_vault_uploads_count(self, get("uploads_count"))
+        _set_vault_uploads_url(self, get("uploads_url"))
+        _set_vault_vaults_count(self, get("vaults_count"))
+        _set_vault_vaults_url(self, get("vaults_url"))
+        present = _VAULT_KEYS.intersection(data)
+        _set_vault__present(self, present)
+        _set_vault__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -164,3 +173,55 @@ class Vault:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_vault_id,
+    _set_vault_status,
+    _set_vault_visible_to_clients,
+    _set_vault_created_at,
+    _set_vault_updated_at,
+    _set_vault_title,
+    _set_vault_inherits_status,
+    _set_vault_type,
+    _set_vault_url,
+    _set_vault_app_url,
+    _set_vault_bucket,
+    _set_vault_creator,
+    _set_vault_bookmark_url,
+    _set_vault_position,
+    _set_vault_parent,
+    _set_vault_documents_count,
+    _set_vault_documents_url,
+    _set_vault_uploads_count,
+    _set_vault_uploads_url,
+    _set_vault_vaults_count,
+    _set_vault_vaults_url,
+    _set_vault__extra,
+    _set_vault__present,
+) = slot_setters(
+    Vault,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "bucket",
+    "creator",
+    "bookmark_url",
+    "position",
+    "parent",
+    "documents_count",
+    "documents_url",
+    "uploads_count",
+    "uploads_url",
+    "vaults_count",
+    "vaults_url",
+    "extra",
+    "_present",
+)

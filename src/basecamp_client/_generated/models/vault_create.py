@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _VAULT_CREATE_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class VaultCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _VAULT_CREATE_KEYS
-        self = cls(
-            title=get("title"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_vault_create_title(self, get("title"))
+        present = _VAULT_CREATE_KEYS.intersection(data)
+        _set_vault_create__present(self, present)
+        _set_vault_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class VaultCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_vault_create_title,
+    _set_vault_create__extra,
+    _set_vault_create__present,
+) = slot_setters(VaultCreate, "title", "extra", "_present")

@@ -14,9 +14,8 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .webhook_delivery import WebhookDelivery
-
-_setattr = object.__setattr__
 
 _WEBHOOK_KEYS = frozenset(
     {
@@ -55,24 +54,29 @@ class Webhook:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            payload_url=get("payload_url"),
-            url=get("url"),
-            app_url=get("app_url"),
-            active=get("active"),
-            types=get("types"),
-            recent_deliveries=[
-                WebhookDelivery.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x
-            ]
+        self = new(cls)
+        _set_webhook_id(self, get("id"))
+        _set_webhook_created_at(self, _parse_datetime(get("created_at")))
+        _set_webhook_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_webhook_payload_url(self, get("payload_url"))
+        _set_webhook_url(self, get("url"))
+        _set_webhook_app_url(self, get("app_url"))
+        _set_webhook_active(self, get("active"))
+        _set_webhook_types(self, get("types"))
+        _set_webhook_recent_deliveries(
+            self,
+            [WebhookDelivery.from_dict(i0) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := get("recent_deliveries"), list)
             else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _WEBHOOK_KEYS.intersection(data)
+        _set_webhook__present(self, present)
+        _set_webhook__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,3 +111,31 @@ class Webhook:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_id,
+    _set_webhook_created_at,
+    _set_webhook_updated_at,
+    _set_webhook_payload_url,
+    _set_webhook_url,
+    _set_webhook_app_url,
+    _set_webhook_active,
+    _set_webhook_types,
+    _set_webhook_recent_deliveries,
+    _set_webhook__extra,
+    _set_webhook__present,
+) = slot_setters(
+    Webhook,
+    "id",
+    "created_at",
+    "updated_at",
+    "payload_url",
+    "url",
+    "app_url",
+    "active",
+    "types",
+    "recent_deliveries",
+    "extra",
+    "_present",
+)

@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .webhook_copy_bucket import WebhookCopyBucket
-
-_setattr = object.__setattr__
 
 _WEBHOOK_COPY_KEYS = frozenset(
     {
@@ -41,15 +40,21 @@ class WebhookCopy:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_COPY_KEYS
-        self = cls(
-            id=get("id"),
-            url=get("url"),
-            app_url=get("app_url"),
-            bucket=WebhookCopyBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_copy_id(self, get("id"))
+        _set_webhook_copy_url(self, get("url"))
+        _set_webhook_copy_app_url(self, get("app_url"))
+        _set_webhook_copy_bucket(
+            self, WebhookCopyBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _WEBHOOK_COPY_KEYS.intersection(data)
+        _set_webhook_copy__present(self, present)
+        _set_webhook_copy__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,3 +74,13 @@ class WebhookCopy:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_copy_id,
+    _set_webhook_copy_url,
+    _set_webhook_copy_app_url,
+    _set_webhook_copy_bucket,
+    _set_webhook_copy__extra,
+    _set_webhook_copy__present,
+) = slot_setters(WebhookCopy, "id", "url", "app_url", "bucket", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _WEBHOOK_COPY_BUCKET_KEYS = frozenset(
     {
@@ -33,12 +33,16 @@ class WebhookCopyBucket:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_COPY_BUCKET_KEYS
-        self = cls(
-            id=get("id"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_copy_bucket_id(self, get("id"))
+        present = _WEBHOOK_COPY_BUCKET_KEYS.intersection(data)
+        _set_webhook_copy_bucket__present(self, present)
+        _set_webhook_copy_bucket__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,3 +54,10 @@ class WebhookCopyBucket:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_copy_bucket_id,
+    _set_webhook_copy_bucket__extra,
+    _set_webhook_copy_bucket__present,
+) = slot_setters(WebhookCopyBucket, "id", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _WEBHOOK_CREATE_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class WebhookCreate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_CREATE_KEYS
-        self = cls(
-            payload_url=get("payload_url"),
-            types=get("types"),
-            active=get("active"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_create_payload_url(self, get("payload_url"))
+        _set_webhook_create_types(self, get("types"))
+        _set_webhook_create_active(self, get("active"))
+        present = _WEBHOOK_CREATE_KEYS.intersection(data)
+        _set_webhook_create__present(self, present)
+        _set_webhook_create__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class WebhookCreate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_create_payload_url,
+    _set_webhook_create_types,
+    _set_webhook_create_active,
+    _set_webhook_create__extra,
+    _set_webhook_create__present,
+) = slot_setters(WebhookCreate, "payload_url", "types", "active", "extra", "_present")

@@ -14,10 +14,9 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .webhook_delivery_request import WebhookDeliveryRequest
 from .webhook_delivery_response import WebhookDeliveryResponse
-
-_setattr = object.__setattr__
 
 _WEBHOOK_DELIVERY_KEYS = frozenset(
     {
@@ -46,19 +45,25 @@ class WebhookDelivery:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_DELIVERY_KEYS
-        self = cls(
-            id=get("id"),
-            created_at=_parse_datetime(get("created_at")),
-            request=WebhookDeliveryRequest.from_dict(x)
-            if isinstance(x := get("request"), dict)
-            else x,
-            response=WebhookDeliveryResponse.from_dict(x)
-            if isinstance(x := get("response"), dict)
-            else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_delivery_id(self, get("id"))
+        _set_webhook_delivery_created_at(self, _parse_datetime(get("created_at")))
+        _set_webhook_delivery_request(
+            self,
+            WebhookDeliveryRequest.from_dict(x) if isinstance(x := get("request"), dict) else x,
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_webhook_delivery_response(
+            self,
+            WebhookDeliveryResponse.from_dict(x) if isinstance(x := get("response"), dict) else x,
+        )
+        present = _WEBHOOK_DELIVERY_KEYS.intersection(data)
+        _set_webhook_delivery__present(self, present)
+        _set_webhook_delivery__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,3 +89,13 @@ class WebhookDelivery:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_delivery_id,
+    _set_webhook_delivery_created_at,
+    _set_webhook_delivery_request,
+    _set_webhook_delivery_response,
+    _set_webhook_delivery__extra,
+    _set_webhook_delivery__present,
+) = slot_setters(WebhookDelivery, "id", "created_at", "request", "response", "extra", "_present")

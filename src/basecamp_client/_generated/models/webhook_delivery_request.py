@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
+from ._base import new, slot_setters
 from .webhook_event import WebhookEvent
-
-_setattr = object.__setattr__
 
 _WEBHOOK_DELIVERY_REQUEST_KEYS = frozenset(
     {
@@ -37,13 +36,19 @@ class WebhookDeliveryRequest:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_DELIVERY_REQUEST_KEYS
-        self = cls(
-            headers=get("headers"),
-            body=WebhookEvent.from_dict(x) if isinstance(x := get("body"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_delivery_request_headers(self, get("headers"))
+        _set_webhook_delivery_request_body(
+            self, WebhookEvent.from_dict(x) if isinstance(x := get("body"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        present = _WEBHOOK_DELIVERY_REQUEST_KEYS.intersection(data)
+        _set_webhook_delivery_request__present(self, present)
+        _set_webhook_delivery_request__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,3 +62,11 @@ class WebhookDeliveryRequest:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_delivery_request_headers,
+    _set_webhook_delivery_request_body,
+    _set_webhook_delivery_request__extra,
+    _set_webhook_delivery_request__present,
+) = slot_setters(WebhookDeliveryRequest, "headers", "body", "extra", "_present")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _WEBHOOK_DELIVERY_RESPONSE_KEYS = frozenset(
     {
@@ -39,15 +39,19 @@ class WebhookDeliveryResponse:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_DELIVERY_RESPONSE_KEYS
-        self = cls(
-            headers=get("headers"),
-            code=get("code"),
-            message=get("message"),
-            body=get("body"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_delivery_response_headers(self, get("headers"))
+        _set_webhook_delivery_response_code(self, get("code"))
+        _set_webhook_delivery_response_message(self, get("message"))
+        _set_webhook_delivery_response_body(self, get("body"))
+        present = _WEBHOOK_DELIVERY_RESPONSE_KEYS.intersection(data)
+        _set_webhook_delivery_response__present(self, present)
+        _set_webhook_delivery_response__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,3 +69,13 @@ class WebhookDeliveryResponse:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_delivery_response_headers,
+    _set_webhook_delivery_response_code,
+    _set_webhook_delivery_response_message,
+    _set_webhook_delivery_response_body,
+    _set_webhook_delivery_response__extra,
+    _set_webhook_delivery_response__present,
+) = slot_setters(WebhookDeliveryResponse, "headers", "code", "message", "body", "extra", "_present")

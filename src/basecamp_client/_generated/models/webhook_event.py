@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording import Recording
 from .webhook_copy import WebhookCopy
-
-_setattr = object.__setattr__
 
 _WEBHOOK_EVENT_KEYS = frozenset(
     {
@@ -53,18 +52,28 @@ class WebhookEvent:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_EVENT_KEYS
-        self = cls(
-            id=get("id"),
-            kind=get("kind"),
-            details=get("details"),
-            created_at=_parse_datetime(get("created_at")),
-            recording=Recording.from_dict(x) if isinstance(x := get("recording"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            copy=WebhookCopy.from_dict(x) if isinstance(x := get("copy"), dict) else x,
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_event_id(self, get("id"))
+        _set_webhook_event_kind(self, get("kind"))
+        _set_webhook_event_details(self, get("details"))
+        _set_webhook_event_created_at(self, _parse_datetime(get("created_at")))
+        _set_webhook_event_recording(
+            self, Recording.from_dict(x) if isinstance(x := get("recording"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_webhook_event_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_webhook_event_copy(
+            self, WebhookCopy.from_dict(x) if isinstance(x := get("copy"), dict) else x
+        )
+        present = _WEBHOOK_EVENT_KEYS.intersection(data)
+        _set_webhook_event__present(self, present)
+        _set_webhook_event__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,3 +103,27 @@ class WebhookEvent:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_event_id,
+    _set_webhook_event_kind,
+    _set_webhook_event_details,
+    _set_webhook_event_created_at,
+    _set_webhook_event_recording,
+    _set_webhook_event_creator,
+    _set_webhook_event_copy,
+    _set_webhook_event__extra,
+    _set_webhook_event__present,
+) = slot_setters(
+    WebhookEvent,
+    "id",
+    "kind",
+    "details",
+    "created_at",
+    "recording",
+    "creator",
+    "copy",
+    "extra",
+    "_present",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-_setattr = object.__setattr__
+from ._base import new, slot_setters
 
 _WEBHOOK_UPDATE_KEYS = frozenset(
     {
@@ -37,14 +37,18 @@ class WebhookUpdate:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WEBHOOK_UPDATE_KEYS
-        self = cls(
-            payload_url=get("payload_url"),
-            types=get("types"),
-            active=get("active"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_webhook_update_payload_url(self, get("payload_url"))
+        _set_webhook_update_types(self, get("types"))
+        _set_webhook_update_active(self, get("active"))
+        present = _WEBHOOK_UPDATE_KEYS.intersection(data)
+        _set_webhook_update__present(self, present)
+        _set_webhook_update__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
         )
-        _setattr(self, "_present", keys.intersection(data))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,3 +64,12 @@ class WebhookUpdate:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_webhook_update_payload_url,
+    _set_webhook_update_types,
+    _set_webhook_update_active,
+    _set_webhook_update__extra,
+    _set_webhook_update__present,
+) = slot_setters(WebhookUpdate, "payload_url", "types", "active", "extra", "_present")

@@ -14,11 +14,10 @@ import attrs
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
+from ._base import new, slot_setters
 from .person import Person
 from .recording_parent import RecordingParent
 from .todo_bucket import TodoBucket
-
-_setattr = object.__setattr__
 
 _WORMHOLE_KEYS = frozenset(
     {
@@ -73,28 +72,38 @@ class Wormhole:
         """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
         to ``extra``, and values of an unexpected shape are kept as they came."""
         get: Callable[[str], Any] = data.get
-        keys = _WORMHOLE_KEYS
-        self = cls(
-            id=get("id"),
-            status=get("status"),
-            visible_to_clients=get("visible_to_clients"),
-            created_at=_parse_datetime(get("created_at")),
-            updated_at=_parse_datetime(get("updated_at")),
-            title=get("title"),
-            inherits_status=get("inherits_status"),
-            type=get("type"),
-            url=get("url"),
-            app_url=get("app_url"),
-            parent=RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x,
-            bucket=TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x,
-            creator=Person.from_dict(x) if isinstance(x := get("creator"), dict) else x,
-            linked=get("linked"),
-            bookmark_url=get("bookmark_url"),
-            color=get("color"),
-            destination_url=get("destination_url"),
-            extra={} if keys.issuperset(data) else {k: v for k, v in data.items() if k not in keys},
+        self = new(cls)
+        _set_wormhole_id(self, get("id"))
+        _set_wormhole_status(self, get("status"))
+        _set_wormhole_visible_to_clients(self, get("visible_to_clients"))
+        _set_wormhole_created_at(self, _parse_datetime(get("created_at")))
+        _set_wormhole_updated_at(self, _parse_datetime(get("updated_at")))
+        _set_wormhole_title(self, get("title"))
+        _set_wormhole_inherits_status(self, get("inherits_status"))
+        _set_wormhole_type(self, get("type"))
+        _set_wormhole_url(self, get("url"))
+        _set_wormhole_app_url(self, get("app_url"))
+        _set_wormhole_parent(
+            self, RecordingParent.from_dict(x) if isinstance(x := get("parent"), dict) else x
         )
-        _setattr(self, "_present", keys.intersection(data))
+        _set_wormhole_bucket(
+            self, TodoBucket.from_dict(x) if isinstance(x := get("bucket"), dict) else x
+        )
+        _set_wormhole_creator(
+            self, Person.from_dict(x) if isinstance(x := get("creator"), dict) else x
+        )
+        _set_wormhole_linked(self, get("linked"))
+        _set_wormhole_bookmark_url(self, get("bookmark_url"))
+        _set_wormhole_color(self, get("color"))
+        _set_wormhole_destination_url(self, get("destination_url"))
+        present = _WORMHOLE_KEYS.intersection(data)
+        _set_wormhole__present(self, present)
+        _set_wormhole__extra(
+            self,
+            {}
+            if len(present) == len(data)
+            else {k: v for k, v in data.items() if k not in present},
+        )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,3 +153,47 @@ class Wormhole:
         if self.extra:
             out.update(self.extra)
         return out
+
+
+(
+    _set_wormhole_id,
+    _set_wormhole_status,
+    _set_wormhole_visible_to_clients,
+    _set_wormhole_created_at,
+    _set_wormhole_updated_at,
+    _set_wormhole_title,
+    _set_wormhole_inherits_status,
+    _set_wormhole_type,
+    _set_wormhole_url,
+    _set_wormhole_app_url,
+    _set_wormhole_parent,
+    _set_wormhole_bucket,
+    _set_wormhole_creator,
+    _set_wormhole_linked,
+    _set_wormhole_bookmark_url,
+    _set_wormhole_color,
+    _set_wormhole_destination_url,
+    _set_wormhole__extra,
+    _set_wormhole__present,
+) = slot_setters(
+    Wormhole,
+    "id",
+    "status",
+    "visible_to_clients",
+    "created_at",
+    "updated_at",
+    "title",
+    "inherits_status",
+    "type",
+    "url",
+    "app_url",
+    "parent",
+    "bucket",
+    "creator",
+    "linked",
+    "bookmark_url",
+    "color",
+    "destination_url",
+    "extra",
+    "_present",
+)
