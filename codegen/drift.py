@@ -122,6 +122,17 @@ def _deref(document: Document, node: Any) -> Any:
     return node
 
 
+def _ref_chain(document: Document, node: Any) -> tuple[str, ...]:
+    """The references followed to resolve a node (a wrapper and what it wraps count alike)."""
+    chain: list[str] = []
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        if node["$ref"] in chain:
+            raise SpecError(f"reference cycle at {node['$ref']!r}")
+        chain.append(node["$ref"])
+        node = resolve_pointer(document, node["$ref"])
+    return tuple(chain)
+
+
 def _alternatives(document: Document, schema: Any) -> list[Any]:
     """The non-null branches of a schema (itself, or those of its anyOf/oneOf)."""
     schema = _deref(document, schema)
@@ -183,11 +194,10 @@ def _flatten(
     out[prefix] = FieldInfo(base_type(document, schema), documented_only)
     if depth >= MAX_DEPTH:
         return
-    ref = schema.get("$ref") if isinstance(schema, dict) else None
-    if isinstance(ref, str):
-        if ref in stack:
-            return
-        stack = (*stack, ref)
+    chain = _ref_chain(document, schema)
+    if any(ref in stack for ref in chain):
+        return
+    stack = (*stack, *chain)
     for alt in _alternatives(document, schema):
         for part in [alt, *(_deref(document, p) for p in alt.get("allOf", []))]:
             if not isinstance(part, dict):
