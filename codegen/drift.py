@@ -122,38 +122,38 @@ def _deref(document: Document, node: Any) -> Any:
     return node
 
 
-def _ref_chain(document: Document, node: Any) -> tuple[str, ...]:
-    """The references followed to resolve a node (a wrapper and what it wraps count alike)."""
-    chain: list[str] = []
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        if node["$ref"] in chain:
-            raise SpecError(f"reference cycle at {node['$ref']!r}")
-        chain.append(node["$ref"])
-        node = resolve_pointer(document, node["$ref"])
-    return tuple(chain)
+def _branches(
+    document: Document, schema: Any, chain: tuple[str, ...] = ()
+) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
+    """The non-null branches of a schema (itself, or those of its anyOf/oneOf), resolved.
 
-
-def _alternatives(document: Document, schema: Any) -> list[Any]:
-    """The non-null branches of a schema (itself, or those of its anyOf/oneOf)."""
-    schema = _deref(document, schema)
+    Each comes with the references followed to reach it, so that recursion is detected the
+    same way whether a shape is reached through a wrapper, a plain ``$ref`` or an ``anyOf``.
+    """
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        ref = schema["$ref"]
+        if ref in chain:
+            raise SpecError(f"reference cycle at {ref!r}")
+        chain = (*chain, ref)
+        schema = resolve_pointer(document, ref)
     if not isinstance(schema, dict):
         return []
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            out: list[Any] = []
+            out: list[tuple[dict[str, Any], tuple[str, ...]]] = []
             for branch in schema[key]:
-                out.extend(_alternatives(document, branch))
+                out.extend(_branches(document, branch, chain))
             return out
     types = schema.get("type")
     if types == "null" or types == ["null"]:
         return []
-    return [schema]
+    return [(schema, chain)]
 
 
 def base_type(document: Document, schema: Any) -> str:
     """The JSON type of a schema, ignoring nullability and format (``any`` when unconstrained)."""
     names: set[str] = set()
-    for alt in _alternatives(document, schema):
+    for alt, _chain in _branches(document, schema):
         if "allOf" in alt:
             names.update(base_type(document, part) for part in alt["allOf"])
             continue
@@ -194,23 +194,22 @@ def _flatten(
     out[prefix] = FieldInfo(base_type(document, schema), documented_only)
     if depth >= MAX_DEPTH:
         return
-    chain = _ref_chain(document, schema)
-    if any(ref in stack for ref in chain):
-        return
-    stack = (*stack, *chain)
-    for alt in _alternatives(document, schema):
+    for alt, chain in _branches(document, schema):
+        if any(ref in stack for ref in chain):
+            continue  # a recursive shape: recorded above, not unrolled
+        inner = (*stack, *chain)
         for part in [alt, *(_deref(document, p) for p in alt.get("allOf", []))]:
             if not isinstance(part, dict):
                 continue
             for name, sub in (part.get("properties") or {}).items():
                 child = f"{prefix}.{name}" if prefix else name
-                _flatten(document, sub, child, out, stack, documented_only, depth + 1)
+                _flatten(document, sub, child, out, inner, documented_only, depth + 1)
             items = part.get("items")
             if isinstance(items, dict):
-                _flatten(document, items, prefix + "[]", out, stack, documented_only, depth + 1)
+                _flatten(document, items, prefix + "[]", out, inner, documented_only, depth + 1)
             extra = part.get("additionalProperties")
             if isinstance(extra, dict):
-                _flatten(document, extra, prefix + "{}", out, stack, documented_only, depth + 1)
+                _flatten(document, extra, prefix + "{}", out, inner, documented_only, depth + 1)
 
 
 def _parameters(document: Document, path_item: Any, operation: Any) -> dict[tuple[str, str], Any]:

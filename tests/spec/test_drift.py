@@ -19,7 +19,7 @@ def person() -> dict[str, Any]:
         "properties": {
             "id": {"type": "integer", "format": "int64"},
             "name": {"type": "string"},
-            "boss": {"$ref": "#/components/schemas/Person"},
+            "boss": {"$ref": "#/components/schemas/Person", "nullable": True},
         },
     }
 
@@ -135,6 +135,9 @@ def our_doc() -> dict[str, Any]:
     listing["get"]["parameters"] = []
     doc["paths"]["/people.json"] = listing
     del doc["components"]["schemas"]["GetPersonResponseContent"]
+    doc["components"]["schemas"]["Person"]["properties"]["boss"] = {
+        "anyOf": [{"$ref": "#/components/schemas/Person"}, {"type": "null"}]
+    }
     return doc
 
 
