@@ -268,3 +268,9 @@ def test_loader_rejects_a_part_defining_a_schema_twice(tmp_path: Path) -> None:
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(entry))
     with pytest.raises(SpecError, match="defined twice"):
         load(tmp_path / "openapi.yaml")
+
+
+def test_loader_rejects_parts_that_are_not_a_list(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\nx-parts: parts/a.yaml\n")
+    with pytest.raises(SpecError, match="must be a list"):
+        load(tmp_path / "openapi.yaml")
