@@ -24,9 +24,17 @@ def person() -> dict[str, Any]:
     }
 
 
+def ok(schema_name: str) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
+    return {"200": {"description": "ok", "content": content}}
+
+
 def upstream_doc() -> dict[str, Any]:
     """Shaped like Basecamp's published description: /{accountId} paths, wrappers, nullable."""
     account = {"name": "accountId", "in": "path", "required": True, "schema": {"type": "string"}}
+    person_id = {"name": "personId", "in": "path", "required": True, "schema": {"type": "integer"}}
+    name_body = {"type": "object", "properties": {"name": {"type": "string", "nullable": True}}}
+    people = {"type": "array", "items": {"$ref": "#/components/schemas/Person"}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
@@ -35,67 +43,23 @@ def upstream_doc() -> dict[str, Any]:
                 "get": {
                     "operationId": "ListPeople",
                     "parameters": [account],
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "$ref": "#/components/schemas/ListPeopleResponseContent"
-                                    }
-                                }
-                            },
-                        }
-                    },
+                    "responses": ok("ListPeopleResponseContent"),
                 }
             },
             "/{accountId}/people/{personId}": {
                 "get": {
                     "operationId": "GetPerson",
-                    "parameters": [
-                        account,
-                        {
-                            "name": "personId",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "$ref": "#/components/schemas/GetPersonResponseContent"
-                                    }
-                                }
-                            },
-                        }
-                    },
+                    "parameters": [account, dict(person_id)],
+                    "responses": ok("GetPersonResponseContent"),
                 },
                 "put": {
                     "operationId": "UpdatePerson",
                     "parameters": [
                         account,
-                        {
-                            "name": "personId",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        },
+                        dict(person_id),
                         {"name": "notify", "in": "query", "schema": {"type": "boolean"}},
                     ],
-                    "requestBody": {
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"name": {"type": "string", "nullable": True}},
-                                }
-                            }
-                        }
-                    },
+                    "requestBody": {"content": {"application/json": {"schema": name_body}}},
                     "responses": {"204": {"description": "done"}},
                 },
             },
@@ -103,15 +67,7 @@ def upstream_doc() -> dict[str, Any]:
         "components": {
             "schemas": {
                 "GetPersonResponseContent": {"$ref": "#/components/schemas/Person"},
-                "ListPeopleResponseContent": {
-                    "type": "object",
-                    "properties": {
-                        "people": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/Person"},
-                        }
-                    },
-                },
+                "ListPeopleResponseContent": {"type": "object", "properties": {"people": people}},
                 "Person": person(),
             }
         },
