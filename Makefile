@@ -48,3 +48,9 @@ generate: $(STAMP)
 
 check-generated: $(STAMP)
 	$(PY) -m codegen check $(if $(SPEC),--spec $(SPEC))
+
+# Compare an upstream description (e.g. a new Basecamp openapi.json) with openapi/.
+# Exits non-zero when they differ. OURS defaults to openapi/openapi.yaml.
+spec-drift: $(STAMP)
+	@test -n "$(UPSTREAM)" || { echo "usage: make spec-drift UPSTREAM=path/to/openapi.json" >&2; exit 2; }
+	$(PY) -m codegen.drift $(UPSTREAM) $(OURS)

@@ -64,6 +64,8 @@ def load(path: str | Path) -> Document:
     if not isinstance(document, dict) or "openapi" not in document:
         raise SpecError(f"{entry} is not an OpenAPI document (no 'openapi' key)")
     parts = document.pop(PARTS_KEY, None) or []
+    if not isinstance(parts, list) or not all(isinstance(rel, str) for rel in parts):
+        raise SpecError(f"{entry}: {PARTS_KEY} must be a list of file paths")
     for rel in parts:
         part_path = entry.parent / rel
         part = _read(part_path)

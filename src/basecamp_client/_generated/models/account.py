@@ -44,7 +44,7 @@ _ACCOUNT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Account:
-    """The ``Account`` object."""
+    """The Basecamp account: its name, owner, plan and what the plan allows."""
 
     id: int
     name: str

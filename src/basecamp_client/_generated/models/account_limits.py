@@ -24,7 +24,7 @@ _ACCOUNT_LIMITS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AccountLimits:
-    """The ``AccountLimits`` object."""
+    """What the account may still do under its plan."""
 
     can_create_projects: bool | None = None
     can_pin_projects: bool | None = None

@@ -21,7 +21,7 @@ _ACCOUNT_LOGO_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AccountLogo:
-    """The ``AccountLogo`` object."""
+    """The account logo, when one is set."""
 
     url: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -21,7 +21,7 @@ _ACCOUNT_LOGO_UPLOAD_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AccountLogoUpload:
-    """The ``AccountLogoUpload`` object."""
+    """Multipart form carrying a new account logo image."""
 
     logo: bytes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -21,7 +21,7 @@ _ACCOUNT_RENAME_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AccountRename:
-    """The ``AccountRename`` object."""
+    """Body of `account.rename`."""
 
     name: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

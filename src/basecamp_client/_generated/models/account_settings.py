@@ -23,7 +23,7 @@ _ACCOUNT_SETTINGS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AccountSettings:
-    """The ``AccountSettings`` object."""
+    """Account-wide feature switches."""
 
     company_hq_enabled: bool | None = None
     teams_enabled: bool | None = None

@@ -28,7 +28,7 @@ _ACCOUNT_SUBSCRIPTION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AccountSubscription:
-    """The ``AccountSubscription`` object."""
+    """The plan the account is on and the features it includes."""
 
     short_name: str | None = None
     proper_name: str | None = None

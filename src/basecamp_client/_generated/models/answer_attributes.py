@@ -26,7 +26,7 @@ _ANSWER_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AnswerAttributes:
-    """The ``AnswerAttributes`` object."""
+    """An answer's fields, nested under `question_answer` as the API documentation shows them."""
 
     content: str | None = None
     group_on: _dt.date | None = None

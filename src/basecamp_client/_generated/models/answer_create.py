@@ -28,9 +28,10 @@ _ANSWER_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AnswerCreate:
-    """The ``AnswerCreate`` object."""
+    """Body of `answers.create`."""
 
     content: str | None = None
+    """Rich text (HTML)."""
     group_on: _dt.date | None = None
     question_answer: AnswerAttributes | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -25,7 +25,7 @@ _ASSIGNED_TODOS_REPORT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AssignedTodosReport:
-    """The ``AssignedTodosReport`` object."""
+    """The open to-dos assigned to one person, grouped as requested."""
 
     person: Person | None = None
     grouped_by: str | None = None

@@ -21,9 +21,10 @@ _ASSIGNMENT_PRIORITIZE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AssignmentPrioritize:
-    """The ``AssignmentPrioritize`` object."""
+    """Body of `my_assignments.prioritize`."""
 
     id: int
+    """The recording to add to Up Next (for a step shown under its card, the `priority_recording_id`)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

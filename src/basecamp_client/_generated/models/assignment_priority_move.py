@@ -22,10 +22,11 @@ _ASSIGNMENT_PRIORITY_MOVE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AssignmentPriorityMove:
-    """The ``AssignmentPriorityMove`` object."""
+    """Body of `my_assignments.move_priority`."""
 
     source_id: int
     position: int
+    """New position in Up Next, counting from 1."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

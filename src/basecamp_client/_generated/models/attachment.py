@@ -35,9 +35,10 @@ _ATTACHMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Attachment:
-    """The ``Attachment`` object."""
+    """A freshly uploaded file, not yet placed anywhere. Use its `attachable_sgid` to make an upload or embed it in rich text."""
 
     attachable_sgid: str | None = None
+    """Pass to `uploads.create`, or embed in rich text as `<bc-attachment sgid="...">`."""
     id: int | None = None
     sgid: str | None = None
     status_url: str | None = None

@@ -29,7 +29,7 @@ _AUTHORIZATION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Authorization:
-    """The ``Authorization`` object."""
+    """The authorization document of an access token: who it belongs to and which accounts it reaches."""
 
     expires_at: _dt.datetime
     identity: AuthorizationIdentity

@@ -24,7 +24,7 @@ _AUTHORIZATION_IDENTITY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AuthorizationIdentity:
-    """The ``AuthorizationIdentity`` object."""
+    """The person an access token belongs to, across all of their accounts."""
 
     id: int
     first_name: str

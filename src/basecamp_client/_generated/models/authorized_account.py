@@ -25,7 +25,7 @@ _AUTHORIZED_ACCOUNT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class AuthorizedAccount:
-    """The ``AuthorizedAccount`` object."""
+    """One account an access token can reach. Only `bc3` accounts speak this API."""
 
     product: str
     id: int

@@ -29,7 +29,7 @@ _BOOKMARK_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Bookmark:
-    """The ``Bookmark`` object."""
+    """A recording the current user has bookmarked."""
 
     id: int
     created_at: _dt.datetime

@@ -21,7 +21,7 @@ _BOOKMARK_STATUS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class BookmarkStatus:
-    """The ``BookmarkStatus`` object."""
+    """Whether the current user has bookmarked a recording."""
 
     bookmarked: bool
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -31,7 +31,7 @@ _BOOST_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Boost:
-    """The ``Boost`` object."""
+    """A tiny reaction (a few characters or an emoji) on a recording or event."""
 
     id: int
     created_at: _dt.datetime

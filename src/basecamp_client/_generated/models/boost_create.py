@@ -21,9 +21,10 @@ _BOOST_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class BoostCreate:
-    """The ``BoostCreate`` object."""
+    """Body of `boosts.create_for_event` and `boosts.create`."""
 
     content: str
+    """A few characters or an emoji."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -24,7 +24,7 @@ _BUCKET_CARDS_GROUP_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class BucketCardsGroup:
-    """The ``BucketCardsGroup`` object."""
+    """Cards of one project, as the account-wide card lists group them."""
 
     bucket: RecordingBucket
     cards: list[Card]

@@ -24,7 +24,7 @@ _BUCKET_TODOS_GROUP_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class BucketTodosGroup:
-    """The ``BucketTodosGroup`` object."""
+    """To-dos of one project, as the account-wide to-do lists group them."""
 
     bucket: RecordingBucket
     todos: list[Todo]

@@ -33,7 +33,7 @@ _CALENDAR_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Calendar:
-    """The ``Calendar`` object."""
+    """A calendar outside projects, backed by its own schedule."""
 
     id: int
     type: str

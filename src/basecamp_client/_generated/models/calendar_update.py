@@ -22,7 +22,7 @@ _CALENDAR_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CalendarUpdate:
-    """The ``CalendarUpdate`` object."""
+    """Body of `calendars.update`."""
 
     calendar: CalendarAttributes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

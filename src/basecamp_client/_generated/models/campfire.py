@@ -44,7 +44,7 @@ _CAMPFIRE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Campfire:
-    """The ``Campfire`` object."""
+    """A chat (Campfire), in a project or standing alone."""
 
     id: int
     status: str

@@ -46,7 +46,7 @@ _CAMPFIRE_LINE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CampfireLine:
-    """The ``CampfireLine`` object."""
+    """One line posted in a chat: text, rich text or shared files."""
 
     id: int
     status: str

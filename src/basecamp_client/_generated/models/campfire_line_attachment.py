@@ -26,7 +26,7 @@ _CAMPFIRE_LINE_ATTACHMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CampfireLineAttachment:
-    """The ``CampfireLineAttachment`` object."""
+    """A file shared in a chat line."""
 
     title: str | None = None
     url: str | None = None

@@ -22,10 +22,12 @@ _CAMPFIRE_LINE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CampfireLineCreate:
-    """The ``CampfireLineCreate`` object."""
+    """Body of `campfires.create_line`."""
 
     content: str
+    """The line; rich text (HTML) when `content_type` is `text/html`, else plain text."""
     content_type: str | None = None
+    """`text/html` to post rich text; plain text when left out."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -21,9 +21,10 @@ _CAMPFIRE_LINE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CampfireLineUpdate:
-    """The ``CampfireLineUpdate`` object."""
+    """Body of `campfires.update_line`."""
 
     content: str
+    """The new text, always stored as rich text (HTML)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -63,7 +63,7 @@ _CARD_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Card:
-    """The ``Card`` object."""
+    """A card in a card table column."""
 
     id: int
     status: str

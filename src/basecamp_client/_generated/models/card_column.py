@@ -52,7 +52,7 @@ _CARD_COLUMN_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardColumn:
-    """The ``CardColumn`` object."""
+    """A column of a card table (the API calls them lists)."""
 
     id: int
     status: str

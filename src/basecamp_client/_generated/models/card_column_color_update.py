@@ -21,9 +21,10 @@ _CARD_COLUMN_COLOR_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardColumnColorUpdate:
-    """The ``CardColumnColorUpdate`` object."""
+    """Body of `card_columns.set_color`."""
 
     color: str
+    """One of: ``white``, ``red``, ``orange``, ``yellow``, ``green``, ``blue``, ``aqua``, ``purple``, ``gray``, ``pink``, ``brown`` (others are kept)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

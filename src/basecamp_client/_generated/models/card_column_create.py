@@ -22,7 +22,7 @@ _CARD_COLUMN_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardColumnCreate:
-    """The ``CardColumnCreate`` object."""
+    """Body of `card_columns.create`."""
 
     title: str
     description: str | None = None

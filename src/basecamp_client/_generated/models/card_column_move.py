@@ -23,7 +23,7 @@ _CARD_COLUMN_MOVE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardColumnMove:
-    """The ``CardColumnMove`` object."""
+    """Body of `card_columns.move`."""
 
     source_id: int
     target_id: int

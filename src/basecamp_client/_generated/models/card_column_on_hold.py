@@ -32,7 +32,7 @@ _CARD_COLUMN_ON_HOLD_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardColumnOnHold:
-    """The ``CardColumnOnHold`` object."""
+    """The on-hold section at the bottom of a column."""
 
     id: int
     status: str

@@ -22,7 +22,7 @@ _CARD_COLUMN_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardColumnUpdate:
-    """The ``CardColumnUpdate`` object."""
+    """Body of `card_columns.update`."""
 
     title: str | None = None
     description: str | None = None

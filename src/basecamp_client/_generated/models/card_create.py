@@ -28,11 +28,13 @@ _CARD_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardCreate:
-    """The ``CardCreate`` object."""
+    """Body of `cards.create`."""
 
     title: str
     content: str | None = None
+    """Rich text (HTML)."""
     due_on: _dt.date | None = None
+    """Due date."""
     notify: bool | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

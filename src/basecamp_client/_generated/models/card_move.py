@@ -22,10 +22,12 @@ _CARD_MOVE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardMove:
-    """The ``CardMove`` object."""
+    """Body of `cards.move`."""
 
     column_id: int
+    """The destination column, or a wormhole to send the card to another card table."""
     position: int | None = None
+    """Position in the destination column, counting from 1 at the top."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -50,7 +50,7 @@ _CARD_STEP_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardStep:
-    """The ``CardStep`` object."""
+    """A step on a card or to-do: a small dated, assignable item."""
 
     id: int
     status: str

@@ -21,9 +21,12 @@ _CARD_STEP_COMPLETION_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardStepCompletionUpdate:
-    """The ``CardStepCompletionUpdate`` object."""
+    """Body of `card_steps.set_completion`."""
 
     completion: str
+    """`on` marks the step done; an empty string marks it not done.
+
+    One of: ``on``, ```` (others are kept)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -22,10 +22,11 @@ _CARD_STEP_REPOSITION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardStepReposition:
-    """The ``CardStepReposition`` object."""
+    """Body of `card_steps.reposition`."""
 
     source_id: int
     position: int
+    """New position among the card's steps, counting from 0."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -27,11 +27,13 @@ _CARD_STEP_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardStepUpdate:
-    """The ``CardStepUpdate`` object."""
+    """Body of `card_steps.update`."""
 
     title: str | None = None
     due_on: _dt.date | None = None
+    """Due date."""
     assignee_ids: list[int] | None = None
+    """Ids of the people to assign."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

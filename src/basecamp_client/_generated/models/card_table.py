@@ -46,7 +46,7 @@ _CARD_TABLE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardTable:
-    """The ``CardTable`` object."""
+    """A card table (kanban board) with its columns."""
 
     id: int
     status: str

@@ -28,12 +28,15 @@ _CARD_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CardUpdate:
-    """The ``CardUpdate`` object."""
+    """Body of `cards.update`."""
 
     title: str | None = None
     content: str | None = None
+    """Rich text (HTML)."""
     due_on: _dt.date | None = None
+    """Due date."""
     assignee_ids: list[int] | None = None
+    """Ids of the people to assign."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -32,16 +32,18 @@ _CHATBOT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Chatbot:
-    """The ``Chatbot`` object."""
+    """A chatbot installed in a chat."""
 
     id: int
     created_at: _dt.datetime
     updated_at: _dt.datetime
     service_name: str
     command_url: str | None = attrs.field(default=None, repr=False)
+    """Where Basecamp sends commands addressed to the bot. Only admins see it."""
     url: str | None = None
     app_url: str | None = None
     lines_url: str | None = attrs.field(default=None, repr=False)
+    """POST a ChatbotLineCreate here to speak as the bot. It embeds the bot's key: keep it secret. Only admins see it."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -24,11 +24,12 @@ _CHATBOT_COMMAND_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ChatbotCommand:
-    """The ``ChatbotCommand`` object."""
+    """What Basecamp POSTs to a chatbot's command URL when someone addresses the bot. Answer by POSTing lines to `callback_url`."""
 
     command: str
     creator: Person
     callback_url: str = attrs.field(repr=False)
+    """POST a ChatbotLineCreate here to answer in the chat. It embeds the bot's key: keep it secret."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -22,10 +22,11 @@ _CHATBOT_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ChatbotCreate:
-    """The ``ChatbotCreate`` object."""
+    """Body of `chatbots.create`."""
 
     service_name: str
     command_url: str | None = attrs.field(default=None, repr=False)
+    """Where Basecamp should send commands addressed to the bot."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

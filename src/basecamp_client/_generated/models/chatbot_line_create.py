@@ -21,7 +21,7 @@ _CHATBOT_LINE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ChatbotLineCreate:
-    """The ``ChatbotLineCreate`` object."""
+    """Body for posting a line as a chatbot, sent to the chatbot's `lines_url` or a command's `callback_url`."""
 
     content: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -55,7 +55,7 @@ _CLIENT_APPROVAL_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientApproval:
-    """The ``ClientApproval`` object."""
+    """A request for a client to approve something."""
 
     id: int
     status: str

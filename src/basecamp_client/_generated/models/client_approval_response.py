@@ -42,7 +42,7 @@ _CLIENT_APPROVAL_RESPONSE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientApprovalResponse:
-    """The ``ClientApprovalResponse`` object."""
+    """A client's answer to an approval request."""
 
     id: int | None = None
     status: str | None = None

@@ -22,7 +22,7 @@ _CLIENT_COMPANY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientCompany:
-    """The ``ClientCompany`` object."""
+    """The client company a project works with."""
 
     id: int
     name: str

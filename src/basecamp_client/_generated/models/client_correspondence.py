@@ -48,7 +48,7 @@ _CLIENT_CORRESPONDENCE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientCorrespondence:
-    """The ``ClientCorrespondence`` object."""
+    """A message sent to a project's clients."""
 
     id: int
     status: str

@@ -44,7 +44,7 @@ _CLIENT_REPLY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientReply:
-    """The ``ClientReply`` object."""
+    """A reply to a client approval or client message."""
 
     id: int
     status: str

@@ -22,7 +22,7 @@ _CLIENT_SIDE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientSide:
-    """The ``ClientSide`` object."""
+    """Links to the old client side of a project. Deprecated: recordings now carry client visibility themselves."""
 
     url: str | None = None
     app_url: str | None = None

@@ -21,9 +21,10 @@ _CLIENT_VISIBILITY_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ClientVisibilityUpdate:
-    """The ``ClientVisibilityUpdate`` object."""
+    """Body of `recordings.set_client_visibility`."""
 
     visible_to_clients: bool
+    """Show it to the project's clients."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -52,7 +52,7 @@ _CLOUD_FILE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CloudFile:
-    """The ``CloudFile`` object."""
+    """A file on a cloud storage service, linked into Docs & Files."""
 
     id: int
     status: str
@@ -63,6 +63,7 @@ class CloudFile:
     inherits_status: bool
     type: str
     url: str
+    """The file's address on the cloud service, not an API URL."""
     app_url: str
     parent: RecordingParent
     bucket: TodoBucket

@@ -25,13 +25,14 @@ _CLOUD_FILE_REPLACE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CloudFileReplace:
-    """The ``CloudFileReplace`` object."""
+    """Body of `cloud_files.replace`."""
 
     url: str
     service: str
     title: str | None = None
     description: str | None = None
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -25,7 +25,7 @@ _CLOUD_FILE_SERVICE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CloudFileService:
-    """The ``CloudFileService`` object."""
+    """The cloud storage service a linked file lives on."""
 
     name: str
     example_url: str

@@ -46,7 +46,7 @@ _COMMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Comment:
-    """The ``Comment`` object."""
+    """A comment on a recording."""
 
     id: int
     status: str

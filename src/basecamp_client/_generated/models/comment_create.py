@@ -21,9 +21,10 @@ _COMMENT_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class CommentCreate:
-    """The ``CommentCreate`` object."""
+    """Body of `comments.create`."""
 
     content: str
+    """Rich text (HTML)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

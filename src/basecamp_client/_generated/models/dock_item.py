@@ -27,7 +27,7 @@ _DOCK_ITEM_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class DockItem:
-    """The ``DockItem`` object."""
+    """One tool on a project's dock."""
 
     id: int
     title: str

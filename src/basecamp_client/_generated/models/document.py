@@ -50,7 +50,7 @@ _DOCUMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Document:
-    """The ``Document`` object."""
+    """A document in Docs & Files."""
 
     id: int
     status: str

@@ -25,13 +25,17 @@ _DOCUMENT_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class DocumentCreate:
-    """The ``DocumentCreate`` object."""
+    """Body of `documents.create`."""
 
     title: str
     content: str | None = None
+    """Rich text (HTML)."""
     status: str | None = None
+    """One of: ``active``, ``drafted`` (others are kept)."""
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

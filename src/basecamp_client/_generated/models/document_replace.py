@@ -22,10 +22,11 @@ _DOCUMENT_REPLACE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class DocumentReplace:
-    """The ``DocumentReplace`` object."""
+    """Body of `documents.replace`."""
 
     title: str | None = None
     content: str | None = None
+    """Rich text (HTML)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -25,7 +25,7 @@ _DOOR_SERVICE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class DoorService:
-    """The ``DoorService`` object."""
+    """The service an external link (door) points to."""
 
     name: str | None = None
     example_url: str | None = None

@@ -36,7 +36,7 @@ _DRAFT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Draft:
-    """The ``Draft`` object."""
+    """An unpublished draft of the current user."""
 
     id: int
     app_url: str

@@ -23,7 +23,7 @@ _DRAFT_BUCKET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class DraftBucket:
-    """The ``DraftBucket`` object."""
+    """The project a draft belongs to."""
 
     id: int
     name: str

@@ -23,7 +23,7 @@ _DRAFT_PARENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class DraftParent:
-    """The ``DraftParent`` object."""
+    """The tool or folder a draft will be published in."""
 
     id: int
     title: str

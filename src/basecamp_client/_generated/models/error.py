@@ -22,7 +22,7 @@ _ERROR_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Error:
-    """The ``Error`` object."""
+    """An error answer: a short error text and, sometimes, a longer message."""
 
     error: str
     message: str | None = None

@@ -34,7 +34,7 @@ _EVENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Event:
-    """The ``Event`` object."""
+    """One change in a recording's history."""
 
     id: int
     recording_id: int

@@ -25,7 +25,7 @@ _EVENT_DETAILS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class EventDetails:
-    """The ``EventDetails`` object."""
+    """Extra facts of an event, depending on its action."""
 
     added_person_ids: list[int] | None = None
     removed_person_ids: list[int] | None = None

@@ -60,7 +60,7 @@ _EVERYTHING_FILE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class EverythingFile:
-    """The ``EverythingFile`` object."""
+    """A file in the account-wide file list: an upload, a document or a rich-text attachment."""
 
     id: int | None = None
     status: str | None = None

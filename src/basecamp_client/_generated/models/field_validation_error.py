@@ -21,7 +21,7 @@ _FIELD_VALIDATION_ERROR_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class FieldValidationError:
-    """The ``FieldValidationError`` object."""
+    """A refusal whose messages are keyed by field under `errors`."""
 
     errors: dict[str, list[str]]
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -36,11 +36,12 @@ _FOLDER_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Folder:
-    """The ``Folder`` object."""
+    """A home-screen folder of the current user."""
 
     id: int
     name: str
     type: str
+    """Always `Stack`, the wire name of folders."""
     created_at: _dt.datetime
     updated_at: _dt.datetime
     bucket_ids: list[int]

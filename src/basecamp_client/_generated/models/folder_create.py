@@ -22,10 +22,11 @@ _FOLDER_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class FolderCreate:
-    """The ``FolderCreate`` object."""
+    """Body of `folders.create`."""
 
     name: str | None = None
     project_ids: list[int] | None = None
+    """Projects to file into the folder; the folder reports them back as `bucket_ids`."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -21,7 +21,7 @@ _FOLDER_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class FolderUpdate:
-    """The ``FolderUpdate`` object."""
+    """Body of `folders.update`."""
 
     name: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

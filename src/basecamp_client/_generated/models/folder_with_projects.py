@@ -38,11 +38,12 @@ _FOLDER_WITH_PROJECTS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class FolderWithProjects:
-    """The ``FolderWithProjects`` object."""
+    """A home-screen folder with its projects expanded."""
 
     id: int
     name: str
     type: str
+    """Always `Stack`, the wire name of folders."""
     created_at: _dt.datetime
     updated_at: _dt.datetime
     bucket_ids: list[int]

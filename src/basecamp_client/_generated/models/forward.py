@@ -49,7 +49,7 @@ _FORWARD_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Forward:
-    """The ``Forward`` object."""
+    """An email forwarded into a project's inbox."""
 
     id: int
     status: str

@@ -46,7 +46,7 @@ _FORWARD_REPLY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ForwardReply:
-    """The ``ForwardReply`` object."""
+    """A reply to a forwarded email."""
 
     id: int
     status: str

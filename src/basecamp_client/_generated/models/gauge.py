@@ -46,7 +46,7 @@ _GAUGE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Gauge:
-    """The ``Gauge`` object."""
+    """A project's gauge: how far along the project is."""
 
     id: int
     created_at: _dt.datetime

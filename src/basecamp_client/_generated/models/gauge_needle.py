@@ -52,7 +52,7 @@ _GAUGE_NEEDLE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeNeedle:
-    """The ``GaugeNeedle`` object."""
+    """One reading of a project's gauge."""
 
     id: int
     created_at: _dt.datetime

@@ -23,10 +23,12 @@ _GAUGE_NEEDLE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeNeedleAttributes:
-    """The ``GaugeNeedleAttributes`` object."""
+    """The fields of a new gauge reading."""
 
     position: int
+    """How far along the project is, from 0 to 100."""
     color: str | None = None
+    """One of: ``green``, ``yellow``, ``red`` (others are kept)."""
     description: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

@@ -24,11 +24,13 @@ _GAUGE_NEEDLE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeNeedleCreate:
-    """The ``GaugeNeedleCreate`` object."""
+    """Body of `gauges.create_needle`."""
 
     gauge_needle: GaugeNeedleAttributes
     notify: str | None = None
+    """One of: ``everyone``, ``working_on``, ``custom`` (others are kept)."""
     subscriptions: list[int] | None = None
+    """People to notify when `notify` is `custom`."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

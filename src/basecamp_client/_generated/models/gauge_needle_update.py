@@ -22,7 +22,7 @@ _GAUGE_NEEDLE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeNeedleUpdate:
-    """The ``GaugeNeedleUpdate`` object."""
+    """Body of `gauges.update_needle`."""
 
     gauge_needle: GaugeNeedleUpdateAttributes | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -21,7 +21,7 @@ _GAUGE_NEEDLE_UPDATE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeNeedleUpdateAttributes:
-    """The ``GaugeNeedleUpdateAttributes`` object."""
+    """The editable fields of a gauge reading."""
 
     description: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

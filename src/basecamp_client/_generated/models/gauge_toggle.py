@@ -22,7 +22,7 @@ _GAUGE_TOGGLE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeToggle:
-    """The ``GaugeToggle`` object."""
+    """Body of `gauges.toggle`."""
 
     gauge: GaugeToggleAttributes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

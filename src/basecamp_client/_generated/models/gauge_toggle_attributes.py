@@ -21,7 +21,7 @@ _GAUGE_TOGGLE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GaugeToggleAttributes:
-    """The ``GaugeToggleAttributes`` object."""
+    """Whether a project's gauge is on."""
 
     enabled: bool
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

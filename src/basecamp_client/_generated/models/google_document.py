@@ -51,7 +51,7 @@ _GOOGLE_DOCUMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GoogleDocument:
-    """The ``GoogleDocument`` object."""
+    """A Google document linked into Docs & Files."""
 
     id: int
     status: str
@@ -62,6 +62,7 @@ class GoogleDocument:
     inherits_status: bool
     type: str
     url: str
+    """The document's address at Google, not an API URL."""
     app_url: str
     parent: RecordingParent
     bucket: TodoBucket

@@ -27,15 +27,19 @@ _GOOGLE_DOCUMENT_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class GoogleDocumentCreate:
-    """The ``GoogleDocumentCreate`` object."""
+    """Body of `google_documents.create`."""
 
     url: str
     document_type: str
+    """One of: ``doc``, ``sheet``, ``slide``, ``other`` (others are kept)."""
     title: str | None = None
     description: str | None = None
     status: str | None = None
+    """One of: ``active``, ``drafted`` (others are kept)."""
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -31,7 +31,7 @@ _HILL_CHART_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class HillChart:
-    """The ``HillChart`` object."""
+    """The hill chart of a to-do set."""
 
     enabled: bool
     stale: bool

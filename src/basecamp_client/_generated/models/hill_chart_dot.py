@@ -26,7 +26,7 @@ _HILL_CHART_DOT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class HillChartDot:
-    """The ``HillChartDot`` object."""
+    """One to-do list's dot on a hill chart."""
 
     id: int
     label: str

@@ -22,7 +22,7 @@ _HILL_CHART_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class HillChartUpdate:
-    """The ``HillChartUpdate`` object."""
+    """Body of `todosets.update_hill_chart`."""
 
     tracked: list[int] | None = None
     untracked: list[int] | None = None

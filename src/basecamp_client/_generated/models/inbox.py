@@ -42,7 +42,7 @@ _INBOX_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Inbox:
-    """The ``Inbox`` object."""
+    """A project's inbox for forwarded emails."""
 
     id: int
     status: str

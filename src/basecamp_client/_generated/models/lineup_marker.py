@@ -31,7 +31,7 @@ _LINEUP_MARKER_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class LineupMarker:
-    """The ``LineupMarker`` object."""
+    """A named marker on a date in the Lineup."""
 
     id: int
     name: str

@@ -26,7 +26,7 @@ _LINEUP_MARKER_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class LineupMarkerCreate:
-    """The ``LineupMarkerCreate`` object."""
+    """Body of `lineup.create_marker`."""
 
     name: str
     date: _dt.date

@@ -26,7 +26,7 @@ _LINEUP_MARKER_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class LineupMarkerUpdate:
-    """The ``LineupMarkerUpdate`` object."""
+    """Body of `lineup.update_marker`."""
 
     name: str | None = None
     date: _dt.date | None = None

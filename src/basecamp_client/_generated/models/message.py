@@ -52,7 +52,7 @@ _MESSAGE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Message:
-    """The ``Message`` object."""
+    """A message on a message board."""
 
     id: int
     status: str

@@ -43,7 +43,7 @@ _MESSAGE_BOARD_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MessageBoard:
-    """The ``MessageBoard`` object."""
+    """A project's message board."""
 
     id: int
     status: str

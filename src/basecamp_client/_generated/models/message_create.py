@@ -26,14 +26,18 @@ _MESSAGE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MessageCreate:
-    """The ``MessageCreate`` object."""
+    """Body of `messages.create`."""
 
     subject: str
     content: str | None = None
+    """Rich text (HTML)."""
     status: str | None = None
+    """One of: ``active``, ``drafted`` (others are kept)."""
     category_id: int | None = None
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -29,7 +29,7 @@ _MESSAGE_TYPE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MessageType:
-    """The ``MessageType`` object."""
+    """A category for messages, with an icon."""
 
     id: int
     name: str

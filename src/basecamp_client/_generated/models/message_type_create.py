@@ -22,7 +22,7 @@ _MESSAGE_TYPE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MessageTypeCreate:
-    """The ``MessageTypeCreate`` object."""
+    """Body of `message_types.create`."""
 
     name: str
     icon: str

@@ -22,7 +22,7 @@ _MESSAGE_TYPE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MessageTypeUpdate:
-    """The ``MessageTypeUpdate`` object."""
+    """Body of `message_types.update`."""
 
     name: str | None = None
     icon: str | None = None

@@ -24,11 +24,13 @@ _MESSAGE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MessageUpdate:
-    """The ``MessageUpdate`` object."""
+    """Body of `messages.update`."""
 
     subject: str | None = None
     content: str | None = None
+    """Rich text (HTML)."""
     status: str | None = None
+    """One of: ``active``, ``drafted`` (others are kept)."""
     category_id: int | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

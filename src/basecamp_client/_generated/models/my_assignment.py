@@ -41,7 +41,7 @@ _MY_ASSIGNMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyAssignment:
-    """The ``MyAssignment`` object."""
+    """An assignment of the current user: a to-do, card or step."""
 
     id: int
     app_url: str | None = None
@@ -55,6 +55,7 @@ class MyAssignment:
     comments_count: int | None = None
     has_description: bool | None = None
     priority_recording_id: int | None = None
+    """The recording to use with Up Next operations; present on priorities."""
     parent: MyAssignmentParent | None = None
     children: list[MyAssignment] | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

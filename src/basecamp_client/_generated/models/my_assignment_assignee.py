@@ -23,7 +23,7 @@ _MY_ASSIGNMENT_ASSIGNEE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyAssignmentAssignee:
-    """The ``MyAssignmentAssignee`` object."""
+    """Someone an assignment is given to."""
 
     id: int
     name: str

@@ -23,7 +23,7 @@ _MY_ASSIGNMENT_BUCKET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyAssignmentBucket:
-    """The ``MyAssignmentBucket`` object."""
+    """The project an assignment belongs to."""
 
     id: int
     name: str | None = None

@@ -23,7 +23,7 @@ _MY_ASSIGNMENT_GROUPS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyAssignmentGroups:
-    """The ``MyAssignmentGroups`` object."""
+    """The current user's open assignments: Up Next priorities first, then the rest."""
 
     priorities: list[MyAssignment] | None = None
     non_priorities: list[MyAssignment] | None = None

@@ -23,7 +23,7 @@ _MY_ASSIGNMENT_PARENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyAssignmentParent:
-    """The ``MyAssignmentParent`` object."""
+    """The list, column or card an assignment sits in."""
 
     id: int
     title: str | None = None

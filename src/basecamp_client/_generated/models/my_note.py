@@ -33,7 +33,7 @@ _MY_NOTE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyNote:
-    """The ``MyNote`` object."""
+    """The current user's private note."""
 
     type: str
     content: str
@@ -41,8 +41,11 @@ class MyNote:
     url: str
     app_url: str
     id: int | None = None
+    """Null until the note is first saved."""
     created_at: _dt.datetime | None = None
+    """Null until the note is first saved."""
     updated_at: _dt.datetime | None = None
+    """Null until the note is first saved."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -21,7 +21,7 @@ _MY_NOTE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyNoteAttributes:
-    """The ``MyNoteAttributes`` object."""
+    """The writable fields of the private note."""
 
     content: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -22,7 +22,7 @@ _MY_NOTE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyNoteUpdate:
-    """The ``MyNoteUpdate`` object."""
+    """Body of `my_notes.update`."""
 
     note: MyNoteAttributes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -28,7 +28,7 @@ _MY_PROFILE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class MyProfileUpdate:
-    """The ``MyProfileUpdate`` object."""
+    """Body of `my_profile.update`."""
 
     name: str | None = None
     email_address: str | None = None

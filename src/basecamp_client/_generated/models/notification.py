@@ -52,7 +52,7 @@ _NOTIFICATION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Notification:
-    """The ``Notification`` object."""
+    """One notification of the current user."""
 
     id: int
     created_at: _dt.datetime

@@ -28,7 +28,7 @@ _NOTIFICATION_INBOX_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class NotificationInbox:
-    """The ``NotificationInbox`` object."""
+    """The current user's notifications, grouped by state."""
 
     unreads: list[Notification] | None = None
     reads: list[Notification] | None = None

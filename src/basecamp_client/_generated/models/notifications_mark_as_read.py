@@ -21,9 +21,10 @@ _NOTIFICATIONS_MARK_AS_READ_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class NotificationsMarkAsRead:
-    """The ``NotificationsMarkAsRead`` object."""
+    """Body of `notifications.mark_as_read`."""
 
     readables: list[str]
+    """The `readable_sgid` of each notification to mark as read."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

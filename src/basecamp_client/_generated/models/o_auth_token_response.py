@@ -24,12 +24,14 @@ _O_AUTH_TOKEN_RESPONSE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class OAuthTokenResponse:
-    """The ``OAuthTokenResponse`` object."""
+    """Launchpad's answer when a code or refresh token is exchanged for an access token."""
 
     access_token: str = attrs.field(repr=False)
     token_type: str
     expires_in: int
+    """Seconds until the access token expires."""
     refresh_token: str | None = attrs.field(default=None, repr=False)
+    """Exchange for a new access token when this one expires."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -31,7 +31,7 @@ _OUT_OF_OFFICE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class OutOfOffice:
-    """The ``OutOfOffice`` object."""
+    """A person's out-of-office period."""
 
     person: OutOfOfficePerson | None = None
     enabled: bool | None = None

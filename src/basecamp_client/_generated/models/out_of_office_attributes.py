@@ -26,7 +26,7 @@ _OUT_OF_OFFICE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class OutOfOfficeAttributes:
-    """The ``OutOfOfficeAttributes`` object."""
+    """The dates of an out-of-office period."""
 
     start_date: _dt.date
     end_date: _dt.date

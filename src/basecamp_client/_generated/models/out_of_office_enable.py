@@ -22,7 +22,7 @@ _OUT_OF_OFFICE_ENABLE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class OutOfOfficeEnable:
-    """The ``OutOfOfficeEnable`` object."""
+    """Body of `out_of_office.enable`."""
 
     out_of_office: OutOfOfficeAttributes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

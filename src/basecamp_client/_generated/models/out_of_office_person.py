@@ -23,7 +23,7 @@ _OUT_OF_OFFICE_PERSON_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class OutOfOfficePerson:
-    """The ``OutOfOfficePerson`` object."""
+    """The person an out-of-office period belongs to."""
 
     id: int
     name: str

@@ -25,7 +25,7 @@ _OVERDUE_TODOS_REPORT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class OverdueTodosReport:
-    """The ``OverdueTodosReport`` object."""
+    """Overdue to-dos, bucketed by how late they are."""
 
     under_a_week_late: list[Todo] | None = None
     over_a_week_late: list[Todo] | None = None

@@ -48,7 +48,7 @@ _PERSON_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Person:
-    """The ``Person`` object."""
+    """Someone in the account: a teammate, a client or the current user."""
 
     id: int
     name: str
@@ -58,6 +58,7 @@ class Person:
     title: str | None = None
     bio: str | None = None
     tagline: str | None = None
+    """Same text as `bio` on current Basecamp; older answers may lack it."""
     location: str | None = None
     created_at: _dt.datetime | None = None
     updated_at: _dt.datetime | None = None

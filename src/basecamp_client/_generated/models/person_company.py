@@ -22,7 +22,7 @@ _PERSON_COMPANY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PersonCompany:
-    """The ``PersonCompany`` object."""
+    """The company a person belongs to."""
 
     id: int
     name: str

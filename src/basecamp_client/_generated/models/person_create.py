@@ -24,7 +24,7 @@ _PERSON_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PersonCreate:
-    """The ``PersonCreate`` object."""
+    """A person to invite while granting project access."""
 
     name: str
     email_address: str

@@ -23,7 +23,7 @@ _PERSON_MENTION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PersonMention:
-    """The ``PersonMention`` object."""
+    """What rich text needs to mention a person: their `attachable_sgid`, used as `<bc-attachment sgid="...">`."""
 
     attachable_sgid: str
     id: int | None = None

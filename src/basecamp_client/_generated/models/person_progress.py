@@ -24,7 +24,7 @@ _PERSON_PROGRESS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PersonProgress:
-    """The ``PersonProgress`` object."""
+    """One person's recent activity."""
 
     person: Person
     events: list[TimelineEvent]

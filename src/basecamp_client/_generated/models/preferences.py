@@ -25,11 +25,12 @@ _PREFERENCES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Preferences:
-    """The ``Preferences`` object."""
+    """The current user's time zone, week start and clock preferences."""
 
     url: str | None = None
     app_url: str | None = None
     time_zone_name: str | None = None
+    """A Rails time zone name, such as `Central Time (US & Canada)`."""
     first_week_day: str | None = None
     time_format: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -23,11 +23,13 @@ _PREFERENCES_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PreferencesAttributes:
-    """The ``PreferencesAttributes`` object."""
+    """The writable preferences of the current user."""
 
     time_zone_name: str | None = None
+    """A Rails time zone name (`London`) or an IANA one (`Europe/London`)."""
     first_week_day: str | None = None
     time_format: str | None = None
+    """One of: ``twelve_hour``, ``twenty_four_hour`` (others are kept)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -22,7 +22,7 @@ _PREFERENCES_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PreferencesUpdate:
-    """The ``PreferencesUpdate`` object."""
+    """Body of `my_profile.update_preferences`."""
 
     person: PreferencesAttributes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

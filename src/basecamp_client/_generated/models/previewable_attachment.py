@@ -28,7 +28,7 @@ _PREVIEWABLE_ATTACHMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class PreviewableAttachment:
-    """The ``PreviewableAttachment`` object."""
+    """A file attached to a notification that can be previewed."""
 
     id: int | None = None
     url: str | None = None

@@ -51,7 +51,7 @@ _PROJECT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Project:
-    """The ``Project`` object."""
+    """A project: the container of tools, people and everything in them."""
 
     id: int
     status: str

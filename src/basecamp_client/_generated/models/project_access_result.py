@@ -23,7 +23,7 @@ _PROJECT_ACCESS_RESULT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectAccessResult:
-    """The ``ProjectAccessResult`` object."""
+    """The people who gained and lost access to a project."""
 
     granted: list[Person] | None = None
     revoked: list[Person] | None = None

@@ -24,7 +24,7 @@ _PROJECT_ACCESS_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectAccessUpdate:
-    """The ``ProjectAccessUpdate`` object."""
+    """Body of `people.update_project_access`."""
 
     grant: list[int] | None = None
     revoke: list[int] | None = None

@@ -25,7 +25,7 @@ _PROJECT_CONSTRUCTION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectConstruction:
-    """The ``ProjectConstruction`` object."""
+    """A project being built from a template; poll until `status` is `completed`."""
 
     id: int
     status: str

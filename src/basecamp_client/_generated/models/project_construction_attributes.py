@@ -22,7 +22,7 @@ _PROJECT_CONSTRUCTION_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectConstructionAttributes:
-    """The ``ProjectConstructionAttributes`` object."""
+    """The name and description of a project to build from a template."""
 
     name: str
     description: str | None = None

@@ -22,7 +22,7 @@ _PROJECT_CONSTRUCTION_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectConstructionCreate:
-    """The ``ProjectConstructionCreate`` object."""
+    """Body of `templates.create_project`."""
 
     project: ProjectConstructionAttributes
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -22,7 +22,7 @@ _PROJECT_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectCreate:
-    """The ``ProjectCreate`` object."""
+    """Body of `projects.create`."""
 
     name: str
     description: str | None = None

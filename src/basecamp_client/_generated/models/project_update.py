@@ -25,11 +25,12 @@ _PROJECT_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ProjectUpdate:
-    """The ``ProjectUpdate`` object."""
+    """Body of `projects.update`."""
 
     name: str
     description: str | None = None
     admissions: str | None = None
+    """One of: ``invite``, ``employee``, ``team`` (others are kept)."""
     schedule_attributes: ScheduleAttributes | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

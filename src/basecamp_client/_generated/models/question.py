@@ -47,7 +47,7 @@ _QUESTION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Question:
-    """The ``Question`` object."""
+    """A check-in question asked on a schedule."""
 
     id: int
     status: str

@@ -52,7 +52,7 @@ _QUESTION_ANSWER_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionAnswer:
-    """The ``QuestionAnswer`` object."""
+    """An answer to a check-in question."""
 
     id: int
     status: str

@@ -23,7 +23,7 @@ _QUESTION_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionAttributes:
-    """The ``QuestionAttributes`` object."""
+    """A question's fields, nested under `question` as the API documentation shows them."""
 
     title: str | None = None
     schedule: QuestionScheduleAttributes | None = None

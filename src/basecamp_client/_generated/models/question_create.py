@@ -26,11 +26,12 @@ _QUESTION_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionCreate:
-    """The ``QuestionCreate`` object."""
+    """Body of `questions.create`."""
 
     title: str | None = None
     schedule: QuestionSchedule | None = None
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     question: QuestionAttributes | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

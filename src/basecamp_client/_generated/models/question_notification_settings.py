@@ -22,7 +22,7 @@ _QUESTION_NOTIFICATION_SETTINGS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionNotificationSettings:
-    """The ``QuestionNotificationSettings`` object."""
+    """How the current user hears about a check-in question."""
 
     responding: bool | None = None
     subscribed: bool | None = None

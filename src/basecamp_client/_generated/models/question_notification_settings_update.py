@@ -24,7 +24,7 @@ _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionNotificationSettingsUpdate:
-    """The ``QuestionNotificationSettingsUpdate`` object."""
+    """Body of `questions.update_notification_settings`."""
 
     notify_on_answer: bool | None = None
     digest_include_unanswered: bool | None = None

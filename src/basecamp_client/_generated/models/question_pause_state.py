@@ -21,7 +21,7 @@ _QUESTION_PAUSE_STATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionPauseState:
-    """The ``QuestionPauseState`` object."""
+    """Whether a check-in question is paused."""
 
     paused: bool | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

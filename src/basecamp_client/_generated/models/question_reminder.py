@@ -31,7 +31,7 @@ _QUESTION_REMINDER_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionReminder:
-    """The ``QuestionReminder`` object."""
+    """A check-in waiting for the current user's answer."""
 
     reminder_id: int | None = None
     remind_at: _dt.datetime | None = None

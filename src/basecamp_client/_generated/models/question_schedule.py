@@ -34,7 +34,7 @@ _QUESTION_SCHEDULE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionSchedule:
-    """The ``QuestionSchedule`` object."""
+    """When a check-in question is asked."""
 
     frequency: str | None = None
     days: list[int] | None = None
@@ -46,6 +46,7 @@ class QuestionSchedule:
     start_date: _dt.date | None = None
     end_date: _dt.date | None = None
     duration: Any | None = None
+    """Only ever seen as null."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -23,7 +23,7 @@ _QUESTION_SCHEDULE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionScheduleAttributes:
-    """The ``QuestionScheduleAttributes`` object."""
+    """A question schedule as the API documentation writes it, with the time of day and days as text."""
 
     frequency: str | None = None
     time_of_day: str | None = None

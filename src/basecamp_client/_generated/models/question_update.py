@@ -26,7 +26,7 @@ _QUESTION_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class QuestionUpdate:
-    """The ``QuestionUpdate`` object."""
+    """Body of `questions.update`."""
 
     title: str | None = None
     schedule: QuestionSchedule | None = None

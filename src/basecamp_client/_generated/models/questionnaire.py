@@ -42,7 +42,7 @@ _QUESTIONNAIRE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Questionnaire:
-    """The ``Questionnaire`` object."""
+    """A project's automatic check-ins tool."""
 
     id: int
     status: str

@@ -23,11 +23,12 @@ _RATE_LIMIT_ERROR_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class RateLimitError:
-    """The ``RateLimitError`` object."""
+    """Too many requests; `retry_after` says how many seconds to wait."""
 
     error: str
     message: str | None = None
     retry_after: int | None = None
+    """Seconds to wait before trying again."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

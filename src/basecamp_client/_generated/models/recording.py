@@ -64,7 +64,7 @@ _RECORDING_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Recording:
-    """The ``Recording`` object."""
+    """Any kind of recording (to-do, message, document, comment, ...), in the shape shared by all of them."""
 
     id: int
     status: str

@@ -23,7 +23,7 @@ _RECORDING_BUCKET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class RecordingBucket:
-    """The ``RecordingBucket`` object."""
+    """The project (or other bucket) a recording belongs to."""
 
     id: int
     name: str

@@ -23,7 +23,7 @@ _RECORDING_CATEGORY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class RecordingCategory:
-    """The ``RecordingCategory`` object."""
+    """The message category of a recording."""
 
     id: int
     name: str

@@ -27,7 +27,7 @@ _RECORDING_PARENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class RecordingParent:
-    """The ``RecordingParent`` object."""
+    """The recording that contains another one."""
 
     id: int
     title: str

@@ -31,7 +31,7 @@ _RICH_TEXT_ATTACHMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class RichTextAttachment:
-    """The ``RichTextAttachment`` object."""
+    """A file embedded in rich text."""
 
     id: int
     sgid: str

@@ -43,7 +43,7 @@ _SCHEDULE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Schedule:
-    """The ``Schedule`` object."""
+    """A project's schedule."""
 
     id: int
     status: str

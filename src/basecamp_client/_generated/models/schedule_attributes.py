@@ -26,7 +26,7 @@ _SCHEDULE_ATTRIBUTES_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ScheduleAttributes:
-    """The ``ScheduleAttributes`` object."""
+    """A project's start and end dates."""
 
     start_date: _dt.date | None = None
     end_date: _dt.date | None = None

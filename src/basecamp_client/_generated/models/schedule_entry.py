@@ -56,7 +56,7 @@ _SCHEDULE_ENTRY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ScheduleEntry:
-    """The ``ScheduleEntry`` object."""
+    """An event on a schedule."""
 
     id: int
     status: str
@@ -74,7 +74,9 @@ class ScheduleEntry:
     summary: str
     all_day: bool
     starts_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     ends_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     bookmark_url: str | None = None
     subscription_url: str | None = None
     comments_count: int | None = None

@@ -32,20 +32,26 @@ _SCHEDULE_ENTRY_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ScheduleEntryCreate:
-    """The ``ScheduleEntryCreate`` object."""
+    """Body of `schedule_entries.create`."""
 
     summary: str
     starts_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     ends_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     description: str | None = None
     participant_ids: list[int] | None = None
+    """Ids of the people taking part."""
     all_day: bool | None = None
     notify: bool | None = None
     url: str | None = None
     highlighted: bool | None = None
     status: str | None = None
+    """One of: ``active``, ``drafted`` (others are kept)."""
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

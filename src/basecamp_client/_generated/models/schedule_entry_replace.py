@@ -29,17 +29,22 @@ _SCHEDULE_ENTRY_REPLACE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ScheduleEntryReplace:
-    """The ``ScheduleEntryReplace`` object."""
+    """Body of `schedule_entries.replace`."""
 
     starts_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     ends_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     summary: str | None = None
     description: str | None = None
     participant_ids: list[int] | None = None
+    """Kept as they are when left out; an empty list removes everyone."""
     all_day: bool | None = None
     notify: bool | None = None
     url: str | None = None
+    """Join link (video call or similar). Kept when left out; an empty string removes it."""
     highlighted: bool | None = None
+    """Kept when left out."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

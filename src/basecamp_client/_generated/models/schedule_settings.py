@@ -21,7 +21,7 @@ _SCHEDULE_SETTINGS_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ScheduleSettings:
-    """The ``ScheduleSettings`` object."""
+    """Schedule settings, nested under `schedule` as the API documentation shows them."""
 
     include_due_assignments: bool | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

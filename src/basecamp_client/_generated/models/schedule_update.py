@@ -23,7 +23,7 @@ _SCHEDULE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ScheduleUpdate:
-    """The ``ScheduleUpdate`` object."""
+    """Body of `schedules.update`."""
 
     include_due_assignments: bool | None = None
     schedule: ScheduleSettings | None = None

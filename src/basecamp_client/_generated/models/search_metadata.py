@@ -28,7 +28,7 @@ _SEARCH_METADATA_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class SearchMetadata:
-    """The ``SearchMetadata`` object."""
+    """The filter choices the search screen offers."""
 
     recording_search_types: list[SearchType]
     file_search_types: list[SearchType]

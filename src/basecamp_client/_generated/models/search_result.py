@@ -85,7 +85,7 @@ _SEARCH_RESULT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class SearchResult:
-    """The ``SearchResult`` object."""
+    """One search hit: a recording, or a file attached to one."""
 
     id: int | None = None
     status: str | None = None

@@ -33,7 +33,7 @@ _SEARCH_RESULT_ATTACHMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class SearchResultAttachment:
-    """The ``SearchResultAttachment`` object."""
+    """A file attached to a search hit."""
 
     filename: str
     content_type: str

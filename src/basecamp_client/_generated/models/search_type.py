@@ -22,7 +22,7 @@ _SEARCH_TYPE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class SearchType:
-    """The ``SearchType`` object."""
+    """One choice of a search filter."""
 
     value: str
     key: str | None = None

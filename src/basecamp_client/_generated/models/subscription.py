@@ -25,7 +25,7 @@ _SUBSCRIPTION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Subscription:
-    """The ``Subscription`` object."""
+    """Who is subscribed to a recording."""
 
     subscribed: bool
     count: int

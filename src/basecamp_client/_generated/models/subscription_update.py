@@ -22,9 +22,10 @@ _SUBSCRIPTION_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class SubscriptionUpdate:
-    """The ``SubscriptionUpdate`` object."""
+    """Body of `subscriptions.update`."""
 
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     unsubscriptions: list[int] | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

@@ -34,7 +34,7 @@ _TEMPLATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Template:
-    """The ``Template`` object."""
+    """A project template."""
 
     id: int
     created_at: _dt.datetime

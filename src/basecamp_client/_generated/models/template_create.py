@@ -22,7 +22,7 @@ _TEMPLATE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TemplateCreate:
-    """The ``TemplateCreate`` object."""
+    """Body of `templates.create`."""
 
     name: str
     description: str | None = None

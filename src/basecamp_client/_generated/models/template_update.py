@@ -22,7 +22,7 @@ _TEMPLATE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TemplateUpdate:
-    """The ``TemplateUpdate`` object."""
+    """Body of `templates.update`."""
 
     name: str | None = None
     description: str | None = None

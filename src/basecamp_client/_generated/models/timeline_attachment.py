@@ -65,7 +65,7 @@ _TIMELINE_ATTACHMENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TimelineAttachment:
-    """The ``TimelineAttachment`` object."""
+    """A file attached to a timeline event."""
 
     id: int | None = None
     content_type: str | None = None

@@ -43,7 +43,7 @@ _TIMELINE_EVENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TimelineEvent:
-    """The ``TimelineEvent`` object."""
+    """One entry of an activity timeline."""
 
     id: int | None = None
     created_at: _dt.datetime | None = None

@@ -23,11 +23,13 @@ _TIMELINE_EVENT_DATA_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TimelineEventData:
-    """The ``TimelineEventData`` object."""
+    """When a schedule event happens, on timeline events about schedule entries."""
 
     all_day: bool
     starts_at: str | None = None
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     ends_at: str | None = None
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

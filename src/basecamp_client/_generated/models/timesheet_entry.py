@@ -47,7 +47,7 @@ _TIMESHEET_ENTRY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TimesheetEntry:
-    """The ``TimesheetEntry`` object."""
+    """Time logged against a recording."""
 
     id: int
     status: str

@@ -28,7 +28,7 @@ _TIMESHEET_ENTRY_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TimesheetEntryCreate:
-    """The ``TimesheetEntryCreate`` object."""
+    """Body of `timesheets.create`."""
 
     date: _dt.date
     hours: str

@@ -28,7 +28,7 @@ _TIMESHEET_ENTRY_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TimesheetEntryUpdate:
-    """The ``TimesheetEntryUpdate`` object."""
+    """Body of `timesheets.update`."""
 
     date: _dt.date | None = None
     hours: str | None = None

@@ -63,10 +63,11 @@ _TODO_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Todo:
-    """The ``Todo`` object."""
+    """A to-do."""
 
     id: int
     status: str
+    """One of: ``active``, ``archived``, ``trashed`` (others are kept)."""
     visible_to_clients: bool
     created_at: _dt.datetime
     updated_at: _dt.datetime

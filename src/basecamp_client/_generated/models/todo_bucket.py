@@ -25,7 +25,7 @@ _TODO_BUCKET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodoBucket:
-    """The ``TodoBucket`` object."""
+    """The project a to-do belongs to."""
 
     id: int
     name: str

@@ -27,7 +27,7 @@ _TODO_COMPLETION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodoCompletion:
-    """The ``TodoCompletion`` object."""
+    """Who completed a to-do, and when."""
 
     created_at: _dt.datetime
     creator: Person

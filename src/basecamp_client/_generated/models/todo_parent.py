@@ -25,7 +25,7 @@ _TODO_PARENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodoParent:
-    """The ``TodoParent`` object."""
+    """The list or group a to-do sits in."""
 
     id: int
     title: str

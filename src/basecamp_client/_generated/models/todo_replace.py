@@ -31,15 +31,22 @@ _TODO_REPLACE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodoReplace:
-    """The ``TodoReplace`` object."""
+    """Body of `todos.replace`."""
 
     content: str
+    """What the to-do says (plain text)."""
     description: str | None = None
+    """Details, as rich text (HTML)."""
     assignee_ids: list[int] | None = None
+    """Ids of the people to assign."""
     completion_subscriber_ids: list[int] | None = None
+    """Ids of the people to notify when it is completed."""
     notify: bool | None = None
+    """Tell new assignees they were assigned."""
     due_on: _dt.date | None = None
+    """Due date."""
     starts_on: _dt.date | None = None
+    """Start date."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -22,10 +22,11 @@ _TODO_REPOSITION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodoReposition:
-    """The ``TodoReposition`` object."""
+    """Body of `todos.reposition`."""
 
     position: int
     parent_id: int | None = None
+    """Move the to-do into this list or group as well."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

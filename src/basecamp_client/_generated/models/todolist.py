@@ -60,10 +60,11 @@ _TODOLIST_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Todolist:
-    """The ``Todolist`` object."""
+    """A to-do list, or a group inside one; both share this shape."""
 
     id: int
     status: str
+    """One of: ``active``, ``archived``, ``trashed`` (others are kept)."""
     visible_to_clients: bool
     created_at: _dt.datetime
     updated_at: _dt.datetime
@@ -89,9 +90,12 @@ class Todolist:
     completed_ratio: str | None = None
     todos_url: str | None = None
     groups_url: str | None = None
+    """Present on lists, absent on groups."""
     group_position_url: str | None = None
+    """Present on groups, absent on lists."""
     app_todos_url: str | None = None
     color: str | None = None
+    """List color, one of white, red, orange, yellow, green, blue, aqua, purple, gray, pink, brown; null when unset."""
     boosts_count: int | None = None
     boosts_url: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -23,11 +23,12 @@ _TODOLIST_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodolistCreate:
-    """The ``TodolistCreate`` object."""
+    """Body of `todolists.create`."""
 
     name: str
     description: str | None = None
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

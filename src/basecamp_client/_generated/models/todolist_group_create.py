@@ -21,7 +21,7 @@ _TODOLIST_GROUP_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodolistGroupCreate:
-    """The ``TodolistGroupCreate`` object."""
+    """Body of `todolist_groups.create`."""
 
     name: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

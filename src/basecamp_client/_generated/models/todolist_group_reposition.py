@@ -21,7 +21,7 @@ _TODOLIST_GROUP_REPOSITION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodolistGroupReposition:
-    """The ``TodolistGroupReposition`` object."""
+    """Body of `todolist_groups.reposition`."""
 
     position: int
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

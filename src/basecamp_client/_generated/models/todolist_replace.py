@@ -22,7 +22,7 @@ _TODOLIST_REPLACE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodolistReplace:
-    """The ``TodolistReplace`` object."""
+    """Body of `todolists.replace`."""
 
     name: str
     description: str | None = None

@@ -21,7 +21,7 @@ _TODOLIST_REPOSITION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodolistReposition:
-    """The ``TodolistReposition`` object."""
+    """Body of `todolists.reposition`."""
 
     position: int
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -53,7 +53,7 @@ _TODOSET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Todoset:
-    """The ``Todoset`` object."""
+    """A project's to-do set, the container of its to-do lists."""
 
     id: int
     status: str

@@ -27,7 +27,7 @@ _TODOSET_TODOLIST_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class TodosetTodolist:
-    """The ``TodosetTodolist`` object."""
+    """A to-do list in brief, as embedded in its to-do set."""
 
     id: int
     title: str

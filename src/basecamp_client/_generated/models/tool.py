@@ -45,7 +45,7 @@ _TOOL_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Tool:
-    """The ``Tool`` object."""
+    """A tool on a project's dock."""
 
     id: int
     visible_to_clients: bool
@@ -61,6 +61,7 @@ class Tool:
     bookmark_url: str | None = None
     subscription_url: str | None = None
     position: int | None = None
+    """Absent when the tool is hidden from the dock."""
     parent: RecordingParent | None = None
     bucket: RecordingBucket | None = None
     name: str | None = None

@@ -24,12 +24,15 @@ _TOOL_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ToolCreate:
-    """The ``ToolCreate`` object."""
+    """Body of `tools.create`."""
 
     tool_type: str | None = None
+    """One of: ``Chat::Transcript``, ``Inbox``, ``Kanban::Board``, ``Message::Board``, ``Questionnaire``, ``Schedule``, ``Todoset``, ``Vault`` (others are kept)."""
     title: str | None = None
     visible_to_clients: bool | None = None
+    """Show it to the project's clients."""
     source_recording_id: int | None = None
+    """An existing tool to clone, as the API documentation shows."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

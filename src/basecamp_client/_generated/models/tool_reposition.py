@@ -21,7 +21,7 @@ _TOOL_REPOSITION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ToolReposition:
-    """The ``ToolReposition`` object."""
+    """Body of `tools.reposition`."""
 
     position: int
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -21,7 +21,7 @@ _TOOL_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class ToolUpdate:
-    """The ``ToolUpdate`` object."""
+    """Body of `tools.update`."""
 
     title: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

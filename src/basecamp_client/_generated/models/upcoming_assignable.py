@@ -45,7 +45,7 @@ _UPCOMING_ASSIGNABLE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingAssignable:
-    """The ``UpcomingAssignable`` object."""
+    """A dated to-do, card or step in the upcoming-schedule report."""
 
     id: int
     status: str

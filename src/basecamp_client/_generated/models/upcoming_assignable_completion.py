@@ -27,7 +27,7 @@ _UPCOMING_ASSIGNABLE_COMPLETION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingAssignableCompletion:
-    """The ``UpcomingAssignableCompletion`` object."""
+    """Who completed an item, and when."""
 
     created_at: _dt.datetime
     creator: UpcomingSchedulePerson

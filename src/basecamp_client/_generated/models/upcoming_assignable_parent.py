@@ -22,7 +22,7 @@ _UPCOMING_ASSIGNABLE_PARENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingAssignableParent:
-    """The ``UpcomingAssignableParent`` object."""
+    """The list or column an upcoming item sits in."""
 
     id: int
     title: str

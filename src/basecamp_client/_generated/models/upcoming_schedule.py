@@ -25,7 +25,7 @@ _UPCOMING_SCHEDULE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingSchedule:
-    """The ``UpcomingSchedule`` object."""
+    """Schedule events, repeating-event occurrences and dated items in a date window."""
 
     schedule_entries: list[UpcomingScheduleEntry]
     recurring_schedule_entry_occurrences: list[UpcomingScheduleEntry]

@@ -22,7 +22,7 @@ _UPCOMING_SCHEDULE_BUCKET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingScheduleBucket:
-    """The ``UpcomingScheduleBucket`` object."""
+    """The project an upcoming item belongs to."""
 
     id: int
     name: str

@@ -37,7 +37,7 @@ _UPCOMING_SCHEDULE_ENTRY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingScheduleEntry:
-    """The ``UpcomingScheduleEntry`` object."""
+    """A schedule event in the upcoming-schedule report."""
 
     id: int
     status: str
@@ -49,7 +49,9 @@ class UpcomingScheduleEntry:
     all_day: bool
     recurring: bool
     starts_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     ends_at: str
+    """A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one."""
     creator: UpcomingSchedulePerson
     participants: list[UpcomingSchedulePerson]
     bucket: UpcomingScheduleBucket

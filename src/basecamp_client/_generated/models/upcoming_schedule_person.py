@@ -23,7 +23,7 @@ _UPCOMING_SCHEDULE_PERSON_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UpcomingSchedulePerson:
-    """The ``UpcomingSchedulePerson`` object."""
+    """Someone taking part in an upcoming event or assigned an upcoming item."""
 
     id: int
     name: str

@@ -57,7 +57,7 @@ _UPLOAD_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Upload:
-    """The ``Upload`` object."""
+    """An uploaded file in Docs & Files."""
 
     id: int
     status: str

@@ -22,7 +22,7 @@ _UPLOAD_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UploadUpdate:
-    """The ``UploadUpdate`` object."""
+    """Body of `uploads.update`."""
 
     description: str | None = None
     base_name: str | None = None

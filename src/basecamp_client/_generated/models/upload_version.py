@@ -36,7 +36,7 @@ _UPLOAD_VERSION_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UploadVersion:
-    """The ``UploadVersion`` object."""
+    """One version of an uploaded file."""
 
     id: int
     recording_id: int

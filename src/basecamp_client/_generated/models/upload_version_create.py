@@ -25,13 +25,17 @@ _UPLOAD_VERSION_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UploadVersionCreate:
-    """The ``UploadVersionCreate`` object."""
+    """Body of `uploads.create_version`."""
 
     attachable_sgid: str
     base_name: str | None = None
+    """New file name without extension; the uploaded file's own name when left out."""
     description: str | None = None
+    """Left out: the previous version's description is kept. Empty string: cleared."""
     notify: str | None = None
+    """One of: ``default``, ``everyone``, ``custom`` (others are kept)."""
     subscriptions: list[int] | None = None
+    """Ids of the people to subscribe and notify."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -26,12 +26,14 @@ _UPLOAD_VERSION_FILE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class UploadVersionFile:
-    """The ``UploadVersionFile`` object."""
+    """The file of one version of an upload."""
 
     filename: str
     download_url: str
+    """Downloads this version, whereas the upload's own URL always serves the newest."""
     app_download_url: str
     current: bool
+    """True for the newest version only."""
     content_type: str | None = None
     byte_size: int | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

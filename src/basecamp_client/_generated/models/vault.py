@@ -48,7 +48,7 @@ _VAULT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Vault:
-    """The ``Vault`` object."""
+    """A Docs & Files folder."""
 
     id: int
     status: str

@@ -21,7 +21,7 @@ _VAULT_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class VaultCreate:
-    """The ``VaultCreate`` object."""
+    """Body of `vaults.create`."""
 
     title: str
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

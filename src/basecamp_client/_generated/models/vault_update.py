@@ -21,7 +21,7 @@ _VAULT_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class VaultUpdate:
-    """The ``VaultUpdate`` object."""
+    """Body of `vaults.update`."""
 
     title: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -34,12 +34,13 @@ _WEBHOOK_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Webhook:
-    """The ``Webhook`` object."""
+    """A webhook: where a project's events are sent."""
 
     id: int
     created_at: _dt.datetime
     updated_at: _dt.datetime
     payload_url: str = attrs.field(repr=False)
+    """Receives a WebhookEvent per event. Often embeds a secret, so it is treated as one."""
     url: str
     app_url: str
     active: bool | None = None

@@ -25,7 +25,7 @@ _WEBHOOK_COPY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookCopy:
-    """The ``WebhookCopy`` object."""
+    """Where a recording was copied or moved to, on copy and move events."""
 
     id: int | None = None
     url: str | None = None

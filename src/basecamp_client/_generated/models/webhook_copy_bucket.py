@@ -21,7 +21,7 @@ _WEBHOOK_COPY_BUCKET_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookCopyBucket:
-    """The ``WebhookCopyBucket`` object."""
+    """The project a recording was copied or moved to."""
 
     id: int | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

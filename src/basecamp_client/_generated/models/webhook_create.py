@@ -23,10 +23,12 @@ _WEBHOOK_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookCreate:
-    """The ``WebhookCreate`` object."""
+    """Body of `webhooks.create`."""
 
     payload_url: str = attrs.field(repr=False)
+    """HTTPS URL that will receive a WebhookEvent per event."""
     types: list[str]
+    """Recording types whose events are sent, such as `Todo` or `Message`."""
     active: bool | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""

@@ -30,7 +30,7 @@ _WEBHOOK_DELIVERY_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookDelivery:
-    """The ``WebhookDelivery`` object."""
+    """One delivery attempt of a webhook, with what was sent and what came back."""
 
     id: int | None = None
     created_at: _dt.datetime | None = None

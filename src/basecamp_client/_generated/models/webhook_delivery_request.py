@@ -23,7 +23,7 @@ _WEBHOOK_DELIVERY_REQUEST_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookDeliveryRequest:
-    """The ``WebhookDeliveryRequest`` object."""
+    """What Basecamp sent in a webhook delivery."""
 
     headers: dict[str, str] | None = None
     body: WebhookEvent | None = None

@@ -24,7 +24,7 @@ _WEBHOOK_DELIVERY_RESPONSE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookDeliveryResponse:
-    """The ``WebhookDeliveryResponse`` object."""
+    """What the receiving server answered to a webhook delivery."""
 
     headers: dict[str, str] | None = None
     code: int | None = None

@@ -34,15 +34,18 @@ _WEBHOOK_EVENT_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookEvent:
-    """The ``WebhookEvent`` object."""
+    """The JSON body Basecamp POSTs to a webhook's payload URL for each event."""
 
     id: int | None = None
     kind: str | None = None
+    """What happened, such as `todo_created` or `comment_created`."""
     details: Any | None = None
+    """Facts that depend on the kind of event, such as who was notified."""
     created_at: _dt.datetime | None = None
     recording: Recording | None = None
     creator: Person | None = None
     copy: WebhookCopy | None = None
+    """Where the recording was copied or moved to; only on copy and move events."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -23,9 +23,10 @@ _WEBHOOK_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WebhookUpdate:
-    """The ``WebhookUpdate`` object."""
+    """Body of `webhooks.update`."""
 
     payload_url: str | None = attrs.field(default=None, repr=False)
+    """HTTPS URL that will receive a WebhookEvent per event."""
     types: list[str] | None = None
     active: bool | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

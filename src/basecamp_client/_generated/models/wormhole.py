@@ -44,7 +44,7 @@ _WORMHOLE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Wormhole:
-    """The ``Wormhole`` object."""
+    """A link from one card table to a column of another, to send cards across."""
 
     id: int
     status: str
@@ -60,9 +60,11 @@ class Wormhole:
     bucket: TodoBucket
     creator: Person
     linked: bool
+    """False once the destination column, its card table or its project is no longer active."""
     bookmark_url: str | None = None
     color: str | None = None
     destination_url: str | None = None
+    """Null once the wormhole is unlinked."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _present: frozenset[str] = attrs.field(default=frozenset(), init=False, repr=False, eq=False)

@@ -21,7 +21,7 @@ _WORMHOLE_CREATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WormholeCreate:
-    """The ``WormholeCreate`` object."""
+    """Body of `card_tables.create_wormhole`."""
 
     destination_recording_id: int
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

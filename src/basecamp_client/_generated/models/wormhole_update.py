@@ -21,7 +21,7 @@ _WORMHOLE_UPDATE_KEYS = frozenset(
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class WormholeUpdate:
-    """The ``WormholeUpdate`` object."""
+    """Body of `card_tables.update_wormhole`."""
 
     destination_recording_id: int
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -93,6 +93,8 @@ class AsyncAccountService:
     async def upload_logo(self, *, data: bytes, content_type: str, filename: str) -> None:
         """Upload a new logo image for the account, replacing any current one.
 
+        PNG, JPEG, GIF, WebP, AVIF or HEIC, up to 5 MB. Only owners and admins may change it.
+
         Sends ``data`` as the file body (``content_type`` is its media type).
 
         ``PUT /account/logo.json`` (operation ``UpdateAccountLogo``)

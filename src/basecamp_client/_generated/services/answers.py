@@ -102,6 +102,9 @@ class AsyncAnswersService:
     ) -> QuestionAnswer:
         """Answer a check-in question.
 
+        Args:
+            content: Rich text (HTML).
+
         ``POST /questions/{questionId}/answers.json`` (operation ``CreateAnswer``)
         """
         return await self._session.call(
@@ -130,6 +133,9 @@ class AsyncAnswersService:
     ) -> AsyncPaginator[QuestionAnswer]:
         """List the answers to a check-in question.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /questions/{questionId}/answers.json`` (operation ``ListAnswers``)
@@ -154,6 +160,9 @@ class AsyncAnswersService:
     ) -> AsyncPaginator[QuestionAnswer]:
         """List one person's answers to a check-in question.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /questions/{questionId}/answers/by/{personId}`` (operation ``GetAnswersByPerson``)
@@ -176,6 +185,9 @@ class AsyncAnswersService:
         question_answer: AnswerAttributes | Unset = UNSET,
     ) -> None:
         """Edit a check-in answer.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /question_answers/{answerId}`` (operation ``UpdateAnswer``)
         """

@@ -38,6 +38,11 @@ class AsyncAttachmentsService:
     async def upload(self, *, data: bytes, content_type: str, name: str) -> Attachment:
         """Upload raw file bytes and get back an sgid to attach to an upload or embed in rich text.
 
+        Send the raw bytes as the body with their Content-Type. The answer's `attachable_sgid` is then used with `uploads.create` or embedded in rich text.
+
+        Args:
+            name: File name, with extension, for the uploaded bytes.
+
         Sends ``data`` as the file body (``content_type`` is its media type).
 
         ``POST /attachments.json`` (operation ``CreateAttachment``)

@@ -106,6 +106,9 @@ class AsyncBoostsService:
     async def create(self, *, recording_id: int, content: str) -> Boost:
         """Boost a recording with a short text or emoji.
 
+        Args:
+            content: A few characters or an emoji.
+
         ``POST /recordings/{recordingId}/boosts.json`` (operation ``CreateRecordingBoost``)
         """
         return await self._session.call(
@@ -117,6 +120,9 @@ class AsyncBoostsService:
 
     async def create_for_event(self, *, recording_id: int, event_id: int, content: str) -> Boost:
         """Boost one event of a recording.
+
+        Args:
+            content: A few characters or an emoji.
 
         ``POST /recordings/{recordingId}/events/{eventId}/boosts.json`` (operation ``CreateEventBoost``)
         """
@@ -151,6 +157,9 @@ class AsyncBoostsService:
     ) -> AsyncPaginator[Boost]:
         """List the boosts on a recording.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /recordings/{recordingId}/boosts.json`` (operation ``ListRecordingBoosts``)
@@ -174,6 +183,9 @@ class AsyncBoostsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Boost]:
         """List the boosts on one event of a recording.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

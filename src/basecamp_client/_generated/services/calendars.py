@@ -45,7 +45,7 @@ class AsyncCalendarsService:
         self._session = session
 
     async def get(self, *, calendar_id: int) -> Calendar:
-        """Fetch a calendar and the schedule behind it.
+        """Fetch a calendar, with a link to the schedule behind it.
 
         ``GET /calendars/{calendarId}`` (operation ``GetCalendar``)
         """
@@ -55,6 +55,8 @@ class AsyncCalendarsService:
 
     async def update(self, *, calendar_id: int, calendar: CalendarAttributes) -> Calendar:
         """Change a calendar's color.
+
+        An unknown color is refused with field-keyed errors.
 
         ``PUT /calendars/{calendarId}`` (operation ``UpdateCalendar``)
         """

@@ -150,6 +150,10 @@ class AsyncCampfiresService:
     ) -> CampfireLine:
         """Post a line in a chat, as plain text or rich text.
 
+        Args:
+            content: The line; rich text (HTML) when `content_type` is `text/html`, else plain text.
+            content_type: `text/html` to post rich text; plain text when left out.
+
         ``POST /chats/{campfireId}/lines.json`` (operation ``CreateCampfireLine``)
         """
         return await self._session.call(
@@ -161,6 +165,8 @@ class AsyncCampfiresService:
 
     async def delete_line(self, *, campfire_id: int, line_id: int) -> None:
         """Delete a chat line.
+
+        Only the line's author or an admin may delete it.
 
         ``DELETE /chats/{campfireId}/lines/{lineId}`` (operation ``DeleteCampfireLine``)
         """
@@ -197,6 +203,9 @@ class AsyncCampfiresService:
     ) -> AsyncPaginator[Campfire]:
         """List the chats (Campfires) the current user can see.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /chats.json`` (operation ``ListCampfires``)
@@ -220,6 +229,11 @@ class AsyncCampfiresService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[CampfireLine]:
         """List the lines posted in a chat.
+
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -246,6 +260,11 @@ class AsyncCampfiresService:
     ) -> AsyncPaginator[CampfireLine]:
         """List the files shared in a chat.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /chats/{campfireId}/uploads.json`` (operation ``ListCampfireUploads``)
@@ -262,6 +281,11 @@ class AsyncCampfiresService:
     async def update_line(self, *, campfire_id: int, line_id: int, content: str) -> None:
         """Edit one of your own chat lines; the content is stored as rich text.
 
+        Only the author may edit a line, and only text lines can be edited.
+
+        Args:
+            content: The new text, always stored as rich text (HTML).
+
         ``PUT /chats/{campfireId}/lines/{lineId}`` (operation ``UpdateCampfireLine``)
         """
         await self._session.call_empty(
@@ -274,6 +298,11 @@ class AsyncCampfiresService:
         self, *, campfire_id: int, data: bytes, content_type: str, name: str
     ) -> CampfireLine:
         """Share a file in a chat by sending its raw bytes.
+
+        Send the raw bytes as the body with their Content-Type.
+
+        Args:
+            name: File name, with extension, for the uploaded bytes.
 
         Sends ``data`` as the file body (``content_type`` is its media type).
 

@@ -81,6 +81,8 @@ class AsyncCardTablesService:
     ) -> Wormhole:
         """Link a card table to a column of another card table, so cards can be sent there.
 
+        The destination is a column on another card table the current user can see. A wormhole's id can then be used as `column_id` with `cards.move`.
+
         ``POST /buckets/{bucketId}/card_tables/{cardTableId}/wormholes.json`` (operation ``CreateWormhole``)
         """
         return await self._session.call(

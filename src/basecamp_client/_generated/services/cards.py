@@ -99,6 +99,10 @@ class AsyncCardsService:
     ) -> Card:
         """Create a card in a column.
 
+        Args:
+            content: Rich text (HTML).
+            due_on: Due date.
+
         ``POST /card_tables/lists/{columnId}/cards.json`` (operation ``CreateCard``)
         """
         return await self._session.call(
@@ -125,6 +129,9 @@ class AsyncCardsService:
     ) -> AsyncPaginator[Card]:
         """List the cards in a column.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /card_tables/lists/{columnId}/cards.json`` (operation ``ListCards``)
@@ -140,6 +147,12 @@ class AsyncCardsService:
 
     async def move(self, *, card_id: int, column_id: int, position: int | Unset = UNSET) -> None:
         """Move a card to another column, or through a wormhole to another card table.
+
+        To send a card to another project, move it into a wormhole column.
+
+        Args:
+            column_id: The destination column, or a wormhole to send the card to another card table.
+            position: Position in the destination column, counting from 1 at the top.
 
         ``POST /card_tables/cards/{cardId}/moves.json`` (operation ``MoveCard``)
         """
@@ -157,6 +170,11 @@ class AsyncCardsService:
         assignee_ids: builtins.list[int] | Unset = UNSET,
     ) -> Card:
         """Change a card's title, content, due date or assignees.
+
+        Args:
+            content: Rich text (HTML).
+            due_on: Due date.
+            assignee_ids: Ids of the people to assign.
 
         ``PUT /card_tables/cards/{cardId}`` (operation ``UpdateCard``)
         """

@@ -113,6 +113,9 @@ class AsyncChatbotsService:
     ) -> Chatbot:
         """Install a chatbot in a chat.
 
+        Args:
+            command_url: Where Basecamp should send commands addressed to the bot.
+
         ``POST /buckets/{bucketId}/chats/{campfireId}/integrations.json`` (operation ``CreateChatbot``)
         """
         return await self._session.call(
@@ -175,6 +178,9 @@ class AsyncChatbotsService:
         command_url: str | Unset = UNSET,
     ) -> Chatbot:
         """Change a chatbot's name or command URL.
+
+        Args:
+            command_url: Where Basecamp should send commands addressed to the bot.
 
         ``PUT /buckets/{bucketId}/chats/{campfireId}/integrations/{chatbotId}`` (operation ``UpdateChatbot``)
         """

@@ -152,6 +152,11 @@ class AsyncClientsService:
     ) -> AsyncPaginator[ClientApproval]:
         """List the approval requests sent to clients in a project.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /buckets/{bucketId}/client/approvals.json`` (operation ``ListClientApprovals``)
@@ -177,6 +182,11 @@ class AsyncClientsService:
     ) -> AsyncPaginator[ClientCorrespondence]:
         """List the messages sent to clients in a project.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /buckets/{bucketId}/client/correspondences.json`` (operation ``ListClientCorrespondences``)
@@ -200,6 +210,9 @@ class AsyncClientsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[ClientReply]:
         """List the replies to a client approval or message.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

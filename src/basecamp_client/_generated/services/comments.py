@@ -77,6 +77,9 @@ class AsyncCommentsService:
     async def create(self, *, recording_id: int, content: str) -> Comment:
         """Comment on a recording.
 
+        Args:
+            content: Rich text (HTML).
+
         ``POST /recordings/{recordingId}/comments.json`` (operation ``CreateComment``)
         """
         return await self._session.call(
@@ -105,6 +108,9 @@ class AsyncCommentsService:
     ) -> AsyncPaginator[Comment]:
         """List the comments on a recording.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /recordings/{recordingId}/comments.json`` (operation ``ListComments``)
@@ -120,6 +126,9 @@ class AsyncCommentsService:
 
     async def update(self, *, comment_id: int, content: str) -> Comment:
         """Edit a comment.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /comments/{commentId}`` (operation ``UpdateComment``)
         """

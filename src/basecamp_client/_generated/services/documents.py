@@ -90,6 +90,11 @@ class AsyncDocumentsService:
     ) -> Document:
         """Write a document, or save it as a draft.
 
+        Args:
+            content: Rich text (HTML).
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /vaults/{vaultId}/documents.json`` (operation ``CreateDocument``)
         """
         return await self._session.call(
@@ -124,6 +129,9 @@ class AsyncDocumentsService:
     ) -> AsyncPaginator[Document]:
         """List the documents in a Docs & Files folder.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /vaults/{vaultId}/documents.json`` (operation ``ListDocuments``)
@@ -141,6 +149,11 @@ class AsyncDocumentsService:
         self, *, document_id: int, title: str | Unset = UNSET, content: str | Unset = UNSET
     ) -> Document:
         """Replace a document's title and content; fields left out are cleared.
+
+        Send both title and content: whatever is left out is cleared.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /documents/{documentId}`` (operation ``ReplaceDocument``)
         """

@@ -51,6 +51,9 @@ class AsyncEventsService:
     ) -> AsyncPaginator[Event]:
         """List the change history of a recording.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /recordings/{recordingId}/events.json`` (operation ``ListEvents``)

@@ -240,6 +240,11 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[BucketCardsGroup]:
         """List open cards without a due date across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/no_due_date.json`` (operation ``GetEverythingNoDueDateCards``)
@@ -261,6 +266,9 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[Recording]:
         """List check-in answers across all projects, newest first.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /checkins.json`` (operation ``GetEverythingCheckins``)
@@ -281,6 +289,9 @@ class AsyncEverythingService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Recording]:
         """List comments across all projects, newest first.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -305,6 +316,11 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[BucketCardsGroup]:
         """List completed cards across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/completed.json`` (operation ``GetEverythingCompletedCards``)
@@ -327,6 +343,11 @@ class AsyncEverythingService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[BucketTodosGroup]:
         """List completed to-dos across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -351,6 +372,13 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[EverythingFile]:
         """List files, documents and rich-text attachments across all projects, newest first.
 
+        Items come in three shapes (uploads, documents, rich-text attachments); fields absent from one shape are simply missing.
+
+        Args:
+            kind: Only files of this kind.
+            people_ids: Only files added by these people.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /files.json`` (operation ``GetEverythingFiles``)
@@ -372,6 +400,9 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[Recording]:
         """List forwarded emails across all projects, newest first.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /forwards.json`` (operation ``GetEverythingForwards``)
@@ -392,6 +423,9 @@ class AsyncEverythingService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Recording]:
         """List messages across all projects, newest first.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -416,6 +450,11 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[BucketCardsGroup]:
         """List cards parked in Not Now across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/not_now.json`` (operation ``GetEverythingNotNowCards``)
@@ -438,6 +477,11 @@ class AsyncEverythingService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[BucketCardsGroup]:
         """List open cards across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -462,6 +506,11 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[BucketTodosGroup]:
         """List open to-dos across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /todos/open.json`` (operation ``GetEverythingOpenTodos``)
@@ -479,6 +528,12 @@ class AsyncEverythingService:
     ) -> list[Card]:
         """List overdue cards across all projects, oldest due date first.
 
+        The whole list in one answer, not paginated.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+
         ``GET /cards/overdue.json`` (operation ``GetEverythingOverdueCards``)
         """
         return await self._session.call(
@@ -491,6 +546,12 @@ class AsyncEverythingService:
         self, *, assignee_ids: list[int] | Unset = UNSET, due: str | Unset = UNSET
     ) -> list[Todo]:
         """List overdue to-dos across all projects, oldest due date first.
+
+        The whole list in one answer, not paginated.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
 
         ``GET /todos/overdue.json`` (operation ``GetEverythingOverdueTodos``)
         """
@@ -510,6 +571,11 @@ class AsyncEverythingService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[BucketTodosGroup]:
         """List open to-dos without a due date across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -534,6 +600,11 @@ class AsyncEverythingService:
     ) -> AsyncPaginator[BucketCardsGroup]:
         """List open cards nobody is assigned to across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/unassigned.json`` (operation ``GetEverythingUnassignedCards``)
@@ -556,6 +627,11 @@ class AsyncEverythingService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[BucketTodosGroup]:
         """List open to-dos nobody is assigned to across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -85,6 +85,11 @@ class AsyncFoldersService:
     ) -> FolderWithProjects:
         """Create a home-screen folder and file projects into it.
 
+        Filing a project the current user has not joined gives them access to it.
+
+        Args:
+            project_ids: Projects to file into the folder; the folder reports them back as `bucket_ids`.
+
         ``POST /stacks.json`` (operation ``CreateFolder``)
         """
         return await self._session.call(
@@ -94,7 +99,9 @@ class AsyncFoldersService:
         )
 
     async def delete(self, *, folder_id: int) -> None:
-        """Delete a folder; its projects stay where they are.
+        """Delete a folder; the projects filed in it are not deleted.
+
+        The projects stop appearing on the home screen until they are pinned or filed again.
 
         ``DELETE /stacks/{folderId}`` (operation ``DeleteFolder``)
         """
@@ -112,12 +119,14 @@ class AsyncFoldersService:
     async def list(self) -> builtins.list[Folder]:
         """List the current user's home-screen folders, in display order.
 
+        Folders come without their projects; fetch one folder to get them. Not paginated.
+
         ``GET /stacks.json`` (operation ``ListFolders``)
         """
         return await self._session.call(LIST_FOLDERS, decode=_FOLDER_LIST)
 
     async def update(self, *, folder_id: int, name: str) -> FolderWithProjects:
-        """Rename a folder or change which projects it holds.
+        """Rename a folder.
 
         ``PUT /stacks/{folderId}`` (operation ``UpdateFolder``)
         """

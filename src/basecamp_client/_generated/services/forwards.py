@@ -112,6 +112,11 @@ class AsyncForwardsService:
     ) -> AsyncPaginator[Forward]:
         """List the emails forwarded into an inbox.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /inboxes/{inboxId}/inbox_forwards.json`` (operation ``ListForwards``)
@@ -134,6 +139,9 @@ class AsyncForwardsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[ForwardReply]:
         """List the replies to a forwarded email.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

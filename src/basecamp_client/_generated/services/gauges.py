@@ -125,6 +125,9 @@ class AsyncGaugesService:
     ) -> GaugeNeedle:
         """Record a new needle reading on a project's gauge.
 
+        Args:
+            subscriptions: People to notify when `notify` is `custom`.
+
         ``POST /projects/{projectId}/gauge/needles.json`` (operation ``CreateGaugeNeedle``)
         """
         return await self._session.call(
@@ -160,6 +163,10 @@ class AsyncGaugesService:
     ) -> AsyncPaginator[Gauge]:
         """List the gauges of every project the current user can see, riskiest first.
 
+        Args:
+            bucket_ids: Comma-separated project ids; results then come in this order instead of by risk.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /reports/gauges.json`` (operation ``ListGauges``)
@@ -181,6 +188,9 @@ class AsyncGaugesService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[GaugeNeedle]:
         """List the needle readings of a project's gauge.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -111,6 +111,11 @@ class AsyncMessagesService:
     ) -> Message:
         """Post a message, or save it as a draft.
 
+        Args:
+            content: Rich text (HTML).
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /message_boards/{boardId}/messages.json`` (operation ``CreateMessage``)
         """
         return await self._session.call(
@@ -147,6 +152,11 @@ class AsyncMessagesService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Message]:
         """List the messages on a message board.
+
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -185,6 +195,9 @@ class AsyncMessagesService:
         category_id: int | Unset = UNSET,
     ) -> Message:
         """Edit a message's subject, content or category.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /messages/{messageId}`` (operation ``UpdateMessage``)
         """

@@ -101,6 +101,8 @@ class AsyncMyAssignmentsService:
     async def list(self) -> MyAssignmentGroups:
         """List the current user's open assignments, split into Up Next priorities and the rest.
 
+        Steps of cards are shown under their card. Not paginated.
+
         ``GET /my/assignments.json`` (operation ``GetMyAssignments``)
         """
         return await self._session.call(GET_MY_ASSIGNMENTS, decode=_MY_ASSIGNMENT_GROUPS)
@@ -115,6 +117,11 @@ class AsyncMyAssignmentsService:
     async def list_due(self, *, scope: str | Unset = UNSET) -> builtins.list[MyAssignment]:
         """List the current user's assignments due in a given window (overdue by default).
 
+        Not paginated.
+
+        Args:
+            scope: Which due window to list; overdue when left out.
+
         ``GET /my/assignments/due.json`` (operation ``GetMyDueAssignments``)
         """
         return await self._session.call(
@@ -124,6 +131,11 @@ class AsyncMyAssignmentsService:
     async def move_priority(self, *, source_id: int, position: int) -> None:
         """Move an Up Next item to another 1-based position.
 
+        The item must already be in Up Next. Not safe to repeat blindly: a retried move can land elsewhere once the list has changed.
+
+        Args:
+            position: New position in Up Next, counting from 1.
+
         ``POST /my/priority_moves.json`` (operation ``ReorderUpNext``)
         """
         await self._session.call_empty(
@@ -132,6 +144,9 @@ class AsyncMyAssignmentsService:
 
     async def prioritize(self, *, id: int) -> None:
         """Add an assignment to the current user's Up Next list.
+
+        Args:
+            id: The recording to add to Up Next (for a step shown under its card, the `priority_recording_id`).
 
         ``POST /my/priorities.json`` (operation ``PrioritizeAssignment``)
         """

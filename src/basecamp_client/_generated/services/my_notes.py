@@ -54,6 +54,8 @@ class AsyncMyNotesService:
     async def update(self, *, note: MyNoteAttributes) -> MyNote:
         """Replace the content of the current user's private note.
 
+        Creates the note on first use.
+
         ``PUT /my/notes.json`` (operation ``UpdateMyNote``)
         """
         return await self._session.call(UPDATE_MY_NOTE, body={"note": note}, decode=_MY_NOTE)

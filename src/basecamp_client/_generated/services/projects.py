@@ -143,6 +143,10 @@ class AsyncProjectsService:
     ) -> AsyncPaginator[Project]:
         """List the projects visible to the current user.
 
+        Args:
+            status: Only items with this status; active items when left out.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /projects.json`` (operation ``ListProjects``)

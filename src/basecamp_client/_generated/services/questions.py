@@ -154,6 +154,9 @@ class AsyncQuestionsService:
     ) -> Question:
         """Create a check-in question and its schedule.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /questionnaires/{questionnaireId}/questions.json`` (operation ``CreateQuestion``)
         """
         return await self._session.call(
@@ -186,6 +189,9 @@ class AsyncQuestionsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Question]:
         """List the check-in questions of a questionnaire.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -225,6 +231,9 @@ class AsyncQuestionsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[QuestionReminder]:
         """List the check-ins waiting for the current user's answer.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

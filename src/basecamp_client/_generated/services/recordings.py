@@ -106,6 +106,16 @@ class AsyncRecordingsService:
     ) -> AsyncPaginator[Recording]:
         """List recordings of one type across projects, filtered by project and status.
 
+        The one way to list recordings of a type across several projects.
+
+        Args:
+            type: Recording type to list: Comment, Document, Door, Kanban::Card, Kanban::Step, Message, Question::Answer, Schedule::Entry, Todo, Todolist, Upload or Vault.
+            bucket: Comma-separated project ids to look in; every project when left out.
+            status: Only items with this status; active items when left out.
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /projects/recordings.json`` (operation ``ListRecordings``)
@@ -130,6 +140,9 @@ class AsyncRecordingsService:
     ) -> Recording:
         """Show a recording to clients or hide it from them.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+
         ``PUT /recordings/{recordingId}/client_visibility.json`` (operation ``SetClientVisibility``)
         """
         return await self._session.call(
@@ -147,7 +160,7 @@ class AsyncRecordingsService:
         await self._session.call_empty(TRASH_RECORDING, path={"recordingId": recording_id})
 
     async def unarchive(self, *, recording_id: int) -> None:
-        """Bring an archived or trashed recording back to active.
+        """Bring an archived recording back to active.
 
         ``PUT /recordings/{recordingId}/status/active.json`` (operation ``UnarchiveRecording``)
         """

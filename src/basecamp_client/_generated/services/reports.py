@@ -78,6 +78,9 @@ class AsyncReportsService:
     ) -> AssignedTodosReport:
         """Report the open to-dos assigned to one person.
 
+        Args:
+            group_by: Group the to-dos by project or by date.
+
         ``GET /reports/todos/assigned/{personId}`` (operation ``GetAssignedTodos``)
         """
         return await self._session.call(
@@ -98,6 +101,10 @@ class AsyncReportsService:
         self, *, window_starts_on: _dt.date, window_ends_on: _dt.date
     ) -> UpcomingSchedule:
         """Report schedule events and due items in a date window.
+
+        Args:
+            window_starts_on: First day of the window.
+            window_ends_on: Last day of the window.
 
         ``GET /reports/schedules/upcoming.json`` (operation ``GetUpcomingSchedule``)
         """

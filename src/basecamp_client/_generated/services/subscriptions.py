@@ -99,6 +99,9 @@ class AsyncSubscriptionsService:
     ) -> Subscription:
         """Add or remove subscribers of a recording.
 
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
+
         ``PUT /recordings/{recordingId}/subscription.json`` (operation ``UpdateSubscription``)
         """
         return await self._session.call(

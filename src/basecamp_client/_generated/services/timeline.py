@@ -76,6 +76,9 @@ class AsyncTimelineService:
     ) -> AsyncPaginator[TimelineEvent]:
         """List recent activity across every project the current user can see.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /reports/progress.json`` (operation ``GetProgressReport``)
@@ -97,6 +100,11 @@ class AsyncTimelineService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[TimelineEvent]:
         """List one person's recent activity.
+
+        Pages through `events`; `person` is repeated on every page.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -120,6 +128,9 @@ class AsyncTimelineService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[TimelineEvent]:
         """List recent activity in one project.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -133,7 +133,7 @@ class AsyncTimesheetsService:
         )
 
     async def delete(self, *, entry_id: int) -> None:
-        """Delete a time entry.
+        """Delete a time entry for good.
 
         ``DELETE /timesheet_entries/{entryId}`` (operation ``DestroyTimesheetEntry``)
         """
@@ -157,6 +157,11 @@ class AsyncTimesheetsService:
     ) -> builtins.list[TimesheetEntry]:
         """List time entries across the account, optionally for a date range or person.
 
+        Args:
+            from_: First day of the period.
+            to: Last day of the period.
+            person_id: Only time logged for this person.
+
         ``GET /reports/timesheet.json`` (operation ``GetTimesheetReport``)
         """
         return await self._session.call(
@@ -177,6 +182,12 @@ class AsyncTimesheetsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[TimesheetEntry]:
         """List the time entries logged in a project.
+
+        Args:
+            from_: First day of the period.
+            to: Last day of the period.
+            person_id: Only time logged for this person.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -203,6 +214,12 @@ class AsyncTimesheetsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[TimesheetEntry]:
         """List the time entries logged against a recording.
+
+        Args:
+            from_: First day of the period.
+            to: Last day of the period.
+            person_id: Only time logged for this person.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -85,6 +85,9 @@ class AsyncTodolistGroupsService:
     ) -> AsyncPaginator[Todolist]:
         """List the groups inside a to-do list.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /todolists/{todolistId}/groups.json`` (operation ``ListTodolistGroups``)

@@ -97,6 +97,9 @@ class AsyncTodolistsService:
     ) -> Todolist:
         """Create a to-do list in a to-do set.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /todosets/{todosetId}/todolists.json`` (operation ``CreateTodolist``)
         """
         return await self._session.call(
@@ -113,6 +116,8 @@ class AsyncTodolistsService:
     async def get(self, *, id: int) -> Todolist:
         """Fetch a to-do list or a to-do list group; both come back in the same shape.
 
+        The id may be a to-do list's or a group's; a group has `group_position_url` where a list has `groups_url`.
+
         ``GET /todolists/{id}`` (operation ``GetTodolistOrGroup``)
         """
         return await self._session.call(GET_TODOLIST_OR_GROUP, path={"id": id}, decode=_TODOLIST)
@@ -127,6 +132,10 @@ class AsyncTodolistsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Todolist]:
         """List the to-do lists in a to-do set.
+
+        Args:
+            status: Only items with this status; active items when left out.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -143,6 +152,8 @@ class AsyncTodolistsService:
 
     async def replace(self, *, id: int, name: str, description: str | Unset = UNSET) -> Todolist:
         """Replace a to-do list's or group's name and description; omitted fields are cleared.
+
+        Send the name again even when only the description changes: a missing description is cleared, a missing name is refused.
 
         ``PUT /todolists/{id}`` (operation ``UpdateTodolistOrGroup``)
         """

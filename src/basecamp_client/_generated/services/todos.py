@@ -147,6 +147,15 @@ class AsyncTodosService:
     ) -> Todo:
         """Create a to-do in a to-do list or group.
 
+        Args:
+            content: What the to-do says (plain text).
+            description: Details, as rich text (HTML).
+            assignee_ids: Ids of the people to assign.
+            completion_subscriber_ids: Ids of the people to notify when it is completed.
+            notify: Tell the assignees they were assigned.
+            due_on: Due date.
+            starts_on: Start date.
+
         ``POST /todolists/{todolistId}/todos.json`` (operation ``CreateTodo``)
         """
         return await self._session.call(
@@ -178,6 +187,15 @@ class AsyncTodosService:
         starts_on: _dt.date | Unset = UNSET,
     ) -> Todo:
         """Create a to-do directly in a project's to-do set, outside any list.
+
+        Args:
+            content: What the to-do says (plain text).
+            description: Details, as rich text (HTML).
+            assignee_ids: Ids of the people to assign.
+            completion_subscriber_ids: Ids of the people to notify when it is completed.
+            notify: Tell the assignees they were assigned.
+            due_on: Due date.
+            starts_on: Start date.
 
         ``POST /buckets/{bucketId}/todosets/{todosetId}/todos.json`` (operation ``CreateTodosetTodo``)
         """
@@ -215,6 +233,11 @@ class AsyncTodosService:
     ) -> AsyncPaginator[Todo]:
         """List the to-dos in a to-do list or group.
 
+        Args:
+            status: Only items with this status; active items when left out.
+            completed: List completed to-dos instead of open ones.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /todolists/{todolistId}/todos.json`` (operation ``ListTodos``)
@@ -242,6 +265,17 @@ class AsyncTodosService:
     ) -> Todo:
         """Replace a to-do's fields; fields left out are cleared.
 
+        Send every field you want to keep: whatever is left out is cleared.
+
+        Args:
+            content: What the to-do says (plain text).
+            description: Details, as rich text (HTML).
+            assignee_ids: Ids of the people to assign.
+            completion_subscriber_ids: Ids of the people to notify when it is completed.
+            notify: Tell new assignees they were assigned.
+            due_on: Due date.
+            starts_on: Start date.
+
         ``PUT /todos/{todoId}`` (operation ``ReplaceTodo``)
         """
         return await self._session.call(
@@ -263,6 +297,9 @@ class AsyncTodosService:
         self, *, todo_id: int, position: int, parent_id: int | Unset = UNSET
     ) -> None:
         """Move a to-do to another position, optionally into another list or group.
+
+        Args:
+            parent_id: Move the to-do into this list or group as well.
 
         ``PUT /todos/{todoId}/position.json`` (operation ``RepositionTodo``)
         """

@@ -109,6 +109,10 @@ class AsyncToolsService:
     ) -> Tool:
         """Add a tool to a project's dock, optionally by cloning an existing one.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+            source_recording_id: An existing tool to clone, as the API documentation shows.
+
         ``POST /buckets/{bucketId}/dock/tools.json`` (operation ``CreateTool``)
         """
         return await self._session.call(

@@ -113,6 +113,10 @@ class AsyncUploadsService:
     ) -> Upload:
         """File an uploaded attachment into a Docs & Files folder.
 
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /vaults/{vaultId}/uploads.json`` (operation ``CreateUpload``)
         """
         return await self._session.call(
@@ -139,6 +143,11 @@ class AsyncUploadsService:
         subscriptions: builtins.list[int] | Unset = UNSET,
     ) -> Upload:
         """Publish a new version of an uploaded file, keeping its id and comments.
+
+        Args:
+            base_name: New file name without extension; the uploaded file's own name when left out.
+            description: Left out: the previous version's description is kept. Empty string: cleared.
+            subscriptions: Ids of the people to subscribe and notify.
 
         ``POST /uploads/{uploadId}/versions.json`` (operation ``CreateUploadVersion``)
         """
@@ -171,6 +180,9 @@ class AsyncUploadsService:
         max_pages: int | None = None,
     ) -> AsyncPaginator[Upload]:
         """List the uploaded files in a Docs & Files folder.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -97,6 +97,10 @@ class AsyncWebhooksService:
     ) -> Webhook:
         """Register a webhook that receives a project's events.
 
+        Args:
+            payload_url: HTTPS URL that will receive a WebhookEvent per event.
+            types: Recording types whose events are sent, such as `Todo` or `Message`.
+
         ``POST /buckets/{bucketId}/webhooks.json`` (operation ``CreateWebhook``)
         """
         return await self._session.call(
@@ -148,6 +152,9 @@ class AsyncWebhooksService:
         active: bool | Unset = UNSET,
     ) -> Webhook:
         """Change a webhook's URL, event types or active flag.
+
+        Args:
+            payload_url: HTTPS URL that will receive a WebhookEvent per event.
 
         ``PUT /webhooks/{webhookId}`` (operation ``UpdateWebhook``)
         """

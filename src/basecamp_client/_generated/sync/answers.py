@@ -36,6 +36,9 @@ class AnswersService:
     ) -> QuestionAnswer:
         """Answer a check-in question.
 
+        Args:
+            content: Rich text (HTML).
+
         ``POST /questions/{questionId}/answers.json`` (operation ``CreateAnswer``)
         """
         return self._runner.run(
@@ -63,6 +66,9 @@ class AnswersService:
     ) -> SyncPaginator[QuestionAnswer]:
         """List the answers to a check-in question.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /questions/{questionId}/answers.json`` (operation ``ListAnswers``)
@@ -84,6 +90,9 @@ class AnswersService:
         max_pages: int | None = None,
     ) -> SyncPaginator[QuestionAnswer]:
         """List one person's answers to a check-in question.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -109,6 +118,9 @@ class AnswersService:
         question_answer: AnswerAttributes | Unset = UNSET,
     ) -> None:
         """Edit a check-in answer.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /question_answers/{answerId}`` (operation ``UpdateAnswer``)
         """

@@ -54,6 +54,9 @@ class BookmarksService:
     ) -> SyncPaginator[Bookmark]:
         """List the current user's bookmarks.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /my/bookmarks.json`` (operation ``ListMyBookmarks``)

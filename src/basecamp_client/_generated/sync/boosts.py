@@ -26,12 +26,18 @@ class BoostsService:
     def create(self, *, recording_id: int, content: str) -> Boost:
         """Boost a recording with a short text or emoji.
 
+        Args:
+            content: A few characters or an emoji.
+
         ``POST /recordings/{recordingId}/boosts.json`` (operation ``CreateRecordingBoost``)
         """
         return self._runner.run(self._a.create, recording_id=recording_id, content=content)
 
     def create_for_event(self, *, recording_id: int, event_id: int, content: str) -> Boost:
         """Boost one event of a recording.
+
+        Args:
+            content: A few characters or an emoji.
 
         ``POST /recordings/{recordingId}/events/{eventId}/boosts.json`` (operation ``CreateEventBoost``)
         """
@@ -63,6 +69,9 @@ class BoostsService:
     ) -> SyncPaginator[Boost]:
         """List the boosts on a recording.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /recordings/{recordingId}/boosts.json`` (operation ``ListRecordingBoosts``)
@@ -84,6 +93,9 @@ class BoostsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Boost]:
         """List the boosts on one event of a recording.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -25,7 +25,7 @@ class CalendarsService:
         self._runner = runner
 
     def get(self, *, calendar_id: int) -> Calendar:
-        """Fetch a calendar and the schedule behind it.
+        """Fetch a calendar, with a link to the schedule behind it.
 
         ``GET /calendars/{calendarId}`` (operation ``GetCalendar``)
         """
@@ -33,6 +33,8 @@ class CalendarsService:
 
     def update(self, *, calendar_id: int, calendar: CalendarAttributes) -> Calendar:
         """Change a calendar's color.
+
+        An unknown color is refused with field-keyed errors.
 
         ``PUT /calendars/{calendarId}`` (operation ``UpdateCalendar``)
         """

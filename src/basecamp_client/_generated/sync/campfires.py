@@ -29,6 +29,10 @@ class CampfiresService:
     ) -> CampfireLine:
         """Post a line in a chat, as plain text or rich text.
 
+        Args:
+            content: The line; rich text (HTML) when `content_type` is `text/html`, else plain text.
+            content_type: `text/html` to post rich text; plain text when left out.
+
         ``POST /chats/{campfireId}/lines.json`` (operation ``CreateCampfireLine``)
         """
         return self._runner.run(
@@ -37,6 +41,8 @@ class CampfiresService:
 
     def delete_line(self, *, campfire_id: int, line_id: int) -> None:
         """Delete a chat line.
+
+        Only the line's author or an admin may delete it.
 
         ``DELETE /chats/{campfireId}/lines/{lineId}`` (operation ``DeleteCampfireLine``)
         """
@@ -65,6 +71,9 @@ class CampfiresService:
     ) -> SyncPaginator[Campfire]:
         """List the chats (Campfires) the current user can see.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /chats.json`` (operation ``ListCampfires``)
@@ -84,6 +93,11 @@ class CampfiresService:
         max_pages: int | None = None,
     ) -> SyncPaginator[CampfireLine]:
         """List the lines posted in a chat.
+
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -113,6 +127,11 @@ class CampfiresService:
     ) -> SyncPaginator[CampfireLine]:
         """List the files shared in a chat.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /chats/{campfireId}/uploads.json`` (operation ``ListCampfireUploads``)
@@ -132,6 +151,11 @@ class CampfiresService:
     def update_line(self, *, campfire_id: int, line_id: int, content: str) -> None:
         """Edit one of your own chat lines; the content is stored as rich text.
 
+        Only the author may edit a line, and only text lines can be edited.
+
+        Args:
+            content: The new text, always stored as rich text (HTML).
+
         ``PUT /chats/{campfireId}/lines/{lineId}`` (operation ``UpdateCampfireLine``)
         """
         return self._runner.run(
@@ -142,6 +166,11 @@ class CampfiresService:
         self, *, campfire_id: int, data: bytes, content_type: str, name: str
     ) -> CampfireLine:
         """Share a file in a chat by sending its raw bytes.
+
+        Send the raw bytes as the body with their Content-Type.
+
+        Args:
+            name: File name, with extension, for the uploaded bytes.
 
         Sends ``data`` as the file body (``content_type`` is its media type).
 

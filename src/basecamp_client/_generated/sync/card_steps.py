@@ -35,6 +35,10 @@ class CardStepsService:
     ) -> CardStep:
         """Add a step to a card.
 
+        Args:
+            due_on: Due date.
+            assignee_ids: Ids of the people to assign.
+
         ``POST /card_tables/cards/{cardId}/steps.json`` (operation ``CreateCardStep``)
         """
         return self._runner.run(
@@ -51,6 +55,9 @@ class CardStepsService:
     def reposition(self, *, card_id: int, source_id: int, position: int) -> None:
         """Move a step to another position within its card.
 
+        Args:
+            position: New position among the card's steps, counting from 0.
+
         ``POST /card_tables/cards/{cardId}/positions.json`` (operation ``RepositionCardStep``)
         """
         return self._runner.run(
@@ -59,6 +66,11 @@ class CardStepsService:
 
     def set_completion(self, *, step_id: int, completion: str) -> CardStep:
         """Mark a step as done (`on`) or not done (empty string).
+
+        Send `on` to complete the step or an empty string to reopen it.
+
+        Args:
+            completion: `on` marks the step done; an empty string marks it not done.
 
         ``PUT /card_tables/steps/{stepId}/completions.json`` (operation ``SetCardStepCompletion``)
         """
@@ -73,6 +85,10 @@ class CardStepsService:
         assignee_ids: list[int] | Unset = UNSET,
     ) -> CardStep:
         """Change a step's title, due date or assignees.
+
+        Args:
+            due_on: Due date.
+            assignee_ids: Ids of the people to assign.
 
         ``PUT /card_tables/steps/{stepId}`` (operation ``UpdateCardStep``)
         """

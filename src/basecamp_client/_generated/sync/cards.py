@@ -37,6 +37,10 @@ class CardsService:
     ) -> Card:
         """Create a card in a column.
 
+        Args:
+            content: Rich text (HTML).
+            due_on: Due date.
+
         ``POST /card_tables/lists/{columnId}/cards.json`` (operation ``CreateCard``)
         """
         return self._runner.run(
@@ -65,6 +69,9 @@ class CardsService:
     ) -> SyncPaginator[Card]:
         """List the cards in a column.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /card_tables/lists/{columnId}/cards.json`` (operation ``ListCards``)
@@ -76,6 +83,12 @@ class CardsService:
 
     def move(self, *, card_id: int, column_id: int, position: int | Unset = UNSET) -> None:
         """Move a card to another column, or through a wormhole to another card table.
+
+        To send a card to another project, move it into a wormhole column.
+
+        Args:
+            column_id: The destination column, or a wormhole to send the card to another card table.
+            position: Position in the destination column, counting from 1 at the top.
 
         ``POST /card_tables/cards/{cardId}/moves.json`` (operation ``MoveCard``)
         """
@@ -93,6 +106,11 @@ class CardsService:
         assignee_ids: builtins.list[int] | Unset = UNSET,
     ) -> Card:
         """Change a card's title, content, due date or assignees.
+
+        Args:
+            content: Rich text (HTML).
+            due_on: Due date.
+            assignee_ids: Ids of the people to assign.
 
         ``PUT /card_tables/cards/{cardId}`` (operation ``UpdateCard``)
         """

@@ -33,6 +33,9 @@ class ChatbotsService:
     ) -> Chatbot:
         """Install a chatbot in a chat.
 
+        Args:
+            command_url: Where Basecamp should send commands addressed to the bot.
+
         ``POST /buckets/{bucketId}/chats/{campfireId}/integrations.json`` (operation ``CreateChatbot``)
         """
         return self._runner.run(
@@ -95,6 +98,9 @@ class ChatbotsService:
         command_url: str | Unset = UNSET,
     ) -> Chatbot:
         """Change a chatbot's name or command URL.
+
+        Args:
+            command_url: Where Basecamp should send commands addressed to the bot.
 
         ``PUT /buckets/{bucketId}/chats/{campfireId}/integrations/{chatbotId}`` (operation ``UpdateChatbot``)
         """

@@ -60,6 +60,11 @@ class ClientsService:
     ) -> SyncPaginator[ClientApproval]:
         """List the approval requests sent to clients in a project.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /buckets/{bucketId}/client/approvals.json`` (operation ``ListClientApprovals``)
@@ -88,6 +93,11 @@ class ClientsService:
     ) -> SyncPaginator[ClientCorrespondence]:
         """List the messages sent to clients in a project.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /buckets/{bucketId}/client/correspondences.json`` (operation ``ListClientCorrespondences``)
@@ -114,6 +124,9 @@ class ClientsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[ClientReply]:
         """List the replies to a client approval or message.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -37,6 +37,10 @@ class CloudFilesService:
     ) -> CloudFile:
         """Link a file from a cloud storage service into a Docs & Files folder.
 
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /buckets/{bucketId}/vaults/{vaultId}/cloud_files.json`` (operation ``CreateCloudFile``)
         """
         return self._runner.run(
@@ -69,6 +73,11 @@ class CloudFilesService:
         subscriptions: list[int] | Unset = UNSET,
     ) -> CloudFile:
         """Replace a linked cloud file's fields; fields left out are cleared.
+
+        Send every field you want to keep: whatever is left out is cleared.
+
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
 
         ``PUT /cloud_files/{cloudFileId}`` (operation ``UpdateCloudFile``)
         """

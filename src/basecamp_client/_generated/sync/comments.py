@@ -26,6 +26,9 @@ class CommentsService:
     def create(self, *, recording_id: int, content: str) -> Comment:
         """Comment on a recording.
 
+        Args:
+            content: Rich text (HTML).
+
         ``POST /recordings/{recordingId}/comments.json`` (operation ``CreateComment``)
         """
         return self._runner.run(self._a.create, recording_id=recording_id, content=content)
@@ -47,6 +50,9 @@ class CommentsService:
     ) -> SyncPaginator[Comment]:
         """List the comments on a recording.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /recordings/{recordingId}/comments.json`` (operation ``ListComments``)
@@ -60,6 +66,9 @@ class CommentsService:
 
     def update(self, *, comment_id: int, content: str) -> Comment:
         """Edit a comment.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /comments/{commentId}`` (operation ``UpdateComment``)
         """

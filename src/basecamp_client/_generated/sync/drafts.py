@@ -32,6 +32,9 @@ class DraftsService:
     ) -> SyncPaginator[Draft]:
         """List the current user's unpublished drafts, most recently changed first.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /my/drafts.json`` (operation ``ListMyDrafts``)

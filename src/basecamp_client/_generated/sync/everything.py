@@ -39,6 +39,11 @@ class EverythingService:
     ) -> SyncPaginator[BucketCardsGroup]:
         """List open cards without a due date across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/no_due_date.json`` (operation ``GetEverythingNoDueDateCards``)
@@ -63,6 +68,9 @@ class EverythingService:
     ) -> SyncPaginator[Recording]:
         """List check-in answers across all projects, newest first.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /checkins.json`` (operation ``GetEverythingCheckins``)
@@ -79,6 +87,9 @@ class EverythingService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Recording]:
         """List comments across all projects, newest first.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -98,6 +109,11 @@ class EverythingService:
         max_pages: int | None = None,
     ) -> SyncPaginator[BucketCardsGroup]:
         """List completed cards across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -125,6 +141,11 @@ class EverythingService:
     ) -> SyncPaginator[BucketTodosGroup]:
         """List completed to-dos across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /todos/completed.json`` (operation ``GetEverythingCompletedTodos``)
@@ -151,6 +172,13 @@ class EverythingService:
     ) -> SyncPaginator[EverythingFile]:
         """List files, documents and rich-text attachments across all projects, newest first.
 
+        Items come in three shapes (uploads, documents, rich-text attachments); fields absent from one shape are simply missing.
+
+        Args:
+            kind: Only files of this kind.
+            people_ids: Only files added by these people.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /files.json`` (operation ``GetEverythingFiles``)
@@ -175,6 +203,9 @@ class EverythingService:
     ) -> SyncPaginator[Recording]:
         """List forwarded emails across all projects, newest first.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /forwards.json`` (operation ``GetEverythingForwards``)
@@ -191,6 +222,9 @@ class EverythingService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Recording]:
         """List messages across all projects, newest first.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -210,6 +244,11 @@ class EverythingService:
         max_pages: int | None = None,
     ) -> SyncPaginator[BucketCardsGroup]:
         """List cards parked in Not Now across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -237,6 +276,11 @@ class EverythingService:
     ) -> SyncPaginator[BucketCardsGroup]:
         """List open cards across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/open.json`` (operation ``GetEverythingOpenCards``)
@@ -263,6 +307,11 @@ class EverythingService:
     ) -> SyncPaginator[BucketTodosGroup]:
         """List open to-dos across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /todos/open.json`` (operation ``GetEverythingOpenTodos``)
@@ -283,6 +332,12 @@ class EverythingService:
     ) -> list[Card]:
         """List overdue cards across all projects, oldest due date first.
 
+        The whole list in one answer, not paginated.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+
         ``GET /cards/overdue.json`` (operation ``GetEverythingOverdueCards``)
         """
         return self._runner.run(self._a.list_overdue_cards, assignee_ids=assignee_ids, due=due)
@@ -291,6 +346,12 @@ class EverythingService:
         self, *, assignee_ids: list[int] | Unset = UNSET, due: str | Unset = UNSET
     ) -> list[Todo]:
         """List overdue to-dos across all projects, oldest due date first.
+
+        The whole list in one answer, not paginated.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
 
         ``GET /todos/overdue.json`` (operation ``GetEverythingOverdueTodos``)
         """
@@ -306,6 +367,11 @@ class EverythingService:
         max_pages: int | None = None,
     ) -> SyncPaginator[BucketTodosGroup]:
         """List open to-dos without a due date across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -333,6 +399,11 @@ class EverythingService:
     ) -> SyncPaginator[BucketCardsGroup]:
         """List open cards nobody is assigned to across all projects, grouped by project.
 
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /cards/unassigned.json`` (operation ``GetEverythingUnassignedCards``)
@@ -358,6 +429,11 @@ class EverythingService:
         max_pages: int | None = None,
     ) -> SyncPaginator[BucketTodosGroup]:
         """List open to-dos nobody is assigned to across all projects, grouped by project.
+
+        Args:
+            assignee_ids: Only items assigned to at least one of these people (steps' assignees do not count).
+            due: Only items with a due date (`with`), without one (`without`) or past it (`overdue`).
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

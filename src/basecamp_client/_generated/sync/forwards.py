@@ -50,6 +50,11 @@ class ForwardsService:
     ) -> SyncPaginator[Forward]:
         """List the emails forwarded into an inbox.
 
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /inboxes/{inboxId}/inbox_forwards.json`` (operation ``ListForwards``)
@@ -75,6 +80,9 @@ class ForwardsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[ForwardReply]:
         """List the replies to a forwarded email.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

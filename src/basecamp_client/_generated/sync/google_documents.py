@@ -38,6 +38,10 @@ class GoogleDocumentsService:
     ) -> GoogleDocument:
         """Link a Google document into a Docs & Files folder.
 
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /buckets/{bucketId}/vaults/{vaultId}/google_documents.json`` (operation ``CreateGoogleDocument``)
         """
         return self._runner.run(
@@ -72,6 +76,11 @@ class GoogleDocumentsService:
         subscriptions: list[int] | Unset = UNSET,
     ) -> GoogleDocument:
         """Replace a linked Google document's fields; fields left out are cleared.
+
+        Send every field you want to keep: whatever is left out is cleared.
+
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
 
         ``PUT /google_documents/{googleDocumentId}`` (operation ``UpdateGoogleDocument``)
         """

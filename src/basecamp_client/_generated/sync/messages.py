@@ -38,6 +38,11 @@ class MessagesService:
     ) -> Message:
         """Post a message, or save it as a draft.
 
+        Args:
+            content: Rich text (HTML).
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /message_boards/{boardId}/messages.json`` (operation ``CreateMessage``)
         """
         return self._runner.run(
@@ -69,6 +74,11 @@ class MessagesService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Message]:
         """List the messages on a message board.
+
+        Args:
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -110,6 +120,9 @@ class MessagesService:
         category_id: int | Unset = UNSET,
     ) -> Message:
         """Edit a message's subject, content or category.
+
+        Args:
+            content: Rich text (HTML).
 
         ``PUT /messages/{messageId}`` (operation ``UpdateMessage``)
         """

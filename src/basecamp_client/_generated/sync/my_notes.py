@@ -34,6 +34,8 @@ class MyNotesService:
     def update(self, *, note: MyNoteAttributes) -> MyNote:
         """Replace the content of the current user's private note.
 
+        Creates the note on first use.
+
         ``PUT /my/notes.json`` (operation ``UpdateMyNote``)
         """
         return self._runner.run(self._a.update, note=note)

@@ -31,6 +31,12 @@ class NotificationsService:
     ) -> NotificationInbox:
         """Fetch the current user's notifications: unread, read and bubbled-up items.
 
+        Read notifications are paged; unread ones are capped at 100.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+            limit_bubble_ups: Return at most two current bubble-ups and leave out scheduled ones.
+
         ``GET /my/readings.json`` (operation ``GetMyNotifications``)
         """
         return self._runner.run(self._a.list, page=page, limit_bubble_ups=limit_bubble_ups)
@@ -44,6 +50,9 @@ class NotificationsService:
     ) -> SyncPaginator[Notification]:
         """List the current user's current and scheduled bubble-ups.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /my/readings/bubble_ups.json`` (operation ``GetBubbleUps``)
@@ -55,6 +64,9 @@ class NotificationsService:
 
     def mark_as_read(self, *, readables: builtins.list[str]) -> None:
         """Mark notifications as read by their readable sgids.
+
+        Args:
+            readables: The `readable_sgid` of each notification to mark as read.
 
         ``PUT /my/unreads.json`` (operation ``MarkAsRead``)
         """

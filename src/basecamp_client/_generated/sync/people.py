@@ -43,6 +43,9 @@ class PeopleService:
     ) -> SyncPaginator[Person]:
         """List everyone the current user can see in the account.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /people.json`` (operation ``ListPeople``)
@@ -60,6 +63,9 @@ class PeopleService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Person]:
         """List the people with access to a project.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -40,6 +40,9 @@ class QuestionsService:
     ) -> Question:
         """Create a check-in question and its schedule.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /questionnaires/{questionnaireId}/questions.json`` (operation ``CreateQuestion``)
         """
         return self._runner.run(
@@ -67,6 +70,9 @@ class QuestionsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Question]:
         """List the check-in questions of a questionnaire.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -106,6 +112,9 @@ class QuestionsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[QuestionReminder]:
         """List the check-ins waiting for the current user's answer.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -44,6 +44,16 @@ class RecordingsService:
     ) -> SyncPaginator[Recording]:
         """List recordings of one type across projects, filtered by project and status.
 
+        The one way to list recordings of a type across several projects.
+
+        Args:
+            type: Recording type to list: Comment, Document, Door, Kanban::Card, Kanban::Step, Message, Question::Answer, Schedule::Entry, Todo, Todolist, Upload or Vault.
+            bucket: Comma-separated project ids to look in; every project when left out.
+            status: Only items with this status; active items when left out.
+            sort: Field to sort by.
+            direction: Sort direction.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /projects/recordings.json`` (operation ``ListRecordings``)
@@ -65,6 +75,9 @@ class RecordingsService:
     def set_client_visibility(self, *, recording_id: int, visible_to_clients: bool) -> Recording:
         """Show a recording to clients or hide it from them.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+
         ``PUT /recordings/{recordingId}/client_visibility.json`` (operation ``SetClientVisibility``)
         """
         return self._runner.run(
@@ -81,7 +94,7 @@ class RecordingsService:
         return self._runner.run(self._a.trash, recording_id=recording_id)
 
     def unarchive(self, *, recording_id: int) -> None:
-        """Bring an archived or trashed recording back to active.
+        """Bring an archived recording back to active.
 
         ``PUT /recordings/{recordingId}/status/active.json`` (operation ``UnarchiveRecording``)
         """

@@ -33,6 +33,9 @@ class ReportsService:
     ) -> AssignedTodosReport:
         """Report the open to-dos assigned to one person.
 
+        Args:
+            group_by: Group the to-dos by project or by date.
+
         ``GET /reports/todos/assigned/{personId}`` (operation ``GetAssignedTodos``)
         """
         return self._runner.run(self._a.get_assigned_todos, person_id=person_id, group_by=group_by)
@@ -48,6 +51,10 @@ class ReportsService:
         self, *, window_starts_on: _dt.date, window_ends_on: _dt.date
     ) -> UpcomingSchedule:
         """Report schedule events and due items in a date window.
+
+        Args:
+            window_starts_on: First day of the window.
+            window_ends_on: Last day of the window.
 
         ``GET /reports/schedules/upcoming.json`` (operation ``GetUpcomingSchedule``)
         """

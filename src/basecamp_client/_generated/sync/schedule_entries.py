@@ -44,6 +44,13 @@ class ScheduleEntriesService:
     ) -> ScheduleEntry:
         """Add an event to a schedule.
 
+        Args:
+            starts_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
+            ends_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
+            participant_ids: Ids of the people taking part.
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /schedules/{scheduleId}/entries.json`` (operation ``CreateScheduleEntry``)
         """
         return self._runner.run(
@@ -73,6 +80,9 @@ class ScheduleEntriesService:
     def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
         """Fetch one occurrence of a repeating schedule event.
 
+        Args:
+            date: Day of the occurrence, written YYYYMMDD.
+
         ``GET /schedule_entries/{entryId}/occurrences/{date}`` (operation ``GetScheduleEntryOccurrence``)
         """
         return self._runner.run(self._a.get_occurrence, entry_id=entry_id, date=date)
@@ -87,6 +97,10 @@ class ScheduleEntriesService:
         max_pages: int | None = None,
     ) -> SyncPaginator[ScheduleEntry]:
         """List the events on a schedule.
+
+        Args:
+            status: Only items with this status; active items when left out.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -118,6 +132,15 @@ class ScheduleEntriesService:
         highlighted: bool | Unset = UNSET,
     ) -> ScheduleEntry:
         """Replace a schedule event's fields; most fields left out are cleared.
+
+        Fields left out are cleared, except participants, the join link and the highlight, which are kept.
+
+        Args:
+            starts_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
+            ends_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
+            participant_ids: Kept as they are when left out; an empty list removes everyone.
+            url: Join link (video call or similar). Kept when left out; an empty string removes it.
+            highlighted: Kept when left out.
 
         ``PUT /schedule_entries/{entryId}`` (operation ``ReplaceScheduleEntry``)
         """

@@ -44,6 +44,20 @@ class SearchService:
     ) -> SyncPaginator[SearchResult]:
         """Search everything the current user can see.
 
+        Args:
+            q: Words to search for.
+            type_names: Recording types to include, as the `key`s of the metadata's `recording_search_types`.
+            bucket_ids: Only results in these projects.
+            creator_ids: Only results created by these people.
+            file_type: Only files of this type, as a `key` of the metadata's `file_search_types`.
+            exclude_chat: Leave out chat lines.
+            since: How far back to search.
+            sort: Order by relevance or by date.
+            type: Older single-type filter; use `type_names[]`.
+            bucket_id: Older single-project filter; use `bucket_ids[]`.
+            creator_id: Older single-creator filter; use `creator_ids[]`.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /search.json`` (operation ``Search``)

@@ -53,6 +53,9 @@ class SubscriptionsService:
     ) -> Subscription:
         """Add or remove subscribers of a recording.
 
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
+
         ``PUT /recordings/{recordingId}/subscription.json`` (operation ``UpdateSubscription``)
         """
         return self._runner.run(

@@ -37,6 +37,8 @@ class TemplatesService:
     ) -> ProjectConstruction:
         """Start building a new project from a template; poll the returned construction for progress.
 
+        Building happens in the background: poll `templates.get_construction` until its status is `completed`.
+
         ``POST /templates/{templateId}/project_constructions.json`` (operation ``CreateProjectFromTemplate``)
         """
         return self._runner.run(self._a.create_project, template_id=template_id, project=project)
@@ -73,6 +75,10 @@ class TemplatesService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Template]:
         """List the account's project templates.
+
+        Args:
+            status: Only items with this status; active items when left out.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

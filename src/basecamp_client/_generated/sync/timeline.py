@@ -32,6 +32,9 @@ class TimelineService:
     ) -> SyncPaginator[TimelineEvent]:
         """List recent activity across every project the current user can see.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /reports/progress.json`` (operation ``GetProgressReport``)
@@ -49,6 +52,11 @@ class TimelineService:
         max_pages: int | None = None,
     ) -> SyncPaginator[TimelineEvent]:
         """List one person's recent activity.
+
+        Pages through `events`; `person` is repeated on every page.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -70,6 +78,9 @@ class TimelineService:
         max_pages: int | None = None,
     ) -> SyncPaginator[TimelineEvent]:
         """List recent activity in one project.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

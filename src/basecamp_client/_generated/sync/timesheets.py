@@ -49,7 +49,7 @@ class TimesheetsService:
         )
 
     def delete(self, *, entry_id: int) -> None:
-        """Delete a time entry.
+        """Delete a time entry for good.
 
         ``DELETE /timesheet_entries/{entryId}`` (operation ``DestroyTimesheetEntry``)
         """
@@ -71,6 +71,11 @@ class TimesheetsService:
     ) -> builtins.list[TimesheetEntry]:
         """List time entries across the account, optionally for a date range or person.
 
+        Args:
+            from_: First day of the period.
+            to: Last day of the period.
+            person_id: Only time logged for this person.
+
         ``GET /reports/timesheet.json`` (operation ``GetTimesheetReport``)
         """
         return self._runner.run(self._a.list, from_=from_, to=to, person_id=person_id)
@@ -87,6 +92,12 @@ class TimesheetsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[TimesheetEntry]:
         """List the time entries logged in a project.
+
+        Args:
+            from_: First day of the period.
+            to: Last day of the period.
+            person_id: Only time logged for this person.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -117,6 +128,12 @@ class TimesheetsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[TimesheetEntry]:
         """List the time entries logged against a recording.
+
+        Args:
+            from_: First day of the period.
+            to: Last day of the period.
+            person_id: Only time logged for this person.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

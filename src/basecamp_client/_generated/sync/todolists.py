@@ -33,6 +33,9 @@ class TodolistsService:
     ) -> Todolist:
         """Create a to-do list in a to-do set.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /todosets/{todosetId}/todolists.json`` (operation ``CreateTodolist``)
         """
         return self._runner.run(
@@ -45,6 +48,8 @@ class TodolistsService:
 
     def get(self, *, id: int) -> Todolist:
         """Fetch a to-do list or a to-do list group; both come back in the same shape.
+
+        The id may be a to-do list's or a group's; a group has `group_position_url` where a list has `groups_url`.
 
         ``GET /todolists/{id}`` (operation ``GetTodolistOrGroup``)
         """
@@ -60,6 +65,10 @@ class TodolistsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Todolist]:
         """List the to-do lists in a to-do set.
+
+        Args:
+            status: Only items with this status; active items when left out.
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
@@ -78,6 +87,8 @@ class TodolistsService:
 
     def replace(self, *, id: int, name: str, description: str | Unset = UNSET) -> Todolist:
         """Replace a to-do list's or group's name and description; omitted fields are cleared.
+
+        Send the name again even when only the description changes: a missing description is cleared, a missing name is refused.
 
         ``PUT /todolists/{id}`` (operation ``UpdateTodolistOrGroup``)
         """

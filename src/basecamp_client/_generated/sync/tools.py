@@ -34,6 +34,10 @@ class ToolsService:
     ) -> Tool:
         """Add a tool to a project's dock, optionally by cloning an existing one.
 
+        Args:
+            visible_to_clients: Show it to the project's clients.
+            source_recording_id: An existing tool to clone, as the API documentation shows.
+
         ``POST /buckets/{bucketId}/dock/tools.json`` (operation ``CreateTool``)
         """
         return self._runner.run(

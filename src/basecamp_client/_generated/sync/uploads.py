@@ -38,6 +38,10 @@ class UploadsService:
     ) -> Upload:
         """File an uploaded attachment into a Docs & Files folder.
 
+        Args:
+            subscriptions: Ids of the people to subscribe and notify.
+            visible_to_clients: Show it to the project's clients.
+
         ``POST /vaults/{vaultId}/uploads.json`` (operation ``CreateUpload``)
         """
         return self._runner.run(
@@ -61,6 +65,11 @@ class UploadsService:
         subscriptions: builtins.list[int] | Unset = UNSET,
     ) -> Upload:
         """Publish a new version of an uploaded file, keeping its id and comments.
+
+        Args:
+            base_name: New file name without extension; the uploaded file's own name when left out.
+            description: Left out: the previous version's description is kept. Empty string: cleared.
+            subscriptions: Ids of the people to subscribe and notify.
 
         ``POST /uploads/{uploadId}/versions.json`` (operation ``CreateUploadVersion``)
         """
@@ -90,6 +99,9 @@ class UploadsService:
         max_pages: int | None = None,
     ) -> SyncPaginator[Upload]:
         """List the uploaded files in a Docs & Files folder.
+
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 

@@ -47,6 +47,9 @@ class VaultsService:
     ) -> SyncPaginator[Vault]:
         """List the folders inside a Docs & Files folder.
 
+        Args:
+            page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
+
         Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
 
         ``GET /vaults/{vaultId}/vaults.json`` (operation ``ListVaults``)

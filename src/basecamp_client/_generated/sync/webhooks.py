@@ -35,6 +35,10 @@ class WebhooksService:
     ) -> Webhook:
         """Register a webhook that receives a project's events.
 
+        Args:
+            payload_url: HTTPS URL that will receive a WebhookEvent per event.
+            types: Recording types whose events are sent, such as `Todo` or `Message`.
+
         ``POST /buckets/{bucketId}/webhooks.json`` (operation ``CreateWebhook``)
         """
         return self._runner.run(
@@ -78,6 +82,9 @@ class WebhooksService:
         active: bool | Unset = UNSET,
     ) -> Webhook:
         """Change a webhook's URL, event types or active flag.
+
+        Args:
+            payload_url: HTTPS URL that will receive a WebhookEvent per event.
 
         ``PUT /webhooks/{webhookId}`` (operation ``UpdateWebhook``)
         """
