@@ -5,6 +5,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from codegen.generate import api_from
 from codegen.ir import Api
 

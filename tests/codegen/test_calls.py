@@ -17,12 +17,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from codegen.generate import api_from
 
 from basecamp_client import AsyncBasecamp, Basecamp
 from basecamp_client._core import AccountSession, Operation
 from basecamp_client._generated.account import OPERATIONS, UPLOAD_OPERATIONS, AsyncAccount
 from codegen import ir
+from codegen.generate import api_from
 
 from .support import OUR_SPEC
 

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+
 from codegen.generate import api_from
 
 from .support import OUR_SPEC, REPO, reference_dir

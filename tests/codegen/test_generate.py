@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from codegen.__main__ import main
 from codegen.generate import api_from, check, differences, generate, render_to
 from codegen.loader import SpecError

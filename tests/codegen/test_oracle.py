@@ -8,12 +8,12 @@ import json
 import re
 
 import pytest
+
+from codegen import ir
 from codegen.build import build
 from codegen.loader import load
 from codegen.names import snake
 from codegen.normalise import normalise
-
-from codegen import ir
 
 from .oracle import OracleOperation, parse
 from .support import OUR_SPEC, reference_dir

@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from codegen.generate import api_from
 
 from basecamp_client import AsyncBasecamp
 from basecamp_client._core import AccountSession
+from codegen.generate import api_from
 
 from .support import REPO, generated_package, reference_dir
 

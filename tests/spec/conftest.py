@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from codegen.loader import Document, load
 
 ROOT = Path(__file__).resolve().parents[2]

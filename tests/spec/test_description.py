@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from codegen.loader import Document, SpecError, load
 from openapi_spec_validator import validate
+
+from codegen.loader import Document, SpecError, load
 
 from .conftest import ENTRY
 

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from codegen.loader import Document
 from jsonschema import Draft202012Validator
+
+from codegen.loader import Document
 
 SCHEMA_PREFIX = "#/components/schemas/"
 Examples = dict[str, list[dict[str, Any]]]
