@@ -179,3 +179,51 @@ def test_fastapi_is_optional(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "fastapi", None)
     with pytest.raises(ImportError, match=r"basecamp-client\[fastapi\]"):
         WebhookReceiver(secret=SECRET).fastapi_router()
+
+
+async def test_readme_example_comments_back_on_new_todos() -> None:
+    """The README's FastAPI example, with a stand-in for the API client's account."""
+    from fastapi import FastAPI
+
+    comments: list[dict[str, Any]] = []
+
+    class Comments:
+        async def create(self, *, recording_id: int, content: str) -> None:
+            comments.append({"recording_id": recording_id, "content": content})
+
+    class Account:
+        def __init__(self, account_id: int) -> None:
+            self.account_id = account_id
+            self.comments = Comments()
+
+    accounts: list[int] = []
+
+    def for_account(account_id: int) -> Account:
+        accounts.append(account_id)
+        return Account(account_id)
+
+    token = new_path_token()
+    receiver = WebhookReceiver(path_token=token)
+
+    @receiver.on("todo_created")
+    async def acknowledge(event: WebhookEvent) -> None:
+        if event.recording is None or event.recording.id is None or event.account_id is None:
+            return
+        account = for_account(event.account_id)
+        await account.comments.create(
+            recording_id=event.recording.id,
+            content="<div>Thanks! This is on our list now.</div>",
+        )
+
+    app = FastAPI()
+    app.include_router(receiver.fastapi_router(path="/webhooks/basecamp"))
+    async with http(app) as client:
+        for kind in ("todo_created", "comment_created"):
+            response = await client.post(
+                f"/webhooks/basecamp/{token}", content=body(kind, event_id=len(kind))
+            )
+            assert response.status_code == 200
+    assert accounts == [195539477]
+    assert comments == [
+        {"recording_id": 1069479406, "content": "<div>Thanks! This is on our list now.</div>"}
+    ]

@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import attrs
 
 from .._core.auth import Token
-from .._core.config import _is_local
+from .._core.config import validate_base_url
 from .._core.errors import UsageError
 from .errors import (
     InvalidClientError,
@@ -43,18 +43,14 @@ IDENTITY_PATH = "/authorization.json"
 
 
 def check_endpoint(name: str, url: str) -> str:
-    """An absolute https URL (plain http only on this machine), without query or credentials."""
-    parts = urlsplit(str(url))
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise UsageError(f"{name} must be an absolute https:// URL, got {url!r}")
-    if parts.scheme == "http" and not _is_local(host):
-        raise UsageError(
-            f"{name} {url!r} uses plain http: secrets would travel unencrypted; use https:// "
-            "(http:// is allowed only for localhost, 127.0.0.1 and ::1)"
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise UsageError(f"{name} must not carry a query, fragment or credentials")
+    """An absolute https URL (plain http only on this machine), without query or credentials.
+
+    The client's own base-URL rule, reported under the endpoint's name.
+    """
+    try:
+        validate_base_url(url)
+    except UsageError as exc:
+        raise UsageError(exc.message.replace("base_url", name, 1)) from None
     return str(url)
 
 

@@ -266,8 +266,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="another Launchpad origin, e.g. a test server [$BASECAMP_LAUNCHPAD_URL]",
     )
-    for name in ("authorize", "token", "identity"):
-        parser.add_argument(f"--{name}-url", metavar="URL", help=argparse.SUPPRESS)
+    for name, what in (
+        ("authorize", "the browser's authorization page"),
+        ("token", "the token endpoint"),
+        ("identity", "authorization.json"),
+    ):
+        parser.add_argument(
+            f"--{name}-url", metavar="URL", help=f"override the URL of {what} alone"
+        )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
 

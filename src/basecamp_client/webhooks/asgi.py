@@ -12,6 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from .receiver import json_reply
+
 if TYPE_CHECKING:
     from .receiver import WebhookReceiver, WebhookResponse
 
@@ -63,9 +65,7 @@ class WebhookApp:
             return
         if body is None:
             logger.warning("refused a webhook delivery over %d bytes", receiver.max_body_bytes)
-            from .receiver import _reply
-
-            await _send(send, _reply(413, "payload too large"))
+            await _send(send, json_reply(413, "payload too large"))
             return
         response = await receiver.handle(body, headers, path_token=segment)
         await _send(send, response)

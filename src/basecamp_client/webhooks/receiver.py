@@ -76,7 +76,8 @@ class WebhookResponse:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-def _reply(status: int, message: str, *extra_headers: tuple[str, str]) -> WebhookResponse:
+def json_reply(status: int, message: str, *extra_headers: tuple[str, str]) -> WebhookResponse:
+    """A small JSON answer: ``{"status": …}`` below 400, ``{"error": …}`` from 400 on."""
     key = "status" if status < 400 else "error"
     body = json.dumps({key: message}).encode()
     return WebhookResponse(
@@ -278,12 +279,12 @@ class WebhookReceiver:
     ) -> WebhookResponse | None:
         """The early rejections, decided before reading the body; ``None`` to go on."""
         if self.path_token is not None and not check_path_token(path_token, self.path_token):
-            return _reply(404, "not found")
+            return json_reply(404, "not found")
         if method != "POST":
-            return _reply(405, "method not allowed", ("allow", "POST"))
+            return json_reply(405, "method not allowed", ("allow", "POST"))
         if content_length is not None and content_length > self.max_body_bytes:
             logger.warning("refused a webhook delivery of %d bytes", content_length)
-            return _reply(413, "payload too large")
+            return json_reply(413, "payload too large")
         return None
 
     async def handle(
@@ -310,18 +311,18 @@ class WebhookReceiver:
             signature = lowered.get(self.signature_header)
             if not signature:
                 logger.warning("refused an unsigned webhook delivery")
-                return _reply(401, "signature required")
+                return json_reply(401, "signature required")
             if not verify_signature(body, signature, self._secrets):
                 logger.warning("refused a webhook delivery with a wrong signature")
-                return _reply(403, "bad signature")
+                return json_reply(403, "bad signature")
         try:
             event = parse_event(json.loads(body))
         except (ValueError, RecursionError):
             logger.warning("refused a webhook delivery that is not valid JSON")
-            return _reply(400, "body is not valid JSON")
+            return json_reply(400, "body is not valid JSON")
         except WebhookPayloadError as exc:
             logger.warning("refused a webhook delivery: %s", exc.message)
-            return _reply(400, exc.message)
+            return json_reply(400, exc.message)
         return await self._respond(event)
 
     async def _respond(self, event: WebhookEvent) -> WebhookResponse:
@@ -330,19 +331,19 @@ class WebhookReceiver:
             outcome = await self.dispatch(event)
         except SeenStoreError as exc:
             logger.error("%s not handled: %s", label, exc.message)
-            return _reply(503, "seen-store unavailable", ("retry-after", str(RETRY_AFTER)))
+            return json_reply(503, "seen-store unavailable", ("retry-after", str(RETRY_AFTER)))
         except TimeoutError:
             logger.error("handlers of %s timed out after %ss", label, self.handler_timeout)
-            return _reply(503, "handler timed out", ("retry-after", str(RETRY_AFTER)))
+            return json_reply(503, "handler timed out", ("retry-after", str(RETRY_AFTER)))
         except Exception:
             # The traceback is the handler's own; the payload is not logged.
             logger.exception("a handler of %s failed", label)
-            return _reply(500, "handler failed")
+            return json_reply(500, "handler failed")
         if outcome is Outcome.IN_FLIGHT:
             logger.info("%s is being handled by another delivery", label)
-            return _reply(503, "in flight", ("retry-after", str(RETRY_AFTER)))
+            return json_reply(503, "in flight", ("retry-after", str(RETRY_AFTER)))
         logger.info("%s: %s", label, outcome.value)
-        return _reply(200, outcome.value)
+        return json_reply(200, outcome.value)
 
     # -- web front ends ---------------------------------------------------------------
 
