@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,29 @@ class AsyncBasecamp:
     def __repr__(self) -> str:
         return f"<AsyncBasecamp base_url={self.config.base_url!r}>"
 
+    @classmethod
+    def from_token_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        client_secret: str | None = None,
+        oauth_transport: Any = None,
+        **settings: Any,
+    ) -> AsyncBasecamp:
+        """A client using (and refreshing) the tokens ``python -m basecamp_client login`` saved.
+
+        Refreshed tokens are written back to the file atomically. The client secret
+        comes from ``client_secret``, the file, or ``$BASECAMP_CLIENT_SECRET``;
+        ``oauth_transport`` (default: ``transport``) carries the refresh requests.
+        """
+        from .oauth.provider import client_settings_from_token_file
+
+        return cls(
+            **client_settings_from_token_file(
+                path, client_secret=client_secret, oauth_transport=oauth_transport, **settings
+            )
+        )
+
     def for_account(self, account_id: int) -> AsyncAccount:
         """A client scoped to one account: every path is prefixed with ``/{account_id}``."""
         from ._generated.account import AsyncAccount
@@ -134,6 +158,24 @@ class Basecamp:
 
     def __repr__(self) -> str:
         return f"<Basecamp base_url={self.config.base_url!r}>"
+
+    @classmethod
+    def from_token_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        client_secret: str | None = None,
+        oauth_transport: Any = None,
+        **settings: Any,
+    ) -> Basecamp:
+        """The sync twin of :meth:`AsyncBasecamp.from_token_file`."""
+        from .oauth.provider import client_settings_from_token_file
+
+        return cls(
+            **client_settings_from_token_file(
+                path, client_secret=client_secret, oauth_transport=oauth_transport, **settings
+            )
+        )
 
     def for_account(self, account_id: int) -> SyncAccount:
         from ._generated.account import SyncAccount

@@ -1,0 +1,29 @@
+"""Payload examples from the public API reference (../shared/reference), when present.
+
+The reference is not part of the repository: tests using it skip cleanly without it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EXAMPLES = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "bc3-api-examples.json"
+)
+
+
+@lru_cache(maxsize=1)
+def _load() -> dict[str, Any]:
+    return dict(json.loads(EXAMPLES.read_text()))
+
+
+def examples(section: str) -> list[Any]:
+    """The example payloads of one reference section; skips the test without the file."""
+    if not EXAMPLES.is_file():
+        pytest.skip(f"reference examples not available at {EXAMPLES}")
+    return [item["example"] for item in _load().get(section, [])]
