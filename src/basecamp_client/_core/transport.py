@@ -13,8 +13,9 @@ from typing import Any
 import attrs
 import httpx
 
-from .errors import NetworkError
+from .errors import NetworkError, UsageError
 
+#: A request body: bytes, or (for uploads) an async stream of chunks.
 Content = bytes | AsyncIterable[bytes] | None
 
 
@@ -31,8 +32,15 @@ class HttpResponse:
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+def is_http_transport(value: Any) -> bool:
+    """Whether ``value`` can serve as the injected transport of the HTTP library."""
+    return isinstance(value, httpx.AsyncBaseTransport)
+
+
 class HttpTransport:
     """One connection pool, owned by one client, living on one event loop."""
+
+    __slots__ = ("_client",)
 
     def __init__(
         self,
@@ -41,6 +49,7 @@ class HttpTransport:
         connect_timeout: float,
         max_connections: int,
         max_keepalive_connections: int,
+        keepalive_expiry: float = 5.0,
         transport: Any = None,
     ) -> None:
         self._client = httpx.AsyncClient(
@@ -49,6 +58,7 @@ class HttpTransport:
             limits=httpx.Limits(
                 max_connections=max_connections,
                 max_keepalive_connections=max_keepalive_connections,
+                keepalive_expiry=keepalive_expiry,
             ),
             follow_redirects=False,
             trust_env=False,
@@ -73,11 +83,17 @@ class HttpTransport:
             raise NetworkError(
                 f"connection failed: {type(exc).__name__}", request_sent=True, retryable=True
             ) from None
+        except httpx.InvalidURL:
+            raise UsageError(f"invalid request URL {url!r}") from None
+        except RuntimeError as exc:
+            if self._client.is_closed:
+                raise UsageError("the client is closed; create a new one") from None
+            raise exc
         return HttpResponse(
             status_code=response.status_code,
             headers=response.headers,
             content=response.content,
-            url=str(response.url),
+            url=url,
         )
 
     async def aclose(self) -> None:
