@@ -57,7 +57,7 @@ def _build_config(
     if config is not None:
         if not isinstance(config, Config):
             raise UsageError(f"config must be a Config, got {type(config).__name__}")
-        if user_agent is not None or base_url is not None or settings or access_token:
+        if user_agent is not None or base_url is not None or settings:
             raise UsageError(
                 "pass either config= or individual settings, not both "
                 "(use config.replace(...) to change a setting)"
@@ -70,7 +70,7 @@ def _build_config(
             f"(got {', '.join(given) if given else 'none'})"
         )
     if config is not None:
-        return config
+        return config if access_token is None else config.replace(access_token=access_token)
     return Config(
         user_agent=user_agent,  # type: ignore[arg-type]  # validated by Config
         access_token=access_token,

@@ -41,7 +41,9 @@ class Recorder:
 
 def json_response(status: int, data: Any, **headers: str) -> httpx.Response:
     return httpx.Response(
-        status, content=json.dumps(data).encode(), headers={"content-type": "application/json", **headers}
+        status,
+        content=json.dumps(data).encode(),
+        headers={"content-type": "application/json", **headers},
     )
 
 

@@ -21,14 +21,21 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 class Prepared:
     """Headers for one credential value. Shared between requests: never mutate them."""
 
-    __slots__ = ("fingerprint", "headers", "json_headers", "marker")
+    __slots__ = ("fingerprint", "headers", "json_headers", "marker", "secrets")
 
-    def __init__(self, headers: dict[str, str], fp: str, marker: object) -> None:
+    def __init__(
+        self, headers: dict[str, str], fp: str, marker: object, secrets: tuple[str, ...]
+    ) -> None:
         self.headers = headers
         self.json_headers = {**headers, "Content-Type": JSON_CONTENT_TYPE}
         self.fingerprint = fp
         # What was sent, so a 401 can tell whether someone refreshed since.
         self.marker = marker
+        # Values to strike from errors, should a server echo them back.
+        self.secrets = secrets
+
+    def __repr__(self) -> str:
+        return f"<Prepared credential {self.fingerprint[:8]}…>"
 
     def with_content_type(self, content_type: str | None) -> dict[str, str]:
         if content_type is None:
@@ -40,7 +47,7 @@ class Prepared:
 
 def _bearer(base: Mapping[str, str], token: str) -> Prepared:
     headers = {**base, "Authorization": "Bearer " + token}
-    return Prepared(headers, fingerprint("bearer", token), token)
+    return Prepared(headers, fingerprint("bearer", token), token, (token,))
 
 
 class Credentials:
@@ -111,7 +118,8 @@ class CustomCredentials(Credentials):
         if cached is not None and cached[0] == added:
             return cached[1]
         parts = [f"{k}:{v}" for k, v in added]
-        prepared = Prepared(headers, fingerprint("custom", *parts), added)
+        secrets = tuple(v for _, v in added if len(v) >= 8)
+        prepared = Prepared(headers, fingerprint("custom", *parts), added, secrets)
         self._cache = (added, prepared)
         return prepared
 

@@ -104,6 +104,20 @@ class BasecampError(Exception):
             f"message={self.message!r})"
         )
 
+    def redact(self, secret: str) -> None:
+        """Remove ``secret`` wherever this error quotes the server (a server may echo a
+        credential back verbatim)."""
+        if not secret:
+            return
+        self.message = self.message.replace(secret, "***")
+        self.args = (self.message,)
+        if self.body is not None:
+            self.body = self.body.replace(secret, "***")
+        field_errors = getattr(self, "field_errors", None)
+        if isinstance(field_errors, dict):
+            for key, values in field_errors.items():
+                field_errors[key] = [v.replace(secret, "***") for v in values]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (for command-line tools and structured logs)."""
         data: dict[str, Any] = {"code": self.code, "message": self.message}

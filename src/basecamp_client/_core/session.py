@@ -146,28 +146,34 @@ class ClientCore:
         static = self.credentials
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
         self._transport_arg = transport
-        self._http: HttpTransport | None = None
         self._closed = False
+        # Built now, outside any event loop: creating the TLS context takes a while
+        # and would otherwise stall the loop on the first request.
+        self._http: HttpTransport | None = self._open()
         _CORES.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
 
+    def _open(self) -> HttpTransport:
+        c = self.config
+        return HttpTransport(
+            timeout=c.timeout,
+            connect_timeout=c.connect_timeout,
+            max_connections=c.max_connections,
+            max_keepalive_connections=c.max_keepalive_connections,
+            keepalive_expiry=c.keepalive_expiry,
+            transport=self._transport_arg,
+        )
+
     @property
     def http(self) -> HttpTransport:
-        """The connection pool, opened on first use (inside the loop that uses it)."""
+        """The connection pool (reopened in a forked child, which cannot share the
+        parent's sockets)."""
         http = self._http
         if http is None:
             if self._closed:
                 raise UsageError("the client is closed; create a new one")
-            c = self.config
-            http = self._http = HttpTransport(
-                timeout=c.timeout,
-                connect_timeout=c.connect_timeout,
-                max_connections=c.max_connections,
-                max_keepalive_connections=c.max_keepalive_connections,
-                keepalive_expiry=c.keepalive_expiry,
-                transport=self._transport_arg,
-            )
+            http = self._http = self._open()
         return http
 
     @property
@@ -424,6 +430,8 @@ class ClientCore:
                     retry_after=retry_after,
                     attempts=attempt,
                 )
+                for secret in prepared.secrets:
+                    failure.redact(secret)
                 if decision.retry_after_exceeded:
                     failure.hint = decision.reason
                 elif failure.retryable and status != 429 and not policy.replayable:
