@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -310,3 +311,69 @@ def test_no_noise_at_interpreter_exit(local_server: str, mode: str) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "real"
     assert done.stderr == ""
+
+
+def hanging(request: httpx.Request) -> Any:
+    async def forever() -> httpx.Response:
+        import anyio
+
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    if request.url.path.endswith("/hang"):
+        return forever()
+    return api(request)
+
+
+class _AsyncMock(httpx.MockTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        result = self.handler(request)
+        if not isinstance(result, httpx.Response):
+            result = await result
+        return result
+
+
+def test_closing_wakes_calls_still_waiting() -> None:
+    from basecamp_client._core import Operation
+
+    hang = Operation(id="Hang", method="GET", path="/hang")
+    bc = Basecamp(access_token="t", user_agent=UA, transport=_AsyncMock(hanging))
+    session = bc.for_account(99)._async._session
+    outcome: list[BaseException] = []
+
+    def caller() -> None:
+        try:
+            bc._runner.run(session.call, hang, decode=lambda d: d)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=caller)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while bc._runner.loop is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    bc.close()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], UsageError)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs pthread_kill")
+def test_ctrl_c_while_waiting_cancels_the_call() -> None:
+    from basecamp_client._core import Operation
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    hang = Operation(id="Hang", method="GET", path="/hang")
+    with Basecamp(access_token="t", user_agent=UA, transport=_AsyncMock(hanging)) as bc:
+        session = bc.for_account(99)._async._session
+        main = threading.main_thread().ident
+        assert main is not None
+        timer = threading.Timer(0.2, signal.pthread_kill, args=(main, signal.SIGINT))
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            bc._runner.run(session.call, hang, decode=lambda d: d)
+        # The client is still usable afterwards.
+        assert projects(bc).get(project_id=4).name == "P4"

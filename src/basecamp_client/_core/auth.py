@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
@@ -136,6 +137,7 @@ class OAuthRefreshingProvider:
         self._buffer = float(refresh_buffer)
         self._clock = clock or SYSTEM_CLOCK
         self._lock: anyio.Lock | None = None
+        self._lock_pid = 0
         self._generation = 0
         #: Number of completed refreshes (for observability and tests).
         self.refresh_count = 0
@@ -153,9 +155,11 @@ class OAuthRefreshingProvider:
         return expires_at is not None and self._clock.time() + self._buffer >= expires_at
 
     def _get_lock(self) -> anyio.Lock:
-        # Created on first use, inside the event loop that will use it.
-        if self._lock is None:
+        # Created on first use, inside the event loop that will use it; and again in a
+        # forked child, where a lock held by a vanished task would never be released.
+        if self._lock is None or self._lock_pid != os.getpid():
             self._lock = anyio.Lock()
+            self._lock_pid = os.getpid()
         return self._lock
 
     async def get_token(self) -> str:

@@ -200,6 +200,10 @@ class Runner:
         kwargs: dict[str, Any],
     ) -> None:
         # On the loop thread.
+        if self._closed:
+            call.error = UsageError("this sync client is closed; create a new one")
+            call.lock.release()
+            return
         try:
             call.task = self._loop.create_task(_drive(call, fn(*args, **kwargs)))  # type: ignore[union-attr]
         except BaseException as exc:

@@ -88,8 +88,9 @@ def _parse_json(op: Operation, response: HttpResponse) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:
+        what = "is not valid JSON" if response.content else "has no body"
         raise DecodeError(
-            f"{op.id}: the response is not valid JSON",
+            f"{op.id}: the response {what}",
             http_status=response.status_code,
             request_id=response.headers.get("x-request-id"),
             operation_id=op.id,
@@ -119,7 +120,11 @@ class ClientCore:
         configure_from_env()
         self.config = config
         self.origin = _origin(config.base_url)
-        base_headers = {"User-Agent": config.full_user_agent, "Accept": "application/json"}
+        base_headers = {
+            "User-Agent": config.full_user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+        }
         self.credentials: Credentials = make_credentials(
             base_headers,
             access_token=config.access_token,
