@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import weakref
 from collections.abc import Callable
 from types import TracebackType
@@ -17,7 +16,7 @@ from ._core.clock import Clock
 from ._core.config import DEFAULT_BASE_URL, Config
 from ._core.errors import UsageError
 from ._core.hooks import Hooks
-from ._core.runner import Runner
+from ._core.runner import Runner, close_quietly
 from ._core.session import AccountSession, ClientCore
 from ._core.transport import is_http_transport
 
@@ -140,11 +139,8 @@ class AsyncBasecamp:
         Keyword arguments that are settings override the environment; the others
         (``token_provider=``, ``hooks=``, ...) are passed to the constructor.
         """
-        settings = {k: kwargs.pop(k) for k in list(kwargs) if k in _SETTINGS | {"user_agent"}}
-        for key in ("access_token", "base_url"):
-            if key in kwargs:
-                settings[key] = kwargs.pop(key)
-        return cls(config=Config.from_env(**settings), **kwargs)
+        config, rest = _config_from_env(kwargs)
+        return cls(config=config, **rest)
 
     def __repr__(self) -> str:
         state = " closed" if self._core.closed else ""
@@ -178,6 +174,17 @@ class AsyncBasecamp:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+_CONFIG_FIELDS = frozenset(a.name for a in attrs.fields(Config))
+
+
+def _config_from_env(kwargs: dict[str, Any]) -> tuple[Config, dict[str, Any]]:
+    """Split keyword arguments into Config settings (applied over the environment) and
+    the rest (constructor arguments)."""
+    settings = {k: v for k, v in kwargs.items() if k in _CONFIG_FIELDS}
+    rest = {k: v for k, v in kwargs.items() if k not in _CONFIG_FIELDS}
+    return Config.from_env(**settings), rest
 
 
 def _account_id(config: Config, account_id: int | None) -> int:
@@ -238,11 +245,8 @@ class Basecamp:
     @classmethod
     def from_env(cls, **kwargs: Any) -> Basecamp:
         """A client configured from ``BASECAMP_*`` variables (see :meth:`Config.from_env`)."""
-        settings = {k: kwargs.pop(k) for k in list(kwargs) if k in _SETTINGS | {"user_agent"}}
-        for key in ("access_token", "base_url"):
-            if key in kwargs:
-                settings[key] = kwargs.pop(key)
-        return cls(config=Config.from_env(**settings), **kwargs)
+        config, rest = _config_from_env(kwargs)
+        return cls(config=config, **rest)
 
     def __repr__(self) -> str:
         state = " closed" if self._async._core.closed else ""
@@ -283,11 +287,7 @@ class Basecamp:
 
 
 def _close_sync_clients_at_exit() -> None:
-    for client in list(_SYNC_CLIENTS):
-        try:
-            client.close()
-        except Exception:  # pragma: no cover - best effort at exit
-            logging.getLogger("basecamp_client").debug("closing at exit failed", exc_info=True)
+    close_quietly(client.close for client in list(_SYNC_CLIENTS))
 
 
 atexit.register(_close_sync_clients_at_exit)

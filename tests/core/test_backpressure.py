@@ -101,43 +101,37 @@ async def test_token_bucket_refills_over_time() -> None:
     assert len(clock.sleeps) == 1  # the bucket refilled (capped at its capacity)
 
 
-async def test_max_in_flight_caps_concurrency() -> None:
-    clock = FakeClock()
-    in_flight = 0
-    peak = 0
+class ConcurrencyProbe:
+    """A handler that records how many requests were in flight at once."""
 
-    async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.peak = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
         await anyio.sleep(0)
         await anyio.sleep(0)
-        in_flight -= 1
+        self.in_flight -= 1
         return json_response(200, {})
 
-    async with make_client(handler, clock=clock, max_in_flight=3) as client:  # type: ignore[arg-type]
+
+async def run_many(probe: ConcurrencyProbe, n: int = 20, **settings: object) -> None:
+    async with make_client(probe, **settings) as client:  # type: ignore[arg-type]
         s = session(client)
         async with anyio.create_task_group() as tg:
-            for i in range(20):
+            for i in range(n):
                 tg.start_soon(lambda i=i: s.call(GET, path={"id": i}, decode=identity))
-    assert peak == 3
+
+
+async def test_max_in_flight_caps_concurrency() -> None:
+    probe = ConcurrencyProbe()
+    await run_many(probe, max_in_flight=3)
+    assert probe.peak == 3
 
 
 async def test_without_cap_requests_do_overlap() -> None:
-    in_flight = 0
-    peak = 0
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        await anyio.sleep(0)
-        in_flight -= 1
-        return json_response(200, {})
-
-    async with make_client(handler) as client:  # type: ignore[arg-type]
-        s = session(client)
-        async with anyio.create_task_group() as tg:
-            for i in range(10):
-                tg.start_soon(lambda i=i: s.call(GET, path={"id": i}, decode=identity))
-    assert peak > 3
+    probe = ConcurrencyProbe()
+    await run_many(probe)
+    assert probe.peak > 3

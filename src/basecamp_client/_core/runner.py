@@ -24,7 +24,7 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from .errors import UsageError
@@ -216,15 +216,20 @@ class Runner:
             call.task.cancel()
 
 
+def close_quietly(closers: Iterable[Callable[[], object]]) -> None:
+    """Call each closer, logging (at debug level) rather than raising what fails."""
+    for close in closers:
+        try:
+            close()
+        except Exception:  # pragma: no cover - best effort at exit
+            logging.getLogger("basecamp_client").debug("closing at exit failed", exc_info=True)
+
+
 def _close_all_at_exit() -> None:
     # Stop loops while the interpreter is still whole: a daemon loop thread frozen
     # mid-flight at shutdown is what produces "Event loop is closed" noise. (Sync
     # clients close their pools first, from their own exit hook.)
-    for runner in list(_RUNNERS):
-        try:
-            runner.close()
-        except Exception:  # pragma: no cover - best effort at exit
-            logging.getLogger("basecamp_client").debug("closing at exit failed", exc_info=True)
+    close_quietly(runner.close for runner in list(_RUNNERS))
 
 
 atexit.register(_close_all_at_exit)
