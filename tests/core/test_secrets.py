@@ -126,3 +126,28 @@ def test_no_secret_in_reprs_of_configuration_objects() -> None:
     with Basecamp(access_token=TOKEN, user_agent=UA) as client:
         assert_clean(repr(client) + repr(client.for_account(1)) + repr(client.config))
     assert_clean(repr(Config.from_env({"BASECAMP_TOKEN": TOKEN, "BASECAMP_USER_AGENT": UA})))
+
+
+@pytest.mark.anyio
+async def test_custom_auth_headers_are_redacted_in_logs_and_hooks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class ApiKeyAuth:
+        async def apply(self, headers: dict[str, str]) -> None:
+            headers["X-Api-Key"] = TOKEN
+
+    starts: list[Any] = []
+    server = Recorder(lambda r: json_response(500, {"error": f"key {TOKEN} rejected"}))
+    with caplog.at_level(logging.DEBUG, logger="basecamp_client"):
+        async with make_client(
+            server, auth=ApiKeyAuth(), hooks=Hooks(on_request_start=starts.append)
+        ) as client:
+            with pytest.raises(BasecampError) as info:
+                await account_session(client).call(GET, path={"id": 1}, decode=identity)
+    assert server.requests[0].headers["x-api-key"] == TOKEN  # it was sent...
+    assert starts[0].headers["X-Api-Key"] == "<redacted>"  # ...but never shown
+    for event in starts:
+        assert_clean(deep_text(event))
+    for record in caplog.records:
+        assert_clean(record.getMessage())
+    assert_clean(str(info.value) + (info.value.body or ""))

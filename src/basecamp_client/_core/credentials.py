@@ -21,10 +21,15 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 class Prepared:
     """Headers for one credential value. Shared between requests: never mutate them."""
 
-    __slots__ = ("fingerprint", "headers", "json_headers", "marker", "secrets")
+    __slots__ = ("fingerprint", "headers", "json_headers", "marker", "secret_names", "secrets")
 
     def __init__(
-        self, headers: dict[str, str], fp: str, marker: object, secrets: tuple[str, ...]
+        self,
+        headers: dict[str, str],
+        fp: str,
+        marker: object,
+        secrets: tuple[str, ...],
+        secret_names: frozenset[str] = frozenset({"authorization"}),
     ) -> None:
         self.headers = headers
         self.json_headers = {**headers, "Content-Type": JSON_CONTENT_TYPE}
@@ -33,6 +38,8 @@ class Prepared:
         self.marker = marker
         # Values to strike from errors, should a server echo them back.
         self.secrets = secrets
+        # Header names (lower case) that carry the credential: redacted in logs and hooks.
+        self.secret_names = secret_names
 
     def __repr__(self) -> str:
         return f"<Prepared credential {self.fingerprint[:8]}…>"
@@ -119,7 +126,8 @@ class CustomCredentials(Credentials):
             return cached[1]
         parts = [f"{k}:{v}" for k, v in added]
         secrets = tuple(v for _, v in added if len(v) >= 8)
-        prepared = Prepared(headers, fingerprint("custom", *parts), added, secrets)
+        names = frozenset(k for k, _ in added)
+        prepared = Prepared(headers, fingerprint("custom", *parts), added, secrets, names)
         self._cache = (added, prepared)
         return prepared
 

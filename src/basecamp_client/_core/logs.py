@@ -28,10 +28,18 @@ _LEVELS = {
 _configured = False
 
 
-def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    """A copy of ``headers`` with credentials and cookies replaced by ``<redacted>``."""
+def redact_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+    also: frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """A copy of ``headers`` with credentials and cookies replaced by ``<redacted>``.
+
+    ``also`` names (in lower case) further headers to redact, such as those a custom
+    auth object sets.
+    """
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in items}
+    hidden = SECRET_HEADERS | also if also else SECRET_HEADERS
+    return {k: (REDACTED if k.lower() in hidden else v) for k, v in items}
 
 
 def configure_from_env(environ: Mapping[str, str] | None = None) -> None:

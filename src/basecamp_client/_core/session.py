@@ -363,7 +363,7 @@ class ClientCore:
             started = 0.0
             if observe:
                 started = clock.now()
-                await self._request_started(op, url, attempt, headers)
+                await self._request_started(op, url, attempt, headers, prepared.secret_names)
             limiter = throttle.limiter()
             try:
                 if limiter is None:
@@ -449,18 +449,22 @@ class ClientCore:
     # -- observation (only reached when hooks or logging are on) ---------------------
 
     async def _request_started(
-        self, op: Operation, url: str, attempt: int, headers: Mapping[str, str]
+        self,
+        op: Operation,
+        url: str,
+        attempt: int,
+        headers: Mapping[str, str],
+        secret_names: frozenset[str],
     ) -> None:
-        if _log.isEnabledFor(_DEBUG):
-            _log.debug(
-                "→ %s %s (attempt %d) headers=%s", op.method, url, attempt, redact_headers(headers)
-            )
         hooks = self.hooks
-        if hooks is not None and hooks.on_request_start:
-            await emit(
-                hooks.on_request_start,
-                RequestStart(op.id, op.method, url, attempt, redact_headers(headers)),
-            )
+        wants_hook = hooks is not None and bool(hooks.on_request_start)
+        if not (wants_hook or _log.isEnabledFor(_DEBUG)):
+            return
+        shown = redact_headers(headers, secret_names)
+        _log.debug("→ %s %s (attempt %d) headers=%s", op.method, url, attempt, shown)
+        if wants_hook:
+            assert hooks is not None
+            await emit(hooks.on_request_start, RequestStart(op.id, op.method, url, attempt, shown))
 
     async def _request_ended(
         self,
