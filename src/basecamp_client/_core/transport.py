@@ -32,6 +32,20 @@ class HttpResponse:
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+def network_error(exc: Exception) -> NetworkError:
+    """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
+    name = type(exc).__name__
+    if isinstance(exc, _NOT_SENT):
+        return NetworkError(f"could not connect: {name}", request_sent=False, retryable=True)
+    if isinstance(exc, httpx.TimeoutException):
+        what = "timed out waiting for the response"
+    elif isinstance(exc, httpx.DecodingError):
+        what = "the response could not be decompressed"
+    else:
+        what = "connection failed"
+    return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
+
+
 def is_http_transport(value: Any) -> bool:
     """Whether ``value`` can serve as the injected transport of the HTTP library."""
     return isinstance(value, httpx.AsyncBaseTransport)
@@ -88,26 +102,8 @@ class HttpTransport:
                 body = await response.aread()
             finally:
                 await response.aclose()
-        except _NOT_SENT as exc:
-            raise NetworkError(
-                f"could not connect: {type(exc).__name__}", request_sent=False, retryable=True
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise NetworkError(
-                f"timed out waiting for the response: {type(exc).__name__}",
-                request_sent=True,
-                retryable=True,
-            ) from None
-        except httpx.TransportError as exc:
-            raise NetworkError(
-                f"connection failed: {type(exc).__name__}", request_sent=True, retryable=True
-            ) from None
-        except httpx.DecodingError as exc:
-            raise NetworkError(
-                f"the response could not be decompressed: {type(exc).__name__}",
-                request_sent=True,
-                retryable=True,
-            ) from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise network_error(exc) from None
         return HttpResponse(
             status_code=response.status_code,
             headers=response.headers,
