@@ -110,6 +110,6 @@ class Throttle:
         return self._limiter
 
     def reset(self) -> None:
-        """Forget loop-bound state (after a fork, the child starts afresh)."""
+        """Forget loop-bound state (after a fork). A pause still applies: the API's
+        limit is on the caller, not on one process."""
         self._limiter = None
-        self.pause_until = 0.0
