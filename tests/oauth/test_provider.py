@@ -247,9 +247,6 @@ def test_from_token_file_builds_both_clients(
         AsyncBasecamp.from_token_file(tmp_path / "missing.json", user_agent=UA)
 
 
-@pytest.mark.xfail(
-    reason="needs the core's token_provider wiring in ClientCore (core branch)", strict=False
-)
 @pytest.mark.anyio
 async def test_from_token_file_end_to_end(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

@@ -1,15 +1,29 @@
-"""Credentials: a static token, or a provider that can refresh.
+"""Credentials: a static token, a provider that can refresh, or a custom auth object.
 
-This module defines the contract (:class:`Token`, :class:`TokenProvider`); the OAuth
-flows that obtain tokens live in :mod:`basecamp_client.oauth`.
+This module defines the contracts (:class:`Token`, :class:`TokenProvider`,
+:class:`Auth`) and the refreshing OAuth provider. The Launchpad HTTP calls that obtain
+and refresh tokens live elsewhere and plug in as the provider's ``refresher``.
+
+The core never keeps a token anywhere but in the ``Authorization`` header it sends;
+what it remembers about a credential (for the HTTP cache) is a one-way fingerprint.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Protocol, runtime_checkable
+import hashlib
+import inspect
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, runtime_checkable
 
+import anyio
 import attrs
+
+from .clock import SYSTEM_CLOCK, Clock
+from .errors import AuthError, BasecampError, UsageError
+
+logger = logging.getLogger("basecamp_client.auth")
 
 
 @attrs.frozen(kw_only=True)
@@ -28,7 +42,7 @@ class Token:
         """True when the token expires within ``buffer`` seconds (never, without expiry)."""
         if self.expires_at is None:
             return False
-        current = time.time() if now is None else now
+        current = SYSTEM_CLOCK.time() if now is None else now
         return current + buffer >= self.expires_at
 
 
@@ -45,13 +59,25 @@ class TokenProvider(Protocol):
         ...
 
 
+@runtime_checkable
+class Auth(Protocol):
+    """A custom way to authenticate: set whatever headers the request needs.
+
+    ``apply`` receives the request's headers (a plain ``dict``) and adds to them. An
+    auth object may also define ``async def refresh(self) -> bool``; the client calls
+    it once after a 401 and replays the request when it returns ``True``.
+    """
+
+    async def apply(self, headers: dict[str, str]) -> None: ...
+
+
 class StaticToken:
     """A fixed access token that cannot be refreshed."""
 
     __slots__ = ("_token",)
 
     def __init__(self, token: str) -> None:
-        self._token = token
+        self._token = check_token(token)
 
     def __repr__(self) -> str:
         return "StaticToken(***)"
@@ -61,3 +87,136 @@ class StaticToken:
 
     async def refresh(self) -> bool:
         return False
+
+
+def check_token(token: object) -> str:
+    if not isinstance(token, str) or not token.strip():
+        raise UsageError("access token must be a non-empty string")
+    if any(ch in token for ch in "\r\n\x00 "):
+        raise UsageError("access token must not contain spaces or line breaks")
+    return token
+
+
+Refresher = Callable[[Token], Awaitable[Token]]
+OnRefresh = Callable[[Token], Any]
+
+
+class OAuthRefreshingProvider:
+    """Bearer tokens that refresh themselves shortly before they expire.
+
+    ``refresher(token)`` obtains a new :class:`Token` (for Basecamp: a Launchpad refresh
+    request). It runs at most once at a time, however many tasks ask for a token: the
+    first caller refreshes, the others wait for its result. ``on_refresh(new_token)``
+    (sync or async) is called after each refresh so the application can persist the new
+    token; if it fails, the failure is logged and the new token is still used.
+
+    A refresh that fails while the current token is still valid is logged and the
+    current token is used; once it has expired, the failure is raised as
+    :class:`AuthError`.
+    """
+
+    def __init__(
+        self,
+        token: Token,
+        refresher: Refresher,
+        *,
+        on_refresh: OnRefresh | None = None,
+        refresh_buffer: float = 60.0,
+        clock: Clock | None = None,
+    ) -> None:
+        if not isinstance(token, Token):
+            raise UsageError("OAuthRefreshingProvider needs a Token as its first argument")
+        check_token(token.access_token)
+        if not callable(refresher):
+            raise UsageError("refresher must be an async callable taking the current Token")
+        if isinstance(refresh_buffer, bool) or refresh_buffer < 0:
+            raise UsageError(f"refresh_buffer must be >= 0 seconds, got {refresh_buffer!r}")
+        self._token = token
+        self._refresher = refresher
+        self._on_refresh = on_refresh
+        self._buffer = float(refresh_buffer)
+        self._clock = clock or SYSTEM_CLOCK
+        self._lock: anyio.Lock | None = None
+        self._lock_pid = 0
+        self._generation = 0
+        #: Number of completed refreshes (for observability and tests).
+        self.refresh_count = 0
+
+    def __repr__(self) -> str:
+        return f"OAuthRefreshingProvider(expires_at={self._token.expires_at!r}, token=***)"
+
+    @property
+    def token(self) -> Token:
+        """The current token (as last obtained or refreshed)."""
+        return self._token
+
+    def _expiring(self) -> bool:
+        expires_at = self._token.expires_at
+        return expires_at is not None and self._clock.time() + self._buffer >= expires_at
+
+    def _get_lock(self) -> anyio.Lock:
+        # Created on first use, inside the event loop that will use it; and again in a
+        # forked child, where a lock held by a vanished task would never be released.
+        if self._lock is None or self._lock_pid != os.getpid():
+            self._lock = anyio.Lock()
+            self._lock_pid = os.getpid()
+        return self._lock
+
+    async def get_token(self) -> str:
+        if self._expiring():
+            generation = self._generation
+            async with self._get_lock():
+                if generation == self._generation and self._expiring():
+                    try:
+                        await self._refresh_locked()
+                    except BasecampError:
+                        if self._token.is_expired(now=self._clock.time()):
+                            raise
+                        logger.warning("token refresh failed; using the current token")
+        return self._token.access_token
+
+    async def refresh(self) -> bool:
+        """Refresh now (after a 401). Callers that queued behind a refresh that has just
+        completed share its result instead of refreshing again."""
+        generation = self._generation
+        async with self._get_lock():
+            if generation != self._generation:
+                return True
+            await self._refresh_locked()
+            return True
+
+    async def _refresh_locked(self) -> None:
+        try:
+            new = await self._refresher(self._token)
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise AuthError(
+                f"token refresh failed: {type(exc).__name__}",
+                hint="the refresh token may have been revoked; log in again",
+            ) from exc
+        if not isinstance(new, Token):
+            raise UsageError(f"the refresher returned {type(new).__name__}, not a Token")
+        check_token(new.access_token)
+        if new.refresh_token is None and self._token.refresh_token is not None:
+            # Launchpad does not always rotate refresh tokens; keep the one we have.
+            new = attrs.evolve(new, refresh_token=self._token.refresh_token)
+        self._token = new
+        self._generation += 1
+        self.refresh_count += 1
+        if self._on_refresh is not None:
+            try:
+                result = self._on_refresh(new)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception("on_refresh callback failed; the new token is used anyway")
+
+
+def fingerprint(*parts: str) -> str:
+    """A short one-way digest identifying a credential (never the credential itself)."""
+    digest = hashlib.sha256(b"basecamp-client-credential\x00")
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:32]

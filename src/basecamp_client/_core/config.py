@@ -68,74 +68,140 @@ def _is_local(host: str) -> bool:
         return False
 
 
-def _positive(name: str) -> Any:
+def _positive(name: str, *, integer: bool = False) -> Any:
     def check(_inst: Any, _attr: Any, value: Any) -> None:
-        if value is not None and (isinstance(value, bool) or value <= 0):
-            raise UsageError(f"{name} must be a positive number, got {value!r}")
+        if value is None:
+            return
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
+            kind = "integer" if integer else "number"
+            raise UsageError(f"{name} must be a positive {kind}, got {value!r}")
 
     return check
+
+
+def _status_set(value: Any) -> frozenset[int] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, int)):
+        raise UsageError(f"retry_on must be a collection of HTTP statuses, got {value!r}")
+    statuses = frozenset(value)
+    for status in statuses:
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+            raise UsageError(f"retry_on holds {status!r}, which is not an HTTP status")
+    return statuses
+
+
+def _rate_limit(value: Any) -> tuple[int, float] | None:
+    if value is None:
+        return None
+    try:
+        count, period = value
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"rate_limit must be (requests, seconds), e.g. (50, 10.0); got {value!r}"
+        ) from None
+    for part in (count, period):
+        if isinstance(part, bool) or not isinstance(part, (int, float)) or not part > 0:
+            raise UsageError(
+                f"rate_limit must be (requests, seconds) with both positive, got {value!r}"
+            )
+    if int(count) != count:
+        raise UsageError(f"rate_limit's request count must be a whole number, got {count!r}")
+    return (int(count), float(period))
 
 
 @attrs.frozen(kw_only=True)
 class Config:
     """Settings shared by every request a client makes. Build one, reuse it.
 
-    Secrets (``access_token``) never appear in the repr.
+    Immutable: derive a variant with :meth:`replace`. Secrets (``access_token``) never
+    appear in the repr.
+
+    Retry settings left at ``None`` defer to each operation's own metadata from the API
+    description (``max_attempts``, ``base_delay``, ``retry_on``).
     """
 
     user_agent: str
     access_token: str | None = attrs.field(default=None, repr=False)
-    account_id: int | None = None
+    account_id: int | None = attrs.field(
+        default=None, validator=_positive("account_id", integer=True)
+    )
     base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=validate_base_url)
+    # Timeouts, in seconds: for the whole exchange, and for establishing a connection.
     timeout: float = attrs.field(default=30.0, validator=_positive("timeout"))
     connect_timeout: float = attrs.field(default=10.0, validator=_positive("connect_timeout"))
-    max_attempts: int | None = attrs.field(default=None, validator=_positive("max_attempts"))
+    # Retries.
+    max_attempts: int | None = attrs.field(
+        default=None, validator=_positive("max_attempts", integer=True)
+    )
     base_delay: float | None = attrs.field(default=None, validator=_positive("base_delay"))
     max_delay: float = attrs.field(default=30.0, validator=_positive("max_delay"))
     max_retry_after: float = attrs.field(default=120.0, validator=_positive("max_retry_after"))
-    max_connections: int = attrs.field(default=100, validator=_positive("max_connections"))
+    retry_on: frozenset[int] | None = attrs.field(default=None, converter=_status_set)
+    # Connection pool.
+    max_connections: int = attrs.field(
+        default=100, validator=_positive("max_connections", integer=True)
+    )
     max_keepalive_connections: int = attrs.field(
-        default=20, validator=_positive("max_keepalive_connections")
+        default=20, validator=_positive("max_keepalive_connections", integer=True)
     )
+    keepalive_expiry: float = attrs.field(default=5.0, validator=_positive("keepalive_expiry"))
+    # HTTP cache.
     cache: bool = True
-    cache_max_entries: int = attrs.field(default=1024, validator=_positive("cache_max_entries"))
-    cache_max_bytes: int = attrs.field(
-        default=32 * 1024 * 1024, validator=_positive("cache_max_bytes")
+    cache_max_entries: int = attrs.field(
+        default=1024, validator=_positive("cache_max_entries", integer=True)
     )
-    rate_limit: tuple[int, float] | None = None
-    max_in_flight: int | None = attrs.field(default=None, validator=_positive("max_in_flight"))
+    cache_max_bytes: int = attrs.field(
+        default=32 * 1024 * 1024, validator=_positive("cache_max_bytes", integer=True)
+    )
+    # Client-side pacing.
+    rate_limit: tuple[int, float] | None = attrs.field(default=None, converter=_rate_limit)
+    max_in_flight: int | None = attrs.field(
+        default=None, validator=_positive("max_in_flight", integer=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         build_user_agent(self.user_agent)
-        if self.rate_limit is not None:
-            count, period = self.rate_limit
-            if count <= 0 or period <= 0:
-                raise UsageError(
-                    f"rate_limit must be (requests, seconds) with both positive, "
-                    f"got {self.rate_limit!r}"
-                )
+        if not isinstance(self.cache, bool):
+            raise UsageError(f"cache must be True or False, got {self.cache!r}")
+        if self.access_token is not None and (
+            not isinstance(self.access_token, str) or not self.access_token.strip()
+        ):
+            raise UsageError("access_token must be a non-empty string")
 
     @property
     def full_user_agent(self) -> str:
+        """The User-Agent sent: the application's, then the SDK's product token."""
         return build_user_agent(self.user_agent)
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied (validated like the original)."""
+        unknown = set(changes) - {a.name for a in attrs.fields(Config)}
+        if unknown:
+            raise UsageError(f"unknown Config setting(s): {', '.join(sorted(unknown))}")
+        return attrs.evolve(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
         """Read ``BASECAMP_*`` variables; keyword arguments win over the environment.
 
         ``BASECAMP_TOKEN``, ``BASECAMP_USER_AGENT``, ``BASECAMP_ACCOUNT_ID``,
-        ``BASECAMP_BASE_URL``, ``BASECAMP_TIMEOUT``, ``BASECAMP_MAX_ATTEMPTS``,
-        ``BASECAMP_CACHE`` (``0``/``false`` disables the HTTP cache).
+        ``BASECAMP_BASE_URL``, ``BASECAMP_TIMEOUT``, ``BASECAMP_CONNECT_TIMEOUT``,
+        ``BASECAMP_MAX_ATTEMPTS``, ``BASECAMP_BASE_DELAY``, ``BASECAMP_MAX_RETRY_AFTER``,
+        ``BASECAMP_MAX_IN_FLIGHT``, ``BASECAMP_RATE_LIMIT`` (``50/10``: 50 requests per
+        10 seconds), ``BASECAMP_CACHE`` (``0``/``false``/``no``/``off`` disables the HTTP
+        cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
 
         def text(var: str, key: str) -> None:
-            if env.get(var):
-                values[key] = env[var]
+            if env.get(var, "").strip():
+                values[key] = env[var].strip()
 
         def number(var: str, key: str, kind: type) -> None:
-            raw = env.get(var)
+            raw = env.get(var, "").strip()
             if raw:
                 try:
                     values[key] = kind(raw)
@@ -147,9 +213,25 @@ class Config:
         text("BASECAMP_BASE_URL", "base_url")
         number("BASECAMP_ACCOUNT_ID", "account_id", int)
         number("BASECAMP_TIMEOUT", "timeout", float)
+        number("BASECAMP_CONNECT_TIMEOUT", "connect_timeout", float)
         number("BASECAMP_MAX_ATTEMPTS", "max_attempts", int)
-        if env.get("BASECAMP_CACHE"):
-            values["cache"] = env["BASECAMP_CACHE"].strip().lower() not in ("0", "false", "no")
+        number("BASECAMP_BASE_DELAY", "base_delay", float)
+        number("BASECAMP_MAX_RETRY_AFTER", "max_retry_after", float)
+        number("BASECAMP_MAX_IN_FLIGHT", "max_in_flight", int)
+        number("BASECAMP_CACHE_MAX_ENTRIES", "cache_max_entries", int)
+        number("BASECAMP_CACHE_MAX_BYTES", "cache_max_bytes", int)
+        raw_rate = env.get("BASECAMP_RATE_LIMIT", "").strip()
+        if raw_rate:
+            count, _sep, period = raw_rate.replace(",", "/").partition("/")
+            try:
+                values["rate_limit"] = (int(count), float(period))
+            except ValueError:
+                raise UsageError(
+                    f"BASECAMP_RATE_LIMIT must look like 50/10 (requests/seconds), got {raw_rate!r}"
+                ) from None
+        raw_cache = env.get("BASECAMP_CACHE", "").strip().lower()
+        if raw_cache:
+            values["cache"] = raw_cache not in ("0", "false", "no", "off")
         values.update(overrides)
         if "user_agent" not in values:
             raise UsageError(

@@ -3,16 +3,36 @@
 Each error has a stable ``code`` (for programs), an ``exit_code`` (for command-line
 tools), the HTTP status when there was a response, whether retrying could help, and a
 short ``hint`` for the human reading it. Messages and captured bodies are truncated, and
-no credential ever appears in them.
+no credential ever appears in them: anything shaped like a bearer token or an OAuth
+token field is masked before it is stored.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 MAX_MESSAGE = 500
 MAX_BODY = 2000
+
+# Credentials that might be echoed back by a proxy or an error page.
+_SECRETS = re.compile(
+    r"(?i)(bearer\s+)[^\s\"',;]+"
+    r"|((?:access|refresh)_token\"?\s*[:=]\s*\"?)[^\s\"',;&]+"
+    r"|((?:client_secret|code)=)[^\s\"',;&]+"
+)
+
+
+def _mask(match: re.Match[str]) -> str:
+    prefix = match.group(1) or match.group(2) or match.group(3) or ""
+    return prefix + "***"
+
+
+def scrub(text: str) -> str:
+    """``text`` with anything that looks like a credential replaced by ``***``."""
+    return _SECRETS.sub(_mask, text)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -37,16 +57,36 @@ class BasecampError(Exception):
         hint: str | None = None,
         body: str | None = None,
         operation_id: str | None = None,
+        attempts: int | None = None,
     ) -> None:
-        self.message = _truncate(message, MAX_MESSAGE)
+        self.message = _truncate(scrub(str(message)), MAX_MESSAGE)
         self.http_status = http_status
         self.retryable = retryable
         self.retry_after = retry_after
         self.request_id = request_id
         self.hint = hint if hint is not None else self.default_hint
-        self.body = _truncate(body, MAX_BODY) if body is not None else None
+        self.body = _truncate(scrub(body), MAX_BODY) if body is not None else None
         self.operation_id = operation_id
+        #: How many times the request was sent before giving up (``None``: not sent).
+        self.attempts = attempts
         super().__init__(self.message)
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "http_status": self.http_status,
+            "retryable": self.retryable,
+            "retry_after": self.retry_after,
+            "request_id": self.request_id,
+            "hint": self.hint,
+            "body": self.body,
+            "operation_id": self.operation_id,
+            "attempts": self.attempts,
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors do not survive pickling by default; errors cross
+        # process boundaries in worker pools.
+        return (_rebuild, (type(self), self.message, self._state(), self.__dict__))
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -63,6 +103,40 @@ class BasecampError(Exception):
             f"{type(self).__name__}(code={self.code!r}, http_status={self.http_status!r}, "
             f"message={self.message!r})"
         )
+
+    def redact(self, secret: str) -> None:
+        """Remove ``secret`` wherever this error quotes the server (a server may echo a
+        credential back verbatim)."""
+        if not secret:
+            return
+        self.message = self.message.replace(secret, "***")
+        self.args = (self.message,)
+        if self.body is not None:
+            self.body = self.body.replace(secret, "***")
+        field_errors = getattr(self, "field_errors", None)
+        if isinstance(field_errors, dict):
+            for key, values in field_errors.items():
+                field_errors[key] = [v.replace(secret, "***") for v in values]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (for command-line tools and structured logs)."""
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        for key in ("http_status", "retryable", "retry_after", "request_id", "hint"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        if self.operation_id:
+            data["operation_id"] = self.operation_id
+        return data
+
+
+def _rebuild(
+    cls: type[BasecampError], message: str, state: dict[str, Any], extra: dict[str, Any]
+) -> BasecampError:
+    error = cls.__new__(cls)
+    BasecampError.__init__(error, message, **state)
+    error.__dict__.update(extra)
+    return error
 
 
 class UsageError(BasecampError, ValueError):
@@ -93,6 +167,7 @@ class NotFoundError(BasecampError):
 
     code = "not_found"
     exit_code = 5
+    default_hint = "check the ids; Basecamp also answers 404 for records you cannot see"
 
 
 class AccountInactiveError(NotFoundError):
@@ -108,19 +183,30 @@ class ValidationError(BasecampError):
 
     code = "validation"
     exit_code = 7
+    default_hint = "fix the values named in field_errors and send again"
 
     def __init__(
         self, message: str, *, field_errors: Mapping[str, list[str]] | None = None, **kw: Any
     ) -> None:
         super().__init__(message, **kw)
-        self.field_errors: dict[str, list[str]] = dict(field_errors or {})
+        self.field_errors: dict[str, list[str]] = {
+            key: [_truncate(scrub(v), MAX_MESSAGE) for v in values]
+            for key, values in (field_errors or {}).items()
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.field_errors:
+            data["field_errors"] = self.field_errors
+        return data
 
 
 class ConflictError(BasecampError):
-    """The record changed between reading and writing it; nothing was overwritten."""
+    """409/412: the record changed between reading and writing it; nothing was overwritten."""
 
     code = "conflict"
     exit_code = 8
+    default_hint = "read the record again, reapply the change and retry"
 
 
 class RateLimitError(BasecampError):
@@ -138,22 +224,48 @@ class ApiError(BasecampError):
     exit_code = 10
 
 
+class DecodeError(ApiError):
+    """The response was not the JSON the operation promises."""
+
+    code = "decode"
+    exit_code = 10
+
+
+class UnsafeLinkError(ApiError):
+    """The API pointed at another origin (or from https to http); it was not followed,
+    so no credential left the API origin."""
+
+    code = "unsafe_link"
+    exit_code = 10
+    default_hint = "report this response; the client only follows links on the API origin"
+
+
 class NetworkError(BasecampError):
     """The request failed on the network; ``request_sent`` tells whether it may have arrived."""
 
     code = "network"
     exit_code = 11
+    default_hint = "check the network connection; the request may be retried"
 
     def __init__(self, message: str, *, request_sent: bool = True, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.request_sent = request_sent
 
 
-class DecodeError(BasecampError):
-    """The response was not the JSON the operation promises."""
+_HINTS: dict[int, str] = {
+    400: "the request was malformed; Basecamp also answers 400 without a proper User-Agent",
+    405: "this operation does not accept that HTTP method",
+    406: "the API only speaks JSON",
+    413: "the request body is too large",
+    415: "writes must be sent as application/json; charset=utf-8",
+    500: "Basecamp had an internal error; retrying later may help",
+    502: "a gateway in front of Basecamp failed; retrying later may help",
+    503: "Basecamp is unavailable or overloaded; retrying later may help",
+    504: "a gateway in front of Basecamp timed out; retrying later may help",
+    507: "the account has run out of storage",
+}
 
-    code = "decode"
-    exit_code = 10
+RETRYABLE_API_STATUSES = frozenset({500, 502, 503, 504})
 
 
 def _field_errors(payload: Any) -> dict[str, list[str]]:
@@ -189,15 +301,16 @@ def error_for_response(
     *,
     operation_id: str | None = None,
     retry_after: float | None = None,
+    attempts: int | None = None,
 ) -> BasecampError:
     """The typed error for an unsuccessful response. Pure: no I/O, no secrets read."""
-    import json
-
     text = body[:MAX_BODY].decode("utf-8", "replace") if body else ""
-    try:
-        payload: Any = json.loads(body) if body else None
-    except ValueError:
-        payload = None
+    payload: Any = None
+    if body and len(body) <= 1_000_000:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
     request_id = headers.get("x-request-id")
     where = f"{operation_id}: " if operation_id else ""
     common: dict[str, Any] = {
@@ -205,6 +318,7 @@ def error_for_response(
         "request_id": request_id,
         "body": text or None,
         "operation_id": operation_id,
+        "attempts": attempts,
     }
     if status == 401:
         return AuthError(where + _message(payload, "authentication required"), **common)
@@ -218,16 +332,19 @@ def error_for_response(
         fields = _field_errors(payload)
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
         message = _message(payload, summary or "the request was rejected as invalid")
-        return ValidationError(where + message, field_errors=fields, **common)
-    if status == 409 or status == 412:
+        hint = _HINTS.get(status) if not fields else None
+        return ValidationError(where + message, field_errors=fields, hint=hint, **common)
+    if status in (409, 412):
         return ConflictError(where + _message(payload, "conflict"), **common)
     if status == 429:
+        wait = f" (retry after {retry_after:g}s)" if retry_after is not None else ""
         return RateLimitError(
-            where + "rate limited", retryable=True, retry_after=retry_after, **common
+            where + "rate limited" + wait, retryable=True, retry_after=retry_after, **common
         )
     return ApiError(
         where + _message(payload, f"unexpected HTTP {status}"),
-        retryable=status in (500, 502, 503, 504),
+        retryable=status in RETRYABLE_API_STATUSES,
         retry_after=retry_after,
+        hint=_HINTS.get(status),
         **common,
     )

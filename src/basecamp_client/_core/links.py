@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from .errors import UsageError
+from .errors import UnsafeLinkError
 
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 _PARAM = re.compile(r';\s*([A-Za-z*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^";,\s]+)')
@@ -37,7 +37,7 @@ def next_page_url(current_url: str, link_header: str | None) -> str | None:
     absolute = urljoin(current_url, target)
     here, there = urlsplit(current_url), urlsplit(absolute)
     if (here.scheme, here.hostname, here.port) != (there.scheme, there.hostname, there.port):
-        raise UsageError(
+        raise UnsafeLinkError(
             f"refusing to follow a pagination link to another origin "
             f"({there.scheme}://{there.hostname}); credentials stay on the API origin"
         )

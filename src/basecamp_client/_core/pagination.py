@@ -17,7 +17,8 @@ T = TypeVar("T")
 @attrs.frozen(slots=True)
 class ListMeta:
     """What the API said about a list: ``total_count`` from ``X-Total-Count`` (when sent),
-    ``truncated`` when a ``max_items``/``max_pages`` cap stopped the listing early."""
+    ``truncated`` when a ``max_items``/``max_pages`` cap stopped the listing early, and
+    how many ``pages`` were fetched."""
 
     total_count: int | None = None
     truncated: bool = False
@@ -32,6 +33,9 @@ class ListResult(list[T]):
     def __init__(self, items: list[T] | None = None, meta: ListMeta | None = None) -> None:
         super().__init__(items or ())
         self.meta = meta or ListMeta()
+
+    def __repr__(self) -> str:
+        return f"ListResult({list.__repr__(self)}, meta={self.meta!r})"
 
 
 @attrs.frozen(slots=True)
@@ -54,7 +58,8 @@ class PageData(Generic[T]):
     next_url: str | None
 
 
-FetchPage = Callable[[str], Awaitable[PageData[T]]]
+#: ``fetch(url, page_number)``: one page, decoded.
+FetchPage = Callable[[str, int], Awaitable[PageData[T]]]
 
 
 class AsyncPaginator(Generic[T]):
@@ -81,32 +86,51 @@ class AsyncPaginator(Generic[T]):
         self._max_pages = 1 if single_page else max_pages
         self._single_page = single_page
 
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator {self._first_url}>"
+
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield pages one at a time, following ``rel="next"`` until the end or a cap."""
         url: str | None = self._first_url
         number = 0
         remaining = self._max_items
+        max_pages = self._max_pages
         while url is not None:
-            data = await self._fetch(url)
+            data = await self._fetch(url, number + 1)
             number += 1
-            items = data.items
+            items, total, next_url = data.items, data.total_count, data.next_url
+            # Only one page is alive at a time: drop this one before fetching the next.
+            del data
             if remaining is not None and len(items) >= remaining:
-                cut = len(items) > remaining or data.next_url is not None
-                yield Page(items[:remaining], number, data.total_count, data.next_url, cut)
+                cut = len(items) > remaining or next_url is not None
+                yield Page(items[:remaining], number, total, next_url, cut)
                 return
             if remaining is not None:
                 remaining -= len(items)
-            if self._max_pages is not None and number >= self._max_pages:
-                cut = data.next_url is not None and not self._single_page
-                yield Page(items, number, data.total_count, data.next_url, cut)
+            if max_pages is not None and number >= max_pages:
+                cut = next_url is not None and not self._single_page
+                yield Page(items, number, total, next_url, cut)
                 return
-            yield Page(items, number, data.total_count, data.next_url)
-            url = data.next_url
+            yield Page(items, number, total, next_url)
+            del items
+            url = next_url
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        pages = self.pages()
+        try:
+            while True:
+                try:
+                    page = await pages.__anext__()
+                except StopAsyncIteration:
+                    return
+                items = page.items
+                del page
+                # By index, so that no loop variable keeps an item alive past its page.
+                for index in range(len(items)):
+                    yield items[index]
+                del items
+        finally:
+            await pages.aclose()
 
     async def collect(self) -> ListResult[T]:
         """Fetch every page (within the caps) into one :class:`ListResult`."""

@@ -1,23 +1,78 @@
 """Running the async core from synchronous code.
 
-A :class:`Runner` owns one event loop on one daemon thread, started on first use and
-shared by every thread that calls the sync client. The async client (and its httpx
-pool) lives only on that loop; sync calls hand their coroutine over and wait.
+A :class:`Runner` owns one asyncio event loop on one daemon thread, started on first
+use and shared by every thread that calls the sync client. The async client (and its
+connection pool) lives only on that loop; a sync call hands its coroutine over and
+waits.
+
+The hand-over is deliberately minimal: ``loop.call_soon_threadsafe`` schedules the
+task and a bare ``_thread`` lock, released by the task's done-callback, wakes the
+caller. That is markedly cheaper than ``asyncio.run_coroutine_threadsafe`` (a
+``concurrent.futures.Future`` with its condition variable and future chaining) and
+than anyio's ``BlockingPortal`` (see ``tests/core/bench_runner_hop.py``).
+
+The runner survives ``os.fork()``: a child process gets a fresh loop on its first
+call, never the parent's (whose thread does not exist in the child).
 """
 
 from __future__ import annotations
 
+import _thread
 import asyncio
+import atexit
+import logging
 import os
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Generic, ParamSpec, TypeVar
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from .errors import UsageError
 from .pagination import AsyncPaginator, ListResult, Page
 
 T = TypeVar("T")
 P = ParamSpec("P")
+
+_RUNNERS: weakref.WeakSet[Runner] = weakref.WeakSet()
+# Loops a forked child inherited; kept referenced so that their finalisers never run.
+_ABANDONED: list[object] = []
+
+
+def _after_fork_in_child() -> None:
+    for runner in list(_RUNNERS):
+        runner._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class _Call:
+    """One sync call in flight: the loop fills in the outcome and releases the lock."""
+
+    __slots__ = ("error", "lock", "result", "task")
+
+    def __init__(self) -> None:
+        self.lock = _thread.allocate_lock()
+        self.lock.acquire()
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.task: asyncio.Task[Any] | None = None
+
+
+async def _drive(call: _Call, awaitable: Awaitable[Any]) -> None:
+    # Releasing the caller from inside the task (rather than from a done-callback)
+    # saves a whole loop iteration per call.
+    try:
+        call.result = await awaitable
+    except asyncio.CancelledError:
+        call.error = UsageError(
+            "the call was cancelled because its sync client was closed or interrupted"
+        )
+    except BaseException as exc:
+        call.error = exc
+    finally:
+        call.lock.release()
 
 
 class Runner:
@@ -28,64 +83,164 @@ class Runner:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._pid = os.getpid()
+        self._thread_id: int | None = None
+        self._closed = False
+        _RUNNERS.add(self)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else ("running" if self._loop else "idle")
+        return f"<Runner {self._name} {state}>"
+
+    # -- lifecycle -------------------------------------------------------------------
 
     def _start(self) -> asyncio.AbstractEventLoop:
         with self._lock:
-            if self._pid != os.getpid():
-                # Forked child: the parent's loop thread does not exist here.
-                self._loop, self._thread, self._pid = None, None, os.getpid()
+            if self._closed:
+                raise UsageError("this sync client is closed; create a new one")
             if self._loop is None:
                 loop = asyncio.new_event_loop()
                 ready = threading.Event()
-
-                def serve() -> None:
-                    asyncio.set_event_loop(loop)
-                    loop.call_soon(ready.set)
-                    loop.run_forever()
-
-                thread = threading.Thread(target=serve, name=self._name, daemon=True)
+                thread = threading.Thread(
+                    target=self._serve, args=(loop, ready), name=self._name, daemon=True
+                )
                 thread.start()
                 ready.wait()
+                self._thread_id = thread.ident
                 self._loop, self._thread = loop, thread
             return self._loop
 
+    @staticmethod
+    def _serve(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+        asyncio.set_event_loop(loop)
+        loop.call_soon(ready.set)
+        try:
+            loop.run_forever()
+        finally:
+            try:
+                # Let every task still running see a cancellation, so that their
+                # callers wake up with an error instead of waiting forever.
+                pending = asyncio.all_tasks(loop)
+                for task in pending:
+                    task.cancel()
+                if pending:
+                    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                asyncio.set_event_loop(None)
+                loop.close()
+
     @property
     def in_loop_thread(self) -> bool:
-        return self._thread is not None and threading.current_thread() is self._thread
+        return self._thread_id is not None and _thread.get_ident() == self._thread_id
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        return self._loop
+
+    def close(self) -> None:
+        """Stop the loop thread (idempotent). Calls still running are cancelled."""
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+            self._thread_id = None
+            self._closed = True
+        if loop is None or thread is None:
+            return
+        if thread is threading.current_thread():
+            raise UsageError("a sync Basecamp client cannot be closed from its own loop thread")
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+
+    def _after_fork(self) -> None:
+        # In the child: the loop thread is gone and the lock may have been held by a
+        # thread that no longer exists. Start from scratch on the next call.
+        if self._loop is not None:
+            _ABANDONED.append(self._loop)
+        self._lock = threading.Lock()
+        self._loop = self._thread = None
+        self._thread_id = None
+
+    # -- calls -----------------------------------------------------------------------
 
     def run(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` on the loop thread and wait for its result."""
-        loop = self._loop if self._pid == os.getpid() else None
+        loop = self._loop
         if loop is None:
             loop = self._start()
-        if self.in_loop_thread:
+        elif _thread.get_ident() == self._thread_id:
             raise UsageError(
                 "a sync Basecamp client was called from its own event loop thread "
                 "(for example inside an async hook); use the AsyncBasecamp client there"
             )
-        awaitable = fn(*args, **kwargs)
-        coro = awaitable if asyncio.iscoroutine(awaitable) else _as_coroutine(awaitable)
-        return asyncio.run_coroutine_threadsafe(coro, loop).result()
+        call = _Call()
+        try:
+            loop.call_soon_threadsafe(self._begin, call, fn, args, kwargs)
+        except RuntimeError:
+            raise UsageError("this sync client is closed; create a new one") from None
+        try:
+            call.lock.acquire()
+        except BaseException:
+            # Interrupted (Ctrl-C): stop the work on the loop, then let the interrupt on.
+            if self._loop is loop:
+                loop.call_soon_threadsafe(self._cancel, call)
+            raise
+        error = call.error
+        if error is not None:
+            try:
+                raise error
+            finally:
+                del error, call
+        return call.result  # type: ignore[no-any-return]
 
-    def close(self) -> None:
-        """Stop the loop thread (idempotent)."""
-        with self._lock:
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-        if loop is None or thread is None or self._pid != os.getpid():
+    def _begin(
+        self,
+        call: _Call,
+        fn: Callable[..., Awaitable[Any]],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        # On the loop thread.
+        if self._closed:
+            call.error = UsageError("this sync client is closed; create a new one")
+            call.lock.release()
             return
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
-        loop.close()
+        try:
+            call.task = self._loop.create_task(_drive(call, fn(*args, **kwargs)))  # type: ignore[union-attr]
+        except BaseException as exc:
+            call.error = exc
+            call.lock.release()
+
+    @staticmethod
+    def _cancel(call: _Call) -> None:
+        if call.task is not None:
+            call.task.cancel()
 
 
-async def _as_coroutine(awaitable: Awaitable[T]) -> T:
-    return await awaitable
+def close_quietly(closers: Iterable[Callable[[], object]]) -> None:
+    """Call each closer, logging (at debug level) rather than raising what fails."""
+    for close in closers:
+        try:
+            close()
+        except Exception:  # pragma: no cover - best effort at exit
+            logging.getLogger("basecamp_client").debug("closing at exit failed", exc_info=True)
+
+
+def _close_all_at_exit() -> None:
+    # Stop loops while the interpreter is still whole: a daemon loop thread frozen
+    # mid-flight at shutdown is what produces "Event loop is closed" noise. (Sync
+    # clients close their pools first, from their own exit hook.)
+    close_quietly(runner.close for runner in list(_RUNNERS))
+
+
+atexit.register(_close_all_at_exit)
 
 
 class SyncPaginator(Generic[T]):
-    """The sync face of :class:`AsyncPaginator`: iterate it, or ``collect()`` it."""
+    """The sync face of :class:`AsyncPaginator`: iterate it, or ``collect()`` it.
+
+    Iteration fetches page by page through the runner, so memory stays bounded by one
+    page, as with the async paginator.
+    """
 
     __slots__ = ("_paginator", "_runner")
 
@@ -93,20 +248,39 @@ class SyncPaginator(Generic[T]):
         self._runner = runner
         self._paginator = paginator
 
+    def __repr__(self) -> str:
+        return f"<SyncPaginator {self._paginator!r}>"
+
     def pages(self) -> Iterator[Page[T]]:
-        agen = self._paginator.pages()
+        """Yield pages one at a time, with their meta."""
+        runner = self._runner
+        agen = runner.run(_make_pages, self._paginator)
         try:
             while True:
                 try:
-                    yield self._runner.run(agen.__anext__)
+                    page = runner.run(agen.__anext__)
                 except StopAsyncIteration:
                     return
+                yield page
+                del page
         finally:
-            self._runner.run(agen.aclose)
+            try:
+                runner.run(agen.aclose)
+            except UsageError:
+                pass  # the client was closed meanwhile; nothing left to release
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.items
+            items = page.items
+            del page
+            yield from items
+            del items
 
     def collect(self) -> ListResult[T]:
+        """Fetch every page (within the caps) into one list with ``.meta``."""
         return self._runner.run(self._paginator.collect)
+
+
+async def _make_pages(paginator: AsyncPaginator[T]) -> Any:
+    # Created on the loop thread so the async generator's finaliser hooks are that loop's.
+    return paginator.pages()

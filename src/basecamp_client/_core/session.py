@@ -1,116 +1,637 @@
 """Executing operations: the one code path every generated method goes through.
 
 :class:`ClientCore` holds what a client shares across accounts (configuration,
-connection pool, credentials). :class:`AccountSession` binds it to one account and is
-what generated services call: :meth:`~AccountSession.call`,
-:meth:`~AccountSession.call_empty` and :meth:`~AccountSession.paginate`.
+connection pool, credentials, HTTP cache, back-pressure, hooks). :class:`AccountSession`
+binds it to one account and is what generated services call:
+:meth:`~AccountSession.call`, :meth:`~AccountSession.call_empty` and
+:meth:`~AccountSession.paginate`.
+
+The request path is kept lean on purpose: static headers are built once per
+credential, and hooks, logging, rate limiting and the in-flight cap cost one test each
+when they are off.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+import logging
+import os
+import random as _random
+import weakref
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
+import attrs
+
+from .cache import CacheEntry, CacheStore, MemoryCache, conditional_headers, storable
+from .clock import SYSTEM_CLOCK, Clock
 from .config import Config
+from .credentials import (
+    JSON_CONTENT_TYPE,
+    Credentials,
+    Prepared,
+    StaticCredentials,
+    make_credentials,
+)
 from .encoding import encode_body, encode_query, format_path
-from .errors import DecodeError, UsageError, error_for_response
+from .errors import BasecampError, DecodeError, NetworkError, UnsafeLinkError, UsageError
+from .errors import error_for_response as _error_for_response
+from .hooks import (
+    Hooks,
+    OperationEnd,
+    OperationStart,
+    PageFetched,
+    RequestEnd,
+    RequestStart,
+    RetryScheduled,
+    emit,
+)
 from .links import next_page_url
+from .logs import configure_from_env, redact_headers
 from .operation import Operation
 from .pagination import AsyncPaginator, PageData
-from .transport import HttpResponse, HttpTransport
+from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, parse_retry_after
+from .retry import policy_for as _policy_for
+from .throttle import Throttle
+from .transport import Content, HttpResponse, HttpTransport
 from .unset import UNSET
 
 T = TypeVar("T")
 
 _EMPTY: Mapping[str, Any] = {}
-_JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+_log = logging.getLogger("basecamp_client")
+_INFO = logging.INFO
+_DEBUG = logging.DEBUG
+
+#: Methods whose success invalidates a cached GET of the same URL.
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Live cores, so that a forked child can drop the pools it inherited.
+_CORES: weakref.WeakSet[ClientCore] = weakref.WeakSet()
 
 
-class ClientCore:
-    """Account-independent state of one client: config, pool, credentials."""
+def _after_fork_in_child() -> None:
+    for core in list(_CORES):
+        core._after_fork()
 
-    def __init__(self, config: Config, *, transport: Any = None) -> None:
-        self.config = config
-        self._base_headers = {
-            "User-Agent": config.full_user_agent,
-            "Accept": "application/json",
-        }
-        self._token = config.access_token
-        self.http = HttpTransport(
-            timeout=config.timeout,
-            connect_timeout=config.connect_timeout,
-            max_connections=config.max_connections,
-            max_keepalive_connections=config.max_keepalive_connections,
-            transport=transport,
-        )
 
-    async def send(
-        self,
-        op: Operation,
-        url: str,
-        *,
-        body: bytes | None = None,
-        content_type: str | None = None,
-    ) -> HttpResponse:
-        headers = dict(self._base_headers)
-        if self._token is not None:
-            headers["Authorization"] = "Bearer " + self._token
-        if content_type is not None:
-            headers["Content-Type"] = content_type
-        response = await self.http.send(op.method, url, headers, body)
-        if response.status_code >= 300:
-            raise error_for_response(
-                response.status_code,
-                response.headers,
-                response.content,
-                operation_id=op.id,
-            )
-        return response
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
-    async def aclose(self) -> None:
-        await self.http.aclose()
+# Pools and loops a forked child inherited: never used again, never collected (their
+# finalisers would touch sockets and loops that belong to the parent).
+ABANDONED: list[object] = []
 
 
 def _parse_json(op: Operation, response: HttpResponse) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:
+        what = "is not valid JSON" if response.content else "has no body"
         raise DecodeError(
-            f"{op.id}: the response is not valid JSON", http_status=response.status_code
+            f"{op.id}: the response {what}",
+            http_status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            operation_id=op.id,
         ) from None
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+class ClientCore:
+    """Account-independent state of one client: config, pool, credentials, cache."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        transport: Any = None,
+        token_provider: Any = None,
+        auth: Any = None,
+        hooks: Hooks | None = None,
+        clock: Clock | None = None,
+        cache_store: CacheStore | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        configure_from_env()
+        self.config = config
+        self.origin = _origin(config.base_url)
+        base_headers = {
+            "User-Agent": config.full_user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+        }
+        self.credentials: Credentials = make_credentials(
+            base_headers,
+            access_token=config.access_token,
+            token_provider=token_provider,
+            auth=auth,
+        )
+        self.clock: Clock = clock if clock is not None else SYSTEM_CLOCK
+        self.random: Callable[[], float] = random if random is not None else _random.random
+        self.hooks: Hooks | None = hooks if hooks else None
+        if cache_store is not None:
+            self.cache: CacheStore | None = cache_store
+        elif config.cache:
+            self.cache = MemoryCache(
+                max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
+            )
+        else:
+            self.cache = None
+        self.throttle = Throttle(
+            self.clock,
+            rate_limit=config.rate_limit,
+            max_in_flight=config.max_in_flight,
+            max_retry_after=config.max_retry_after,
+        )
+        static = self.credentials
+        self._static = static.prepared if isinstance(static, StaticCredentials) else None
+        self._transport_arg = transport
+        self._closed = False
+        # Built now, outside any event loop: creating the TLS context takes a while
+        # and would otherwise stall the loop on the first request.
+        self._http: HttpTransport | None = self._open()
+        _CORES.add(self)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def _open(self) -> HttpTransport:
+        c = self.config
+        return HttpTransport(
+            timeout=c.timeout,
+            connect_timeout=c.connect_timeout,
+            max_connections=c.max_connections,
+            max_keepalive_connections=c.max_keepalive_connections,
+            keepalive_expiry=c.keepalive_expiry,
+            transport=self._transport_arg,
+        )
+
+    @property
+    def http(self) -> HttpTransport:
+        """The connection pool (reopened in a forked child, which cannot share the
+        parent's sockets)."""
+        http = self._http
+        if http is None:
+            if self._closed:
+                raise UsageError("the client is closed; create a new one")
+            http = self._http = self._open()
+        return http
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def aclose(self) -> None:
+        self._closed = True
+        http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
+
+    def _after_fork(self) -> None:
+        # The inherited pool's sockets are shared with the parent: never touch them.
+        if self._http is not None:
+            ABANDONED.append(self._http)
+            self._http = None
+        self.throttle.reset()
+        reset = getattr(self.cache, "reset_lock", None)
+        if reset is not None:
+            reset()
+
+    # -- the request path ------------------------------------------------------------
+
+    def policy(self, op: Operation, *, replayable_body: bool = True) -> RetryPolicy:
+        c = self.config
+        return _policy_for(
+            op,
+            max_attempts=c.max_attempts,
+            base_delay=c.base_delay,
+            retry_on=c.retry_on,
+            max_delay=c.max_delay,
+            max_retry_after=c.max_retry_after,
+            replayable_body=replayable_body,
+        )
+
+    async def execute(
+        self,
+        op: Operation,
+        url: str,
+        decode: Callable[[Any], T] | None,
+        *,
+        content: Content = None,
+        content_type: str | None = None,
+        raw: bool = False,
+        replayable: bool = True,
+    ) -> T:
+        """Run one operation: send (with retries), then decode the response.
+
+        ``decode`` gets the parsed JSON (or, with ``raw=True``, the
+        :class:`HttpResponse`); ``None`` ignores the body. GETs go through the HTTP
+        cache: a 304 returns the stored decoded result without decoding again.
+        ``replayable=False`` marks a streamed body that cannot be sent twice.
+        """
+        hooks = self.hooks
+        if hooks is None or not (hooks.on_operation_start or hooks.on_operation_end):
+            result = await self._execute(op, url, decode, content, content_type, raw, replayable)
+            return result[0]
+        clock = self.clock
+        start = clock.now()
+        if hooks.on_operation_start:
+            await emit(hooks.on_operation_start, OperationStart(op.id, op.method, url))
+        try:
+            value, status = await self._execute(
+                op, url, decode, content, content_type, raw, replayable
+            )
+        except BasecampError as exc:
+            if hooks.on_operation_end:
+                duration = clock.now() - start
+                await emit(
+                    hooks.on_operation_end,
+                    OperationEnd(op.id, op.method, url, duration, exc.http_status, error=exc),
+                )
+            raise
+        if hooks.on_operation_end:
+            duration = clock.now() - start
+            await emit(
+                hooks.on_operation_end,
+                OperationEnd(op.id, op.method, url, duration, status, from_cache=status == 304),
+            )
+        return value
+
+    async def _execute(
+        self,
+        op: Operation,
+        url: str,
+        decode: Callable[[Any], T] | None,
+        content: Content,
+        content_type: str | None,
+        raw: bool,
+        replayable: bool,
+    ) -> tuple[T, int]:
+        cache = self.cache
+        cacheable = cache is not None and decode is not None and op.method == "GET"
+        response, prepared, entry = await self.send(
+            op,
+            url,
+            content,
+            content_type,
+            cache_decoder=decode if cacheable else None,
+            replayable=replayable,
+        )
+        status = response.status_code
+        if status == 304:
+            assert entry is not None  # send() only returns a 304 it asked for
+            value: Any = entry.value
+            if raw and isinstance(value, PageData):
+                # Hand out a copy: the caller may mutate the list it gets.
+                value = PageData(list(value.items), value.total_count, value.next_url)
+            return value, status
+        if cache is not None and op.method in _UNSAFE:
+            # A write makes any cached GET of the same URL worthless.
+            cache.delete((prepared.fingerprint, url))
+        if decode is None:
+            return None, status  # type: ignore[return-value]
+        try:
+            value = decode(response) if raw else decode(_parse_json(op, response))
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise DecodeError(
+                f"{op.id}: could not decode the response ({type(exc).__name__}: {exc})",
+                http_status=status,
+                request_id=response.headers.get("x-request-id"),
+                operation_id=op.id,
+            ) from exc
+        if cacheable and status == 200:
+            headers = response.headers
+            etag = headers.get("etag")
+            modified = headers.get("last-modified")
+            if (etag or modified) and storable(headers.get("cache-control")):
+                entry = CacheEntry(etag, modified, value, len(response.content), decode)
+                cache.set((prepared.fingerprint, url), entry)  # type: ignore[union-attr]
+                if raw and isinstance(value, PageData):
+                    value = PageData(list(value.items), value.total_count, value.next_url)
+        return value, status
+
+    async def send(
+        self,
+        op: Operation,
+        url: str,
+        content: Content = None,
+        content_type: str | None = None,
+        *,
+        cache_decoder: Hashable = None,
+        replayable: bool = True,
+    ) -> tuple[HttpResponse, Prepared, CacheEntry | None]:
+        """Send ``op`` to ``url`` until it succeeds or the retry rules say stop.
+
+        Returns the successful response (2xx, or a 304 answering the returned cache
+        entry's validators), the credential headers used, and that cache entry.
+        Raises the typed error for anything else.
+        """
+        cache = self.cache if cache_decoder is not None else None
+        throttle = self.throttle
+        credentials = self.credentials
+        static = self._static
+        http = self.http
+        observe = self.hooks is not None or _log.isEnabledFor(_INFO)
+        clock = self.clock
+        method = op.method
+        policy: RetryPolicy | None = None
+        attempt = 0
+        auth_replayed = False
+        while True:
+            attempt += 1
+            if throttle.pause_until or throttle.rate:
+                await throttle.acquire()
+            prepared = static if static is not None else await credentials.prepare()
+            entry: CacheEntry | None = None
+            if cache is not None:
+                entry = cache.get((prepared.fingerprint, url))
+                if entry is not None and entry.decoder == cache_decoder:
+                    headers = conditional_headers(prepared.headers, entry)
+                else:
+                    entry = None
+                    headers = prepared.headers
+            elif content_type is None:
+                headers = prepared.headers
+            else:
+                headers = prepared.with_content_type(content_type)
+            started = 0.0
+            if observe:
+                started = clock.now()
+                await self._request_started(op, url, attempt, headers, prepared.secret_names)
+            limiter = throttle.limiter()
+            try:
+                if limiter is None:
+                    response = await http.send(method, url, headers, content)
+                else:
+                    async with limiter:
+                        response = await http.send(method, url, headers, content)
+            except NetworkError as exc:
+                error = NetworkError(
+                    f"{op.id}: {exc.message}",
+                    request_sent=exc.request_sent,
+                    retryable=exc.retryable,
+                    operation_id=op.id,
+                    attempts=attempt,
+                )
+                if observe:
+                    await self._request_ended(op, url, attempt, started, None, error)
+                if policy is None:
+                    policy = self.policy(op, replayable_body=replayable)
+                decision = decide(
+                    policy, attempt=attempt, request_sent=exc.request_sent, random=self.random
+                )
+                if not decision.retry:
+                    if exc.request_sent and not policy.replayable:
+                        error.retryable = False  # the write may have arrived
+                        error.hint = "the request may have been processed; check before resending"
+                    raise error from None
+                await self._retry_scheduled(op, url, attempt, decision.delay, exc.message, None)
+                await clock.sleep(decision.delay)
+                continue
+            status = response.status_code
+            if observe:
+                await self._request_ended(op, url, attempt, started, response, None)
+            if status < 300 or (status == 304 and entry is not None):
+                return response, prepared, entry
+            if status == 401 and not auth_replayed and replayable:
+                auth_replayed = True
+                if await credentials.recover(prepared.marker):
+                    attempt -= 1  # a replay with new credentials is not a retry
+                    await self._retry_scheduled(
+                        op, url, attempt, 0.0, "credentials refreshed after 401", 401
+                    )
+                    continue
+            retry_after = None
+            if status in RETRY_AFTER_STATUSES:
+                retry_after = parse_retry_after(
+                    response.headers.get("retry-after"), now=clock.time()
+                )
+            if policy is None:
+                policy = self.policy(op, replayable_body=replayable)
+            decision = decide(
+                policy, attempt=attempt, status=status, retry_after=retry_after, random=self.random
+            )
+            if status == 429:
+                # Hold the whole client, not just this task.
+                throttle.pause(
+                    retry_after
+                    if retry_after is not None
+                    else backoff_delay(
+                        attempt, base_delay=policy.base_delay, max_delay=policy.max_delay
+                    )
+                )
+            if not decision.retry:
+                failure = _error_for_response(
+                    status,
+                    response.headers,
+                    response.content,
+                    operation_id=op.id,
+                    retry_after=retry_after,
+                    attempts=attempt,
+                )
+                for secret in prepared.secrets:
+                    failure.redact(secret)
+                if decision.retry_after_exceeded:
+                    failure.hint = decision.reason
+                elif failure.retryable and status != 429 and not policy.replayable:
+                    failure.retryable = False
+                    failure.hint = "the write may have been processed; check before resending"
+                raise failure
+            await self._retry_scheduled(op, url, attempt, decision.delay, f"HTTP {status}", status)
+            await clock.sleep(decision.delay)
+
+    # -- observation (only reached when hooks or logging are on) ---------------------
+
+    async def _request_started(
+        self,
+        op: Operation,
+        url: str,
+        attempt: int,
+        headers: Mapping[str, str],
+        secret_names: frozenset[str],
+    ) -> None:
+        hooks = self.hooks
+        wants_hook = hooks is not None and bool(hooks.on_request_start)
+        if not (wants_hook or _log.isEnabledFor(_DEBUG)):
+            return
+        shown = redact_headers(headers, secret_names)
+        _log.debug("→ %s %s (attempt %d) headers=%s", op.method, url, attempt, shown)
+        if wants_hook:
+            assert hooks is not None
+            await emit(hooks.on_request_start, RequestStart(op.id, op.method, url, attempt, shown))
+
+    async def _request_ended(
+        self,
+        op: Operation,
+        url: str,
+        attempt: int,
+        started: float,
+        response: HttpResponse | None,
+        error: BasecampError | None,
+    ) -> None:
+        duration = self.clock.now() - started
+        status = response.status_code if response is not None else None
+        request_id = response.headers.get("x-request-id") if response is not None else None
+        if _log.isEnabledFor(_INFO):
+            outcome = str(status) if status is not None else f"failed ({error})"
+            _log.info(
+                "%s %s → %s in %.0f ms (attempt %d%s)",
+                op.method,
+                url,
+                outcome,
+                duration * 1000,
+                attempt,
+                f", request {request_id}" if request_id else "",
+            )
+        hooks = self.hooks
+        if hooks is not None and hooks.on_request_end:
+            await emit(
+                hooks.on_request_end,
+                RequestEnd(op.id, op.method, url, attempt, duration, status, request_id, error),
+            )
+
+    async def _retry_scheduled(
+        self, op: Operation, url: str, attempt: int, delay: float, reason: str, status: int | None
+    ) -> None:
+        if _log.isEnabledFor(_INFO):
+            _log.info(
+                "retrying %s %s in %.2fs (attempt %d): %s",
+                op.method,
+                url,
+                delay,
+                attempt + 1,
+                reason,
+            )
+        hooks = self.hooks
+        if hooks is not None and hooks.on_retry:
+            await emit(
+                hooks.on_retry,
+                RetryScheduled(op.id, op.method, url, attempt + 1, delay, reason, status),
+            )
+
+    async def page_fetched(self, event: PageFetched) -> None:
+        hooks = self.hooks
+        if hooks is not None and hooks.on_page:
+            await emit(hooks.on_page, event)
+
+
+@attrs.frozen(slots=True)
+class PageDecoder(Generic[T]):
+    """Turns one page response into :class:`PageData`. Compared by value, so cached pages
+    are reused by any paginator of the same operation and item decoder."""
+
+    op_id: str
+    decode: Callable[[Any], T]
+    items_key: str | None
+    total_header: str | None
+    single: bool
+    origin: tuple[str, str | None, int | None] = attrs.field(eq=True)
+
+    def __call__(self, response: HttpResponse) -> PageData[T]:
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            raise DecodeError(
+                f"{self.op_id}: the response is not valid JSON",
+                http_status=response.status_code,
+                operation_id=self.op_id,
+            ) from None
+        if self.items_key is not None and isinstance(payload, Mapping):
+            payload = payload.get(self.items_key, [])
+        if not isinstance(payload, list):
+            raise DecodeError(
+                f"{self.op_id}: expected a JSON list",
+                http_status=response.status_code,
+                operation_id=self.op_id,
+            )
+        decode = self.decode
+        items = [decode(item) for item in payload]
+        total = _total_count(response.headers, self.total_header)
+        nxt = None if self.single else _next_link(self.op_id, response, self.origin)
+        return PageData(items, total, nxt)
+
+
+def _next_link(
+    op_id: str, response: HttpResponse, origin: tuple[str, str | None, int | None]
+) -> str | None:
+    link = response.headers.get("link")
+    if not link:
+        return None
+    nxt = next_page_url(response.url, link)
+    if nxt is not None and _origin(nxt) != origin:
+        raise UnsafeLinkError(f"{op_id}: refusing a pagination link off the API origin")
+    return nxt
+
+
+def _total_count(headers: Mapping[str, str], name: str | None) -> int | None:
+    raw = headers.get(name or "x-total-count")
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+class _PageFetcher(Generic[T]):
+    """The paginator's ``fetch``: one page through the core (cache, retries, hooks)."""
+
+    __slots__ = ("_core", "_decoder", "_op")
+
+    def __init__(self, core: ClientCore, op: Operation, decoder: PageDecoder[T]) -> None:
+        self._core = core
+        self._op = op
+        self._decoder = decoder
+
+    async def __call__(self, url: str, number: int) -> PageData[T]:
+        core = self._core
+        data: PageData[T] = await core.execute(self._op, url, self._decoder, raw=True)
+        hooks = core.hooks
+        if hooks is not None and hooks.on_page:
+            await core.page_fetched(
+                PageFetched(
+                    self._op.id,
+                    url,
+                    number,
+                    len(data.items),
+                    data.total_count,
+                    data.next_url is not None,
+                )
+            )
+        return data
 
 
 class AccountSession:
     """One client bound to one Basecamp account; the target of generated code."""
 
-    __slots__ = ("_prefix", "account_id", "core")
+    __slots__ = ("_base", "_prefix", "account_id", "core")
 
     def __init__(self, core: ClientCore, account_id: int) -> None:
         if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
             raise UsageError(f"account_id must be a positive integer, got {account_id!r}")
         self.core = core
         self.account_id = account_id
-        self._prefix = f"{core.config.base_url}/{account_id}"
+        self._base = core.config.base_url
+        self._prefix = f"{self._base}/{account_id}"
+
+    def __repr__(self) -> str:
+        return f"<AccountSession account_id={self.account_id}>"
 
     def url(self, op: Operation, path: Mapping[str, Any], query: Mapping[str, Any] | None) -> str:
         rel = format_path(op.path, op.path_params, path) if op.path_params else op.path
-        base = self._prefix if op.account_scoped else self.core.config.base_url
-        qs = encode_query(query)
-        return f"{base}{rel}?{qs}" if qs else base + rel
-
-    async def _send(
-        self,
-        op: Operation,
-        path: Mapping[str, Any],
-        query: Mapping[str, Any] | None,
-        body: Mapping[str, Any] | None,
-    ) -> HttpResponse:
-        url = self.url(op, path, query)
-        if body is not None:
-            payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
-            return await self.core.send(op, url, body=payload, content_type=_JSON_CONTENT_TYPE)
-        return await self.core.send(op, url)
+        base = self._prefix if op.account_scoped else self._base
+        if query:
+            qs = encode_query(query)
+            if qs:
+                return f"{base}{rel}?{qs}"
+        return base + rel
 
     async def call(
         self,
@@ -122,8 +643,13 @@ class AccountSession:
         decode: Callable[[Any], T],
     ) -> T:
         """Send the operation and decode its JSON response with ``decode``."""
-        response = await self._send(op, path, query, body)
-        return decode(_parse_json(op, response))
+        url = self.url(op, path, query)
+        if body is None:
+            return await self.core.execute(op, url, decode)
+        payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
+        return await self.core.execute(
+            op, url, decode, content=payload, content_type=JSON_CONTENT_TYPE
+        )
 
     async def call_empty(
         self,
@@ -134,7 +660,12 @@ class AccountSession:
         body: Mapping[str, Any] | None = None,
     ) -> None:
         """Send an operation whose response carries nothing of interest (204)."""
-        await self._send(op, path, query, body)
+        url = self.url(op, path, query)
+        if body is None:
+            await self.core.execute(op, url, None)
+            return
+        payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
+        await self.core.execute(op, url, None, content=payload, content_type=JSON_CONTENT_TYPE)
 
     def paginate(
         self,
@@ -153,33 +684,24 @@ class AccountSession:
         for name, cap in (("max_items", max_items), ("max_pages", max_pages)):
             if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
                 raise UsageError(f"{name} must be a positive integer, got {cap!r}")
-        single = query is not None and query.get("page", UNSET) not in (None, UNSET)
+        page = query.get("page", UNSET) if query is not None else UNSET
+        single = page is not UNSET and page is not None
+        if single and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+            raise UsageError(f"page must be a positive integer, got {page!r}")
         first_url = self.url(op, path, query)
         spec = op.pagination
-        items_key = spec.items_key if spec else None
-        total_header = spec.total_count_header if spec else None
-
-        async def fetch(url: str) -> PageData[T]:
-            response = await self.core.send(op, url)
-            payload = _parse_json(op, response)
-            if items_key is not None and isinstance(payload, Mapping):
-                payload = payload.get(items_key, [])
-            if not isinstance(payload, list):
-                raise DecodeError(f"{op.id}: expected a JSON list", http_status=200)
-            total = _total_count(response.headers, total_header)
-            nxt = None if single else next_page_url(url, response.headers.get("link"))
-            return PageData([decode(item) for item in payload], total, nxt)
-
-        return AsyncPaginator(
-            fetch, first_url, max_items=max_items, max_pages=max_pages, single_page=single
+        decoder = PageDecoder(
+            op.id,
+            decode,
+            spec.items_key if spec else None,
+            spec.total_count_header if spec else None,
+            single,
+            self.core.origin,
         )
-
-
-def _total_count(headers: Mapping[str, str], name: str | None) -> int | None:
-    raw = headers.get(name or "x-total-count")
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return None
+        return AsyncPaginator(
+            _PageFetcher(self.core, op, decoder),
+            first_url,
+            max_items=max_items,
+            max_pages=max_pages,
+            single_page=single,
+        )

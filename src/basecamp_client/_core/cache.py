@@ -1,0 +1,127 @@
+"""The HTTP cache: conditional GETs that skip decoding on ``304 Not Modified``.
+
+Basecamp expects clients to revalidate: every GET answer carries an ``ETag`` and/or
+``Last-Modified``, and sending them back as ``If-None-Match``/``If-Modified-Since``
+gets a bodiless 304 when nothing changed. The client always revalidates (it never
+serves an entry without asking), so an entry can never be stale; what it saves is
+transfer, JSON parsing and decoding, because the entry keeps the *decoded* result.
+
+Entries are keyed by a one-way fingerprint of the credential plus the URL, so two
+people sharing a process never see each other's data. Cached results are shared
+between callers: models are frozen, and lists handed out are copies.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+#: ``(credential fingerprint, absolute URL)``
+CacheKey = tuple[str, str]
+
+
+@attrs.frozen(slots=True)
+class CacheEntry:
+    """A decoded response and the validators to revalidate it with."""
+
+    etag: str | None
+    last_modified: str | None
+    value: Any
+    #: Size of the response body in bytes: what the byte budget counts.
+    size: int
+    #: The decoder that produced ``value``; an entry only serves the same decoder.
+    decoder: Hashable = None
+
+
+@runtime_checkable
+class CacheStore(Protocol):
+    """Where cache entries live. Called from the client's event loop; keep it fast."""
+
+    def get(self, key: CacheKey) -> CacheEntry | None: ...
+
+    def set(self, key: CacheKey, entry: CacheEntry) -> None: ...
+
+    def delete(self, key: CacheKey) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryCache:
+    """An in-memory LRU store bounded by entry count and by total body bytes."""
+
+    def __init__(self, *, max_entries: int = 1024, max_bytes: int = 32 * 1024 * 1024) -> None:
+        if max_entries < 1 or max_bytes < 1:
+            raise ValueError("max_entries and max_bytes must be positive")
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: dict[CacheKey, CacheEntry] = {}
+        self._bytes = 0
+        # The store may be shared by clients on different threads.
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"MemoryCache(entries={len(self._entries)}/{self.max_entries}, "
+            f"bytes={self._bytes}/{self.max_bytes})"
+        )
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def total_bytes(self) -> int:
+        return self._bytes
+
+    def get(self, key: CacheKey) -> CacheEntry | None:
+        with self._lock:
+            entry = self._entries.pop(key, None)
+            if entry is not None:
+                self._entries[key] = entry  # most recently used goes last
+            return entry
+
+    def set(self, key: CacheKey, entry: CacheEntry) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            if entry.size > self.max_bytes:
+                return  # would evict everything else and still not fit
+            self._entries[key] = entry
+            self._bytes += entry.size
+            entries = self._entries
+            while len(entries) > self.max_entries or self._bytes > self.max_bytes:
+                oldest = next(iter(entries))
+                self._bytes -= entries.pop(oldest).size
+
+    def delete(self, key: CacheKey) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def reset_lock(self) -> None:
+        """A fresh lock (after a fork, another thread may have held the old one)."""
+        self._lock = threading.Lock()
+
+
+def conditional_headers(headers: dict[str, str], entry: CacheEntry) -> dict[str, str]:
+    """A copy of ``headers`` with the entry's validators added."""
+    result = dict(headers)
+    if entry.etag is not None:
+        result["If-None-Match"] = entry.etag
+    if entry.last_modified is not None:
+        result["If-Modified-Since"] = entry.last_modified
+    return result
+
+
+def storable(cache_control: str | None) -> bool:
+    """``no-store`` forbids keeping the response at all."""
+    return cache_control is None or "no-store" not in cache_control.lower()
