@@ -132,12 +132,21 @@ class FakeBasecamp:
         self._cache: dict[tuple[str, str, str, int], _Cached] = {}
         self._counter = 0
         self._rid_prefix = secrets.token_hex(4)
-        store = Store(account_id, self.clock, secret=secrets.token_bytes(32))
+        seeded = seed is not None or bool(sample_data)
+        seed = 0 if seed is None else seed
+        # Seeded fakes sign ids and URLs with a key derived from the seed, so the same seed
+        # gives byte-identical payloads; an unseeded fake uses a random key.
+        secret = (
+            hashlib.sha256(f"basecamp-fake/{seed}".encode()).digest()
+            if seeded
+            else secrets.token_bytes(32)
+        )
+        store = Store(account_id, self.clock, secret=secret)
         self._store = store
-        if seed is not None or sample_data:
+        if seeded:
             from ._sample import populate
 
-            populate(store, 0 if seed is None else seed)
+            populate(store, seed)
         else:
             store.account_created_at = store.now()
             owner = new_person(

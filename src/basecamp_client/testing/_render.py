@@ -536,9 +536,8 @@ def render_entry(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_questionnaire(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _base(store, r, urls)
-    d["position"] = r.data["dock_position"]
     _family(store, d, r, urls, parent=False)
-    d["questions_url"] = f"{urls.acct}/buckets/{r.bucket_id}/questionnaires/{r.id}/questions.json"
+    d["questions_url"] = f"{urls.acct}/questionnaires/{r.id}/questions.json"
     d["questions_count"] = 0
     d["name"] = r.data["title"]
     return d

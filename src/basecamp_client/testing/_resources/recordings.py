@@ -151,3 +151,5 @@ def register(router: Router) -> None:
     router.add("GET", "/questionnaires/{questionnaire_id}/questions", list_questions)
     router.add("GET", "/inboxes/{inbox_id}", get_inbox)
     router.add("GET", "/inboxes/{inbox_id}/inbox_forwards", list_forwards)
+    # Inboxes advertise this older spelling in their forwards_url.
+    router.add("GET", "/inboxes/{inbox_id}/forwards", list_forwards, name="list_forwards_legacy")
