@@ -165,3 +165,30 @@ def test_head_answers_like_get_without_a_body(client: httpx.Client) -> None:
     assert head.status_code == 200
     assert head.content == b""
     assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.content))
+
+
+@pytest.mark.anyio
+async def test_rules_hold_for_async_httpx(fake: FakeBasecamp) -> None:
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=api(fake)) as c:
+        assert (
+            await c.get("/people.json", headers={"Authorization": "Bearer t", "User-Agent": ""})
+        ).status_code == 400
+        assert (await c.get("/people.json", headers={"User-Agent": UA})).status_code == 401
+        c.headers.update(HEADERS)
+        bad_type = await c.post(
+            "/projects.json", content=b"{}", headers={"Content-Type": "text/xml"}
+        )
+        assert bad_type.status_code == 415
+        invalid = await c.post("/projects.json", json={"name": ""})
+        assert invalid.status_code == 422
+        created = await c.post("/projects.json", json={"name": "Async"})
+        assert created.status_code == 201
+        assert created.headers["location"] == created.json()["url"]
+        first = await c.get("/projects.json")
+        assert first.headers["x-total-count"] == "3"
+        again = await c.get("/projects.json", headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+        assert (
+            await c.get(f"https://3.basecampapi.com/{fake.account_id + 5}/people.json")
+        ).status_code == 404

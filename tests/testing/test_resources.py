@@ -489,3 +489,21 @@ def test_programmatic_setup(fake: FakeBasecamp, client: httpx.Client) -> None:
         fake.store.people[fake.owner_id].data["name"],
         "Yara Lind",
     ]
+
+
+def test_positions_stay_contiguous_through_appends_completions_and_trash(
+    client: httpx.Client,
+) -> None:
+    backlog = todolist(client, "Backlog")
+    url = backlog["todos_url"]
+    client.get(url)  # positions are now cached
+    added = [client.post(url, json={"content": f"Late {n}"}).json() for n in range(2)]
+    assert [t["position"] for t in added] == [121, 122]
+    middle = client.get(url).json()[5]
+    client.post(flat(middle["url"], "/completion.json"))
+    client.put(f"/recordings/{added[0]['id']}/status/trashed.json")
+    open_todos = [t for page in range(1, 5) for t in client.get(url, params={"page": page}).json()]
+    assert [t["position"] for t in open_todos] == list(range(1, 121))
+    assert open_todos[-1]["id"] == added[1]["id"]
+    done = client.get(url, params={"completed": "true"}).json()
+    assert [(t["id"], t["position"]) for t in done] == [(middle["id"], 1)]

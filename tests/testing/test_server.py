@@ -201,3 +201,15 @@ def test_cli_rejects_bad_arguments() -> None:
     )
     assert bad.returncode == 2
     assert "REQUESTS/SECONDS" in bad.stderr
+
+
+def test_auto_falls_back_to_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    from basecamp_client.testing import _server
+
+    monkeypatch.setattr(_server, "uvicorn_available", lambda: False)
+    with FakeBasecamp().serve() as running:
+        assert running.kind == "stdlib"
+        with httpx.Client(base_url=running.account_url, headers=HEADERS) as c:
+            assert c.get("/people.json").status_code == 200
+    with pytest.raises(RuntimeError, match="uvicorn is not installed"):
+        FakeBasecamp().serve(server="uvicorn")

@@ -496,8 +496,10 @@ class FakeBasecamp:
             headers.append(("X-Request-Id", rid))
             return FakeResponse(304, headers)
         headers = [*entry.headers, ("X-Request-Id", rid)]
-        body = b"" if request.method == "HEAD" else entry.body
-        return FakeResponse(status, headers, body)
+        if request.method == "HEAD":
+            headers.append(("Content-Length", str(len(entry.body))))
+            return FakeResponse(status, headers, b"")
+        return FakeResponse(status, headers, entry.body)
 
 
 def _record_of(store: Store, reply: Reply) -> Record | None:

@@ -103,6 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
         if response.delay:
             time.sleep(response.delay)
         self.send_response(response.status)
+        if self.request_version == "HTTP/1.0" and not self.close_connection:
+            # HTTP/1.0 clients keep a connection only when the answer says so.
+            self.send_header("Connection", "keep-alive")
         has_length = False
         for key, value in response.headers:
             has_length = has_length or key.lower() == "content-length"

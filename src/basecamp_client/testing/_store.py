@@ -167,7 +167,8 @@ class Store:
         self._last_stamp = 0.0
         self._coll_lm = 0
         self._coll_lm_gen = -1
-        self._positions: dict[tuple[int, str], tuple[int, dict[int, int]]] = {}
+        # Positions per list, rebuilt only when the list's layout changed (see _relayout).
+        self._positions: dict[tuple[int, str], _Places] = {}
 
     # ids and time -----------------------------------------------------------------------
 
@@ -215,10 +216,26 @@ class Store:
 
     def attach(self, parent_id: int, relation: str, record_id: int, *, first: bool = False) -> None:
         ids = self.kids(parent_id, relation)
+        key = (parent_id, relation)
         if first:
             ids.insert(0, record_id)
-        else:
-            ids.append(record_id)
+            self._relayout(key)
+            for rid in ids[1:]:
+                sibling = self.recordings.get(rid)
+                if sibling is not None:
+                    self.bump(sibling)
+            return
+        ids.append(record_id)
+        # Appending shifts nobody: extend the cached positions instead of rebuilding them.
+        places = self._positions.get(key)
+        record = self.recordings.get(record_id)
+        if places is not None and record is not None:
+            group = _place_group(record)
+            places.counters[group] = places.counters.get(group, 0) + 1
+            places.by_id[record_id] = places.counters[group]
+
+    def _relayout(self, key: tuple[int, str]) -> None:
+        self._positions.pop(key, None)
 
     def iter_kids(self, parent_id: int, relation: str) -> Iterator[Record]:
         table = self.recordings
@@ -230,19 +247,16 @@ class Store:
     def position(self, record: Record) -> int:
         """1-based place of ``record`` among the siblings a caller sees with it: same status,
         and for to-dos the same completion state."""
-        relation = record.relation
-        key = (record.parent_id, relation)
-        cached = self._positions.get(key)
-        if cached is None or cached[0] != self.gen:
-            places: dict[int, int] = {}
-            counters: dict[tuple[str, bool], int] = {}
-            for sibling in self.iter_kids(record.parent_id, relation):
+        key = (record.parent_id, record.relation)
+        places = self._positions.get(key)
+        if places is None:
+            places = _Places()
+            for sibling in self.iter_kids(record.parent_id, record.relation):
                 group = _place_group(sibling)
-                counters[group] = counters.get(group, 0) + 1
-                places[sibling.id] = counters[group]
-            cached = (self.gen, places)
-            self._positions[key] = cached
-        return cached[1].get(record.id, 0)
+                places.counters[group] = places.counters.get(group, 0) + 1
+                places.by_id[sibling.id] = places.counters[group]
+            self._positions[key] = places
+        return places.by_id.get(record.id, 0)
 
     def place(self, record: Record, position: int, parent_id: int | None = None) -> None:
         """Move ``record`` to 1-based ``position`` among its visible siblings under
@@ -267,13 +281,16 @@ class Store:
             ids.remove(record_id)
         index = max(0, min(index, len(ids)))
         ids.insert(index, record_id)
+        self._relayout((parent_id, relation))
         for rid in ids:
             sibling = self.recordings.get(rid)
             if sibling is not None:
                 self.bump(sibling)
 
     def bump_siblings(self, record: Record) -> None:
-        """Positions of ``record``'s siblings may have shifted."""
+        """Positions of ``record``'s siblings may have shifted (its status or completion
+        changed)."""
+        self._relayout((record.parent_id, record.relation))
         for sibling in self.iter_kids(record.parent_id, record.relation):
             if sibling is not record:
                 self.bump(sibling)
@@ -282,6 +299,7 @@ class Store:
         ids = self.children.get((parent_id, relation))
         if ids and record_id in ids:
             ids.remove(record_id)
+            self._relayout((parent_id, relation))
             for rid in ids:
                 sibling = self.recordings.get(rid)
                 if sibling is not None:
@@ -385,3 +403,13 @@ def image_size(data: bytes) -> tuple[int | None, int | None]:
 
 def _place_group(record: Record) -> tuple[str, bool]:
     return record.status, bool(record.data.get("completed", False))
+
+
+class _Places:
+    """1-based positions of one list's records, counted within each visibility group."""
+
+    __slots__ = ("by_id", "counters")
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, int] = {}
+        self.counters: dict[tuple[str, bool], int] = {}

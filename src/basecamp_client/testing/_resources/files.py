@@ -222,6 +222,7 @@ def create_document(call: Call) -> Reply:
     document.visible_to_clients = bool(visible)
     if status == "drafted":
         document.status = "drafted"
+        call.store.bump_siblings(document)
     return call.ok(document, 201)
 
 

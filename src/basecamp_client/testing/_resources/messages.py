@@ -110,6 +110,7 @@ def create_message(call: Call) -> Reply:
     )
     if status == "drafted":
         message.status = "drafted"
+        call.store.bump_siblings(message)
     return call.ok(message, 201)
 
 
