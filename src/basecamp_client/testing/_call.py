@@ -79,6 +79,12 @@ class Call:
             raise HttpError(400, f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         return status
 
+    def project(self, project_id: int) -> Record:
+        project = self.store.projects.get(project_id)
+        if project is None:
+            raise HttpError(404, f"Project {project_id} not found")
+        return project
+
     def recording(self, record_id: int, *kinds: str) -> Record:
         """The recording ``record_id`` of one of ``kinds``, in the addressed bucket; else 404."""
         record = self.store.recordings.get(record_id)

@@ -251,6 +251,27 @@ def _family(store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool
     d["creator"] = person(store, r.creator_id, urls)
 
 
+def _content(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
+    """The common part of recordings people write: to-dos, messages, documents, …"""
+    d = _base(store, r, urls)
+    _subscription(d, r, urls)
+    _comments(store, d, r, urls)
+    _boosts(d, r, urls)
+    if position:
+        d["position"] = store.position(r)
+    _family(store, d, r, urls)
+    return d
+
+
+def _tool(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
+    """The common part of a project's dock tools (message board, to-do set, …)."""
+    d = _base(store, r, urls)
+    if position:
+        d["position"] = r.data["dock_position"]
+    _family(store, d, r, urls, parent=False)
+    return d
+
+
 def _ratio(store: Store, todolist: Record) -> tuple[int, int]:
     done = total = 0
     for todo in store.iter_kids(todolist.id, "todos"):
@@ -304,9 +325,7 @@ def render_project(store: Store, p: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_todoset(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
+    d = _tool(store, r, urls)
     lists = [t for t in store.iter_kids(r.id, "todolists") if t.status == ACTIVE]
     done = total = 0
     for todolist in lists:
@@ -322,13 +341,8 @@ def render_todoset(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_todolist(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    _subscription(d, r, urls)
-    _comments(store, d, r, urls)
-    _boosts(d, r, urls)
+    d = _content(store, r, urls)
     is_group = r.data.get("group", False)
-    d["position"] = store.position(r)
-    _family(store, d, r, urls)
     done, total = _ratio(store, r)
     base = f"{urls.acct}/buckets/{r.bucket_id}/todolists"
     app = f"{urls.app_acct}/buckets/{r.bucket_id}"
@@ -351,12 +365,7 @@ def render_todolist(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
-    d = _base(store, r, urls)
-    _subscription(d, r, urls)
-    _comments(store, d, r, urls)
-    _boosts(d, r, urls)
-    d["position"] = store.position(r)
-    _family(store, d, r, urls)
+    d = _content(store, r, urls)
     d["description"] = data["description"]
     d["completed"] = data["completed"]
     if data["completed"] and data.get("completion") is not None:
@@ -373,9 +382,7 @@ def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_board(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
+    d = _tool(store, r, urls)
     d["messages_count"] = sum(1 for m in store.iter_kids(r.id, "messages") if m.status == ACTIVE)
     d["messages_url"] = f"{urls.acct}/buckets/{r.bucket_id}/message_boards/{r.id}/messages.json"
     d["app_messages_url"] = f"{urls.app_acct}/buckets/{r.bucket_id}/message_boards/{r.id}/messages"
@@ -393,11 +400,7 @@ def render_category(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_message(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    _subscription(d, r, urls)
-    _comments(store, d, r, urls)
-    _boosts(d, r, urls)
-    _family(store, d, r, urls)
+    d = _content(store, r, urls, position=False)
     d["subject"] = r.data["subject"]
     d["content"] = r.data["content"]
     d["content_attachments"] = rich_attachments(store, r.data["attachments"], urls)
@@ -419,10 +422,8 @@ def render_comment(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_chat(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = _tool(store, r, urls)
     _subscription(d, r, urls)
-    d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
     d["topic"] = r.data.get("topic") or r.data["title"]
     d["lines_url"] = f"{urls.acct}/buckets/{r.bucket_id}/chats/{r.id}/lines.json"
     d["files_url"] = f"{urls.acct}/buckets/{r.bucket_id}/chats/{r.id}/uploads.json"
@@ -470,12 +471,7 @@ def render_vault(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_document(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    _subscription(d, r, urls)
-    _comments(store, d, r, urls)
-    _boosts(d, r, urls)
-    d["position"] = store.position(r)
-    _family(store, d, r, urls)
+    d = _content(store, r, urls)
     d["content"] = r.data["content"]
     d["content_attachments"] = rich_attachments(store, r.data["attachments"], urls)
     return d
@@ -483,12 +479,7 @@ def render_document(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_upload(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
-    d = _base(store, r, urls)
-    _subscription(d, r, urls)
-    _comments(store, d, r, urls)
-    _boosts(d, r, urls)
-    d["position"] = store.position(r)
-    _family(store, d, r, urls)
+    d = _content(store, r, urls)
     blob = store.blobs_by_sgid[data["sgid"]]
     download = f"{urls.acct}/buckets/{r.bucket_id}/uploads/{r.id}/download/{data['filename']}"
     d["description"] = data["description"]
@@ -505,9 +496,7 @@ def render_upload(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_schedule(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
+    d = _tool(store, r, urls)
     d["include_due_assignments"] = r.data["include_due_assignments"]
     d["entries_count"] = sum(1 for e in store.iter_kids(r.id, "entries") if e.status == ACTIVE)
     d["entries_url"] = f"{urls.acct}/schedules/{r.id}/entries.json"
@@ -516,11 +505,7 @@ def render_schedule(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_entry(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
-    d = _base(store, r, urls)
-    _subscription(d, r, urls)
-    _comments(store, d, r, urls)
-    _boosts(d, r, urls)
-    _family(store, d, r, urls)
+    d = _content(store, r, urls, position=False)
     d["description"] = data["description"]
     d["description_attachments"] = rich_attachments(store, data["attachments"], urls)
     d["summary"] = data.get("summary") or "Untitled"
@@ -535,8 +520,7 @@ def render_entry(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_questionnaire(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    _family(store, d, r, urls, parent=False)
+    d = _tool(store, r, urls, position=False)
     d["questions_url"] = f"{urls.acct}/questionnaires/{r.id}/questions.json"
     d["questions_count"] = 0
     d["name"] = r.data["title"]
@@ -544,9 +528,7 @@ def render_questionnaire(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_inbox(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
-    d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
+    d = _tool(store, r, urls)
     d["forwards_count"] = 0
     d["forwards_url"] = f"{urls.acct}/buckets/{r.bucket_id}/inboxes/{r.id}/forwards.json"
     return d

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .._call import Call
 from .._store import ACTIVE, Record, Store
+from .._wire import HttpError
 
 _SGID = re.compile(r"""<bc-attachment\b[^>]*\bsgid\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
@@ -75,6 +77,16 @@ def set_status(store: Store, record: Record, status: str, actor_id: int) -> None
     store.bump_siblings(record)
     store.log_event(record, action, actor_id)
     bump_ancestors(store, record)
+
+
+def sort_by_query(call: Call, records: list[Record], *, direction: str = "desc") -> list[Record]:
+    """Order by the ``sort`` (created_at|updated_at) and ``direction`` (asc|desc) query."""
+    sort = call.q("sort") or "created_at"
+    direction = call.q("direction") or direction
+    if sort not in ("created_at", "updated_at") or direction not in ("asc", "desc"):
+        raise HttpError(400, "sort must be created_at|updated_at and direction asc|desc")
+    records.sort(key=lambda r: getattr(r, sort), reverse=direction == "desc")
+    return records
 
 
 def active(records: list[Record] | Any, status: str = ACTIVE) -> list[Record]:

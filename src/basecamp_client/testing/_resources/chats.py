@@ -7,7 +7,7 @@ from .._render import LINE_KINDS
 from .._router import BINARY, Router
 from .._store import ACTIVE, Record, Store
 from .._wire import HttpError
-from ._common import new_recording, set_status
+from ._common import new_recording, set_status, sort_by_query
 from .files import store_upload
 
 CHAT = "Chat::Transcript"
@@ -47,15 +47,6 @@ def _line(call: Call) -> Record:
     return line
 
 
-def _sorted(call: Call, lines: list[Record]) -> list[Record]:
-    sort = call.q("sort") or "created_at"
-    direction = call.q("direction") or "asc"
-    if sort not in ("created_at", "updated_at") or direction not in ("asc", "desc"):
-        raise HttpError(400, "sort must be created_at|updated_at and direction asc|desc")
-    lines.sort(key=lambda r: getattr(r, sort), reverse=direction == "desc")
-    return lines
-
-
 def list_chats(call: Call) -> Listing:
     chats = [
         r
@@ -72,7 +63,7 @@ def get_chat(call: Call) -> Reply:
 def list_lines(call: Call) -> Listing:
     chat = _chat(call)
     lines = [r for r in call.store.iter_kids(chat.id, "lines") if r.status == ACTIVE]
-    return call.listing(_sorted(call, lines))
+    return call.listing(sort_by_query(call, lines, direction="asc"))
 
 
 def create_line(call: Call) -> Reply:
@@ -123,7 +114,7 @@ def list_chat_uploads(call: Call) -> Listing:
         for r in call.store.iter_kids(chat.id, "lines")
         if r.status == ACTIVE and r.kind == "Chat::Lines::Upload"
     ]
-    return call.listing(_sorted(call, lines))
+    return call.listing(sort_by_query(call, lines, direction="asc"))
 
 
 def create_chat_upload(call: Call) -> Reply:

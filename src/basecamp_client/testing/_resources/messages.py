@@ -6,7 +6,7 @@ from .._call import Call, Listing, Reply
 from .._router import Router
 from .._store import Record, Store
 from .._wire import HttpError
-from ._common import attachment_sgids, new_recording
+from ._common import attachment_sgids, new_recording, sort_by_query
 
 # Recordings people can comment on.
 COMMENTABLE = (
@@ -72,11 +72,7 @@ def list_messages(call: Call) -> Listing:
     board = call.recording(call.id("board_id"), "Message::Board")
     status = call.q_status()
     messages = [m for m in call.store.iter_kids(board.id, "messages") if m.status == status]
-    sort = call.q("sort")
-    if sort in ("created_at", "updated_at"):
-        reverse = (call.q("direction") or "desc") == "desc"
-        messages.sort(key=lambda m: getattr(m, sort), reverse=reverse)
-    return call.listing(messages)
+    return call.listing(sort_by_query(call, messages))
 
 
 def _category(call: Call, bucket_id: int, category_id: int | None) -> int | None:
@@ -138,9 +134,7 @@ def update_message(call: Call) -> Reply:
 
 
 def list_categories(call: Call) -> Listing:
-    bucket_id = call.id("bucket_id")
-    if bucket_id not in call.store.projects:
-        raise HttpError(404, f"Project {bucket_id} not found")
+    bucket_id = call.project(call.id("bucket_id")).id
     return call.listing([c for c in call.store.categories.values() if c.bucket_id == bucket_id])
 
 

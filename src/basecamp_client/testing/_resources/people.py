@@ -80,9 +80,7 @@ def update_profile(call: Call) -> Reply:
 
 
 def list_project_people(call: Call) -> Listing:
-    project = call.store.projects.get(call.id("project_id"))
-    if project is None:
-        raise HttpError(404, f"Project {call.params['project_id']} not found")
+    project = call.project(call.id("project_id"))
     members = [call.store.people[i] for i in project.data["people"] if i in call.store.people]
     return Listing(members, call.frag)
 

@@ -80,10 +80,7 @@ def tool(store: Store, project: Record, kind: str) -> Record:
 
 
 def _project(call: Call) -> Record:
-    project = call.store.projects.get(call.id("project_id"))
-    if project is None:
-        raise HttpError(404, f"Project {call.params['project_id']} not found")
-    return project
+    return call.project(call.id("project_id"))
 
 
 def list_projects(call: Call) -> Listing:

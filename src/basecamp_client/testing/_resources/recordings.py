@@ -6,9 +6,9 @@ from __future__ import annotations
 from .._call import Call, Listing, Reply, empty
 from .._render import LINE_KINDS, fragment, plain_text, render_event, title_of
 from .._router import Router
-from .._store import ACTIVE, ARCHIVED, TRASHED, Record
+from .._store import ACTIVE, ARCHIVED, TRASHED
 from .._wire import HttpError, dumps
-from ._common import set_status
+from ._common import set_status, sort_by_query
 
 LISTABLE = (
     "Comment",
@@ -41,15 +41,6 @@ def _int_list(call: Call, *names: str) -> set[int]:
     return values
 
 
-def _sorted(call: Call, records: list[Record], default: str = "created_at") -> list[Record]:
-    sort = call.q("sort") or default
-    direction = call.q("direction") or "desc"
-    if sort not in ("created_at", "updated_at") or direction not in ("asc", "desc"):
-        raise HttpError(400, "sort must be created_at|updated_at and direction asc|desc")
-    records.sort(key=lambda r: getattr(r, sort), reverse=direction == "desc")
-    return records
-
-
 def list_recordings(call: Call) -> Listing:
     kind = call.q("type")
     if kind not in LISTABLE:
@@ -61,7 +52,7 @@ def list_recordings(call: Call) -> Listing:
         for r in call.store.all_recordings()
         if r.kind == kind and r.status == status and (not buckets or r.bucket_id in buckets)
     ]
-    return call.listing(_sorted(call, records))
+    return call.listing(sort_by_query(call, records))
 
 
 def list_events(call: Call) -> Listing:

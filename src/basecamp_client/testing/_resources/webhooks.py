@@ -61,10 +61,7 @@ def _webhook(call: Call) -> Record:
 
 
 def _project_id(call: Call) -> int:
-    bucket_id = call.id("bucket_id")
-    if bucket_id not in call.store.projects:
-        raise HttpError(404, f"Project {bucket_id} not found")
-    return bucket_id
+    return call.project(call.id("bucket_id")).id
 
 
 def list_webhooks(call: Call) -> Listing:
