@@ -166,20 +166,21 @@ def populate(store: Store, seed: int) -> None:
     store.owner_id = team[0].id
     ids = [p.id for p in team]
 
-    market = new_project(
-        store,
-        "Riverside Market Launch",
-        "Opening our first market stall by the river.",
-        creator_id=ids[0],
-        people=[*ids, client.id],
-        when=clock.next(),
-    )
+    # Projects list newest first: the market project, made last, leads.
     web = new_project(
         store,
         "Web Shop Refresh",
         "A calmer, faster online shop.",
         creator_id=ids[2],
         people=ids,
+        when=clock.next(),
+    )
+    market = new_project(
+        store,
+        "Riverside Market Launch",
+        "Opening our first market stall by the river.",
+        creator_id=ids[0],
+        people=[*ids, client.id],
         when=clock.next(),
     )
     _market_todos(store, market, ids, rng, clock)

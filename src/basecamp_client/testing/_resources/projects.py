@@ -86,7 +86,7 @@ def _project(call: Call) -> Record:
 def list_projects(call: Call) -> Listing:
     status = call.q_status()
     projects = [p for p in call.store.projects.values() if p.status == status]
-    projects.sort(key=lambda p: p.data["name"].lower())
+    projects.sort(key=lambda p: (p.created_at, p.id), reverse=True)  # newest first
     return call.listing(projects)
 
 
