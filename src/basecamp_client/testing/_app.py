@@ -204,8 +204,10 @@ class FakeBasecamp:
             self._tokens[token] = pid
 
     def add_person(self, name: str, email_address: str, **fields: Any) -> int:
-        """Add someone to the account; returns their id."""
+        """Add someone to the account (by default in the owner's company); returns their id."""
         with self._lock:
+            owner = self._store.people[self.owner_id].data
+            fields.setdefault("company", (owner["company_id"], owner["company_name"]))
             return new_person(self._store, name, email_address, **fields).id
 
     def add_project(self, name: str, description: str = "", *, people: Iterable[int] = ()) -> int:
