@@ -507,3 +507,56 @@ def test_positions_stay_contiguous_through_appends_completions_and_trash(
     assert open_todos[-1]["id"] == added[1]["id"]
     done = client.get(url, params={"completed": "true"}).json()
     assert [(t["id"], t["position"]) for t in done] == [(middle["id"], 1)]
+
+
+def test_cloud_files_and_google_documents_replace_semantics(client: httpx.Client) -> None:
+    vault = dock(client, "vault")
+    project = vault["bucket"]["id"]
+    base = f"/buckets/{project}/vaults/{vault['id']}"
+    bad = client.post(
+        f"{base}/cloud_files.json", json={"service": "dropbox", "url": "https://x.test/a"}
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["errors"]) == {"url"}
+    created = client.post(
+        f"{base}/cloud_files.json",
+        json={
+            "service": "dropbox",
+            "url": "https://www.dropbox.com/s/q1/plan.pdf",
+            "title": "Plan",
+            "description": "<div>v1</div>",
+        },
+    )
+    assert created.status_code == 201
+    cloud = created.json()
+    assert cloud["type"] == "CloudFile"
+    assert cloud["service"]["code"] == "dropbox"
+    assert client.get(f"/cloud_files/{cloud['id']}.json").json() == cloud
+    replaced = client.put(
+        cloud["url"], json={"service": "other", "url": "https://files.example.test/plan"}
+    ).json()
+    assert replaced["title"] == "Untitled"
+    assert replaced["description"] == ""
+    assert replaced["service"]["code"] == "other"
+    missing = client.put(cloud["url"], json={"title": "No link"})
+    assert set(missing.json()["errors"]) == {"service", "url"}
+
+    doc = client.post(
+        f"{base}/google_documents.json",
+        json={"document_type": "sheet", "url": "https://docs.example.test/s/1", "title": "Budget"},
+    ).json()
+    assert doc["status"] == "drafted"
+    assert doc["document_type"] == "sheet"
+    published = client.put(
+        doc["url"],
+        json={"document_type": "sheet", "url": "https://docs.example.test/s/1", "status": "active"},
+    ).json()
+    assert published["status"] == "active"
+    assert published["title"] == "Untitled"
+    wrong = client.put(doc["url"], json={"document_type": "memo", "url": "https://d.test/x"})
+    assert wrong.json()["errors"] == {"document_type": ["is not a valid document type"]}
+    elsewhere = client.post(
+        f"/buckets/{project + 1}/vaults/{vault['id']}/cloud_files.json",
+        json={"service": "other", "url": "https://x.test/"},
+    )
+    assert elsewhere.status_code == 404

@@ -213,3 +213,32 @@ def test_auto_falls_back_to_the_standard_library(monkeypatch: pytest.MonkeyPatch
             assert c.get("/people.json").status_code == 200
     with pytest.raises(RuntimeError, match="uvicorn is not installed"):
         FakeBasecamp().serve(server="uvicorn")
+
+
+def test_concurrent_writers_get_consistent_state(server: FakeServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with httpx.Client(base_url=server.account_url, headers=HEADERS) as c:
+        todoset = next(
+            t for t in c.get("/projects.json").json()[0]["dock"] if t["name"] == "todoset"
+        )
+        url = c.post(c.get(todoset["url"]).json()["todolists_url"], json={"name": "Busy"}).json()[
+            "todos_url"
+        ]
+
+    def write(worker: int) -> list[int]:
+        with httpx.Client(headers=HEADERS) as own:
+            return [
+                own.post(url, json={"content": f"w{worker}-{n}"}).json()["id"] for n in range(15)
+            ]
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = [i for batch in pool.map(write, range(4)) for i in batch]
+    assert len(set(ids)) == 60
+    with httpx.Client(headers=HEADERS) as c:
+        r = c.get(url, params={"page": 3})
+        assert r.headers["x-total-count"] == "60"
+        positions = [
+            t["position"] for page in (1, 2, 3) for t in c.get(url, params={"page": page}).json()
+        ]
+    assert positions == list(range(1, 61))

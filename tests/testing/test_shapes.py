@@ -208,6 +208,21 @@ def payloads() -> dict[str, list[Any]]:
                 json={"payload_url": "https://hooks.example.test/x", "types": ["all"]},
             ).json(),
         )
+        vault_base = f"/buckets/{project['id']}/vaults/{tools['vault']['id']}"
+        add(
+            "CloudFile",
+            c.post(
+                f"{vault_base}/cloud_files.json",
+                json={"service": "dropbox", "url": "https://www.dropbox.com/s/x/y.pdf"},
+            ).json(),
+        )
+        add(
+            "GoogleDocument",
+            c.post(
+                f"{vault_base}/google_documents.json",
+                json={"document_type": "doc", "url": "https://docs.example.test/d/1"},
+            ).json(),
+        )
         # A 422 carries both error shapes the description names: a message and field errors.
         invalid = c.post("/projects.json", json={}).json()
         add("ValidationErrorResponseContent", {k: v for k, v in invalid.items() if k != "errors"})
@@ -255,6 +270,8 @@ NAMES = [
     "SearchResult",
     "CreateAttachmentResponseContent",
     "Webhook",
+    "CloudFile",
+    "GoogleDocument",
     "ValidationErrorResponseContent",
     "FieldValidationErrorResponseContent",
     "NotFoundErrorResponseContent",

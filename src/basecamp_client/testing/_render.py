@@ -33,6 +33,8 @@ SEGMENTS = {
     "Schedule::Entry": "schedule_entries",
     "Questionnaire": "questionnaires",
     "Inbox": "inboxes",
+    "CloudFile": "cloud_files",
+    "GoogleDocument": "google_documents",
 }
 LINE_KINDS = ("Chat::Lines::RichText", "Chat::Lines::Text", "Chat::Lines::Upload")
 
@@ -135,7 +137,7 @@ def title_of(record: Record) -> str:
         return str(d["subject"])
     if kind == "Schedule::Entry":
         return str(d.get("summary") or "Untitled")
-    if kind == "Document":
+    if kind in ("Document", "CloudFile", "GoogleDocument"):
         return str(d.get("title") or "Untitled")
     if kind == "Upload":
         return str(d["filename"])
@@ -495,6 +497,25 @@ def render_upload(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return d
 
 
+def _linked(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    d = _content(store, r, urls)
+    d["description"] = r.data["description"]
+    d["description_attachments"] = rich_attachments(store, r.data["attachments"], urls)
+    return d
+
+
+def render_cloud_file(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    d = _linked(store, r, urls)
+    d["service"] = r.data["service"]
+    return d
+
+
+def render_google_document(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    d = _linked(store, r, urls)
+    d["document_type"] = r.data["document_type"]
+    return d
+
+
 def render_schedule(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _tool(store, r, urls)
     d["include_due_assignments"] = r.data["include_due_assignments"]
@@ -575,6 +596,8 @@ RENDERERS: dict[str, Callable[[Store, Record, Urls], dict[str, Any]]] = {
     "Schedule::Entry": render_entry,
     "Questionnaire": render_questionnaire,
     "Inbox": render_inbox,
+    "CloudFile": render_cloud_file,
+    "GoogleDocument": render_google_document,
     "Webhook": render_webhook,
 }
 

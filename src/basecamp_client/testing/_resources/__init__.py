@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from .._router import Router
-from . import chats, files, messages, people, projects, recordings, schedules, todos, webhooks
+from . import (
+    chats,
+    cloud,
+    files,
+    messages,
+    people,
+    projects,
+    recordings,
+    schedules,
+    todos,
+    webhooks,
+)
+
+MODULES = (people, projects, todos, messages, chats, files, cloud, schedules, webhooks, recordings)
 
 
 def build_router() -> Router:
     router = Router()
-    for module in (
-        people,
-        projects,
-        todos,
-        messages,
-        chats,
-        files,
-        schedules,
-        webhooks,
-        recordings,
-    ):
+    for module in MODULES:
         module.register(router)
     return router
