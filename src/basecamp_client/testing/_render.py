@@ -265,6 +265,14 @@ def _content(store: Store, r: Record, urls: Urls, *, position: bool = True) -> d
     return d
 
 
+def _described(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
+    """A written recording whose rich text is its ``description`` (uploads, entries, links)."""
+    d = _content(store, r, urls, position=position)
+    d["description"] = r.data["description"]
+    d["description_attachments"] = rich_attachments(store, r.data["attachments"], urls)
+    return d
+
+
 def _tool(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
     """The common part of a project's dock tools (message board, to-do set, …)."""
     d = _base(store, r, urls)
@@ -481,11 +489,9 @@ def render_document(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_upload(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
-    d = _content(store, r, urls)
+    d = _described(store, r, urls)
     blob = store.blobs_by_sgid[data["sgid"]]
     download = f"{urls.acct}/buckets/{r.bucket_id}/uploads/{r.id}/download/{data['filename']}"
-    d["description"] = data["description"]
-    d["description_attachments"] = rich_attachments(store, data["attachments"], urls)
     d["content_type"] = blob.content_type
     d["byte_size"] = blob.byte_size
     d["filename"] = data["filename"]
@@ -497,21 +503,14 @@ def render_upload(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return d
 
 
-def _linked(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _content(store, r, urls)
-    d["description"] = r.data["description"]
-    d["description_attachments"] = rich_attachments(store, r.data["attachments"], urls)
-    return d
-
-
 def render_cloud_file(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _linked(store, r, urls)
+    d = _described(store, r, urls)
     d["service"] = r.data["service"]
     return d
 
 
 def render_google_document(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _linked(store, r, urls)
+    d = _described(store, r, urls)
     d["document_type"] = r.data["document_type"]
     return d
 
@@ -526,9 +525,7 @@ def render_schedule(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_entry(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
-    d = _content(store, r, urls, position=False)
-    d["description"] = data["description"]
-    d["description_attachments"] = rich_attachments(store, data["attachments"], urls)
+    d = _described(store, r, urls, position=False)
     d["summary"] = data.get("summary") or "Untitled"
     d["all_day"] = data["all_day"]
     d["starts_at"] = data["starts_at"]
