@@ -106,8 +106,9 @@ class BasecampError(Exception):
 
     def redact(self, secret: str) -> None:
         """Remove ``secret`` wherever this error quotes the server (a server may echo a
-        credential back verbatim)."""
-        if not secret:
+        credential back verbatim). Strings shorter than 8 characters are left alone: no
+        real credential is that short, and masking them would garble ordinary words."""
+        if len(secret) < 8:
             return
         self.message = self.message.replace(secret, "***")
         self.args = (self.message,)

@@ -1,0 +1,529 @@
+""":class:`FakeBasecamp`: the synchronous core every adapter drives.
+
+``handle(FakeRequest) -> FakeResponse`` runs the checks the real service makes (user
+agent, credentials, account, content type), routes to a resource handler, and adds
+what clients rely on: pagination headers, validators and ``304``, request ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import traceback
+from collections import deque
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, parse_qsl
+
+import attrs
+
+from ._call import Call, Listing, Reply
+from ._clock import FakeClock
+from ._faults import Decision, Faults
+from ._pagination import GEARS, next_page_url, page_bounds, parse_page
+from ._render import Urls
+from ._resources import build_router
+from ._resources.people import new_person
+from ._resources.projects import new_project
+from ._router import BINARY, JSON
+from ._storage import serve as serve_storage
+from ._store import Record, Store
+from ._wire import (
+    JSON_TYPE,
+    RESET_AFTER,
+    RESET_BEFORE,
+    FakeRequest,
+    FakeResponse,
+    HttpError,
+    dumps,
+    http_date,
+    parse_http_date,
+)
+
+if TYPE_CHECKING:
+    from ._httpx import FakeTransport
+    from ._server import FakeServer
+
+DEFAULT_ACCOUNT_ID = 1_000_001
+_ROUTER = build_router()
+_ACCOUNT_PATH = re.compile(r"^/(\d+)(/.*)$")
+_SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_CACHE_CONTROL = ("Cache-Control", "max-age=0, private, must-revalidate")
+_REASONS = {429: "Too many requests", 500: "Internal Server Error", 502: "Bad Gateway"}
+_REASONS.update({503: "Service Unavailable", 504: "Gateway Timeout"})
+_CACHE_LIMIT = 4096
+_LOG_BODY_LIMIT = 64 * 1024
+
+
+@attrs.frozen
+class LoggedRequest:
+    """One request the fake received, for tests to assert on. Secret headers are redacted."""
+
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: bytes = attrs.field(repr=False)
+    status: int | None
+    request_id: str
+    target: str = "api"
+    fault: str | None = None
+    error: str | None = attrs.field(default=None, repr=False)
+
+    def json(self) -> Any:
+        """The request body parsed as JSON (``None`` when there was none)."""
+        import json
+
+        return json.loads(self.body) if self.body else None
+
+    @property
+    def params(self) -> dict[str, list[str]]:
+        return parse_qs(self.query, keep_blank_values=True)
+
+
+class _Cached:
+    __slots__ = ("body", "etag", "gen", "headers", "last_modified")
+
+    def __init__(
+        self, gen: int, headers: list[tuple[str, str]], body: bytes, etag: str, last_modified: int
+    ) -> None:
+        self.gen = gen
+        self.headers = headers
+        self.body = body
+        self.etag = etag
+        self.last_modified = last_modified
+
+
+class FakeBasecamp:
+    """An in-memory, stateful Basecamp 4 for tests, demos and local development.
+
+    >>> fake = FakeBasecamp.with_sample_data()
+    >>> client = AsyncBasecamp(access_token="any", user_agent="Tests (me@example.com)",
+    ...                        transport=fake.transport())
+    >>> account = client.for_account(fake.account_id)
+
+    Any bearer token is accepted unless ``tokens`` lists the valid ones (a list, or a
+    mapping from token to the id of the person it authenticates).
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        sample_data: bool | None = None,
+        account_id: int = DEFAULT_ACCOUNT_ID,
+        tokens: Iterable[str] | Mapping[str, int] | None = None,
+        clock: FakeClock | None = None,
+        page_sizes: tuple[int, ...] = GEARS,
+        request_log_size: int = 1000,
+    ) -> None:
+        if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
+            raise ValueError(f"account_id must be a positive integer, got {account_id!r}")
+        if not page_sizes or any(isinstance(n, bool) or n < 1 for n in page_sizes):
+            raise ValueError(f"page_sizes must be positive integers, got {page_sizes!r}")
+        self.clock = clock if clock is not None else FakeClock()
+        self.faults = Faults(self.clock)
+        self._page_sizes = tuple(page_sizes)
+        self._lock = threading.RLock()
+        self._log: deque[LoggedRequest] = deque(maxlen=request_log_size)
+        self._cache: dict[tuple[str, str, str, int], _Cached] = {}
+        self._counter = 0
+        self._rid_prefix = secrets.token_hex(4)
+        seeded = seed is not None or bool(sample_data)
+        seed = 0 if seed is None else seed
+        # Seeded fakes sign ids and URLs with a key derived from the seed, so the same seed
+        # gives byte-identical payloads; an unseeded fake uses a random key.
+        secret = (
+            hashlib.sha256(f"basecamp-fake/{seed}".encode()).digest()
+            if seeded
+            else secrets.token_bytes(32)
+        )
+        store = Store(account_id, self.clock, secret=secret)
+        self._store = store
+        if seeded:
+            from ._sample import populate
+
+            populate(store, seed)
+        else:
+            store.account_created_at = store.now()
+            owner = new_person(
+                store,
+                "Fake Owner",
+                "owner@basecamp-fake.test",
+                admin=True,
+                owner=True,
+                title="Account owner",
+                company=(store.next_id(), "Fake Basecamp"),
+            )
+            store.owner_id = owner.id
+        self._tokens: dict[str, int] | None = None
+        if tokens is not None:
+            self._tokens = {}
+            items = tokens.items() if isinstance(tokens, Mapping) else ((t, 0) for t in tokens)
+            for token, person_id in items:
+                self.add_token(token, person_id or None)
+
+    @classmethod
+    def with_sample_data(cls, seed: int = 0, **options: Any) -> FakeBasecamp:
+        """A fake account with a few people and projects, to-dos, messages and a chat."""
+        return cls(seed=seed, **options)
+
+    def __repr__(self) -> str:
+        return f"<FakeBasecamp account_id={self.account_id}>"
+
+    # ---------------------------------------------------------------------- public API
+
+    @property
+    def account_id(self) -> int:
+        return self._store.account_id
+
+    @property
+    def owner_id(self) -> int:
+        """The person every accepted token acts as, unless a token maps to someone else."""
+        return self._store.owner_id
+
+    @property
+    def store(self) -> Store:
+        """The raw state, for tests that need to look behind the API."""
+        return self._store
+
+    def add_token(self, token: str, person_id: int | None = None) -> None:
+        """Accept ``token`` (as ``person_id``, default the owner). Once a token is added,
+        only added tokens are accepted."""
+        if not token:
+            raise ValueError("token must be a non-empty string")
+        with self._lock:
+            pid = self.owner_id if person_id is None else person_id
+            if pid not in self._store.people:
+                raise ValueError(f"no person with id {pid}")
+            if self._tokens is None:
+                self._tokens = {}
+            self._tokens[token] = pid
+
+    def add_person(self, name: str, email_address: str, **fields: Any) -> int:
+        """Add someone to the account (by default in the owner's company); returns their id."""
+        with self._lock:
+            owner = self._store.people[self.owner_id].data
+            fields.setdefault("company", (owner["company_id"], owner["company_name"]))
+            return new_person(self._store, name, email_address, **fields).id
+
+    def add_project(self, name: str, description: str = "", *, people: Iterable[int] = ()) -> int:
+        """Create a project (with its dock of tools) as the owner; returns its id."""
+        with self._lock:
+            project = new_project(
+                self._store,
+                name,
+                description,
+                creator_id=self.owner_id,
+                people=list(people),
+            )
+            return project.id
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """Requests received so far, oldest first (the last ``request_log_size`` of them)."""
+        with self._lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport answering from this fake, for ``httpx.Client``,
+        ``httpx.AsyncClient`` and ``AsyncBasecamp(transport=…)``/``Basecamp(transport=…)``."""
+        from ._httpx import FakeTransport
+
+        return FakeTransport(self)
+
+    def serve(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        storage_port: int = 0,
+        server: str = "auto",
+    ) -> FakeServer:
+        """Serve this fake over HTTP on ``host`` (port 0 picks a free port), in a background
+        thread; use as a context manager. ``server`` is ``"uvicorn"``, ``"stdlib"`` or
+        ``"auto"`` (uvicorn when installed)."""
+        from ._server import FakeServer
+
+        return FakeServer(
+            self, host=host, port=port, storage_port=storage_port, server=server
+        ).start()
+
+    # ---------------------------------------------------------------------- the core
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        """Answer one request. Thread-safe; never blocks (delays are the adapter's job)."""
+        with self._lock:
+            self._counter += 1
+            rid = f"{self._rid_prefix}-{self._counter:08x}"
+            decision = None
+            if self.faults.active:
+                account_path = _ACCOUNT_PATH.match(request.path)
+                relative = account_path.group(2) if account_path else request.path
+                decision = self.faults.decide(
+                    request.method, request.path, relative, request.target
+                )
+            error = None
+            if decision is not None and decision.reset == "before":
+                response = FakeResponse(0, fault=RESET_BEFORE)
+            elif decision is not None and decision.status:
+                response = self._fault_response(decision, rid)
+            elif request.target == "storage":
+                response = serve_storage(
+                    self._store, request, now=self.clock.time(), request_id=rid
+                )
+            else:
+                try:
+                    response = self._api(request, rid)
+                except HttpError as exc:
+                    response = self._error(exc, rid)
+                except Exception as exc:  # a bug in the fake: answer 500, keep the trace
+                    error = traceback.format_exc()
+                    response = self._error(
+                        HttpError(
+                            500, f"fake Basecamp internal error: {type(exc).__name__}: {exc}"
+                        ),
+                        rid,
+                    )
+            if decision is not None:
+                response.delay = decision.delay
+                if decision.reset == "after":
+                    response.fault = RESET_AFTER
+            self._log.append(self._entry(request, response, rid, error))
+            return response
+
+    def _entry(
+        self, request: FakeRequest, response: FakeResponse, rid: str, error: str | None
+    ) -> LoggedRequest:
+        headers = {
+            k: ("[redacted]" if k in _SECRET_HEADERS else v) for k, v in request.headers.items()
+        }
+        body = request.body
+        if len(body) > _LOG_BODY_LIMIT and "json" not in headers.get("content-type", ""):
+            body = b""
+        return LoggedRequest(
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            headers=headers,
+            body=body,
+            status=None if response.fault == RESET_BEFORE else response.status,
+            request_id=rid,
+            target=request.target,
+            fault=response.fault,
+            error=error,
+        )
+
+    def _fault_response(self, decision: Decision, rid: str) -> FakeResponse:
+        status = decision.status
+        body: dict[str, Any] = {"error": _REASONS.get(status, "Injected failure")}
+        headers = [("Content-Type", JSON_TYPE), ("X-Request-Id", rid)]
+        if decision.retry_after is not None:
+            seconds = decision.retry_after
+            text = str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+            headers.append(("Retry-After", text))
+            if status == 429:
+                body["retry_after"] = int(seconds)
+        return FakeResponse(status, headers, dumps(body))
+
+    def _error(self, exc: HttpError, rid: str) -> FakeResponse:
+        headers = [("Content-Type", JSON_TYPE), ("X-Request-Id", rid), *exc.headers]
+        return FakeResponse(exc.status, headers, dumps(exc.payload()))
+
+    def _me(self, request: FakeRequest) -> Record:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        challenge = [("WWW-Authenticate", 'Bearer realm="Basecamp"')]
+        if scheme.lower() != "bearer" or not token:
+            raise HttpError(
+                401,
+                "Authentication required: send Authorization: Bearer <token>",
+                headers=challenge,
+            )
+        if self._tokens is None:
+            person_id = self._store.owner_id
+        else:
+            found = self._tokens.get(token)
+            if found is None:
+                raise HttpError(401, "The access token is invalid or expired", headers=challenge)
+            person_id = found
+        return self._store.people[person_id]
+
+    def _api(self, request: FakeRequest, rid: str) -> FakeResponse:
+        if not request.headers.get("user-agent", "").strip():
+            raise HttpError(
+                400,
+                "A User-Agent header naming your application and a contact is required, "
+                'e.g. "Acme Reports (ops@acme.example)"',
+            )
+        me = self._me(request)
+        m = _ACCOUNT_PATH.match(request.path)
+        if m is None or int(m.group(1)) != self._store.account_id:
+            raise HttpError(404, "Not found: no such account")
+        if self.faults.inactive:
+            raise HttpError(404, "Account inactive", headers=[("Reason", "Account Inactive")])
+        path = m.group(2)
+        method = request.method
+        readonly = method in ("GET", "HEAD")
+        cache_key = (request.origin, request.path, request.query, me.id)
+        if readonly:
+            cached = self._cache.get(cache_key)
+            if cached is not None and cached.gen == self._store.gen:
+                return self._send(request, rid, 200, cached)
+        match = _ROUTER.match(method, path)
+        route = match.route
+        body: Any = None
+        if method in _WRITES:
+            body = self._read_body(request, route.body)
+        call = Call(
+            self._store,
+            request,
+            Urls(request.origin, self._store.account_id),
+            match.params,
+            parse_qs(request.query, keep_blank_values=True),
+            me,
+            match.bucket_id,
+            body,
+        )
+        result = route.handler(call)
+        if isinstance(result, Listing):
+            return self._list(request, rid, call, result, cache_key)
+        assert isinstance(result, Reply)
+        return self._reply(request, rid, result, cache_key if readonly else None)
+
+    def _read_body(self, request: FakeRequest, kind: str) -> Any:
+        raw = request.body
+        content_type = request.headers.get("content-type", "")
+        if kind == BINARY:
+            if not content_type:
+                raise HttpError(415, "Send the file's Content-Type (e.g. image/png)")
+            return None
+        if not raw:
+            return None
+        if kind == JSON and content_type.split(";")[0].strip().lower() != "application/json":
+            raise HttpError(
+                415,
+                "Content-Type must be application/json; charset=utf-8 "
+                f"(got {content_type or 'none'!r})",
+            )
+        import json
+
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise HttpError(400, "The request body is not valid JSON") from None
+        if not isinstance(value, dict):
+            raise HttpError(400, "The request body must be a JSON object")
+        return value
+
+    def _list(
+        self,
+        request: FakeRequest,
+        rid: str,
+        call: Call,
+        listing: Listing,
+        cache_key: tuple[str, str, str, int],
+    ) -> FakeResponse:
+        page = parse_page(call.q("page"))
+        start, stop = page_bounds(page, self._page_sizes)
+        items = listing.items
+        total = len(items)
+        body = b"[" + b",".join(listing.serialize(item) for item in items[start:stop]) + b"]"
+        headers = [("X-Total-Count", str(total))]
+        if stop < total:
+            pairs = parse_qsl(request.query, keep_blank_values=True)
+            url = next_page_url(request.origin, request.path, pairs, page + 1)
+            headers.append(("Link", f'<{url}>; rel="next"'))
+        entry = self._remember(cache_key, headers, body, self._store.collection_last_modified())
+        return self._send(request, rid, 200, entry)
+
+    def _reply(
+        self,
+        request: FakeRequest,
+        rid: str,
+        reply: Reply,
+        cache_key: tuple[str, str, str, int] | None,
+    ) -> FakeResponse:
+        body = reply.body
+        if body is None and reply.value is not None:
+            body = dumps(reply.value)
+        if cache_key is not None and reply.status == 200 and body is not None:
+            record = _record_of(self._store, reply)
+            stamp = (
+                self._store.last_modified(record)
+                if record is not None
+                else self._store.collection_last_modified()
+            )
+            entry = self._remember(cache_key, list(reply.headers), body, stamp)
+            return self._send(request, rid, 200, entry)
+        headers = [("X-Request-Id", rid), *reply.headers]
+        if body is not None:
+            headers.append(("Content-Type", JSON_TYPE))
+        return FakeResponse(reply.status, headers, body or b"")
+
+    def _remember(
+        self,
+        key: tuple[str, str, str, int],
+        headers: list[tuple[str, str]],
+        body: bytes,
+        stamp: int,
+    ) -> _Cached:
+        etag = 'W/"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+        headers = [
+            *headers,
+            ("Content-Type", JSON_TYPE),
+            ("ETag", etag),
+            ("Last-Modified", http_date(stamp)),
+            _CACHE_CONTROL,
+        ]
+        entry = _Cached(self._store.gen, headers, body, etag, stamp)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = entry
+        return entry
+
+    def _send(self, request: FakeRequest, rid: str, status: int, entry: _Cached) -> FakeResponse:
+        if _not_modified(request.headers, entry):
+            headers = [
+                (k, v) for k, v in entry.headers if k in ("ETag", "Last-Modified", "Cache-Control")
+            ]
+            headers.append(("X-Request-Id", rid))
+            return FakeResponse(304, headers)
+        headers = [*entry.headers, ("X-Request-Id", rid)]
+        if request.method == "HEAD":
+            headers.append(("Content-Length", str(len(entry.body))))
+            return FakeResponse(status, headers, b"")
+        return FakeResponse(status, headers, entry.body)
+
+
+def _record_of(store: Store, reply: Reply) -> Record | None:
+    return reply.value if isinstance(reply.value, Record) else None
+
+
+def _not_modified(headers: Mapping[str, str], entry: _Cached) -> bool:
+    """RFC 9110 §13: ``If-None-Match`` decides when present; else ``If-Modified-Since``."""
+    inm = headers.get("if-none-match")
+    if inm is not None:
+        if inm.strip() == "*":
+            return True
+        wanted = _opaque(entry.etag)
+        return any(_opaque(tag) == wanted for tag in inm.split(","))
+    ims = headers.get("if-modified-since")
+    if ims is not None:
+        since = parse_http_date(ims)
+        return since is not None and entry.last_modified <= since
+    return False
+
+
+def _opaque(tag: str) -> str:
+    """Weak comparison: ``W/"x"`` and ``"x"`` name the same representation."""
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag

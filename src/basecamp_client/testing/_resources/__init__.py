@@ -1,0 +1,26 @@
+"""The resources the fake serves, one module per area of the API."""
+
+from __future__ import annotations
+
+from .._router import Router
+from . import (
+    chats,
+    cloud,
+    files,
+    messages,
+    people,
+    projects,
+    recordings,
+    schedules,
+    todos,
+    webhooks,
+)
+
+MODULES = (people, projects, todos, messages, chats, files, cloud, schedules, webhooks, recordings)
+
+
+def build_router() -> Router:
+    router = Router()
+    for module in MODULES:
+        module.register(router)
+    return router
