@@ -245,7 +245,7 @@ async def test_refresher_must_return_a_token() -> None:
         return "not a token"  # type: ignore[return-value]
 
     provider = OAuthRefreshingProvider(
-        Token(access_token="t", expires_at=clock.time() - 1), wrong, clock=clock
+        Token(access_token="t", refresh_token="r", expires_at=clock.time() - 1), wrong, clock=clock
     )
     with pytest.raises(UsageError, match="not a Token"):
         await provider.get_token()

@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from basecamp_client import AsyncBasecamp, Basecamp
+from basecamp_client._core.clock import FakeClock
 from basecamp_client.oauth import (
     InvalidGrantError,
     LaunchpadEndpoints,
     OAuthError,
-    RefreshingTokenProvider,
+    OAuthRefreshingProvider,
     StoredLogin,
     Token,
     TokenFileError,
@@ -32,14 +33,17 @@ from ..core.example_service import AsyncProjectsService
 
 UA = "oauth tests (tests@example.com)"
 NOW = 1_000_000.0
+BUFFER = 300.0  # refresh this long before expiry, as open_token_file does
 
 
-class Clock:
+class Clock(FakeClock):
+    """Wall time starting at NOW; ``set(t)`` jumps to wall time ``t``."""
+
     def __init__(self, now: float = NOW) -> None:
-        self.now = now
+        super().__init__(start=0.0, wall=now)
 
-    def __call__(self) -> float:
-        return self.now
+    def set(self, wall: float) -> None:
+        self.advance(wall - self.time())
 
 
 class Refresher:
@@ -69,7 +73,9 @@ def expiring(seconds_left: float, refresh: str | None = "ref-1") -> Token:
 @pytest.mark.anyio
 async def test_fresh_token_is_used_as_is() -> None:
     refresher = Refresher()
-    provider = RefreshingTokenProvider(expiring(3600), refresher, clock=Clock())
+    provider = OAuthRefreshingProvider(
+        expiring(3600), refresher, clock=Clock(), refresh_buffer=BUFFER
+    )
     assert await provider.get_token() == "acc-1"
     assert refresher.calls == 0
 
@@ -78,7 +84,7 @@ async def test_fresh_token_is_used_as_is() -> None:
 async def test_refresh_before_expiry_is_single_flight() -> None:
     refresher = Refresher()
     saved: list[Token] = []
-    provider = RefreshingTokenProvider(
+    provider = OAuthRefreshingProvider(
         expiring(100), refresher, on_refresh=saved.append, refresh_buffer=300, clock=Clock()
     )
     results: list[str] = []
@@ -97,7 +103,9 @@ async def test_refresh_before_expiry_is_single_flight() -> None:
 @pytest.mark.anyio
 async def test_refresh_after_401_is_single_flight() -> None:
     refresher = Refresher()
-    provider = RefreshingTokenProvider(expiring(3600), refresher, clock=Clock())
+    provider = OAuthRefreshingProvider(
+        expiring(3600), refresher, clock=Clock(), refresh_buffer=BUFFER
+    )
     outcomes: list[bool] = []
 
     async def after_401() -> None:
@@ -114,7 +122,9 @@ async def test_refresh_after_401_is_single_flight() -> None:
 @pytest.mark.anyio
 async def test_without_refresh_token() -> None:
     refresher = Refresher()
-    provider = RefreshingTokenProvider(expiring(-10, refresh=None), refresher, clock=Clock())
+    provider = OAuthRefreshingProvider(
+        expiring(-10, refresh=None), refresher, clock=Clock(), refresh_buffer=BUFFER
+    )
     assert await provider.refresh() is False
     assert await provider.get_token() == "acc-1"  # the API will say 401; nothing to do here
     assert refresher.calls == 0
@@ -126,18 +136,20 @@ async def test_launchpad_outage_falls_back_while_the_token_lives(
 ) -> None:
     clock = Clock()
     outage = OAuthError("down", retryable=True)
-    provider = RefreshingTokenProvider(expiring(100), Refresher(outage), clock=clock)
+    provider = OAuthRefreshingProvider(
+        expiring(100), Refresher(outage), clock=clock, refresh_buffer=BUFFER
+    )
     assert await provider.get_token() == "acc-1"
     assert "refresh failed" in caplog.text
-    clock.now = NOW + 101  # now really expired: the failure surfaces
+    clock.set(NOW + 101)  # now really expired: the failure surfaces
     with pytest.raises(OAuthError):
         await provider.get_token()
 
 
 @pytest.mark.anyio
 async def test_revoked_refresh_token_raises() -> None:
-    provider = RefreshingTokenProvider(
-        expiring(100), Refresher(InvalidGrantError("revoked")), clock=Clock()
+    provider = OAuthRefreshingProvider(
+        expiring(100), Refresher(InvalidGrantError("revoked")), clock=Clock(), refresh_buffer=BUFFER
     )
     with pytest.raises(InvalidGrantError):
         await provider.get_token()
@@ -148,9 +160,11 @@ async def test_failing_write_back_is_logged_not_raised(caplog: pytest.LogCapture
     def broken(token: Token) -> None:
         raise OSError("disk full")
 
-    provider = RefreshingTokenProvider(expiring(0), Refresher(), on_refresh=broken, clock=Clock())
+    provider = OAuthRefreshingProvider(
+        expiring(0), Refresher(), on_refresh=broken, clock=Clock(), refresh_buffer=BUFFER
+    )
     assert await provider.get_token() == "acc-2"
-    assert "saving the refreshed token failed" in caplog.text
+    assert "on_refresh callback failed" in caplog.text
     assert "acc-2" not in caplog.text
 
 

@@ -110,9 +110,10 @@ class OAuthRefreshingProvider:
     (sync or async) is called after each refresh so the application can persist the new
     token; if it fails, the failure is logged and the new token is still used.
 
-    A refresh that fails while the current token is still valid is logged and the
-    current token is used; once it has expired, the failure is raised as
-    :class:`AuthError`.
+    A refresh that fails for a passing reason (network, Launchpad outage) while the
+    current token is still valid is logged and the current token is used; a revoked
+    grant, or any failure once the token has expired, is raised. A token without a
+    refresh token is used as it is until the API rejects it.
     """
 
     def __init__(
@@ -163,21 +164,29 @@ class OAuthRefreshingProvider:
         return self._lock
 
     async def get_token(self) -> str:
-        if self._expiring():
+        if self._token.refresh_token is not None and self._expiring():
             generation = self._generation
             async with self._get_lock():
                 if generation == self._generation and self._expiring():
                     try:
                         await self._refresh_locked()
-                    except BasecampError:
-                        if self._token.is_expired(now=self._clock.time()):
+                    except BasecampError as exc:
+                        # A passing outage should not fail requests the current token
+                        # can still make; a revoked grant is reported at once.
+                        if not exc.retryable or self._token.is_expired(now=self._clock.time()):
                             raise
-                        logger.warning("token refresh failed; using the current token")
+                        logger.warning(
+                            "token refresh failed (%s); using the current token until it expires",
+                            exc.code,
+                        )
         return self._token.access_token
 
     async def refresh(self) -> bool:
         """Refresh now (after a 401). Callers that queued behind a refresh that has just
-        completed share its result instead of refreshing again."""
+        completed share its result instead of refreshing again. ``False`` when the token
+        has no refresh token."""
+        if self._token.refresh_token is None:
+            return False
         generation = self._generation
         async with self._get_lock():
             if generation != self._generation:
@@ -191,9 +200,12 @@ class OAuthRefreshingProvider:
         except BasecampError:
             raise
         except Exception as exc:
+            # An unexpected failure of the application's refresher is treated as
+            # passing (retryable): the current token stays in use while it is valid.
             raise AuthError(
                 f"token refresh failed: {type(exc).__name__}",
-                hint="the refresh token may have been revoked; log in again",
+                retryable=True,
+                hint="the refresher raised an unexpected error; if it persists, log in again",
             ) from exc
         if not isinstance(new, Token):
             raise UsageError(f"the refresher returned {type(new).__name__}, not a Token")

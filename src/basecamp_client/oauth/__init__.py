@@ -15,7 +15,7 @@ fresh.
 
 from __future__ import annotations
 
-from .._core.auth import Token
+from .._core.auth import OAuthRefreshingProvider, Token
 from .errors import (
     AuthorizationDeniedError,
     InvalidClientError,
@@ -39,7 +39,7 @@ from .flow import (
 )
 from .identity import Authorization, Identity, LaunchpadAccount, parse_authorization
 from .launchpad import AuthorizationRequest, LaunchpadClient
-from .provider import RefreshingTokenProvider, TokenFileCredentials, open_token_file
+from .provider import TokenFileCredentials, open_token_file
 from .token_file import StoredLogin, default_token_file, read_token_file, write_token_file
 
 __all__ = [
@@ -55,9 +55,9 @@ __all__ = [
     "LaunchpadEndpoints",
     "LoginError",
     "OAuthError",
+    "OAuthRefreshingProvider",
     "OAuthResponseError",
     "PkcePair",
-    "RefreshingTokenProvider",
     "StateMismatchError",
     "StoredLogin",
     "Token",

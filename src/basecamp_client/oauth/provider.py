@@ -1,17 +1,10 @@
-"""A token provider that refreshes before expiry, and the one backed by a token file.
-
-:class:`RefreshingTokenProvider` is an interim stand-in for the core's
-``OAuthRefreshingProvider(token, refresher, on_refresh=…)`` with the same constructor
-shape; :func:`open_token_file` is the only place that builds one, so switching over is
-a one-line change there.
-"""
+"""Clients backed by a token file: the core's refreshing provider, wired to Launchpad
+and writing refreshed tokens back to the file."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,8 +13,8 @@ import anyio
 import anyio.to_thread
 import attrs
 
-from .._core.auth import Token, TokenProvider
-from .._core.errors import BasecampError
+from .._core.auth import OAuthRefreshingProvider, Token, TokenProvider
+from .._core.clock import SYSTEM_CLOCK, Clock
 from .errors import LOGIN_AGAIN, TokenFileError
 from .launchpad import LaunchpadClient
 from .token_file import StoredLogin, read_token_file, write_token_file
@@ -34,78 +27,6 @@ OnRefresh = Callable[[Token], Awaitable[None] | None]
 #: Refresh this long before the recorded expiry, so no request goes out with a token
 #: that expires on the way.
 DEFAULT_REFRESH_BUFFER = 300.0
-
-
-class RefreshingTokenProvider:
-    """Hands out the current access token, refreshing it shortly before it expires.
-
-    Concurrent callers share one refresh (single flight). After a successful refresh
-    ``on_refresh(token)`` (sync or async) is called, e.g. to save the new token; its
-    failure is logged, not raised, since the new token works either way.
-    """
-
-    def __init__(
-        self,
-        token: Token,
-        refresher: Refresher,
-        *,
-        on_refresh: OnRefresh | None = None,
-        refresh_buffer: float = DEFAULT_REFRESH_BUFFER,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._token = token
-        self._refresher = refresher
-        self._on_refresh = on_refresh
-        self._buffer = refresh_buffer
-        self._clock = clock
-        self._lock = anyio.Lock()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(expires_at={self._token.expires_at!r})"
-
-    @property
-    def token(self) -> Token:
-        return self._token
-
-    async def get_token(self) -> str:
-        token = self._token
-        if token.refresh_token and token.is_expired(self._buffer, now=self._clock()):
-            async with self._lock:
-                if self._token is token:
-                    try:
-                        await self._refresh_locked()
-                    except BasecampError as exc:
-                        # Still inside its lifetime: a Launchpad hiccup should not
-                        # fail requests the old token can still make.
-                        if not exc.retryable or token.is_expired(now=self._clock()):
-                            raise
-                        logger.warning(
-                            "token refresh failed (%s); using the current token until it expires",
-                            exc.code,
-                        )
-        return self._token.access_token
-
-    async def refresh(self) -> bool:
-        stale = self._token
-        if not stale.refresh_token:
-            return False
-        async with self._lock:
-            if self._token is not stale:
-                return True  # another caller refreshed while this one waited
-            await self._refresh_locked()
-        return True
-
-    async def _refresh_locked(self) -> None:
-        new = await self._refresher(self._token)
-        self._token = new
-        if self._on_refresh is None:
-            return
-        try:
-            result = self._on_refresh(new)
-            if inspect.isawaitable(result):
-                await result
-        except Exception as exc:
-            logger.error("saving the refreshed token failed: %s", type(exc).__name__)
 
 
 @attrs.frozen(kw_only=True)
@@ -125,7 +46,7 @@ def open_token_file(
     transport: Any = None,
     refresh_buffer: float = DEFAULT_REFRESH_BUFFER,
     environ: Mapping[str, str] | None = None,
-    clock: Callable[[], float] = time.time,
+    clock: Clock | None = None,
 ) -> TokenFileCredentials:
     """Read a token file written by ``login`` and build a refreshing provider on it.
 
@@ -135,6 +56,7 @@ def open_token_file(
     the file atomically. Before refreshing, the file is read again: when another process
     sharing it has refreshed already, its token is adopted instead.
     """
+    clock = clock or SYSTEM_CLOCK
     file = Path(path).expanduser()
     login = read_token_file(file)
     env = os.environ if environ is None else environ
@@ -152,7 +74,7 @@ def open_token_file(
         endpoints=login.endpoints,
         grant_style=login.grant_style,
         transport=transport,
-        clock=clock,
+        clock=clock.time,
     )
 
     def latest_on_disk() -> Token | None:
@@ -166,7 +88,7 @@ def open_token_file(
         if (
             on_disk is not None
             and on_disk.access_token != current.access_token
-            and not on_disk.is_expired(refresh_buffer, now=clock())
+            and not on_disk.is_expired(refresh_buffer, now=clock.time())
         ):
             logger.info("adopted a token refreshed by another process")
             return on_disk
@@ -175,7 +97,7 @@ def open_token_file(
     async def save(token: Token) -> None:
         await anyio.to_thread.run_sync(write_token_file, file, login.with_token(token))
 
-    provider = RefreshingTokenProvider(
+    provider = OAuthRefreshingProvider(
         login.token, refresher, on_refresh=save, refresh_buffer=refresh_buffer, clock=clock
     )
     if not login.token.refresh_token:
