@@ -54,7 +54,7 @@ from .pagination import AsyncPaginator, PageData
 from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, parse_retry_after
 from .retry import policy_for as _policy_for
 from .throttle import Throttle
-from .transport import Content, HttpResponse, HttpTransport
+from .transport import Content, HttpResponse, Transport, open_transport
 from .unset import UNSET
 
 T = TypeVar("T")
@@ -154,14 +154,15 @@ class ClientCore:
         self._closed = False
         # Built now, outside any event loop: creating the TLS context takes a while
         # and would otherwise stall the loop on the first request.
-        self._http: HttpTransport | None = self._open()
+        self._http: Transport | None = self._open()
         _CORES.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def _open(self) -> HttpTransport:
+    def _open(self) -> Transport:
         c = self.config
-        return HttpTransport(
+        return open_transport(
+            "httpx",
             timeout=c.timeout,
             connect_timeout=c.connect_timeout,
             max_connections=c.max_connections,
@@ -171,7 +172,7 @@ class ClientCore:
         )
 
     @property
-    def http(self) -> HttpTransport:
+    def http(self) -> Transport:
         """The connection pool (reopened in a forked child, which cannot share the
         parent's sockets)."""
         http = self._http
