@@ -35,6 +35,7 @@ __all__ = [
     "StreamedResponse",
     "Transport",
     "choose_backend",
+    "default_ssl_context",
     "is_http_transport",
     "open_transport",
 ]
@@ -66,6 +67,16 @@ def choose_backend(setting: str, *, injected: bool) -> str:
     except sniffio.AsyncLibraryNotFoundError:
         library = None
     return "asyncio" if library == "asyncio" else "httpx"
+
+
+def default_ssl_context() -> ssl.SSLContext:
+    """Verification on, with the same trust store as httpx's default (certifi's bundle,
+    when installed), so that choosing a backend never changes which servers are trusted."""
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - certifi comes with httpx
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def open_transport(
