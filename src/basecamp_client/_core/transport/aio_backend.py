@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ..errors import NetworkError, UsageError
-from .base import Content, Headers, HttpResponse
+from .base import Content, Headers, HttpResponse, default_ssl_context
 
 T = TypeVar("T")
 
@@ -953,7 +953,7 @@ class _Pool:
             if origin.tls:
                 context = self._ssl
                 if context is None:
-                    context = self._ssl = ssl.create_default_context()
+                    context = self._ssl = default_ssl_context()
                 opening = loop.create_connection(
                     lambda: conn,
                     origin.host,
