@@ -744,6 +744,9 @@ class _Connection(asyncio.Protocol):
         """Until the protocol wakes us, failing after ``timeout`` seconds without data."""
         loop = self._loop
         waiter = self._waiter = loop.create_future()
+        # The clock runs from now or from the last byte received, whichever is later
+        # (the time spent sending a long body, or in a slow consumer, does not count).
+        self._last_rx = loop.time()
         self._timer = loop.call_at(self._last_rx + timeout, self._check_timeout, timeout)
         try:
             await waiter
