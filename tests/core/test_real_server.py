@@ -16,8 +16,35 @@ MISSING = Operation(id="GetMissing", method="GET", path="/missing")
 pytestmark = pytest.mark.anyio
 
 
-async def test_requests_over_a_real_connection_pool(local_server: str) -> None:
-    async with AsyncBasecamp(access_token="t", user_agent=UA, base_url=local_server) as client:
+# Every HTTP backend that can run under each async library.
+COMBINATIONS = [
+    ("asyncio", "auto"),
+    ("asyncio", "asyncio"),
+    ("asyncio", "httpx"),
+    ("trio", "auto"),
+    ("trio", "httpx"),
+]
+
+
+@pytest.fixture(params=COMBINATIONS, ids=["-".join(c) for c in COMBINATIONS])
+def combination(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def anyio_backend(combination: tuple[str, str]) -> str:
+    return combination[0]
+
+
+@pytest.fixture
+def http_backend(combination: tuple[str, str]) -> str:
+    return combination[1]
+
+
+async def test_requests_over_a_real_connection_pool(local_server: str, http_backend: str) -> None:
+    async with AsyncBasecamp(
+        access_token="t", user_agent=UA, base_url=local_server, http_backend=http_backend
+    ) as client:
         session = client.for_account(1)._session
         assert (await session.call(GET, path={"id": 1}, decode=identity))["name"] == "real"
         results: list[object] = []
@@ -33,7 +60,7 @@ async def test_requests_over_a_real_connection_pool(local_server: str) -> None:
             await session.call(MISSING, decode=identity)
 
 
-async def test_connection_refused_is_a_network_error_not_sent() -> None:
+async def test_connection_refused_is_a_network_error_not_sent(http_backend: str) -> None:
     import socket
 
     from basecamp_client import NetworkError
@@ -44,7 +71,11 @@ async def test_connection_refused_is_a_network_error_not_sent() -> None:
         port = s.getsockname()[1]
     clock = FakeClock()
     async with AsyncBasecamp(
-        access_token="t", user_agent=UA, base_url=f"http://127.0.0.1:{port}", clock=clock
+        access_token="t",
+        user_agent=UA,
+        base_url=f"http://127.0.0.1:{port}",
+        clock=clock,
+        http_backend=http_backend,
     ) as client:
         with pytest.raises(NetworkError) as info:
             await client.for_account(1)._session.call(GET, path={"id": 1}, decode=identity)

@@ -54,7 +54,14 @@ from .pagination import AsyncPaginator, PageData
 from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, parse_retry_after
 from .retry import policy_for as _policy_for
 from .throttle import Throttle
-from .transport import Content, HttpResponse, HttpTransport
+from .transport import (
+    Content,
+    HttpResponse,
+    Transport,
+    choose_backend,
+    default_ssl_context,
+    open_transport,
+)
 from .unset import UNSET
 
 T = TypeVar("T")
@@ -84,9 +91,23 @@ if hasattr(os, "register_at_fork"):
 ABANDONED: list[object] = []
 
 
+_json_decode = json.JSONDecoder().decode
+
+
+def _loads(content: bytes) -> Any:
+    # The API speaks UTF-8: decoding it directly skips json.loads's encoding sniffing.
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return json.loads(content)  # UTF-16/32 with a BOM, or invalid (raises)
+    if text[:1] == "\ufeff":
+        text = text[1:]
+    return _json_decode(text)
+
+
 def _parse_json(op: Operation, response: HttpResponse) -> Any:
     try:
-        return json.loads(response.content)
+        return _loads(response.content)
     except ValueError:
         what = "is not valid JSON" if response.content else "has no body"
         raise DecodeError(
@@ -152,26 +173,42 @@ class ClientCore:
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
         self._transport_arg = transport
         self._closed = False
+        #: The backend in use ("asyncio" or "httpx"); None until chosen.
+        self.backend: str | None = None
+        injected = transport is not None
+        choose_backend(config.http_backend, injected=injected)  # refuse bad combinations now
         # Built now, outside any event loop: creating the TLS context takes a while
         # and would otherwise stall the loop on the first request.
-        self._http: HttpTransport | None = self._open()
+        self._ssl = config.ssl_context
+        if self._ssl is None and not injected and config.base_url.startswith("https:"):
+            self._ssl = default_ssl_context()
+        # "auto" without an injected transport waits for the first request to see which
+        # async library runs it.
+        self._http: Transport | None = None
+        if injected or config.http_backend != "auto":
+            self._http = self._open()
         _CORES.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def _open(self) -> HttpTransport:
+    def _open(self) -> Transport:
         c = self.config
-        return HttpTransport(
+        backend = choose_backend(c.http_backend, injected=self._transport_arg is not None)
+        http = open_transport(
+            backend,
             timeout=c.timeout,
             connect_timeout=c.connect_timeout,
             max_connections=c.max_connections,
             max_keepalive_connections=c.max_keepalive_connections,
             keepalive_expiry=c.keepalive_expiry,
             transport=self._transport_arg,
+            ssl_context=self._ssl,
         )
+        self.backend = backend
+        return http
 
     @property
-    def http(self) -> HttpTransport:
+    def http(self) -> Transport:
         """The connection pool (reopened in a forked child, which cannot share the
         parent's sockets)."""
         http = self._http
@@ -535,7 +572,7 @@ class PageDecoder(Generic[T]):
 
     def __call__(self, response: HttpResponse) -> PageData[T]:
         try:
-            payload = json.loads(response.content)
+            payload = _loads(response.content)
         except ValueError:
             raise DecodeError(
                 f"{self.op_id}: the response is not valid JSON",
