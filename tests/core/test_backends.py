@@ -264,7 +264,20 @@ async def test_tls_verifies_and_sends_sni(ca: trustme.CA, expected_backend: str)
         with pytest.raises(NetworkError, match=r"(?i)certificate verif") as info:
             await http.send("GET", server.url, {})
         assert not info.value.request_sent
+        assert not info.value.retryable  # retrying cannot fix an untrusted certificate
         await http.aclose()
+        # ...so the client reports it after one attempt, without backing off.
+        clock = FakeClock()
+        async with AsyncBasecamp(
+            access_token="t",
+            user_agent=UA,
+            base_url=server.url,
+            http_backend=expected_backend,
+            clock=clock,
+        ) as untrusting:
+            with pytest.raises(NetworkError, match=r"(?i)certificate verif"):
+                await AsyncProjectsService(untrusting.for_account(1)._session).get(project_id=1)
+        assert clock.sleeps == []
 
 
 # -- the whole client over each backend -------------------------------------------------------

@@ -51,7 +51,14 @@ from .links import next_page_url
 from .logs import configure_from_env, redact_headers
 from .operation import Operation
 from .pagination import AsyncPaginator, PageData
-from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, parse_retry_after
+from .retry import (
+    RETRY_AFTER_STATUSES,
+    RetryDecision,
+    RetryPolicy,
+    backoff_delay,
+    decide,
+    parse_retry_after,
+)
 from .retry import policy_for as _policy_for
 from .throttle import Throttle
 from .transport import (
@@ -423,6 +430,8 @@ class ClientCore:
                 decision = decide(
                     policy, attempt=attempt, request_sent=exc.request_sent, random=self.random
                 )
+                if decision.retry and not exc.retryable:
+                    decision = RetryDecision(False, reason="the failure is permanent")
                 if not decision.retry:
                     if exc.request_sent and not policy.replayable:
                         error.retryable = False  # the write may have arrived

@@ -975,9 +975,12 @@ class _Pool:
                 f"timed out after {self._connect_timeout:g}s"
             ) from None
         except ssl.SSLCertVerificationError as exc:
-            raise _not_sent_error(
+            # Retrying cannot fix an untrusted certificate; say so at once.
+            raise NetworkError(
                 f"could not connect to {origin.host_header}: TLS certificate verification "
-                f"failed ({exc.verify_message or exc.reason})"
+                f"failed ({exc.verify_message or exc.reason})",
+                request_sent=False,
+                retryable=False,
             ) from None
         except OSError as exc:
             what = exc.strerror or str(exc) or type(exc).__name__

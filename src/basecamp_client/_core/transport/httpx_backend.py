@@ -30,7 +30,11 @@ def network_error(exc: Exception) -> NetworkError:
         if detail:
             # Say why (refused, unknown host, certificate verification failed...).
             name = f"{name} ({detail})"
-        return NetworkError(f"could not connect: {name}", request_sent=False, retryable=True)
+        # Retrying cannot fix an untrusted certificate.
+        permanent = "CERTIFICATE_VERIFY_FAILED" in detail
+        return NetworkError(
+            f"could not connect: {name}", request_sent=False, retryable=not permanent
+        )
     if isinstance(exc, httpx.TimeoutException):
         what = "timed out waiting for the response"
     elif isinstance(exc, httpx.DecodingError):
