@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -106,6 +107,8 @@ class AsyncBoostsService:
     async def create(self, *, recording_id: int, content: str) -> Boost:
         """Boost a recording with a short text or emoji.
 
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
+
         Args:
             content: A few characters or an emoji.
 
@@ -114,12 +117,16 @@ class AsyncBoostsService:
         return await self._session.call(
             CREATE_RECORDING_BOOST,
             path={"recordingId": recording_id},
-            body={"content": content},
+            body=create_body(
+                CREATE_RECORDING_BOOST, {"content": content}, required=frozenset({"content"})
+            ),
             decode=_BOOST,
         )
 
     async def create_for_event(self, *, recording_id: int, event_id: int, content: str) -> Boost:
         """Boost one event of a recording.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: A few characters or an emoji.
@@ -129,7 +136,9 @@ class AsyncBoostsService:
         return await self._session.call(
             CREATE_EVENT_BOOST,
             path={"recordingId": recording_id, "eventId": event_id},
-            body={"content": content},
+            body=create_body(
+                CREATE_EVENT_BOOST, {"content": content}, required=frozenset({"content"})
+            ),
             decode=_BOOST,
         )
 

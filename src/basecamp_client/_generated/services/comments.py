@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -77,6 +78,8 @@ class AsyncCommentsService:
     async def create(self, *, recording_id: int, content: str) -> Comment:
         """Comment on a recording.
 
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
+
         Args:
             content: Rich text (HTML).
 
@@ -85,7 +88,7 @@ class AsyncCommentsService:
         return await self._session.call(
             CREATE_COMMENT,
             path={"recordingId": recording_id},
-            body={"content": content},
+            body=create_body(CREATE_COMMENT, {"content": content}, required=frozenset({"content"})),
             decode=_COMMENT,
         )
 

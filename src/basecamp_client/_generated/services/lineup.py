@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset
+from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset, create_body
 
 from .. import _decode
 from ..models.lineup_marker import LineupMarker
@@ -70,9 +70,18 @@ class AsyncLineupService:
     async def create_marker(self, *, name: str, date: _dt.date) -> None:
         """Put a named marker on a date in the Lineup.
 
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
+
         ``POST /lineup/markers.json`` (operation ``CreateLineupMarker``)
         """
-        await self._session.call_empty(CREATE_LINEUP_MARKER, body={"name": name, "date": date})
+        await self._session.call_empty(
+            CREATE_LINEUP_MARKER,
+            body=create_body(
+                CREATE_LINEUP_MARKER,
+                {"name": name, "date": date},
+                required=frozenset({"date", "name"}),
+            ),
+        )
 
     async def delete_marker(self, *, marker_id: int) -> None:
         """Remove a Lineup marker.

@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -97,12 +98,18 @@ class AsyncMessageTypesService:
     async def create(self, *, bucket_id: int, name: str, icon: str) -> MessageType:
         """Create a message category.
 
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
+
         ``POST /buckets/{bucketId}/categories.json`` (operation ``CreateMessageType``)
         """
         return await self._session.call(
             CREATE_MESSAGE_TYPE,
             path={"bucketId": bucket_id},
-            body={"name": name, "icon": icon},
+            body=create_body(
+                CREATE_MESSAGE_TYPE,
+                {"name": name, "icon": icon},
+                required=frozenset({"icon", "name"}),
+            ),
             decode=_MESSAGE_TYPE,
         )
 

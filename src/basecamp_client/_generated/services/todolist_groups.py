@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -66,12 +67,14 @@ class AsyncTodolistGroupsService:
     async def create(self, *, todolist_id: int, name: str) -> Todolist:
         """Create a group inside a to-do list.
 
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
+
         ``POST /todolists/{todolistId}/groups.json`` (operation ``CreateTodolistGroup``)
         """
         return await self._session.call(
             CREATE_TODOLIST_GROUP,
             path={"todolistId": todolist_id},
-            body={"name": name},
+            body=create_body(CREATE_TODOLIST_GROUP, {"name": name}, required=frozenset({"name"})),
             decode=_TODOLIST,
         )
 

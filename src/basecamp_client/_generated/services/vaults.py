@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -77,10 +78,15 @@ class AsyncVaultsService:
     async def create(self, *, vault_id: int, title: str) -> Vault:
         """Create a folder inside a Docs & Files folder.
 
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
+
         ``POST /vaults/{vaultId}/vaults.json`` (operation ``CreateVault``)
         """
         return await self._session.call(
-            CREATE_VAULT, path={"vaultId": vault_id}, body={"title": title}, decode=_VAULT
+            CREATE_VAULT,
+            path={"vaultId": vault_id},
+            body=create_body(CREATE_VAULT, {"title": title}, required=frozenset({"title"})),
+            decode=_VAULT,
         )
 
     async def get(self, *, vault_id: int) -> Vault:
