@@ -255,7 +255,7 @@ def _method_doc(op: ir.Operation) -> str:
         parts.append(op.description)
     if op.write_semantics is not None:
         parts.append(replace_warning(op))
-    if op.is_create:
+    if op.is_create and any(p.location == "body" and not p.required for p in op.params):
         parts.append(CREATE_NOTE)
     described = [p for p in op.params if p.description]
     if described:

@@ -90,6 +90,7 @@ def draft_class(op: ir.Operation, names: Names) -> dict[str, Any]:
         ]
     return {
         "name": merge.draft,
+        "record": merge.record,
         "doc": "\n".join(lines),
         "fields": [(f.param.name, _field_annotation(names, f.param)) for f in merge.fields],
     }

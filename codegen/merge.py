@@ -111,6 +111,8 @@ def resolve(
     write_only = raw.get("writeOnly") or []
     if not isinstance(mapped, dict) or not isinstance(write_only, list):
         raise SpecError(f"{where}: fields must be a mapping and writeOnly a list")
+    for source in mapped.values():
+        _parse_path(source, where)
     unknown = sorted((set(mapped) | set(write_only)) - set(body))
     if unknown:
         raise SpecError(f"{where}: {unknown} are not fields of {op.id}'s body")

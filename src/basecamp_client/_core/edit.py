@@ -20,13 +20,13 @@ from .safe_write import MergeSpec, project, same, write_merged
 from .unset import UNSET
 
 R = TypeVar("R")
-D = TypeVar("D", bound="EditDraft")
+D = TypeVar("D", bound="EditDraft[Any]")
 
 #: Attribute names a draft keeps for itself; the generator refuses fields so named.
 RESERVED = frozenset({"record", "saved", "changes"})
 
 
-class EditDraft:
+class EditDraft(Generic[R]):
     """The writable fields of one record, as read when the edit began.
 
     Assign to a field to change it; ``None`` clears it (as with ``update()``). Lists
@@ -35,12 +35,12 @@ class EditDraft:
     """
 
     _spec: MergeSpec
-    _record: Any
+    _record: R
     _values: dict[str, Any]
     _original: dict[str, Any]
-    _saved: Any
+    _saved: R | None
 
-    def __init__(self, spec: MergeSpec, record: Any) -> None:
+    def __init__(self, spec: MergeSpec, record: R) -> None:
         values = project(spec, record)
         for field in spec.fields:
             values.setdefault(field.name, None)  # write-only: nothing to show
@@ -51,7 +51,9 @@ class EditDraft:
         state(self, "_original", copy.deepcopy(values))
         state(self, "_saved", None)
 
-    if not TYPE_CHECKING:  # type checkers see the generated, typed attributes instead
+    # Hidden from type checkers, which then see only the generated, typed fields (and
+    # flag a misspelt one).
+    if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
             # Only reached for names that are not ordinary attributes: the fields.
@@ -64,28 +66,28 @@ class EditDraft:
             except KeyError:
                 raise AttributeError(self._unknown(name)) from None
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        values: dict[str, Any] = self._values
-        if name not in values:
-            raise AttributeError(self._unknown(name))
-        if value is UNSET or value is NULL:
-            raise UsageError(f"{type(self).__name__}.{name}: assign None to clear a field")
-        values[name] = value
+        def __setattr__(self, name: str, value: Any) -> None:
+            values: dict[str, Any] = self._values
+            if name not in values:
+                raise AttributeError(self._unknown(name))
+            if value is UNSET or value is NULL:
+                raise UsageError(f"{type(self).__name__}.{name}: assign None to clear a field")
+            values[name] = value
 
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__}.{name}: assign None to clear a field")
+        def __delattr__(self, name: str) -> None:
+            raise AttributeError(f"{type(self).__name__}.{name}: assign None to clear a field")
 
     def _unknown(self, name: str) -> str:
         fields = ", ".join(self._values)
         return f"{type(self).__name__} has no writable field {name!r} (fields: {fields})"
 
     @property
-    def record(self) -> Any:
+    def record(self) -> R:
         """The record as read when the edit began."""
         return self._record
 
     @property
-    def saved(self) -> Any:
+    def saved(self) -> R | None:
         """The record as the API returned it after the write; ``None`` if nothing was
         written."""
         return self._saved

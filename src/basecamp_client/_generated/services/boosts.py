@@ -107,8 +107,6 @@ class AsyncBoostsService:
     async def create(self, *, recording_id: int, content: str) -> Boost:
         """Boost a recording with a short text or emoji.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         Args:
             content: A few characters or an emoji.
 
@@ -125,8 +123,6 @@ class AsyncBoostsService:
 
     async def create_for_event(self, *, recording_id: int, event_id: int, content: str) -> Boost:
         """Boost one event of a recording.
-
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: A few characters or an emoji.

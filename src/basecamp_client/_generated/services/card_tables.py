@@ -83,8 +83,6 @@ class AsyncCardTablesService:
 
         The destination is a column on another card table the current user can see. A wormhole's id can then be used as `column_id` with `cards.move`.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /buckets/{bucketId}/card_tables/{cardTableId}/wormholes.json`` (operation ``CreateWormhole``)
         """
         return await self._session.call(

@@ -86,7 +86,7 @@ UPDATE_CLOUD_FILE_MERGE = MergeSpec(
 _CLOUD_FILE = _decode.one(CloudFile.from_dict, "CloudFile")
 
 
-class CloudFileDraft(EditDraft):
+class CloudFileDraft(EditDraft[CloudFile]):
     """The writable fields of a ``CloudFile``, for ``cloud_files.edit()``.
 
     Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.

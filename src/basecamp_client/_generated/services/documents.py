@@ -88,7 +88,7 @@ REPLACE_DOCUMENT_MERGE = MergeSpec(
 _DOCUMENT = _decode.one(Document.from_dict, "Document")
 
 
-class DocumentDraft(EditDraft):
+class DocumentDraft(EditDraft[Document]):
     """The writable fields of a ``Document``, for ``documents.edit()``.
 
     Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.

@@ -80,7 +80,7 @@ UPDATE_GOOGLE_DOCUMENT_MERGE = MergeSpec(
 _GOOGLE_DOCUMENT = _decode.one(GoogleDocument.from_dict, "GoogleDocument")
 
 
-class GoogleDocumentDraft(EditDraft):
+class GoogleDocumentDraft(EditDraft[GoogleDocument]):
     """The writable fields of a ``GoogleDocument``, for ``google_documents.edit()``.
 
     Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.

@@ -70,8 +70,6 @@ class AsyncLineupService:
     async def create_marker(self, *, name: str, date: _dt.date) -> None:
         """Put a named marker on a date in the Lineup.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /lineup/markers.json`` (operation ``CreateLineupMarker``)
         """
         await self._session.call_empty(

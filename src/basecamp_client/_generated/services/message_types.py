@@ -98,8 +98,6 @@ class AsyncMessageTypesService:
     async def create(self, *, bucket_id: int, name: str, icon: str) -> MessageType:
         """Create a message category.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /buckets/{bucketId}/categories.json`` (operation ``CreateMessageType``)
         """
         return await self._session.call(

@@ -115,7 +115,7 @@ REPLACE_SCHEDULE_ENTRY_MERGE = MergeSpec(
 _SCHEDULE_ENTRY = _decode.one(ScheduleEntry.from_dict, "ScheduleEntry")
 
 
-class ScheduleEntryDraft(EditDraft):
+class ScheduleEntryDraft(EditDraft[ScheduleEntry]):
     """The writable fields of a ``ScheduleEntry``, for ``schedule_entries.edit()``.
 
     Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.

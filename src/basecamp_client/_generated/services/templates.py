@@ -139,8 +139,6 @@ class AsyncTemplatesService:
 
         Building happens in the background: poll `templates.get_construction` until its status is `completed`.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /templates/{templateId}/project_constructions.json`` (operation ``CreateProjectFromTemplate``)
         """
         return await self._session.call(

@@ -67,8 +67,6 @@ class AsyncTodolistGroupsService:
     async def create(self, *, todolist_id: int, name: str) -> Todolist:
         """Create a group inside a to-do list.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /todolists/{todolistId}/groups.json`` (operation ``CreateTodolistGroup``)
         """
         return await self._session.call(

@@ -98,7 +98,7 @@ UPDATE_TODOLIST_OR_GROUP_MERGE = MergeSpec(
 _TODOLIST = _decode.one(Todolist.from_dict, "Todolist")
 
 
-class TodolistDraft(EditDraft):
+class TodolistDraft(EditDraft[Todolist]):
     """The writable fields of a ``Todolist``, for ``todolists.edit()``.
 
     Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.

@@ -141,7 +141,7 @@ REPLACE_TODO_MERGE = MergeSpec(
 _TODO = _decode.one(Todo.from_dict, "Todo")
 
 
-class TodoDraft(EditDraft):
+class TodoDraft(EditDraft[Todo]):
     """The writable fields of a ``Todo``, for ``todos.edit()``.
 
     Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.

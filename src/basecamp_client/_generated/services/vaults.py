@@ -78,8 +78,6 @@ class AsyncVaultsService:
     async def create(self, *, vault_id: int, title: str) -> Vault:
         """Create a folder inside a Docs & Files folder.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /vaults/{vaultId}/vaults.json`` (operation ``CreateVault``)
         """
         return await self._session.call(

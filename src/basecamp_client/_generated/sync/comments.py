@@ -26,8 +26,6 @@ class CommentsService:
     def create(self, *, recording_id: int, content: str) -> Comment:
         """Comment on a recording.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         Args:
             content: Rich text (HTML).
 

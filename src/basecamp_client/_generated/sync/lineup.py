@@ -28,8 +28,6 @@ class LineupService:
     def create_marker(self, *, name: str, date: _dt.date) -> None:
         """Put a named marker on a date in the Lineup.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /lineup/markers.json`` (operation ``CreateLineupMarker``)
         """
         return self._runner.run(self._a.create_marker, name=name, date=date)

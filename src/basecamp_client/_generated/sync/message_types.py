@@ -26,8 +26,6 @@ class MessageTypesService:
     def create(self, *, bucket_id: int, name: str, icon: str) -> MessageType:
         """Create a message category.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /buckets/{bucketId}/categories.json`` (operation ``CreateMessageType``)
         """
         return self._runner.run(self._a.create, bucket_id=bucket_id, name=name, icon=icon)

@@ -41,8 +41,6 @@ class TemplatesService:
 
         Building happens in the background: poll `templates.get_construction` until its status is `completed`.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /templates/{templateId}/project_constructions.json`` (operation ``CreateProjectFromTemplate``)
         """
         return self._runner.run(self._a.create_project, template_id=template_id, project=project)

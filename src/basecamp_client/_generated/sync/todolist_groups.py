@@ -26,8 +26,6 @@ class TodolistGroupsService:
     def create(self, *, todolist_id: int, name: str) -> Todolist:
         """Create a group inside a to-do list.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /todolists/{todolistId}/groups.json`` (operation ``CreateTodolistGroup``)
         """
         return self._runner.run(self._a.create, todolist_id=todolist_id, name=name)

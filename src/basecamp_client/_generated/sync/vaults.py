@@ -26,8 +26,6 @@ class VaultsService:
     def create(self, *, vault_id: int, title: str) -> Vault:
         """Create a folder inside a Docs & Files folder.
 
-        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
-
         ``POST /vaults/{vaultId}/vaults.json`` (operation ``CreateVault``)
         """
         return self._runner.run(self._a.create, vault_id=vault_id, title=title)
