@@ -138,7 +138,8 @@ def _update_doc(op: ir.Operation) -> str:
         f"Reads the {record} (``{merge.read_op}``), puts your changes over its current "
         "fields, reads it again just before writing (a conditional GET: a bodiless 304 "
         f"when nothing changed) and sends the whole record (``{op.id}``). Pass ``None`` "
-        "to clear a field; required fields cannot be cleared.",
+        "to clear a field; required fields cannot be cleared. When nothing would change, "
+        "nothing is written and the record as read is returned.",
         "Raises ``ConflictError``, writing nothing, when a field this write would "
         "overwrite changed between the two reads. The check narrows the window for a "
         "lost update to the time between the second read and the write; Basecamp offers "

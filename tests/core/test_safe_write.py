@@ -20,6 +20,7 @@ from basecamp_client._core.safe_write import (
     MergeSpec,
     check_changes,
     conflicting_fields,
+    effective_changes,
     merge_update,
     merged_arguments,
     project,
@@ -297,3 +298,21 @@ def test_create_body() -> None:
         create_body(op, {"notes": None})
     with pytest.raises(UsageError, match="name is required and cannot be None"):
         create_body(op, {"name": None}, required=frozenset({"name"}))
+
+
+def test_changes_that_change_nothing_are_dropped() -> None:
+    current = project(SPEC, Thing())
+    changes = {"name": "Widget", "notes": UNSET, "due_on": None, "notify": None, "link": ""}
+    assert effective_changes(SPEC, current, changes) == {"due_on": None, "link": ""}
+    assert effective_changes(SPEC, project(SPEC, Thing(due_on=None)), {"due_on": None}) == {}
+    assert effective_changes(SPEC, current, {"notify": False}) == {"notify": False}
+
+
+@pytest.mark.anyio
+async def test_an_update_that_changes_nothing_writes_nothing() -> None:
+    api = FakeApi()
+    result = await merge_update(
+        SPEC, changes={"name": "Widget", "notes": "<div>n</div>"}, read=api.read, write=api.write
+    )
+    assert api.calls == ["read"]
+    assert result is api.thing

@@ -359,3 +359,15 @@ def KIND(name: str) -> Kind:
     from .conftest import KINDS
 
     return next(k for k in KINDS if k.service == name)
+
+
+async def test_an_update_that_changes_nothing_sends_no_write(
+    world: World, account: AsyncAccount, kind: Kind
+) -> None:
+    record_id = await kind.create(account, world)
+    current = world.raw(kind.path.format(id=record_id))
+    world.fake.clear_requests()
+    same = {name: current[name] for name in kind.change}
+    result = await service(account, kind).update(**{kind.id_arg: record_id}, **same)
+    assert result.id == record_id
+    assert [r.method for r in world.ours()] == ["GET"]

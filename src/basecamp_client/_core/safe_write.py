@@ -152,6 +152,25 @@ def check_changes(spec: MergeSpec, changes: Mapping[str, Any]) -> None:
             )
 
 
+def effective_changes(
+    spec: MergeSpec, current: Mapping[str, Any], changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The changes that would change something: a readable field set to the value it
+    has is dropped, and so is a write-only field set to ``None`` (not sent anyway)."""
+    readable = {f.name for f in spec.fields if f.read}
+    result = {}
+    for name, value in changes.items():
+        if value is UNSET:
+            continue
+        if name in readable:
+            if same(value, current.get(name)):
+                continue
+        elif value is None:
+            continue
+        result[name] = value
+    return result
+
+
 def merged_arguments(
     spec: MergeSpec, current: Mapping[str, Any], changes: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -254,10 +273,14 @@ async def write_merged(
 
     With ``check_conflicts``, the record is read again first — a conditional GET when
     the HTTP cache holds it, so usually a bodiless 304 — and a change to any field the
-    write would overwrite raises :class:`ConflictError` without writing.
+    write would overwrite raises :class:`ConflictError` without writing. When the
+    changes would change nothing, nothing is sent and ``record`` is returned.
     """
     check_changes(spec, changes)
     before = project(spec, record)
+    changes = effective_changes(spec, before, changes)
+    if not changes:
+        return record
     args = merged_arguments(spec, before, changes)
     if check_conflicts:
         fresh = await read()

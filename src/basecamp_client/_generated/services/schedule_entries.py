@@ -322,7 +322,7 @@ class AsyncScheduleEntriesService:
     ) -> ScheduleEntry:
         """Change only the fields you pass; every other field of the ScheduleEntry keeps its value.
 
-        Reads the ScheduleEntry (``GetScheduleEntry``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceScheduleEntry``). Pass ``None`` to clear a field; required fields cannot be cleared.
+        Reads the ScheduleEntry (``GetScheduleEntry``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceScheduleEntry``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
         Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
 
