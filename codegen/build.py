@@ -25,6 +25,7 @@ from typing import Any
 
 from . import ir
 from .loader import Document, SpecError, resolve_pointer
+from .merge import resolve as resolve_merge
 from .names import method_name, pascal, safe_identifier, snake, unique_method_names
 from .normalise import operations
 
@@ -58,6 +59,15 @@ _RESERVED_CLASS_NAMES = frozenset(
         "SyncAccountBase",
         "AsyncAccount",
         "SyncAccount",
+        # safe writes and creates
+        "MergeField",
+        "MergeSpec",
+        "AsyncEdit",
+        "SyncEdit",
+        "EditDraft",
+        "Null",
+        "NULL",
+        "partial",
     }
 )
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
@@ -84,6 +94,7 @@ class _Builder:
         self._pending: list[tuple[str, str, dict[str, Any]]] = []  # (class, source, schema)
         # Names the generated modules import themselves; a model may not take them.
         self._taken: set[str] = set(_RESERVED_CLASS_NAMES)
+        self.merges: dict[str, Any] = {}  # operation id → its raw x-sdk-merge
 
     # -- models -------------------------------------------------------------------------
 
@@ -103,6 +114,10 @@ class _Builder:
             seen.add(ref)
             schema = resolve_pointer(self.doc, ref)
         return schema
+
+    def claim(self, wanted: str) -> str:
+        """``wanted``, or ``wanted2``, … when a generated name already has it."""
+        return self._claim(wanted)
 
     def _claim(self, wanted: str) -> str:
         name, n = wanted, 2
@@ -327,6 +342,9 @@ class _Builder:
             + [a for a in args if a.location != "path" and not a.required]
         )
 
+        if "x-sdk-merge" in op:
+            self.merges[op_id] = op["x-sdk-merge"]
+
         status, response_schema = self._success(op, where)
         kind: ir.ResponseKind
         rtype: ir.TypeRef | None = None
@@ -487,6 +505,27 @@ def _write_semantics(op: dict[str, Any]) -> ir.WriteSemantics | None:
     )
 
 
+def _with_merges(builder: _Builder, service: ir.Service) -> ir.Service:
+    """Resolve ``x-sdk-merge`` once every model and method name is known."""
+    import attrs
+
+    ops = []
+    for op in service.operations:
+        raw = builder.merges.get(op.id)
+        if raw is not None:
+            for taken in ("update", "edit"):
+                if any(o.method_name == taken for o in service.operations):
+                    raise SpecError(
+                        f"x-sdk-merge of {op.id}: service {service.name} already has a "
+                        f"method {taken!r}, which the merge-safe write needs"
+                    )
+            merge = resolve_merge(op, raw, service.operations, builder.models)
+            draft = builder.claim(f"{merge.record}Draft")
+            op = attrs.evolve(op, merge=attrs.evolve(merge, draft=draft))
+        ops.append(op)
+    return attrs.evolve(service, operations=tuple(ops))
+
+
 def _assign_modules(models: dict[str, ir.Model]) -> dict[str, ir.Model]:
     """One module per model, except that models referring to each other in a cycle
     share one (mutual imports between modules would fail)."""
@@ -577,6 +616,7 @@ def build(doc: Document) -> ir.Api:
             )
         )
 
+    services = [_with_merges(builder, s) for s in services]
     models = _assign_modules(builder.models)
     info = doc.get("info") or {}
     return ir.Api(

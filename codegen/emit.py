@@ -11,6 +11,15 @@ from typing import Any
 import jinja2
 
 from . import ir
+from .emit_safe_writes import (
+    CREATE_NOTE,
+    create_arg_annotation,
+    create_body_expr,
+    draft_class,
+    merge_constant,
+    merge_methods,
+    replace_warning,
+)
 from .names import snake, upper_snake
 from .render import HEADER, Names, decode_expr, encode_expr, environment, kinds, py_str
 
@@ -244,6 +253,10 @@ def _method_doc(op: ir.Operation) -> str:
     parts = [op.summary or op.id]
     if op.description and op.description != op.summary:
         parts.append(op.description)
+    if op.write_semantics is not None:
+        parts.append(replace_warning(op))
+    if op.is_create and any(p.location == "body" and not p.required for p in op.params):
+        parts.append(CREATE_NOTE)
     described = [p for p in op.params if p.description]
     if described:
         lines = ["Args:"]
@@ -273,7 +286,11 @@ def _signature(op: ir.Operation, names: Names) -> list[str]:
         sig.append("content_type: str")
         if op.body_kind == "multipart":
             sig.append("filename: str")
-    sig += [f"{p.name}: {_arg_annotation(names, p)}" for p in rest]
+    for p in rest:
+        if op.is_create and p.location == "body" and not p.required:
+            sig.append(f"{p.name}: {create_arg_annotation(names, p)}")
+        else:
+            sig.append(f"{p.name}: {_arg_annotation(names, p)}")
     if op.response_kind == "paginated":
         sig += ["max_items: int | None = None", "max_pages: int | None = None"]
     return sig
@@ -304,6 +321,8 @@ def _async_body(op: ir.Operation, decoder: str | None) -> str:
         args.append(f"query={_mapping(query)}")
     if op.body_param is not None:
         args.append(f"body={op.body_param}")
+    elif body and op.is_create:
+        args.append(f"body={create_body_expr(op, _mapping(body))}")
     elif body:
         args.append(f"body={_mapping(body)}")
     elif op.body_kind == "json" and op.body_required:
@@ -350,7 +369,7 @@ def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str
                 "constant": op.constant,
                 "descriptor": _descriptor(op),
                 "name": op.method_name,
-                "paginated": op.response_kind == "paginated",
+                "async_def": op.response_kind != "paginated",
                 "signature": _signature(op, names),
                 "returns": returns,
                 "sync_returns": sync_returns,
@@ -360,6 +379,20 @@ def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str
             }
         )
     return names, ops, decoders
+
+
+def _safe_writes(
+    service: ir.Service, names: Names, ops: list[dict[str, Any]]
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(merge constants, draft classes, every method sorted by name) of a service."""
+    merges, drafts, methods = [], [], list(ops)
+    for op in service.operations:
+        if op.merge is not None:
+            merges.append(merge_constant(op))
+            drafts.append(draft_class(op, names))
+            methods += merge_methods(op, names)
+    methods.sort(key=lambda m: str(m["name"]))
+    return merges, drafts, methods
 
 
 def _type_imports(service: ir.Service, names: Names) -> list[str]:
@@ -387,11 +420,16 @@ def _model_imports(service: ir.Service, module_of: dict[str, str]) -> list[str]:
 
 def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
     names, ops, decoders = _prepare(service)
+    merges, drafts, methods = _safe_writes(service, names, ops)
     text = " ".join(" ".join([*o["signature"], o["descriptor"], o["returns"]]) for o in ops)
+    text += " ".join(" ".join([*m["signature"], m["returns"], m["async_body"]]) for m in methods)
+    text += " ".join(expr for _name, expr in merges) + (" EditDraft" if drafts else "")
     core = {"AccountSession", "Operation"}
     core |= {w for w in _ASYNC_CORE if _mentions(text, w)}
     uploads = any(op.is_upload for op in service.operations)
     imports = _type_imports(service, names)
+    if merges:
+        imports.append("from functools import partial")
     typing_names = ["Any"] if _mentions(text, "Any") else []
     if uploads:
         typing_names.append("cast")
@@ -412,20 +450,25 @@ def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dic
             service=service,
             ops=ops,
             decoders=sorted(decoders.items()),
+            merges=merges,
+            drafts=drafts,
+            methods=methods,
         )
     )
 
 
 def _sync_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
     names, ops, _decoders = _prepare(service)
-    text = " ".join(" ".join([*o["signature"], o["sync_returns"]]) for o in ops)
+    _merges, drafts, methods = _safe_writes(service, names, ops)
+    text = " ".join(" ".join([*o["signature"], o["sync_returns"], o["sync_body"]]) for o in methods)
     core = {"Runner"} | {w for w in _SYNC_CORE if _mentions(text, w)}
     imports = _type_imports(service, names)
     if _mentions(text, "Any"):
         imports.append("from typing import Any")
     imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}", ""]
     imports += _model_imports(service, module_of)
-    imports.append(f"from ..services.{service.name} import {service.async_class}")
+    twins = sorted([service.async_class, *(d["name"] for d in drafts)])
+    imports.append(f"from ..services.{service.name} import {', '.join(twins)}")
     twin = (
         f"The synchronous twin of :class:`{service.async_class}`; each call runs on the "
         "client's event loop thread."
@@ -437,13 +480,27 @@ def _sync_module(env: jinja2.Environment, service: ir.Service, module_of: dict[s
             class_doc=_service_doc(service) + "\n\n" + twin,
             imports=imports,
             service=service,
-            ops=ops,
+            ops=methods,
         )
     )
 
 
-_ASYNC_CORE = ("UNSET", "Unset", "RetrySpec", "PaginationSpec", "WriteSemantics", "AsyncPaginator")
-_SYNC_CORE = ("UNSET", "Unset", "SyncPaginator")
+_ASYNC_CORE = (
+    "UNSET",
+    "Unset",
+    "RetrySpec",
+    "PaginationSpec",
+    "WriteSemantics",
+    "AsyncPaginator",
+    "Null",
+    "create_body",
+    "MergeField",
+    "MergeSpec",
+    "merge_update",
+    "AsyncEdit",
+    "EditDraft",
+)
+_SYNC_CORE = ("UNSET", "Unset", "SyncPaginator", "Null", "SyncEdit")
 
 
 def _mentions(text: str, word: str) -> bool:

@@ -101,6 +101,31 @@ class WriteSemantics:
     preserved_on_omission: tuple[str, ...]
 
 
+@attrs.frozen
+class MergeField:
+    """One field of a replace body, and where the record read back shows it
+    (``x-sdk-merge``)."""
+
+    param: Param  # the replace method's keyword argument
+    source: str  # as the description writes it (``assignees[].id``); "" when write-only
+    read: tuple[str, ...]  # attribute path on the read model
+    each: tuple[str, ...]  # with ``read`` naming a list: the path within each item
+    preserved: bool  # the API keeps it when omitted
+    empty: str | None  # Python literal that clears a preserved field
+
+
+@attrs.frozen
+class Merge:
+    """How ``update``/``edit`` rebuild a replace operation's body from a read."""
+
+    read_op: str  # operation id of the read, on the same service
+    read_method: str  # its method name
+    read_path: tuple[tuple[str, str], ...]  # (read argument, replace argument) pairs
+    record: str  # the read model's class
+    draft: str  # the generated draft class
+    fields: tuple[MergeField, ...]
+
+
 ResponseKind = Literal["model", "list", "paginated", "none", "value"]
 BodyKind = Literal["json", "binary", "multipart"]
 
@@ -129,6 +154,7 @@ class Operation:
     retry: Retry | None = None
     pagination: Pagination | None = None
     write_semantics: WriteSemantics | None = None
+    merge: Merge | None = None  # replace-semantics writes with ``x-sdk-merge``
     deprecated: bool = False
     account_scoped: bool = True
 
@@ -142,6 +168,17 @@ class Operation:
     @property
     def is_upload(self) -> bool:
         return self.body_kind in ("binary", "multipart")
+
+    @property
+    def is_create(self) -> bool:
+        """A POST that creates something from a JSON object (``201 Created``)."""
+        return (
+            self.http_method == "POST"
+            and self.success_status == 201
+            and self.body_kind == "json"
+            and self.body_param is None
+            and any(p.location == "body" for p in self.params)
+        )
 
     def models(self) -> set[str]:
         found: set[str] = set()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._core.cache import CacheEntry, CacheStore, MemoryCache
     from ._core.clock import Clock, SystemClock
     from ._core.config import Config
+    from ._core.edit import AsyncEdit, EditDraft, SyncEdit
     from ._core.errors import (
         AccountInactiveError,
         ApiError,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         RequestStart,
         RetryScheduled,
     )
+    from ._core.nulls import NULL, Null
     from ._core.pagination import AsyncPaginator, ListMeta, ListResult, Page
     from ._core.runner import SyncPaginator
     from ._core.unset import UNSET, Unset
@@ -56,6 +58,11 @@ _EXPORTS = {
     "CacheEntry": "._core.cache",
     "CacheStore": "._core.cache",
     "MemoryCache": "._core.cache",
+    "AsyncEdit": "._core.edit",
+    "EditDraft": "._core.edit",
+    "SyncEdit": "._core.edit",
+    "NULL": "._core.nulls",
+    "Null": "._core.nulls",
     "Clock": "._core.clock",
     "SystemClock": "._core.clock",
     "Hooks": "._core.hooks",
@@ -88,10 +95,12 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "NULL",
     "UNSET",
     "AccountInactiveError",
     "ApiError",
     "AsyncBasecamp",
+    "AsyncEdit",
     "AsyncPaginator",
     "Auth",
     "AuthError",
@@ -103,6 +112,7 @@ __all__ = [
     "Config",
     "ConflictError",
     "DecodeError",
+    "EditDraft",
     "ForbiddenError",
     "Hooks",
     "ListMeta",
@@ -110,6 +120,7 @@ __all__ = [
     "MemoryCache",
     "NetworkError",
     "NotFoundError",
+    "Null",
     "OAuthRefreshingProvider",
     "OperationEnd",
     "OperationStart",
@@ -120,6 +131,7 @@ __all__ = [
     "RequestStart",
     "RetryScheduled",
     "StaticToken",
+    "SyncEdit",
     "SyncPaginator",
     "SystemClock",
     "Token",

@@ -1,5 +1,6 @@
 """The sync facade mirrors the async surface exactly: same services, same methods,
-same parameters (names, kinds, defaults, annotations); only paginators differ."""
+same parameters (names, kinds, defaults, annotations); only paginators and edit
+contexts differ."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ import inspect
 from functools import cached_property
 
 from basecamp_client._generated.account import OPERATIONS, AsyncAccount, SyncAccount
+from codegen.generate import api_from
+
+from .support import OUR_SPEC
+
+# Merge-safe helpers beside each replace-semantics write: not operations of their own.
+SAFE_WRITES = {
+    (op.service, method)
+    for op in api_from(OUR_SPEC).operations
+    if op.merge is not None
+    for method in ("update", "edit")
+}
 
 
 def _services(cls: type) -> dict[str, str]:
@@ -50,10 +62,17 @@ def test_same_methods_and_parameters() -> None:
             for param in list(a_sig.parameters.values())[1:]:
                 assert param.kind is inspect.Parameter.KEYWORD_ONLY, (name, method, param)
             a_ret, s_ret = a_sig.return_annotation, s_sig.return_annotation
-            assert a_ret.replace("AsyncPaginator[", "SyncPaginator[") == s_ret, method
+            twin = a_ret.replace("AsyncPaginator[", "SyncPaginator[").replace(
+                "AsyncEdit[", "SyncEdit["
+            )
+            assert twin == s_ret, method
             async_fn = getattr(async_cls, method)
-            assert inspect.iscoroutinefunction(async_fn) != a_ret.startswith("AsyncPaginator[")
+            plain = a_ret.startswith(("AsyncPaginator[", "AsyncEdit["))
+            assert inspect.iscoroutinefunction(async_fn) != plain
             assert not inspect.iscoroutinefunction(getattr(sync_cls, method))
+            if (name, method) in SAFE_WRITES:
+                continue
             assert (name, method) in OPERATIONS.values()
             checked += 1
     assert checked == len(OPERATIONS)
+    assert len(SAFE_WRITES) == 12  # update and edit beside six replace-semantics writes

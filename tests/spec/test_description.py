@@ -116,7 +116,23 @@ def test_replace_semantics_writes_are_named_replace(ours: Document) -> None:
     assert replace_services
     for _path, _method, op in operations(ours):
         if op["tags"][0] in replace_services:
-            assert op["x-sdk-method"] != "update", f"{op['operationId']}: `update` is reserved"
+            for reserved in ("update", "edit"):
+                assert op["x-sdk-method"] != reserved, (
+                    f"{op['operationId']}: {reserved} is reserved"
+                )
+
+
+def test_replace_semantics_writes_say_how_to_merge(ours: Document) -> None:
+    ids = {op["operationId"] for _p, _m, op in operations(ours)}
+    for _path, _method, op in operations(ours):
+        merge = op.get("x-sdk-merge")
+        if "x-basecamp-write-semantics" not in op:
+            assert merge is None, f"{op['operationId']}: x-sdk-merge without replace semantics"
+            continue
+        assert isinstance(merge, dict), f"{op['operationId']}: x-sdk-merge is missing"
+        assert set(merge) <= {"read", "fields", "writeOnly"}
+        assert merge["read"] in ids
+        assert all(isinstance(v, str) and v for v in merge["fields"].values())
 
 
 def test_path_parameters_match_the_template(ours: Document) -> None:

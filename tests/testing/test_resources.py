@@ -531,14 +531,17 @@ def test_cloud_files_and_google_documents_replace_semantics(client: httpx.Client
     cloud = created.json()
     assert cloud["type"] == "CloudFile"
     assert cloud["service"]["code"] == "dropbox"
+    assert cloud["url"] == "https://www.dropbox.com/s/q1/plan.pdf"  # the link, not the API URL
     assert client.get(f"/cloud_files/{cloud['id']}.json").json() == cloud
+    cloud_api = f"/cloud_files/{cloud['id']}.json"
     replaced = client.put(
-        cloud["url"], json={"service": "other", "url": "https://files.example.test/plan"}
+        cloud_api, json={"service": "other", "url": "https://files.example.test/plan"}
     ).json()
     assert replaced["title"] == "Untitled"
     assert replaced["description"] == ""
     assert replaced["service"]["code"] == "other"
-    missing = client.put(cloud["url"], json={"title": "No link"})
+    assert replaced["url"] == "https://files.example.test/plan"
+    missing = client.put(cloud_api, json={"title": "No link"})
     assert set(missing.json()["errors"]) == {"service", "url"}
 
     doc = client.post(
@@ -547,13 +550,15 @@ def test_cloud_files_and_google_documents_replace_semantics(client: httpx.Client
     ).json()
     assert doc["status"] == "drafted"
     assert doc["document_type"] == "sheet"
+    assert doc["url"] == "https://docs.example.test/s/1"
+    doc_api = f"/google_documents/{doc['id']}.json"
     published = client.put(
-        doc["url"],
+        doc_api,
         json={"document_type": "sheet", "url": "https://docs.example.test/s/1", "status": "active"},
     ).json()
     assert published["status"] == "active"
     assert published["title"] == "Untitled"
-    wrong = client.put(doc["url"], json={"document_type": "memo", "url": "https://d.test/x"})
+    wrong = client.put(doc_api, json={"document_type": "memo", "url": "https://d.test/x"})
     assert wrong.json()["errors"] == {"document_type": ["is not a valid document type"]}
     elsewhere = client.post(
         f"/buckets/{project + 1}/vaults/{vault['id']}/cloud_files.json",

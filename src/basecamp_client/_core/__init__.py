@@ -5,28 +5,40 @@ Generated code imports only the names re-exported here.
 
 from .account import AsyncAccountBase, SyncAccountBase
 from .decoding import format_date, format_datetime, parse_date, parse_datetime
+from .edit import AsyncEdit, EditDraft, SyncEdit
+from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, ListResult
 from .runner import Runner, SyncPaginator
+from .safe_write import MergeField, MergeSpec, merge_update
 from .session import AccountSession
 from .unset import UNSET, Unset
 
 __all__ = [
+    "NULL",
     "UNSET",
     "AccountSession",
     "AsyncAccountBase",
+    "AsyncEdit",
     "AsyncPaginator",
+    "EditDraft",
     "ListResult",
+    "MergeField",
+    "MergeSpec",
+    "Null",
     "Operation",
     "PaginationSpec",
     "RetrySpec",
     "Runner",
     "SyncAccountBase",
+    "SyncEdit",
     "SyncPaginator",
     "Unset",
     "WriteSemantics",
+    "create_body",
     "format_date",
     "format_datetime",
+    "merge_update",
     "parse_date",
     "parse_datetime",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 MAX_MESSAGE = 500
@@ -203,11 +203,22 @@ class ValidationError(BasecampError):
 
 
 class ConflictError(BasecampError):
-    """409/412: the record changed between reading and writing it; nothing was overwritten."""
+    """409/412, or a merge-safe update that found the record changed since it was read:
+    nothing was overwritten. ``changed_fields`` names the fields that changed, when known."""
 
     code = "conflict"
     exit_code = 8
     default_hint = "read the record again, reapply the change and retry"
+
+    def __init__(self, message: str, *, changed_fields: Sequence[str] = (), **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.changed_fields: tuple[str, ...] = tuple(changed_fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.changed_fields:
+            data["changed_fields"] = list(self.changed_fields)
+        return data
 
 
 class RateLimitError(BasecampError):

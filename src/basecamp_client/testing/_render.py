@@ -505,12 +505,15 @@ def render_upload(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_cloud_file(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _described(store, r, urls)
+    # Basecamp renders the linked file's address over the recording's API URL.
+    d["url"] = r.data["link"]
     d["service"] = r.data["service"]
     return d
 
 
 def render_google_document(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _described(store, r, urls)
+    d["url"] = r.data["link"]
     d["document_type"] = r.data["document_type"]
     return d
 

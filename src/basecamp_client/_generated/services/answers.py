@@ -11,10 +11,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -96,11 +98,13 @@ class AsyncAnswersService:
         self,
         *,
         question_id: int,
-        content: str | Unset = UNSET,
-        group_on: _dt.date | Unset = UNSET,
-        question_answer: AnswerAttributes | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        group_on: _dt.date | Null | Unset = UNSET,
+        question_answer: AnswerAttributes | Null | Unset = UNSET,
     ) -> QuestionAnswer:
         """Answer a check-in question.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).
@@ -110,7 +114,10 @@ class AsyncAnswersService:
         return await self._session.call(
             CREATE_ANSWER,
             path={"questionId": question_id},
-            body={"content": content, "group_on": group_on, "question_answer": question_answer},
+            body=create_body(
+                CREATE_ANSWER,
+                {"content": content, "group_on": group_on, "question_answer": question_answer},
+            ),
             decode=_QUESTION_ANSWER,
         )
 

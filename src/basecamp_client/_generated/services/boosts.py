@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -114,7 +115,9 @@ class AsyncBoostsService:
         return await self._session.call(
             CREATE_RECORDING_BOOST,
             path={"recordingId": recording_id},
-            body={"content": content},
+            body=create_body(
+                CREATE_RECORDING_BOOST, {"content": content}, required=frozenset({"content"})
+            ),
             decode=_BOOST,
         )
 
@@ -129,7 +132,9 @@ class AsyncBoostsService:
         return await self._session.call(
             CREATE_EVENT_BOOST,
             path={"recordingId": recording_id, "eventId": event_id},
-            body={"content": content},
+            body=create_body(
+                CREATE_EVENT_BOOST, {"content": content}, required=frozenset({"content"})
+            ),
             decode=_BOOST,
         )
 

@@ -11,10 +11,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -146,9 +148,11 @@ class AsyncCampfiresService:
         self._session = session
 
     async def create_line(
-        self, *, campfire_id: int, content: str, content_type: str | Unset = UNSET
+        self, *, campfire_id: int, content: str, content_type: str | Null | Unset = UNSET
     ) -> CampfireLine:
         """Post a line in a chat, as plain text or rich text.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: The line; rich text (HTML) when `content_type` is `text/html`, else plain text.
@@ -159,7 +163,11 @@ class AsyncCampfiresService:
         return await self._session.call(
             CREATE_CAMPFIRE_LINE,
             path={"campfireId": campfire_id},
-            body={"content": content, "content_type": content_type},
+            body=create_body(
+                CREATE_CAMPFIRE_LINE,
+                {"content": content, "content_type": content_type},
+                required=frozenset({"content"}),
+            ),
             decode=_CAMPFIRE_LINE,
         )
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset
+from basecamp_client._core import (
+    UNSET,
+    AccountSession,
+    Null,
+    Operation,
+    RetrySpec,
+    Unset,
+    create_body,
+)
 
 from .. import _decode
 from ..models.card_step import CardStep
@@ -83,10 +91,12 @@ class AsyncCardStepsService:
         *,
         card_id: int,
         title: str,
-        due_on: _dt.date | Unset = UNSET,
-        assignee_ids: list[int] | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        assignee_ids: list[int] | Null | Unset = UNSET,
     ) -> CardStep:
         """Add a step to a card.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             due_on: Due date.
@@ -97,7 +107,11 @@ class AsyncCardStepsService:
         return await self._session.call(
             CREATE_CARD_STEP,
             path={"cardId": card_id},
-            body={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+            body=create_body(
+                CREATE_CARD_STEP,
+                {"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                required=frozenset({"title"}),
+            ),
             decode=_CARD_STEP,
         )
 

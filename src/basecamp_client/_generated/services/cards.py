@@ -12,10 +12,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -93,11 +95,13 @@ class AsyncCardsService:
         *,
         column_id: int,
         title: str,
-        content: str | Unset = UNSET,
-        due_on: _dt.date | Unset = UNSET,
-        notify: bool | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
     ) -> Card:
         """Create a card in a column.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).
@@ -108,7 +112,11 @@ class AsyncCardsService:
         return await self._session.call(
             CREATE_CARD,
             path={"columnId": column_id},
-            body={"title": title, "content": content, "due_on": due_on, "notify": notify},
+            body=create_body(
+                CREATE_CARD,
+                {"title": title, "content": content, "due_on": due_on, "notify": notify},
+                required=frozenset({"title"}),
+            ),
             decode=_CARD,
         )
 

@@ -9,10 +9,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -109,9 +111,11 @@ class AsyncChatbotsService:
         bucket_id: int,
         campfire_id: int,
         service_name: str,
-        command_url: str | Unset = UNSET,
+        command_url: str | Null | Unset = UNSET,
     ) -> Chatbot:
         """Install a chatbot in a chat.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             command_url: Where Basecamp should send commands addressed to the bot.
@@ -121,7 +125,11 @@ class AsyncChatbotsService:
         return await self._session.call(
             CREATE_CHATBOT,
             path={"bucketId": bucket_id, "campfireId": campfire_id},
-            body={"service_name": service_name, "command_url": command_url},
+            body=create_body(
+                CREATE_CHATBOT,
+                {"service_name": service_name, "command_url": command_url},
+                required=frozenset({"service_name"}),
+            ),
             decode=_CHATBOT,
         )
 

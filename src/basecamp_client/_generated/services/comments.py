@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -85,7 +86,7 @@ class AsyncCommentsService:
         return await self._session.call(
             CREATE_COMMENT,
             path={"recordingId": recording_id},
-            body={"content": content},
+            body=create_body(CREATE_COMMENT, {"content": content}, required=frozenset({"content"})),
             decode=_COMMENT,
         )
 

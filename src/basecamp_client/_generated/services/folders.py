@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset
+from basecamp_client._core import (
+    UNSET,
+    AccountSession,
+    Null,
+    Operation,
+    RetrySpec,
+    Unset,
+    create_body,
+)
 
 from .. import _decode
 from ..models.folder import Folder
@@ -81,11 +89,16 @@ class AsyncFoldersService:
         self._session = session
 
     async def create(
-        self, *, name: str | Unset = UNSET, project_ids: builtins.list[int] | Unset = UNSET
+        self,
+        *,
+        name: str | Null | Unset = UNSET,
+        project_ids: builtins.list[int] | Null | Unset = UNSET,
     ) -> FolderWithProjects:
         """Create a home-screen folder and file projects into it.
 
         Filing a project the current user has not joined gives them access to it.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             project_ids: Projects to file into the folder; the folder reports them back as `bucket_ids`.
@@ -94,7 +107,7 @@ class AsyncFoldersService:
         """
         return await self._session.call(
             CREATE_FOLDER,
-            body={"name": name, "project_ids": project_ids},
+            body=create_body(CREATE_FOLDER, {"name": name, "project_ids": project_ids}),
             decode=_FOLDER_WITH_PROJECTS,
         )
 

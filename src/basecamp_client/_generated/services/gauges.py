@@ -11,10 +11,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -120,10 +122,12 @@ class AsyncGaugesService:
         *,
         project_id: int,
         gauge_needle: GaugeNeedleAttributes,
-        notify: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
+        notify: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
     ) -> GaugeNeedle:
         """Record a new needle reading on a project's gauge.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             subscriptions: People to notify when `notify` is `custom`.
@@ -133,7 +137,11 @@ class AsyncGaugesService:
         return await self._session.call(
             CREATE_GAUGE_NEEDLE,
             path={"projectId": project_id},
-            body={"gauge_needle": gauge_needle, "notify": notify, "subscriptions": subscriptions},
+            body=create_body(
+                CREATE_GAUGE_NEEDLE,
+                {"gauge_needle": gauge_needle, "notify": notify, "subscriptions": subscriptions},
+                required=frozenset({"gauge_needle"}),
+            ),
             decode=_GAUGE_NEEDLE,
         )
 

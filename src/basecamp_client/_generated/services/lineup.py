@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset
+from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset, create_body
 
 from .. import _decode
 from ..models.lineup_marker import LineupMarker
@@ -72,7 +72,14 @@ class AsyncLineupService:
 
         ``POST /lineup/markers.json`` (operation ``CreateLineupMarker``)
         """
-        await self._session.call_empty(CREATE_LINEUP_MARKER, body={"name": name, "date": date})
+        await self._session.call_empty(
+            CREATE_LINEUP_MARKER,
+            body=create_body(
+                CREATE_LINEUP_MARKER,
+                {"name": name, "date": date},
+                required=frozenset({"date", "name"}),
+            ),
+        )
 
     async def delete_marker(self, *, marker_id: int) -> None:
         """Remove a Lineup marker.

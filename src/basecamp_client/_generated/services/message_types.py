@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -102,7 +103,11 @@ class AsyncMessageTypesService:
         return await self._session.call(
             CREATE_MESSAGE_TYPE,
             path={"bucketId": bucket_id},
-            body={"name": name, "icon": icon},
+            body=create_body(
+                CREATE_MESSAGE_TYPE,
+                {"name": name, "icon": icon},
+                required=frozenset({"icon", "name"}),
+            ),
             decode=_MESSAGE_TYPE,
         )
 

@@ -11,10 +11,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -103,13 +105,15 @@ class AsyncMessagesService:
         *,
         board_id: int,
         subject: str,
-        content: str | Unset = UNSET,
-        status: str | Unset = UNSET,
-        category_id: int | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        status: str | Null | Unset = UNSET,
+        category_id: int | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
     ) -> Message:
         """Post a message, or save it as a draft.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).
@@ -121,14 +125,18 @@ class AsyncMessagesService:
         return await self._session.call(
             CREATE_MESSAGE,
             path={"boardId": board_id},
-            body={
-                "subject": subject,
-                "content": content,
-                "status": status,
-                "category_id": category_id,
-                "subscriptions": subscriptions,
-                "visible_to_clients": visible_to_clients,
-            },
+            body=create_body(
+                CREATE_MESSAGE,
+                {
+                    "subject": subject,
+                    "content": content,
+                    "status": status,
+                    "category_id": category_id,
+                    "subscriptions": subscriptions,
+                    "visible_to_clients": visible_to_clients,
+                },
+                required=frozenset({"subject"}),
+            ),
             decode=_MESSAGE,
         )
 

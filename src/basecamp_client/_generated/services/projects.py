@@ -9,10 +9,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -115,13 +117,21 @@ class AsyncProjectsService:
         """
         await self._session.call_empty(ARCHIVE_PROJECT, path={"projectId": project_id})
 
-    async def create(self, *, name: str, description: str | Unset = UNSET) -> Project:
+    async def create(self, *, name: str, description: str | Null | Unset = UNSET) -> Project:
         """Create a project.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         ``POST /projects.json`` (operation ``CreateProject``)
         """
         return await self._session.call(
-            CREATE_PROJECT, body={"name": name, "description": description}, decode=_PROJECT
+            CREATE_PROJECT,
+            body=create_body(
+                CREATE_PROJECT,
+                {"name": name, "description": description},
+                required=frozenset({"name"}),
+            ),
+            decode=_PROJECT,
         )
 
     async def get(self, *, project_id: int) -> Project:

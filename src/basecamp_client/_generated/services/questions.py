@@ -9,10 +9,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -147,12 +149,14 @@ class AsyncQuestionsService:
         self,
         *,
         questionnaire_id: int,
-        title: str | Unset = UNSET,
-        schedule: QuestionSchedule | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
-        question: QuestionAttributes | Unset = UNSET,
+        title: str | Null | Unset = UNSET,
+        schedule: QuestionSchedule | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
+        question: QuestionAttributes | Null | Unset = UNSET,
     ) -> Question:
         """Create a check-in question and its schedule.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             visible_to_clients: Show it to the project's clients.
@@ -162,12 +166,15 @@ class AsyncQuestionsService:
         return await self._session.call(
             CREATE_QUESTION,
             path={"questionnaireId": questionnaire_id},
-            body={
-                "title": title,
-                "schedule": schedule,
-                "visible_to_clients": visible_to_clients,
-                "question": question,
-            },
+            body=create_body(
+                CREATE_QUESTION,
+                {
+                    "title": title,
+                    "schedule": schedule,
+                    "visible_to_clients": visible_to_clients,
+                    "question": question,
+                },
+            ),
             decode=_QUESTION,
         )
 

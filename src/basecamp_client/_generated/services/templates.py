@@ -9,10 +9,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -113,13 +115,21 @@ class AsyncTemplatesService:
     def __init__(self, session: AccountSession) -> None:
         self._session = session
 
-    async def create(self, *, name: str, description: str | Unset = UNSET) -> Template:
+    async def create(self, *, name: str, description: str | Null | Unset = UNSET) -> Template:
         """Create a project template.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         ``POST /templates.json`` (operation ``CreateTemplate``)
         """
         return await self._session.call(
-            CREATE_TEMPLATE, body={"name": name, "description": description}, decode=_TEMPLATE
+            CREATE_TEMPLATE,
+            body=create_body(
+                CREATE_TEMPLATE,
+                {"name": name, "description": description},
+                required=frozenset({"name"}),
+            ),
+            decode=_TEMPLATE,
         )
 
     async def create_project(
@@ -134,7 +144,9 @@ class AsyncTemplatesService:
         return await self._session.call(
             CREATE_PROJECT_FROM_TEMPLATE,
             path={"templateId": template_id},
-            body={"project": project},
+            body=create_body(
+                CREATE_PROJECT_FROM_TEMPLATE, {"project": project}, required=frozenset({"project"})
+            ),
             decode=_PROJECT_CONSTRUCTION,
         )
 

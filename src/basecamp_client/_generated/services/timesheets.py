@@ -12,10 +12,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -118,17 +120,23 @@ class AsyncTimesheetsService:
         recording_id: int,
         date: _dt.date,
         hours: str,
-        description: str | Unset = UNSET,
-        person_id: int | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        person_id: int | Null | Unset = UNSET,
     ) -> TimesheetEntry:
         """Log time against a recording.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         ``POST /recordings/{recordingId}/timesheet/entries.json`` (operation ``CreateTimesheetEntry``)
         """
         return await self._session.call(
             CREATE_TIMESHEET_ENTRY,
             path={"recordingId": recording_id},
-            body={"date": date, "hours": hours, "description": description, "person_id": person_id},
+            body=create_body(
+                CREATE_TIMESHEET_ENTRY,
+                {"date": date, "hours": hours, "description": description, "person_id": person_id},
+                required=frozenset({"date", "hours"}),
+            ),
             decode=_TIMESHEET_ENTRY,
         )
 

@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -71,7 +72,7 @@ class AsyncTodolistGroupsService:
         return await self._session.call(
             CREATE_TODOLIST_GROUP,
             path={"todolistId": todolist_id},
-            body={"name": name},
+            body=create_body(CREATE_TODOLIST_GROUP, {"name": name}, required=frozenset({"name"})),
             decode=_TODOLIST,
         )
 

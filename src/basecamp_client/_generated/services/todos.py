@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import builtins
 import datetime as _dt
+from functools import partial
 
 from basecamp_client._core import (
     UNSET,
     AccountSession,
+    AsyncEdit,
     AsyncPaginator,
+    EditDraft,
+    MergeField,
+    MergeSpec,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
     WriteSemantics,
+    create_body,
+    merge_update,
 )
 
 from .. import _decode
@@ -115,7 +123,39 @@ UNCOMPLETE_TODO = Operation(
     success_status=204,
 )
 
+REPLACE_TODO_MERGE = MergeSpec(
+    record="Todo",
+    read="GetTodo",
+    write="ReplaceTodo",
+    fields=(
+        MergeField("content", read=("content",), required=True),
+        MergeField("description", read=("description",)),
+        MergeField("assignee_ids", read=("assignees",), each=("id",)),
+        MergeField("completion_subscriber_ids", read=("completion_subscribers",), each=("id",)),
+        MergeField("notify"),
+        MergeField("due_on", read=("due_on",)),
+        MergeField("starts_on", read=("starts_on",)),
+    ),
+)
+
 _TODO = _decode.one(Todo.from_dict, "Todo")
+
+
+class TodoDraft(EditDraft[Todo]):
+    """The writable fields of a ``Todo``, for ``todos.edit()``.
+
+    Assign to change a field (``None`` clears it); leaving the ``edit()`` block writes what changed.
+
+    Write-only (the API never shows them, so they start as ``None`` and are sent only when set): ``notify``.
+    """
+
+    content: str
+    description: str | None
+    assignee_ids: builtins.list[int] | None
+    completion_subscriber_ids: builtins.list[int] | None
+    notify: bool | None
+    due_on: _dt.date | None
+    starts_on: _dt.date | None
 
 
 class AsyncTodosService:
@@ -138,14 +178,16 @@ class AsyncTodosService:
         *,
         todolist_id: int,
         content: str,
-        description: str | Unset = UNSET,
-        assignee_ids: builtins.list[int] | Unset = UNSET,
-        completion_subscriber_ids: builtins.list[int] | Unset = UNSET,
-        notify: bool | Unset = UNSET,
-        due_on: _dt.date | Unset = UNSET,
-        starts_on: _dt.date | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        assignee_ids: builtins.list[int] | Null | Unset = UNSET,
+        completion_subscriber_ids: builtins.list[int] | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        starts_on: _dt.date | Null | Unset = UNSET,
     ) -> Todo:
         """Create a to-do in a to-do list or group.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: What the to-do says (plain text).
@@ -161,15 +203,19 @@ class AsyncTodosService:
         return await self._session.call(
             CREATE_TODO,
             path={"todolistId": todolist_id},
-            body={
-                "content": content,
-                "description": description,
-                "assignee_ids": assignee_ids,
-                "completion_subscriber_ids": completion_subscriber_ids,
-                "notify": notify,
-                "due_on": due_on,
-                "starts_on": starts_on,
-            },
+            body=create_body(
+                CREATE_TODO,
+                {
+                    "content": content,
+                    "description": description,
+                    "assignee_ids": assignee_ids,
+                    "completion_subscriber_ids": completion_subscriber_ids,
+                    "notify": notify,
+                    "due_on": due_on,
+                    "starts_on": starts_on,
+                },
+                required=frozenset({"content"}),
+            ),
             decode=_TODO,
         )
 
@@ -179,14 +225,16 @@ class AsyncTodosService:
         bucket_id: int,
         todoset_id: int,
         content: str,
-        description: str | Unset = UNSET,
-        assignee_ids: builtins.list[int] | Unset = UNSET,
-        completion_subscriber_ids: builtins.list[int] | Unset = UNSET,
-        notify: bool | Unset = UNSET,
-        due_on: _dt.date | Unset = UNSET,
-        starts_on: _dt.date | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        assignee_ids: builtins.list[int] | Null | Unset = UNSET,
+        completion_subscriber_ids: builtins.list[int] | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        starts_on: _dt.date | Null | Unset = UNSET,
     ) -> Todo:
         """Create a to-do directly in a project's to-do set, outside any list.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: What the to-do says (plain text).
@@ -202,16 +250,32 @@ class AsyncTodosService:
         return await self._session.call(
             CREATE_TODOSET_TODO,
             path={"bucketId": bucket_id, "todosetId": todoset_id},
-            body={
-                "content": content,
-                "description": description,
-                "assignee_ids": assignee_ids,
-                "completion_subscriber_ids": completion_subscriber_ids,
-                "notify": notify,
-                "due_on": due_on,
-                "starts_on": starts_on,
-            },
+            body=create_body(
+                CREATE_TODOSET_TODO,
+                {
+                    "content": content,
+                    "description": description,
+                    "assignee_ids": assignee_ids,
+                    "completion_subscriber_ids": completion_subscriber_ids,
+                    "notify": notify,
+                    "due_on": due_on,
+                    "starts_on": starts_on,
+                },
+                required=frozenset({"content"}),
+            ),
             decode=_TODO,
+        )
+
+    def edit(self, *, todo_id: int) -> AsyncEdit[TodoDraft, Todo]:
+        """Edit a Todo in a block: ``with``/``async with todos.edit(todo_id=…) as draft:``.
+
+        Entering reads the Todo and gives a ``TodoDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
+        """
+        return AsyncEdit(
+            REPLACE_TODO_MERGE,
+            TodoDraft,
+            read=partial(self.get, todo_id=todo_id),
+            write=partial(self.replace, todo_id=todo_id),
         )
 
     async def get(self, *, todo_id: int) -> Todo:
@@ -267,6 +331,8 @@ class AsyncTodosService:
 
         Send every field you want to keep: whatever is left out is cleared.
 
+        **Warning: this replaces the whole record.** Every field you leave out is cleared. To change some fields and keep the others, use ``update()`` or ``edit()``.
+
         Args:
             content: What the to-do says (plain text).
             description: Details, as rich text (HTML).
@@ -315,3 +381,50 @@ class AsyncTodosService:
         ``DELETE /todos/{todoId}/completion.json`` (operation ``UncompleteTodo``)
         """
         await self._session.call_empty(UNCOMPLETE_TODO, path={"todoId": todo_id})
+
+    async def update(
+        self,
+        *,
+        todo_id: int,
+        content: str | Unset = UNSET,
+        description: str | None | Unset = UNSET,
+        assignee_ids: builtins.list[int] | None | Unset = UNSET,
+        completion_subscriber_ids: builtins.list[int] | None | Unset = UNSET,
+        notify: bool | None | Unset = UNSET,
+        due_on: _dt.date | None | Unset = UNSET,
+        starts_on: _dt.date | None | Unset = UNSET,
+        check_conflicts: bool = True,
+    ) -> Todo:
+        """Change only the fields you pass; every other field of the Todo keeps its value.
+
+        Reads the Todo (``GetTodo``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceTodo``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+
+        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+
+        Sends ``notify`` only when you pass them: the API never shows them, or keeps them when left out.
+
+        Args:
+            content: What the to-do says (plain text).
+            description: Details, as rich text (HTML).
+            assignee_ids: Ids of the people to assign. Read back from ``assignees[].id``.
+            completion_subscriber_ids: Ids of the people to notify when it is completed. Read back from ``completion_subscribers[].id``.
+            notify: Tell new assignees they were assigned.
+            due_on: Due date.
+            starts_on: Start date.
+            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
+        """
+        return await merge_update(
+            REPLACE_TODO_MERGE,
+            changes={
+                "content": content,
+                "description": description,
+                "assignee_ids": assignee_ids,
+                "completion_subscriber_ids": completion_subscriber_ids,
+                "notify": notify,
+                "due_on": due_on,
+                "starts_on": starts_on,
+            },
+            read=partial(self.get, todo_id=todo_id),
+            write=partial(self.replace, todo_id=todo_id),
+            check_conflicts=check_conflicts,
+        )

@@ -11,10 +11,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -106,12 +108,14 @@ class AsyncUploadsService:
         *,
         vault_id: int,
         attachable_sgid: str,
-        description: str | Unset = UNSET,
-        base_name: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        base_name: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
     ) -> Upload:
         """File an uploaded attachment into a Docs & Files folder.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             subscriptions: Ids of the people to subscribe and notify.
@@ -122,13 +126,17 @@ class AsyncUploadsService:
         return await self._session.call(
             CREATE_UPLOAD,
             path={"vaultId": vault_id},
-            body={
-                "attachable_sgid": attachable_sgid,
-                "description": description,
-                "base_name": base_name,
-                "subscriptions": subscriptions,
-                "visible_to_clients": visible_to_clients,
-            },
+            body=create_body(
+                CREATE_UPLOAD,
+                {
+                    "attachable_sgid": attachable_sgid,
+                    "description": description,
+                    "base_name": base_name,
+                    "subscriptions": subscriptions,
+                    "visible_to_clients": visible_to_clients,
+                },
+                required=frozenset({"attachable_sgid"}),
+            ),
             decode=_UPLOAD,
         )
 
@@ -137,12 +145,14 @@ class AsyncUploadsService:
         *,
         upload_id: int,
         attachable_sgid: str,
-        base_name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        notify: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
+        base_name: str | Null | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        notify: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
     ) -> Upload:
         """Publish a new version of an uploaded file, keeping its id and comments.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             base_name: New file name without extension; the uploaded file's own name when left out.
@@ -154,13 +164,17 @@ class AsyncUploadsService:
         return await self._session.call(
             CREATE_UPLOAD_VERSION,
             path={"uploadId": upload_id},
-            body={
-                "attachable_sgid": attachable_sgid,
-                "base_name": base_name,
-                "description": description,
-                "notify": notify,
-                "subscriptions": subscriptions,
-            },
+            body=create_body(
+                CREATE_UPLOAD_VERSION,
+                {
+                    "attachable_sgid": attachable_sgid,
+                    "base_name": base_name,
+                    "description": description,
+                    "notify": notify,
+                    "subscriptions": subscriptions,
+                },
+                required=frozenset({"attachable_sgid"}),
+            ),
             decode=_UPLOAD,
         )
 

@@ -13,6 +13,7 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -80,7 +81,10 @@ class AsyncVaultsService:
         ``POST /vaults/{vaultId}/vaults.json`` (operation ``CreateVault``)
         """
         return await self._session.call(
-            CREATE_VAULT, path={"vaultId": vault_id}, body={"title": title}, decode=_VAULT
+            CREATE_VAULT,
+            path={"vaultId": vault_id},
+            body=create_body(CREATE_VAULT, {"title": title}, required=frozenset({"title"})),
+            decode=_VAULT,
         )
 
     async def get(self, *, vault_id: int) -> Vault:

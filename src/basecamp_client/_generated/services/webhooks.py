@@ -11,10 +11,12 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    Null,
     Operation,
     PaginationSpec,
     RetrySpec,
     Unset,
+    create_body,
 )
 
 from .. import _decode
@@ -93,9 +95,11 @@ class AsyncWebhooksService:
         bucket_id: int,
         payload_url: str,
         types: builtins.list[str],
-        active: bool | Unset = UNSET,
+        active: bool | Null | Unset = UNSET,
     ) -> Webhook:
         """Register a webhook that receives a project's events.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             payload_url: HTTPS URL that will receive a WebhookEvent per event.
@@ -106,7 +110,11 @@ class AsyncWebhooksService:
         return await self._session.call(
             CREATE_WEBHOOK,
             path={"bucketId": bucket_id},
-            body={"payload_url": payload_url, "types": types, "active": active},
+            body=create_body(
+                CREATE_WEBHOOK,
+                {"payload_url": payload_url, "types": types, "active": active},
+                required=frozenset({"payload_url", "types"}),
+            ),
             decode=_WEBHOOK,
         )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.answer_attributes import AnswerAttributes
 from ..models.question_answer import QuestionAnswer
@@ -30,11 +30,13 @@ class AnswersService:
         self,
         *,
         question_id: int,
-        content: str | Unset = UNSET,
-        group_on: _dt.date | Unset = UNSET,
-        question_answer: AnswerAttributes | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        group_on: _dt.date | Null | Unset = UNSET,
+        question_answer: AnswerAttributes | Null | Unset = UNSET,
     ) -> QuestionAnswer:
         """Answer a check-in question.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, Runner, Unset
+from basecamp_client._core import UNSET, Null, Runner, Unset
 
 from ..models.card_step import CardStep
 from ..services.card_steps import AsyncCardStepsService
@@ -30,10 +30,12 @@ class CardStepsService:
         *,
         card_id: int,
         title: str,
-        due_on: _dt.date | Unset = UNSET,
-        assignee_ids: list[int] | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        assignee_ids: list[int] | Null | Unset = UNSET,
     ) -> CardStep:
         """Add a step to a card.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             due_on: Due date.

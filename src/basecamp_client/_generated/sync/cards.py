@@ -8,7 +8,7 @@ from __future__ import annotations
 import builtins
 import datetime as _dt
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.card import Card
 from ..services.cards import AsyncCardsService
@@ -31,11 +31,13 @@ class CardsService:
         *,
         column_id: int,
         title: str,
-        content: str | Unset = UNSET,
-        due_on: _dt.date | Unset = UNSET,
-        notify: bool | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
     ) -> Card:
         """Create a card in a column.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncEdit, SyncPaginator, Unset
 
 from ..models.document import Document
-from ..services.documents import AsyncDocumentsService
+from ..services.documents import AsyncDocumentsService, DocumentDraft
 
 
 class DocumentsService:
@@ -30,12 +30,14 @@ class DocumentsService:
         *,
         vault_id: int,
         title: str,
-        content: str | Unset = UNSET,
-        status: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        status: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
     ) -> Document:
         """Write a document, or save it as a draft.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).
@@ -53,6 +55,13 @@ class DocumentsService:
             subscriptions=subscriptions,
             visible_to_clients=visible_to_clients,
         )
+
+    def edit(self, *, document_id: int) -> SyncEdit[DocumentDraft, Document]:
+        """Edit a Document in a block: ``with``/``async with documents.edit(document_id=…) as draft:``.
+
+        Entering reads the Document and gives a ``DocumentDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
+        """
+        return SyncEdit(self._runner, self._a.edit(document_id=document_id))
 
     def get(self, *, document_id: int) -> Document:
         """Fetch one document.
@@ -90,6 +99,8 @@ class DocumentsService:
 
         Send both title and content: whatever is left out is cleared.
 
+        **Warning: this replaces the whole record.** Every field you leave out is cleared. To change some fields and keep the others, use ``update()`` or ``edit()``.
+
         Args:
             content: Rich text (HTML).
 
@@ -97,4 +108,30 @@ class DocumentsService:
         """
         return self._runner.run(
             self._a.replace, document_id=document_id, title=title, content=content
+        )
+
+    def update(
+        self,
+        *,
+        document_id: int,
+        title: str | None | Unset = UNSET,
+        content: str | None | Unset = UNSET,
+        check_conflicts: bool = True,
+    ) -> Document:
+        """Change only the fields you pass; every other field of the Document keeps its value.
+
+        Reads the Document (``GetDocument``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceDocument``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+
+        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+
+        Args:
+            content: Rich text (HTML).
+            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
+        """
+        return self._runner.run(
+            self._a.update,
+            document_id=document_id,
+            title=title,
+            content=content,
+            check_conflicts=check_conflicts,
         )

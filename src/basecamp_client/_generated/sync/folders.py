@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, Unset
+from basecamp_client._core import UNSET, Null, Runner, Unset
 
 from ..models.folder import Folder
 from ..models.folder_with_projects import FolderWithProjects
@@ -27,11 +27,16 @@ class FoldersService:
         self._runner = runner
 
     def create(
-        self, *, name: str | Unset = UNSET, project_ids: builtins.list[int] | Unset = UNSET
+        self,
+        *,
+        name: str | Null | Unset = UNSET,
+        project_ids: builtins.list[int] | Null | Unset = UNSET,
     ) -> FolderWithProjects:
         """Create a home-screen folder and file projects into it.
 
         Filing a project the current user has not joined gives them access to it.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             project_ids: Projects to file into the folder; the folder reports them back as `bucket_ids`.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.gauge import Gauge
 from ..models.gauge_needle import GaugeNeedle
@@ -34,10 +34,12 @@ class GaugesService:
         *,
         project_id: int,
         gauge_needle: GaugeNeedleAttributes,
-        notify: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
+        notify: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
     ) -> GaugeNeedle:
         """Record a new needle reading on a project's gauge.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             subscriptions: People to notify when `notify` is `custom`.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.message import Message
 from ..services.messages import AsyncMessagesService
@@ -30,13 +30,15 @@ class MessagesService:
         *,
         board_id: int,
         subject: str,
-        content: str | Unset = UNSET,
-        status: str | Unset = UNSET,
-        category_id: int | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
+        content: str | Null | Unset = UNSET,
+        status: str | Null | Unset = UNSET,
+        category_id: int | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
     ) -> Message:
         """Post a message, or save it as a draft.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: Rich text (HTML).

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncEdit, SyncPaginator, Unset
 
 from ..models.schedule_entry import ScheduleEntry
-from ..services.schedule_entries import AsyncScheduleEntriesService
+from ..services.schedule_entries import AsyncScheduleEntriesService, ScheduleEntryDraft
 
 
 class ScheduleEntriesService:
@@ -32,17 +32,19 @@ class ScheduleEntriesService:
         summary: str,
         starts_at: str,
         ends_at: str,
-        description: str | Unset = UNSET,
-        participant_ids: builtins.list[int] | Unset = UNSET,
-        all_day: bool | Unset = UNSET,
-        notify: bool | Unset = UNSET,
-        url: str | Unset = UNSET,
-        highlighted: bool | Unset = UNSET,
-        status: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        participant_ids: builtins.list[int] | Null | Unset = UNSET,
+        all_day: bool | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
+        url: str | Null | Unset = UNSET,
+        highlighted: bool | Null | Unset = UNSET,
+        status: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
     ) -> ScheduleEntry:
         """Add an event to a schedule.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             starts_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
@@ -69,6 +71,13 @@ class ScheduleEntriesService:
             subscriptions=subscriptions,
             visible_to_clients=visible_to_clients,
         )
+
+    def edit(self, *, entry_id: int) -> SyncEdit[ScheduleEntryDraft, ScheduleEntry]:
+        """Edit a ScheduleEntry in a block: ``with``/``async with schedule_entries.edit(entry_id=…) as draft:``.
+
+        Entering reads the ScheduleEntry and gives a ``ScheduleEntryDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
+        """
+        return SyncEdit(self._runner, self._a.edit(entry_id=entry_id))
 
     def get(self, *, entry_id: int) -> ScheduleEntry:
         """Fetch one schedule event.
@@ -135,6 +144,8 @@ class ScheduleEntriesService:
 
         Fields left out are cleared, except participants, the join link and the highlight, which are kept.
 
+        **Warning: this replaces the whole record.** Every field you leave out is cleared (except ``highlighted``, ``participant_ids``, ``url``, which the API keeps when left out). To change some fields and keep the others, use ``update()`` or ``edit()``.
+
         Args:
             starts_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
             ends_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
@@ -156,4 +167,50 @@ class ScheduleEntriesService:
             notify=notify,
             url=url,
             highlighted=highlighted,
+        )
+
+    def update(
+        self,
+        *,
+        entry_id: int,
+        starts_at: str | Unset = UNSET,
+        ends_at: str | Unset = UNSET,
+        summary: str | None | Unset = UNSET,
+        description: str | None | Unset = UNSET,
+        participant_ids: builtins.list[int] | None | Unset = UNSET,
+        all_day: bool | None | Unset = UNSET,
+        notify: bool | None | Unset = UNSET,
+        url: str | None | Unset = UNSET,
+        highlighted: bool | None | Unset = UNSET,
+        check_conflicts: bool = True,
+    ) -> ScheduleEntry:
+        """Change only the fields you pass; every other field of the ScheduleEntry keeps its value.
+
+        Reads the ScheduleEntry (``GetScheduleEntry``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceScheduleEntry``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+
+        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+
+        Sends ``participant_ids``, ``notify``, ``url``, ``highlighted`` only when you pass them: the API never shows them, or keeps them when left out.
+
+        Args:
+            starts_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
+            ends_at: A timestamp for a timed event; a plain date (YYYY-MM-DD) for an all-day one.
+            participant_ids: Kept as they are when left out; an empty list removes everyone. Read back from ``participants[].id``.
+            url: Join link (video call or similar). Kept when left out; an empty string removes it. Read back from ``join_url``.
+            highlighted: Kept when left out.
+            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
+        """
+        return self._runner.run(
+            self._a.update,
+            entry_id=entry_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            summary=summary,
+            description=description,
+            participant_ids=participant_ids,
+            all_day=all_day,
+            notify=notify,
+            url=url,
+            highlighted=highlighted,
+            check_conflicts=check_conflicts,
         )

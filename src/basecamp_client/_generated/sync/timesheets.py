@@ -8,7 +8,7 @@ from __future__ import annotations
 import builtins
 import datetime as _dt
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.timesheet_entry import TimesheetEntry
 from ..services.timesheets import AsyncTimesheetsService
@@ -32,10 +32,12 @@ class TimesheetsService:
         recording_id: int,
         date: _dt.date,
         hours: str,
-        description: str | Unset = UNSET,
-        person_id: int | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        person_id: int | Null | Unset = UNSET,
     ) -> TimesheetEntry:
         """Log time against a recording.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         ``POST /recordings/{recordingId}/timesheet/entries.json`` (operation ``CreateTimesheetEntry``)
         """

@@ -8,10 +8,10 @@ from __future__ import annotations
 import builtins
 import datetime as _dt
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncEdit, SyncPaginator, Unset
 
 from ..models.todo import Todo
-from ..services.todos import AsyncTodosService
+from ..services.todos import AsyncTodosService, TodoDraft
 
 
 class TodosService:
@@ -38,14 +38,16 @@ class TodosService:
         *,
         todolist_id: int,
         content: str,
-        description: str | Unset = UNSET,
-        assignee_ids: builtins.list[int] | Unset = UNSET,
-        completion_subscriber_ids: builtins.list[int] | Unset = UNSET,
-        notify: bool | Unset = UNSET,
-        due_on: _dt.date | Unset = UNSET,
-        starts_on: _dt.date | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        assignee_ids: builtins.list[int] | Null | Unset = UNSET,
+        completion_subscriber_ids: builtins.list[int] | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        starts_on: _dt.date | Null | Unset = UNSET,
     ) -> Todo:
         """Create a to-do in a to-do list or group.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: What the to-do says (plain text).
@@ -76,14 +78,16 @@ class TodosService:
         bucket_id: int,
         todoset_id: int,
         content: str,
-        description: str | Unset = UNSET,
-        assignee_ids: builtins.list[int] | Unset = UNSET,
-        completion_subscriber_ids: builtins.list[int] | Unset = UNSET,
-        notify: bool | Unset = UNSET,
-        due_on: _dt.date | Unset = UNSET,
-        starts_on: _dt.date | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        assignee_ids: builtins.list[int] | Null | Unset = UNSET,
+        completion_subscriber_ids: builtins.list[int] | Null | Unset = UNSET,
+        notify: bool | Null | Unset = UNSET,
+        due_on: _dt.date | Null | Unset = UNSET,
+        starts_on: _dt.date | Null | Unset = UNSET,
     ) -> Todo:
         """Create a to-do directly in a project's to-do set, outside any list.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             content: What the to-do says (plain text).
@@ -108,6 +112,13 @@ class TodosService:
             due_on=due_on,
             starts_on=starts_on,
         )
+
+    def edit(self, *, todo_id: int) -> SyncEdit[TodoDraft, Todo]:
+        """Edit a Todo in a block: ``with``/``async with todos.edit(todo_id=…) as draft:``.
+
+        Entering reads the Todo and gives a ``TodoDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
+        """
+        return SyncEdit(self._runner, self._a.edit(todo_id=todo_id))
 
     def get(self, *, todo_id: int) -> Todo:
         """Fetch one to-do.
@@ -165,6 +176,8 @@ class TodosService:
 
         Send every field you want to keep: whatever is left out is cleared.
 
+        **Warning: this replaces the whole record.** Every field you leave out is cleared. To change some fields and keep the others, use ``update()`` or ``edit()``.
+
         Args:
             content: What the to-do says (plain text).
             description: Details, as rich text (HTML).
@@ -206,3 +219,47 @@ class TodosService:
         ``DELETE /todos/{todoId}/completion.json`` (operation ``UncompleteTodo``)
         """
         return self._runner.run(self._a.uncomplete, todo_id=todo_id)
+
+    def update(
+        self,
+        *,
+        todo_id: int,
+        content: str | Unset = UNSET,
+        description: str | None | Unset = UNSET,
+        assignee_ids: builtins.list[int] | None | Unset = UNSET,
+        completion_subscriber_ids: builtins.list[int] | None | Unset = UNSET,
+        notify: bool | None | Unset = UNSET,
+        due_on: _dt.date | None | Unset = UNSET,
+        starts_on: _dt.date | None | Unset = UNSET,
+        check_conflicts: bool = True,
+    ) -> Todo:
+        """Change only the fields you pass; every other field of the Todo keeps its value.
+
+        Reads the Todo (``GetTodo``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceTodo``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+
+        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+
+        Sends ``notify`` only when you pass them: the API never shows them, or keeps them when left out.
+
+        Args:
+            content: What the to-do says (plain text).
+            description: Details, as rich text (HTML).
+            assignee_ids: Ids of the people to assign. Read back from ``assignees[].id``.
+            completion_subscriber_ids: Ids of the people to notify when it is completed. Read back from ``completion_subscribers[].id``.
+            notify: Tell new assignees they were assigned.
+            due_on: Due date.
+            starts_on: Start date.
+            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
+        """
+        return self._runner.run(
+            self._a.update,
+            todo_id=todo_id,
+            content=content,
+            description=description,
+            assignee_ids=assignee_ids,
+            completion_subscriber_ids=completion_subscriber_ids,
+            notify=notify,
+            due_on=due_on,
+            starts_on=starts_on,
+            check_conflicts=check_conflicts,
+        )

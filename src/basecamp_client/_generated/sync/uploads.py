@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.upload import Upload
 from ..models.upload_version import UploadVersion
@@ -31,12 +31,14 @@ class UploadsService:
         *,
         vault_id: int,
         attachable_sgid: str,
-        description: str | Unset = UNSET,
-        base_name: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
-        visible_to_clients: bool | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        base_name: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
+        visible_to_clients: bool | Null | Unset = UNSET,
     ) -> Upload:
         """File an uploaded attachment into a Docs & Files folder.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             subscriptions: Ids of the people to subscribe and notify.
@@ -59,12 +61,14 @@ class UploadsService:
         *,
         upload_id: int,
         attachable_sgid: str,
-        base_name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        notify: str | Unset = UNSET,
-        subscriptions: builtins.list[int] | Unset = UNSET,
+        base_name: str | Null | Unset = UNSET,
+        description: str | Null | Unset = UNSET,
+        notify: str | Null | Unset = UNSET,
+        subscriptions: builtins.list[int] | Null | Unset = UNSET,
     ) -> Upload:
         """Publish a new version of an uploaded file, keeping its id and comments.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             base_name: New file name without extension; the uploaded file's own name when left out.

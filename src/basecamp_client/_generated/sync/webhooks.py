@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._core import UNSET, Null, Runner, SyncPaginator, Unset
 
 from ..models.webhook import Webhook
 from ..services.webhooks import AsyncWebhooksService
@@ -31,9 +31,11 @@ class WebhooksService:
         bucket_id: int,
         payload_url: str,
         types: builtins.list[str],
-        active: bool | Unset = UNSET,
+        active: bool | Null | Unset = UNSET,
     ) -> Webhook:
         """Register a webhook that receives a project's events.
+
+        Arguments left out are not sent. ``None`` is refused (it would send null); pass ``NULL`` to send null on purpose.
 
         Args:
             payload_url: HTTPS URL that will receive a WebhookEvent per event.
