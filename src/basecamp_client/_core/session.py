@@ -19,7 +19,7 @@ import os
 import random as _random
 import weakref
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
 import attrs
@@ -51,8 +51,11 @@ from .links import next_page_url
 from .logs import configure_from_env, redact_headers
 from .operation import Operation
 from .pagination import AsyncPaginator, PageData
+from .progress import ProgressCallback, check_progress
+from .request_body import UploadBody, file_name, media_type, multipart_framing
 from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, parse_retry_after
 from .retry import policy_for as _policy_for
+from .sources import UploadSource, open_source
 from .throttle import Throttle
 from .transport import Content, HttpResponse, HttpTransport
 from .unset import UNSET
@@ -78,6 +81,12 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+#: Why an upload was not retried although the failure was retryable.
+ONE_SHOT_HINT = (
+    "not retried: the upload's source is a one-time stream that was already sent; "
+    "pass a path, bytes or a seekable file to let the client retry"
+)
 
 # Pools and loops a forked child inherited: never used again, never collected (their
 # finalisers would touch sockets and loops that belong to the parent).
@@ -221,7 +230,7 @@ class ClientCore:
         url: str,
         decode: Callable[[Any], T] | None,
         *,
-        content: Content = None,
+        content: Content | UploadBody = None,
         content_type: str | None = None,
         raw: bool = False,
         replayable: bool = True,
@@ -231,7 +240,8 @@ class ClientCore:
         ``decode`` gets the parsed JSON (or, with ``raw=True``, the
         :class:`HttpResponse`); ``None`` ignores the body. GETs go through the HTTP
         cache: a 304 returns the stored decoded result without decoding again.
-        ``replayable=False`` marks a streamed body that cannot be sent twice.
+        ``replayable=False`` marks a streamed body that cannot be sent twice; an
+        :class:`UploadBody` says for itself whether it can (see :meth:`send`).
         """
         hooks = self.hooks
         if hooks is None or not (hooks.on_operation_start or hooks.on_operation_end):
@@ -266,7 +276,7 @@ class ClientCore:
         op: Operation,
         url: str,
         decode: Callable[[Any], T] | None,
-        content: Content,
+        content: Content | UploadBody,
         content_type: str | None,
         raw: bool,
         replayable: bool,
@@ -320,7 +330,7 @@ class ClientCore:
         self,
         op: Operation,
         url: str,
-        content: Content = None,
+        content: Content | UploadBody = None,
         content_type: str | None = None,
         *,
         cache_decoder: Hashable = None,
@@ -331,7 +341,14 @@ class ClientCore:
         Returns the successful response (2xx, or a 304 answering the returned cache
         entry's validators), the credential headers used, and that cache entry.
         Raises the typed error for anything else.
+
+        An :class:`UploadBody` is streamed afresh on every attempt. A retry the rules
+        allow is still skipped when the body cannot be produced again (a one-time
+        stream already read): the error then says so in its hint.
         """
+        upload: UploadBody | None = None
+        if isinstance(content, UploadBody):
+            upload, content = content, None
         cache = self.cache if cache_decoder is not None else None
         throttle = self.throttle
         credentials = self.credentials
@@ -356,6 +373,8 @@ class ClientCore:
                 else:
                     entry = None
                     headers = prepared.headers
+            elif upload is not None:
+                headers = {**prepared.headers, **upload.headers}
             elif content_type is None:
                 headers = prepared.headers
             else:
@@ -366,7 +385,9 @@ class ClientCore:
                 await self._request_started(op, url, attempt, headers, prepared.secret_names)
             limiter = throttle.limiter()
             try:
-                if limiter is None:
+                if upload is not None:
+                    response = await _send_upload(http, limiter, method, url, headers, upload)
+                elif limiter is None:
                     response = await http.send(method, url, headers, content)
                 else:
                     async with limiter:
@@ -386,6 +407,9 @@ class ClientCore:
                 decision = decide(
                     policy, attempt=attempt, request_sent=exc.request_sent, random=self.random
                 )
+                if decision.retry and upload is not None and not upload.can_resend():
+                    error.hint = ONE_SHOT_HINT
+                    raise error from None
                 if not decision.retry:
                     if exc.request_sent and not policy.replayable:
                         error.retryable = False  # the write may have arrived
@@ -399,7 +423,8 @@ class ClientCore:
                 await self._request_ended(op, url, attempt, started, response, None)
             if status < 300 or (status == 304 and entry is not None):
                 return response, prepared, entry
-            if status == 401 and not auth_replayed and replayable:
+            resendable = upload is None or upload.can_resend()
+            if status == 401 and not auth_replayed and replayable and resendable:
                 auth_replayed = True
                 if await credentials.recover(prepared.marker):
                     attempt -= 1  # a replay with new credentials is not a retry
@@ -426,7 +451,7 @@ class ClientCore:
                         attempt, base_delay=policy.base_delay, max_delay=policy.max_delay
                     )
                 )
-            if not decision.retry:
+            if not decision.retry or not resendable:
                 failure = _error_for_response(
                     status,
                     response.headers,
@@ -437,7 +462,9 @@ class ClientCore:
                 )
                 for secret in prepared.secrets:
                     failure.redact(secret)
-                if decision.retry_after_exceeded:
+                if decision.retry:
+                    failure.hint = ONE_SHOT_HINT
+                elif decision.retry_after_exceeded:
                     failure.hint = decision.reason
                 elif failure.retryable and status != 429 and not policy.replayable:
                     failure.retryable = False
@@ -519,6 +546,24 @@ class ClientCore:
         hooks = self.hooks
         if hooks is not None and hooks.on_page:
             await emit(hooks.on_page, event)
+
+
+async def _send_upload(
+    http: HttpTransport,
+    limiter: Any,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    upload: UploadBody,
+) -> HttpResponse:
+    body = upload.open()
+    try:
+        if limiter is None:
+            return await http.send(method, url, headers, body)
+        async with limiter:
+            return await http.send(method, url, headers, body)
+    finally:
+        await body.aclose()
 
 
 @attrs.frozen(slots=True)
@@ -666,6 +711,76 @@ class AccountSession:
             return
         payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
         await self.core.execute(op, url, None, content=payload, content_type=JSON_CONTENT_TYPE)
+
+    @overload
+    async def upload(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = ...,
+        query: Mapping[str, Any] | None = ...,
+        source: UploadSource,
+        name: str | None = ...,
+        name_query: str | None = ...,
+        content_type: str | None = ...,
+        size: int | None = ...,
+        progress: ProgressCallback | None = ...,
+        decode: Callable[[Any], T],
+    ) -> T: ...
+
+    @overload
+    async def upload(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = ...,
+        query: Mapping[str, Any] | None = ...,
+        source: UploadSource,
+        name: str | None = ...,
+        name_query: str | None = ...,
+        content_type: str | None = ...,
+        size: int | None = ...,
+        progress: ProgressCallback | None = ...,
+        decode: None,
+    ) -> None: ...
+
+    async def upload(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = _EMPTY,
+        query: Mapping[str, Any] | None = None,
+        source: UploadSource,
+        name: str | None = None,
+        name_query: str | None = None,
+        content_type: str | None = None,
+        size: int | None = None,
+        progress: ProgressCallback | None = None,
+        decode: Callable[[Any], T] | None,
+    ) -> T | None:
+        """Send a file: the raw body of a ``binary`` operation, or the one file field
+        (``op.multipart_field``) of a ``multipart`` one.
+
+        The body is streamed from ``source`` with its exact ``Content-Length``; the
+        file's name is ``name`` or the one ``source`` implies, and is also sent as the
+        query parameter ``name_query`` when given. ``content_type`` defaults to a guess
+        from the name. Retries re-send the body only when ``source`` can be read again.
+        """
+        src = open_source(source, size=size)
+        filename = file_name(name, src)
+        kind = media_type(content_type, filename)
+        callback = check_progress(progress)
+        if op.body == "multipart":
+            if not op.multipart_field:
+                raise UsageError(f"{op.id}: the operation names no multipart file field")
+            header, head, tail = multipart_framing(op.multipart_field, filename, kind)
+            body = UploadBody(src, content_type=header, progress=callback, head=head, tail=tail)
+        else:
+            body = UploadBody(src, content_type=kind, progress=callback)
+        if name_query is not None:
+            query = {**(query or {}), name_query: filename}
+        url = self.url(op, path, query)
+        return await self.core.execute(op, url, decode, content=body)
 
     def paginate(
         self,
