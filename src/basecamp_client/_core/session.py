@@ -57,7 +57,14 @@ from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, par
 from .retry import policy_for as _policy_for
 from .sources import UploadSource, open_source
 from .throttle import Throttle
-from .transport import Content, HttpResponse, HttpTransport
+from .transport import (
+    Content,
+    HttpResponse,
+    Transport,
+    choose_backend,
+    default_ssl_context,
+    open_transport,
+)
 from .unset import UNSET
 
 T = TypeVar("T")
@@ -161,26 +168,42 @@ class ClientCore:
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
         self._transport_arg = transport
         self._closed = False
+        #: The backend in use ("asyncio" or "httpx"); None until chosen.
+        self.backend: str | None = None
+        injected = transport is not None
+        choose_backend(config.http_backend, injected=injected)  # refuse bad combinations now
         # Built now, outside any event loop: creating the TLS context takes a while
         # and would otherwise stall the loop on the first request.
-        self._http: HttpTransport | None = self._open()
+        self._ssl = config.ssl_context
+        if self._ssl is None and not injected and config.base_url.startswith("https:"):
+            self._ssl = default_ssl_context()
+        # "auto" without an injected transport waits for the first request to see which
+        # async library runs it.
+        self._http: Transport | None = None
+        if injected or config.http_backend != "auto":
+            self._http = self._open()
         _CORES.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def _open(self) -> HttpTransport:
+    def _open(self) -> Transport:
         c = self.config
-        return HttpTransport(
+        backend = choose_backend(c.http_backend, injected=self._transport_arg is not None)
+        http = open_transport(
+            backend,
             timeout=c.timeout,
             connect_timeout=c.connect_timeout,
             max_connections=c.max_connections,
             max_keepalive_connections=c.max_keepalive_connections,
             keepalive_expiry=c.keepalive_expiry,
             transport=self._transport_arg,
+            ssl_context=self._ssl,
         )
+        self.backend = backend
+        return http
 
     @property
-    def http(self) -> HttpTransport:
+    def http(self) -> Transport:
         """The connection pool (reopened in a forked child, which cannot share the
         parent's sockets)."""
         http = self._http
