@@ -572,7 +572,7 @@ class ClientCore:
 
 
 async def _send_upload(
-    http: HttpTransport,
+    http: Transport,
     limiter: Any,
     method: str,
     url: str,
