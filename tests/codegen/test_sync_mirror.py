@@ -79,10 +79,6 @@ def test_same_methods_and_parameters(accounts: tuple[AsyncAccount, SyncAccount])
         for method, (owner, a_sig) in async_methods.items():
             s_owner, s_sig = sync_methods[method]
             assert list(a_sig.parameters.values()) == list(s_sig.parameters.values()), method
-            params = list(a_sig.parameters.values())[1:]
-            # Only a file upload's source may be passed by position.
-            positional = ["source"] if (name, method) in uploads else []
-            assert [p.name for p in params if p.kind is not p.KEYWORD_ONLY] == positional, method
             a_ret, s_ret = a_sig.return_annotation, s_sig.return_annotation
             assert _sync_return(a_ret) == s_ret, method
             async_fn = getattr(async_cls, method)
@@ -90,6 +86,14 @@ def test_same_methods_and_parameters(accounts: tuple[AsyncAccount, SyncAccount])
             assert not inspect.iscoroutinefunction(getattr(sync_cls, method))
             generated = owner.__module__.startswith("basecamp_client._generated.")
             assert generated == s_owner.__module__.startswith("basecamp_client._generated.")
+            params = list(a_sig.parameters.values())[1:]
+            positional = [p.name for p in params if p.kind is not p.KEYWORD_ONLY]
+            if generated:
+                # Only a file upload's source may be passed by position.
+                assert positional == (["source"] if (name, method) in uploads else []), method
+            else:
+                # What a download is of, and where it goes; everything else by keyword.
+                assert set(positional) <= {"target", "path"}, method
             if generated:
                 assert (name, method) in operations
                 checked.add((name, method))

@@ -19,9 +19,11 @@ import os
 import random as _random
 import weakref
 from collections.abc import Callable, Hashable, Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
+import anyio
 import attrs
 
 from .cache import CacheEntry, CacheStore, MemoryCache, conditional_headers, storable
@@ -60,6 +62,7 @@ from .throttle import Throttle
 from .transport import (
     Content,
     HttpResponse,
+    StreamedResponse,
     Transport,
     choose_backend,
     default_ssl_context,
@@ -369,6 +372,40 @@ class ClientCore:
         allow is still skipped when the body cannot be produced again (a one-time
         stream already read): the error then says so in its hint.
         """
+        return await self._send(op, url, content, content_type, cache_decoder, replayable, None)
+
+    async def open_stream(
+        self,
+        op: Operation,
+        url: str,
+        *,
+        anonymous: Mapping[str, str] | None = None,
+        redirect: bool = False,
+    ) -> OpenStream:
+        """Like :meth:`send` for a body-less request, but the successful response is
+        returned open, its body unread (close it with ``aclose()``).
+
+        ``anonymous`` replaces the credential headers with exactly these headers (for a
+        host that must not see the client's credentials: no throttling, no 401 replay,
+        and the URL's query is left out of logs, hooks and errors). ``redirect=True``
+        also returns a 3xx answer, for the caller to follow or refuse.
+        """
+        opened: OpenStream
+        opened, _prepared, _entry = await self._send(
+            op, url, None, None, None, True, _Streaming(anonymous, redirect)
+        )
+        return opened
+
+    async def _send(
+        self,
+        op: Operation,
+        url: str,
+        content: Content | UploadBody,
+        content_type: str | None,
+        cache_decoder: Hashable,
+        replayable: bool,
+        streaming: _Streaming | None,
+    ) -> tuple[Any, Prepared, CacheEntry | None]:
         upload: UploadBody | None = None
         if isinstance(content, UploadBody):
             upload, content = content, None
@@ -383,32 +420,41 @@ class ClientCore:
         policy: RetryPolicy | None = None
         attempt = 0
         auth_replayed = False
+        anonymous = streaming.anonymous if streaming is not None else None
+        shown = url if anonymous is None else _without_query(url)
         while True:
             attempt += 1
-            if throttle.pause_until or throttle.rate:
-                await throttle.acquire()
-            prepared = static if static is not None else await credentials.prepare()
             entry: CacheEntry | None = None
-            if cache is not None:
-                entry = cache.get((prepared.fingerprint, url))
-                if entry is not None and entry.decoder == cache_decoder:
-                    headers = conditional_headers(prepared.headers, entry)
-                else:
-                    entry = None
-                    headers = prepared.headers
-            elif upload is not None:
-                headers = {**prepared.headers, **upload.headers}
-            elif content_type is None:
-                headers = prepared.headers
+            if anonymous is not None:
+                prepared, headers = _ANONYMOUS, anonymous
             else:
-                headers = prepared.with_content_type(content_type)
+                if throttle.pause_until or throttle.rate:
+                    await throttle.acquire()
+                prepared = static if static is not None else await credentials.prepare()
+                if cache is not None:
+                    entry = cache.get((prepared.fingerprint, url))
+                    if entry is not None and entry.decoder == cache_decoder:
+                        headers = conditional_headers(prepared.headers, entry)
+                    else:
+                        entry = None
+                        headers = prepared.headers
+                elif upload is not None:
+                    headers = {**prepared.headers, **upload.headers}
+                elif content_type is None:
+                    headers = prepared.headers
+                else:
+                    headers = prepared.with_content_type(content_type)
             started = 0.0
             if observe:
                 started = clock.now()
-                await self._request_started(op, url, attempt, headers, prepared.secret_names)
-            limiter = throttle.limiter()
+                await self._request_started(op, shown, attempt, headers, prepared.secret_names)
+            limiter = throttle.limiter() if anonymous is None else None
+            opened: OpenStream | None = None
             try:
-                if upload is not None:
+                if streaming is not None:
+                    opened = await _open_stream(http, limiter, method, url, headers)
+                    response: HttpResponse | StreamedResponse = opened.response
+                elif upload is not None:
                     response = await _send_upload(http, limiter, method, url, headers, upload)
                 elif limiter is None:
                     response = await http.send(method, url, headers, content)
@@ -424,7 +470,7 @@ class ClientCore:
                     attempts=attempt,
                 )
                 if observe:
-                    await self._request_ended(op, url, attempt, started, None, error)
+                    await self._request_ended(op, shown, attempt, started, None, error)
                 if policy is None:
                     policy = self.policy(op, replayable_body=replayable)
                 decision = decide(
@@ -438,21 +484,38 @@ class ClientCore:
                         error.retryable = False  # the write may have arrived
                         error.hint = "the request may have been processed; check before resending"
                     raise error from None
-                await self._retry_scheduled(op, url, attempt, decision.delay, exc.message, None)
+                await self._retry_scheduled(op, shown, attempt, decision.delay, exc.message, None)
                 await clock.sleep(decision.delay)
                 continue
             status = response.status_code
             if observe:
-                await self._request_ended(op, url, attempt, started, response, None)
+                try:
+                    await self._request_ended(op, shown, attempt, started, response, None)
+                except BaseException:
+                    if opened is not None:
+                        await opened.aclose()
+                    raise
             if status < 300 or (status == 304 and entry is not None):
-                return response, prepared, entry
+                return (response if opened is None else opened), prepared, entry
+            if opened is not None:
+                if streaming is not None and streaming.redirect and status in REDIRECT_STATUSES:
+                    return opened, prepared, entry
+                body = await opened.read_error()
+            else:
+                body = response.content  # type: ignore[union-attr]
             resendable = upload is None or upload.can_resend()
-            if status == 401 and not auth_replayed and replayable and resendable:
+            if (
+                status == 401
+                and not auth_replayed
+                and replayable
+                and resendable
+                and anonymous is None
+            ):
                 auth_replayed = True
                 if await credentials.recover(prepared.marker):
                     attempt -= 1  # a replay with new credentials is not a retry
                     await self._retry_scheduled(
-                        op, url, attempt, 0.0, "credentials refreshed after 401", 401
+                        op, shown, attempt, 0.0, "credentials refreshed after 401", 401
                     )
                     continue
             retry_after = None
@@ -465,7 +528,7 @@ class ClientCore:
             decision = decide(
                 policy, attempt=attempt, status=status, retry_after=retry_after, random=self.random
             )
-            if status == 429:
+            if status == 429 and anonymous is None:
                 # Hold the whole client, not just this task.
                 throttle.pause(
                     retry_after
@@ -478,7 +541,7 @@ class ClientCore:
                 failure = _error_for_response(
                     status,
                     response.headers,
-                    response.content,
+                    body,
                     operation_id=op.id,
                     retry_after=retry_after,
                     attempts=attempt,
@@ -493,7 +556,9 @@ class ClientCore:
                     failure.retryable = False
                     failure.hint = "the write may have been processed; check before resending"
                 raise failure
-            await self._retry_scheduled(op, url, attempt, decision.delay, f"HTTP {status}", status)
+            await self._retry_scheduled(
+                op, shown, attempt, decision.delay, f"HTTP {status}", status
+            )
             await clock.sleep(decision.delay)
 
     # -- observation (only reached when hooks or logging are on) ---------------------
@@ -522,7 +587,7 @@ class ClientCore:
         url: str,
         attempt: int,
         started: float,
-        response: HttpResponse | None,
+        response: HttpResponse | StreamedResponse | None,
         error: BasecampError | None,
     ) -> None:
         duration = self.clock.now() - started
@@ -569,6 +634,77 @@ class ClientCore:
         hooks = self.hooks
         if hooks is not None and hooks.on_page:
             await emit(hooks.on_page, event)
+
+
+@attrs.frozen(slots=True)
+class _Streaming:
+    """How :meth:`ClientCore.open_stream` differs from a plain send."""
+
+    anonymous: Mapping[str, str] | None
+    redirect: bool
+
+
+#: What a request without credentials "prepared": nothing to send, nothing to redact.
+_ANONYMOUS = Prepared({}, "anonymous", None, (), frozenset())
+
+#: Statuses whose ``Location`` a caller of ``open_stream(redirect=True)`` may follow.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+#: How much of a failed streamed response's body is kept for the error message.
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+def _without_query(url: str) -> str:
+    # A pre-signed URL's query is its credential: keep it out of logs, hooks and errors.
+    parts = urlsplit(url)
+    return parts._replace(query="…" if parts.query else "", fragment="").geturl()
+
+
+class OpenStream:
+    """A response whose head has arrived and whose body is still on the wire."""
+
+    __slots__ = ("_closed", "_context", "response")
+
+    def __init__(
+        self, context: AbstractAsyncContextManager[StreamedResponse], response: StreamedResponse
+    ) -> None:
+        self._context = context
+        self.response = response
+        self._closed = False
+
+    async def aclose(self) -> None:
+        """Release the connection (idempotent; runs to the end even when cancelled)."""
+        if not self._closed:
+            self._closed = True
+            with anyio.CancelScope(shield=True):
+                await self._context.__aexit__(None, None, None)
+
+    async def read_error(self) -> bytes:
+        """The start of a failed response's body (enough for an error message), then close."""
+        kept = bytearray()
+        try:
+            async for chunk in self.response.aiter_bytes():
+                kept += chunk
+                if len(kept) >= _ERROR_BODY_LIMIT:
+                    break
+        except NetworkError:
+            pass  # the status says enough
+        finally:
+            await self.aclose()
+        return bytes(kept[:_ERROR_BODY_LIMIT])
+
+
+async def _open_stream(
+    http: Transport, limiter: Any, method: str, url: str, headers: Mapping[str, str]
+) -> OpenStream:
+    context = http.stream(method, url, headers)
+    if limiter is None:
+        response = await context.__aenter__()
+    else:
+        # The in-flight cap covers waiting for the answer, not reading a long body.
+        async with limiter:
+            response = await context.__aenter__()
+    return OpenStream(context, response)
 
 
 async def _send_upload(
