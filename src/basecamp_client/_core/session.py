@@ -103,9 +103,23 @@ ONE_SHOT_HINT = (
 ABANDONED: list[object] = []
 
 
+_json_decode = json.JSONDecoder().decode
+
+
+def _loads(content: bytes) -> Any:
+    # The API speaks UTF-8: decoding it directly skips json.loads's encoding sniffing.
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return json.loads(content)  # UTF-16/32 with a BOM, or invalid (raises)
+    if text[:1] == "\ufeff":
+        text = text[1:]
+    return _json_decode(text)
+
+
 def _parse_json(op: Operation, response: HttpResponse) -> Any:
     try:
-        return json.loads(response.content)
+        return _loads(response.content)
     except ValueError:
         what = "is not valid JSON" if response.content else "has no body"
         raise DecodeError(
@@ -739,7 +753,7 @@ class PageDecoder(Generic[T]):
 
     def __call__(self, response: HttpResponse) -> PageData[T]:
         try:
-            payload = json.loads(response.content)
+            payload = _loads(response.content)
         except ValueError:
             raise DecodeError(
                 f"{self.op_id}: the response is not valid JSON",

@@ -26,6 +26,10 @@ def network_error(exc: Exception) -> NetworkError:
     """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
     name = type(exc).__name__
     if isinstance(exc, _NOT_SENT):
+        detail = str(exc)[:200]
+        if detail:
+            # Say why (refused, unknown host, certificate verification failed...).
+            name = f"{name} ({detail})"
         return NetworkError(f"could not connect: {name}", request_sent=False, retryable=True)
     if isinstance(exc, httpx.TimeoutException):
         what = "timed out waiting for the response"
