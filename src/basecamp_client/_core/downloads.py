@@ -4,7 +4,8 @@ A ``download_url`` (of an upload, an attachment, a chat file…) is on the API o
 needs the client's credentials; Basecamp answers it with a redirect to a pre-signed URL
 on a storage host. The rules:
 
-* hop 1 goes only to the API origin, with credentials (retried like any GET);
+* hop 1 goes only to the API origin, with credentials (retried like any GET); the
+  asset-host URLs Basecamp marks auth-routable are fetched through the API origin;
 * its redirect is followed once, to an ``https`` URL (``http`` only when the API itself
   is plain ``http``, as a local fake is), with **no** credentials and no other
   identifying header — the signature in the URL is the authorisation;
@@ -80,10 +81,28 @@ def _origin(url: str) -> tuple[str, str | None, int | None]:
     return parts.scheme.lower(), parts.hostname, port
 
 
+# Basecamp hands out some download URLs on its asset hosts (``3.basecamp-static.com``,
+# ``storage.3.basecamp.com``) whose paths the API answers too: such "auth-routable"
+# URLs are fetched through the API origin, the only place credentials go.
+_ASSET_HOST = re.compile(r"(^|\.)(basecamp-static\.com|basecamp\.com)$", re.IGNORECASE)
+_ROUTABLE_PATH = re.compile(r"^/\d+/blobs/[^/]+/")
+_API_HOST = re.compile(r"(^|\.)basecampapi\.com$", re.IGNORECASE)
+
+
 def check_api_url(url: str, api_base: str, *, from_api: bool) -> str:
-    """``url`` if it is on the API origin; the credentials go nowhere else."""
+    """The URL to send credentials to for ``url``: ``url`` itself when it is on the API
+    origin, its API-origin twin when it is one of Basecamp's auth-routable asset URLs;
+    refused otherwise — the credentials go nowhere else."""
     if _origin(url) == _origin(api_base):
         return url
+    parts, api = urlsplit(url), urlsplit(api_base)
+    if (
+        parts.scheme == "https"
+        and _ASSET_HOST.search(parts.hostname or "")
+        and _ROUTABLE_PATH.match(parts.path)
+        and _API_HOST.search(api.hostname or "")
+    ):
+        return parts._replace(scheme=api.scheme, netloc=api.netloc, fragment="").geturl()
     message = (
         f"refusing to send credentials to {_shown_origin(url)}: a download URL must be on "
         f"the API origin {_shown_origin(api_base)}"
@@ -211,9 +230,9 @@ async def open_download(
     core: ClientCore, target: DownloadTarget, *, progress: ProgressCallback | None = None
 ) -> Download:
     """Open the download of ``target`` (a URL or an object with a ``download_url``)."""
-    url, from_api = url_of(target)
+    given, from_api = url_of(target)
     api_base = core.config.base_url
-    check_api_url(url, api_base, from_api=from_api)
+    url = check_api_url(given, api_base, from_api=from_api)
     hop1 = await core.open_stream(DOWNLOAD, url, redirect=True)
     if hop1.response.status_code not in REDIRECT_STATUSES:
         return Download(hop1, url, progress)
