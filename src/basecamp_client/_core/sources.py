@@ -24,7 +24,7 @@ import anyio.to_thread
 from .errors import UsageError
 
 #: Bytes read (and sent) per step.
-CHUNK_SIZE = 64 * 1024
+CHUNK_SIZE = 256 * 1024
 
 
 class BinaryReadable(Protocol):

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: What ``read()`` accepts at most unless told otherwise.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+#: Bytes gathered before a write to disk.
+WRITE_SIZE = 256 * 1024
 
 
 class AsyncDownloadStream:
@@ -184,7 +186,8 @@ def _temporary(final: Path) -> tuple[IO[bytes], str]:
     )  # pragma: no cover
 
 
-def _finish(file: IO[bytes]) -> None:
+def _finish(file: IO[bytes], pending: list[bytes]) -> None:
+    file.writelines(pending)
     file.flush()
     os.fsync(file.fileno())
     file.close()
@@ -262,9 +265,16 @@ class AsyncDownloadsService:
             final = _final_path(dest, stream.filename, overwrite)
             file, tmp = _temporary(final)
             try:
+                pending: list[bytes] = []
+                held = 0
                 async for chunk in stream:
-                    await anyio.to_thread.run_sync(file.write, chunk)
-                await anyio.to_thread.run_sync(_finish, file)
+                    pending.append(chunk)
+                    held += len(chunk)
+                    if held >= WRITE_SIZE:
+                        # One trip to the worker thread per few chunks, not per chunk.
+                        await anyio.to_thread.run_sync(file.writelines, pending)
+                        pending, held = [], 0
+                await anyio.to_thread.run_sync(_finish, file, pending)
                 await anyio.to_thread.run_sync(_place, tmp, final, overwrite)
             except BaseException:
                 _discard(file, tmp)
