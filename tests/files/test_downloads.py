@@ -220,12 +220,15 @@ async def test_unsafe_redirect_targets_are_refused() -> None:
 
 async def test_storage_errors_are_typed_and_never_show_the_signature() -> None:
     events: list[Any] = []
-    recorder = storage(hop2=lambda r: httpx.Response(403, text="signature expired"))
+    echo = "<Error><SignatureProvided>s1gn4tur3-abcdef</SignatureProvided></Error>"
+    recorder = storage(hop2=lambda r: httpx.Response(403, text=echo))
     async with client(recorder, hooks=Hooks(on_request_start=events.append)) as bc:
         with pytest.raises(ForbiddenError) as info:
             await bc.for_account(ACCOUNT).downloads.read(DOWNLOAD)
     assert "s1gn4tur3" not in str(info.value)
     assert "s1gn4tur3" not in repr(info.value.to_dict())
+    assert "s1gn4tur3" not in (info.value.body or "")
+    assert "SignatureProvided" in (info.value.body or "")
     starts = [e for e in events if isinstance(e, RequestStart)]
     assert [e.url for e in starts] == [DOWNLOAD, f"{STORAGE}/objects/k3y?…"]
     assert starts[0].headers["Authorization"] == "<redacted>"

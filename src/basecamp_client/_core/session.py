@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Generic, TypeVar, overload
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import attrs
@@ -323,13 +323,9 @@ class ClientCore:
     ) -> tuple[T, int]:
         cache = self.cache
         cacheable = cache is not None and decode is not None and op.method == "GET"
-        response, prepared, entry = await self.send(
-            op,
-            url,
-            content,
-            content_type,
-            cache_decoder=decode if cacheable else None,
-            replayable=replayable,
+        response: HttpResponse
+        response, prepared, entry = await self._send(
+            op, url, content, content_type, decode if cacheable else None, replayable, None
         )
         status = response.status_code
         if status == 304:
@@ -435,12 +431,16 @@ class ClientCore:
         attempt = 0
         auth_replayed = False
         anonymous = streaming.anonymous if streaming is not None else None
-        shown = url if anonymous is None else _without_query(url)
+        shown = url
+        if anonymous is not None:
+            shown = _without_query(url)
+            # A storage host may echo its signed URL's parameters back in an error body.
+            unsigned = Prepared({}, "anonymous", None, _query_values(url), frozenset())
         while True:
             attempt += 1
             entry: CacheEntry | None = None
             if anonymous is not None:
-                prepared, headers = _ANONYMOUS, anonymous
+                prepared, headers = unsigned, anonymous
             else:
                 if throttle.pause_until or throttle.rate:
                     await throttle.acquire()
@@ -658,14 +658,15 @@ class _Streaming:
     redirect: bool
 
 
-#: What a request without credentials "prepared": nothing to send, nothing to redact.
-_ANONYMOUS = Prepared({}, "anonymous", None, (), frozenset())
-
 #: Statuses whose ``Location`` a caller of ``open_stream(redirect=True)`` may follow.
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 #: How much of a failed streamed response's body is kept for the error message.
 _ERROR_BODY_LIMIT = 64 * 1024
+
+
+def _query_values(url: str) -> tuple[str, ...]:
+    return tuple(value for _, value in parse_qsl(urlsplit(url).query) if value)
 
 
 def _without_query(url: str) -> str:
