@@ -24,6 +24,7 @@ from basecamp_client import (
     UsageError,
 )
 from basecamp_client._core.clock import FakeClock
+from basecamp_client.files import AsyncDownloadStream, DownloadStream
 from basecamp_client.models import Attachment, Upload
 
 from .conftest import ACCOUNT, API, STORAGE, Recorder
@@ -287,6 +288,7 @@ async def test_stream_yields_chunks_and_describes_the_file() -> None:
         stream = bc.for_account(ACCOUNT).downloads.stream(
             DOWNLOAD, progress=lambda d, t: seen.append((d, t))
         )
+        assert isinstance(stream, AsyncDownloadStream)
         assert recorder.requests == []  # lazy until read
         parts = [chunk async for chunk in stream]
     assert b"".join(parts) == FILE
@@ -442,6 +444,7 @@ def test_the_sync_twins(tmp_path: Path) -> None:
         assert path.read_bytes() == FILE
         body.sent = 0
         stream = downloads.stream(DOWNLOAD)
+        assert isinstance(stream, DownloadStream)
         assert b"".join(stream) == FILE
         assert stream.size == len(FILE)
         body.sent = 0
