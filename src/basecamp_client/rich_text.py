@@ -13,7 +13,7 @@ builder are text: they are escaped (and their line breaks become ``<br>``), whil
         rt.bullets("Up 12%", rt.link("https://example.com/report", "Full report")),
         rt.paragraph("cc ", rt.mention(person)),
     )
-    await account.messages.create(message_board_id=..., subject="Q1", content=body)
+    await account.messages.create(board_id=board_id, subject="Q1", content=body)
 
 Captions, names and URLs are attribute-escaped; links accept only ``http``, ``https``
 and ``mailto`` URLs. Only tags Basecamp keeps are produced (``div``, ``br``, ``strong``,
