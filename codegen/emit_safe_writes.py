@@ -210,6 +210,7 @@ def merge_methods(op: ir.Operation, names: Names) -> list[dict[str, Any]]:
         {
             "name": "update",
             "async_def": True,
+            "positional": [],
             "signature": update_sig,
             "returns": merge.record,
             "sync_returns": merge.record,
@@ -220,6 +221,7 @@ def merge_methods(op: ir.Operation, names: Names) -> list[dict[str, Any]]:
         {
             "name": "edit",
             "async_def": False,
+            "positional": [],
             "signature": leading_sig,
             "returns": f"AsyncEdit[{merge.draft}, {merge.record}]",
             "sync_returns": f"SyncEdit[{merge.draft}, {merge.record}]",

@@ -9,9 +9,11 @@ from .edit import AsyncEdit, EditDraft, SyncEdit
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, ListResult
+from .progress import ProgressCallback
 from .runner import Runner, SyncPaginator
 from .safe_write import MergeField, MergeSpec, merge_update
 from .session import AccountSession
+from .sources import UploadSource
 from .unset import UNSET, Unset
 
 __all__ = [
@@ -28,12 +30,14 @@ __all__ = [
     "Null",
     "Operation",
     "PaginationSpec",
+    "ProgressCallback",
     "RetrySpec",
     "Runner",
     "SyncAccountBase",
     "SyncEdit",
     "SyncPaginator",
     "Unset",
+    "UploadSource",
     "WriteSemantics",
     "create_body",
     "format_date",

@@ -18,6 +18,7 @@ from basecamp_client._core import (
     Unset,
     create_body,
 )
+from basecamp_client._files.uploads import AsyncUploadsFiles
 
 from .. import _decode
 from ..models.upload import Upload
@@ -95,7 +96,7 @@ _UPLOAD = _decode.one(Upload.from_dict, "Upload")
 _UPLOAD_VERSION = _decode.one(UploadVersion.from_dict, "UploadVersion")
 
 
-class AsyncUploadsService:
+class AsyncUploadsService(AsyncUploadsFiles):
     """Uploaded files in Docs & Files and their versions."""
 
     __slots__ = ("_session",)
