@@ -36,8 +36,9 @@ def snippets(path: Path) -> list[Snippet]:
 async def run_cell(snippet: Snippet, namespace: dict[str, Any], filename: str) -> None:
     """Run one block as a notebook cell does: top-level ``await`` allowed, on the running
     event loop, in a namespace shared with the other cells."""
-    source = "\n" * (snippet.line - 1) + snippet.code
-    code = compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    code = compile(
+        snippet.code, f"{filename}, {snippet}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    )
     result = eval(code, namespace)  # noqa: S307 - our own documentation, run on purpose
     if inspect.iscoroutine(result):
         await result
