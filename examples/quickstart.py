@@ -89,12 +89,19 @@ class Target:
     """Which Basecamp to talk to, and how the clients reach it."""
 
     def __init__(
-        self, *, client_options: dict[str, Any], description: str, real: bool, write: bool
+        self,
+        *,
+        client_options: dict[str, Any],
+        description: str,
+        real: bool,
+        write: bool,
+        keep: bool = False,
     ) -> None:
         self.client_options = client_options
         self.description = description
         self.real = real
         self.write = write
+        self.keep = keep
 
 
 class UsageProblem(Exception):
@@ -123,6 +130,7 @@ def open_target(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterato
         description=f"Basecamp at {config.base_url}, account {config.account_id} ({mode})",
         real=True,
         write=args.write,
+        keep=args.keep,
     )
 
 
@@ -176,100 +184,103 @@ def ratio_total(ratio: str | None) -> int:
 
 
 class Made:
-    """What the tour created, for the sync client to revisit and for cleanup."""
+    """What the tour found or created, for the sync client to revisit and for cleanup."""
 
     def __init__(self) -> None:
-        self.todolist_id: int | None = None
-        self.todolist_name = ""
-        self.recording_ids: list[int] = []
-        self.recording_kinds: list[str] = []
-        self.long_list: tuple[int, str] | None = None
         self.project: Project | None = None
-        self.keep_created = False
+        self.todolist: tuple[int, str] | None = None
+        self.long_list: tuple[int, str] | None = None
+        self.created: list[tuple[int, str]] = []  # (recording id, what it is)
 
 
 async def async_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
     out.title("Async client: AsyncBasecamp")
     async with AsyncBasecamp(**target.client_options, hooks=tally.hooks()) as client:
         account = client.for_account()
-
-        me = await account.my_profile.get()
-        out.line("Signed in as", f"{me.name}" + (f", {me.title}" if me.title else ""))
-
-        projects = await account.projects.list()
-        out.line("Projects", f"{len(projects)} (X-Total-Count: {projects.meta.total_count})")
-        names = [p.name for p in projects[:4]]
-        out.more(
-            " · ".join(names) + (f" · … {len(projects) - 4} more" if len(projects) > 4 else "")
-        )
-        project = made.project = pick_project(projects)
+        project = made.project = await who_and_where(account, out)
         if project is None:
-            out.more("no projects: nothing more to show")
             return
         todoset_id = tool_id(project, "todoset")
         board_id = tool_id(project, "message_board")
-
         if not target.write:
             out.line("To-do list", f"skipped (read-only): --write creates one in {project.name}")
-        elif todoset_id is None:
-            out.line("To-do list", f"skipped: {project.name} has no to-dos tool")
-        else:
-            made.todolist_name = f"basecamp-client demo {time.strftime('%Y-%m-%d %H:%M')}"
-            todolist = await account.todolists.create(
-                todoset_id=todoset_id,
-                name=made.todolist_name,
-                description="<div>Made by examples/quickstart.py</div>",
-            )
-            made.todolist_id = todolist.id
-            made.recording_ids.append(todolist.id)
-            made.recording_kinds.append("a to-do list")
-            todos = [
-                await account.todos.create(todolist_id=todolist.id, content=text)
-                for text in ("Install basecamp-client", "Run make demo", "Read the README")
-            ]
-            await account.todos.complete(todo_id=todos[0].id)
-            done = await account.todos.list(todolist_id=todolist.id, completed=True)
-            done_ids = {todo.id for todo in done}
-            out.line("To-do list", f'created "{todolist.name}" in {project.name}')
-            for todo in todos:
-                out.more(f"[{'x' if todo.id in done_ids else ' '}] {todo.content}")
-
-        if not target.write:
             out.line("Message + image", "skipped (read-only): --write posts one with an image")
-        elif board_id is None:
-            out.line("Message + image", f"skipped: {project.name} has no message board")
         else:
-            await post_message_with_image(account, board_id, out, made)
-
+            if todoset_id is not None:
+                await todos_step(account, todoset_id, project, out, made)
+            else:
+                out.line("To-do list", f"skipped: {project.name} has no to-dos tool")
+            if board_id is not None:
+                await message_step(account, board_id, out, made)
+            else:
+                out.line("Message + image", f"skipped: {project.name} has no message board")
         if todoset_id is not None:
-            lists = await account.todolists.list(todoset_id=todoset_id)
-            longest = max(lists, key=lambda t: ratio_total(t.completed_ratio), default=None)
-            if longest is not None:
-                made.long_list = (longest.id, longest.name)
-                sizes, total = [], None
-                async for page in account.todos.list(todolist_id=longest.id).pages():
-                    sizes.append(len(page.items))
-                    total = page.total_count
-                out.line(
-                    "Pagination",
-                    f"{longest.name}: {sum(sizes)} open to-dos in {len(sizes)} "
-                    f"page{'s' * (len(sizes) != 1)} of {' + '.join(map(str, sizes))} "
-                    f"(X-Total-Count: {total})",
-                )
-
-        first = await account.projects.get(project_id=project.id)
-        status_before = tally.last.status_code if tally.last else None
-        again = await account.projects.get(project_id=project.id)
-        cached = tally.last is not None and tally.last.from_cache
-        out.line("HTTP cache", f"GET project {project.id}: {status_before}, decoded into a Project")
-        out.more(
-            f"GET it again: {tally.last.status_code if tally.last else '?'}"
-            + (" Not Modified, the cached Project returned" if cached else "")
-            + (" (the very same object)" if again is first else "")
-        )
+            await pagination_step(account, todoset_id, out, made)
+        await cache_step(account, project, out, tally)
 
 
-async def post_message_with_image(account: Any, board_id: int, out: Out, made: Made) -> None:
+async def who_and_where(account: Any, out: Out) -> Project | None:
+    me = await account.my_profile.get()
+    out.line("Signed in as", f"{me.name}" + (f", {me.title}" if me.title else ""))
+    projects = await account.projects.list()  # every page, as typed Project models
+    out.line("Projects", f"{len(projects)} (X-Total-Count: {projects.meta.total_count})")
+    more = f" · … {len(projects) - 4} more" if len(projects) > 4 else ""
+    out.more(" · ".join(p.name for p in projects[:4]) + more)
+    return pick_project(projects)
+
+
+async def todos_step(account: Any, todoset_id: int, project: Project, out: Out, made: Made) -> None:
+    todolist = await account.todolists.create(
+        todoset_id=todoset_id,
+        name=f"basecamp-client demo {time.strftime('%Y-%m-%d %H:%M')}",
+        description="<div>Made by examples/quickstart.py</div>",
+    )
+    made.todolist = (todolist.id, todolist.name)
+    made.created.append((todolist.id, "a to-do list"))
+    todos = [
+        await account.todos.create(todolist_id=todolist.id, content=text)
+        for text in ("Install basecamp-client", "Run make demo", "Read the README")
+    ]
+    await account.todos.complete(todo_id=todos[0].id)
+    done = {t.id for t in await account.todos.list(todolist_id=todolist.id, completed=True)}
+    out.line("To-do list", f'created "{todolist.name}" in {project.name}')
+    for todo in todos:
+        out.more(f"[{'x' if todo.id in done else ' '}] {todo.content}")
+
+
+async def pagination_step(account: Any, todoset_id: int, out: Out, made: Made) -> None:
+    lists = await account.todolists.list(todoset_id=todoset_id)
+    longest = max(lists, key=lambda t: ratio_total(t.completed_ratio), default=None)
+    if longest is None:
+        return
+    made.long_list = (longest.id, longest.name)
+    sizes, total = [], None
+    async for page in account.todos.list(todolist_id=longest.id).pages():
+        sizes.append(len(page.items))
+        total = page.total_count
+    out.line(
+        "Pagination",
+        f"{longest.name}: {sum(sizes)} open to-dos in {len(sizes)} "
+        f"page{'s' * (len(sizes) != 1)} of {' + '.join(map(str, sizes))} "
+        f"(X-Total-Count: {total})",
+    )
+
+
+async def cache_step(account: Any, project: Project, out: Out, tally: Tally) -> None:
+    first = await account.projects.get(project_id=project.id)
+    before = tally.last
+    again = await account.projects.get(project_id=project.id)
+    after = tally.last
+    status = before.status_code if before else "?"
+    out.line("HTTP cache", f"GET project {project.id}: {status}, decoded into a Project")
+    if after is not None and after.from_cache:
+        same = " (the very same object)" if again is first else ""
+        out.more(f"GET it again: 304 Not Modified, the cached Project returned{same}")
+    else:
+        out.more(f"GET it again: {after.status_code if after else '?'}, not from the cache")
+
+
+async def message_step(account: Any, board_id: int, out: Out, made: Made) -> None:
     # Needs the streaming uploads and basecamp_client.rich_text (branch `files`).
     try:
         from basecamp_client import rich_text
@@ -287,8 +298,7 @@ async def post_message_with_image(account: Any, board_id: int, out: Out, made: M
     message = await account.messages.create(
         board_id=board_id, subject="Hello from basecamp-client", content=content
     )
-    made.recording_ids.append(message.id)
-    made.recording_kinds.append("a message")
+    made.created.append((message.id, "a message"))
     embedded = message.content_attachments or []
     shown = ", ".join(
         f"{a.filename} ({a.width}x{a.height} {a.content_type})" if a.width else a.filename
@@ -303,10 +313,11 @@ def sync_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
         account = client.for_account()
         projects = account.projects.list().collect()
         out.line("Projects", " · ".join(p.name for p in projects[:4]))
-        if made.todolist_id is not None:
-            todos = account.todos.list(todolist_id=made.todolist_id).collect()
-            done = account.todos.list(todolist_id=made.todolist_id, completed=True).collect()
-            out.line("To-dos", f'"{made.todolist_name}": {len(done)} done, {len(todos)} to go')
+        if made.todolist is not None:
+            list_id, name = made.todolist
+            todos = account.todos.list(todolist_id=list_id).collect()
+            done = account.todos.list(todolist_id=list_id, completed=True).collect()
+            out.line("To-dos", f'"{name}": {len(done)} done, {len(todos)} to go')
         if made.long_list is not None:
             list_id, name = made.long_list
             sizes = [len(page.items) for page in account.todos.list(todolist_id=list_id).pages()]
@@ -315,19 +326,18 @@ def sync_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
             account.projects.get(project_id=made.project.id)
             account.projects.get(project_id=made.project.id)
             last = tally.last
+            cached = ", from the cache" if last is not None and last.from_cache else ""
             out.line(
-                "HTTP cache",
-                f"project fetched twice: {last.status_code if last else '?'}"
-                + (", from the cache" if last is not None and last.from_cache else ""),
+                "HTTP cache", f"project fetched twice: {last.status_code if last else '?'}{cached}"
             )
-        if target.real and made.recording_ids:
-            kinds = " and ".join(made.recording_kinds)
-            if target.write and not made.keep_created:
-                for recording_id in made.recording_ids:
-                    account.recordings.trash(recording_id=recording_id)
-                out.line("Cleanup", f"moved what the tour made to the trash ({kinds})")
+        if target.real and made.created:
+            what = " and ".join(kind for _id, kind in made.created)
+            if target.keep:
+                out.line("Kept", f"what the tour made ({what}), as --keep asked")
             else:
-                out.line("Kept", f"what the tour made ({kinds}), as --keep asked")
+                for recording_id, _kind in made.created:
+                    account.recordings.trash(recording_id=recording_id)
+                out.line("Cleanup", f"moved what the tour made to the trash ({what})")
 
 
 # --------------------------------------------------------------------------- main
@@ -357,7 +367,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     out = Out()
     tally = Tally()
     made = Made()
-    made.keep_created = args.keep
     try:
         with open_target(args, os.environ if environ is None else environ) as target:
             print(f"basecamp-client tour against {target.description}")

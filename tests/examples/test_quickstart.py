@@ -19,6 +19,7 @@ def writes(fake: FakeBasecamp) -> list[str]:
     return [f"{r.method} {r.path}" for r in fake.requests if r.method in WRITE_METHODS]
 
 
+@pytest.mark.slow  # a subprocess
 def test_the_tour_runs_green_against_the_fake() -> None:
     result = run_example("quickstart")
     assert result.returncode == 0, result.stderr
@@ -57,6 +58,7 @@ def test_in_process_tour(capsys: pytest.CaptureFixture[str]) -> None:
     assert "304 Not Modified" in out
 
 
+@pytest.mark.slow  # a subprocess
 def test_real_account_mode_is_read_only_without_write(served: FakeServer) -> None:
     result = run_example("quickstart", env=real_account_env(served))
     assert result.returncode == 0, result.stderr
@@ -125,6 +127,7 @@ def test_a_partial_environment_is_refused(
     assert served.fake.requests == []
 
 
+@pytest.mark.slow  # a subprocess
 def test_a_partial_environment_in_a_subprocess_is_one_line() -> None:
     result = run_example("quickstart", env=clean_env(BASECAMP_TOKEN=TOKEN))
     assert result.returncode == 2

@@ -48,6 +48,7 @@ def test_every_sample_is_checked_or_excused() -> None:
     assert len(marked("script")) == 2  # the two quick starts
 
 
+@pytest.mark.slow  # a subprocess
 def test_the_quick_starts_say_what_they_did(served: FakeServer) -> None:
     async_start, sync_start = marked("script")
     out = _run(async_start, served)

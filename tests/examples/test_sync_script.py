@@ -18,6 +18,7 @@ DUE = [
 ]
 
 
+@pytest.mark.slow  # a subprocess
 def test_runs_against_a_fake_server_from_the_environment(served: FakeServer) -> None:
     result = run_example("sync_script", "--today", "2026-02-10", env=real_account_env(served))
     assert result.returncode == 0, result.stderr
@@ -36,6 +37,7 @@ def test_within_limits_the_window(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(lines) == 3
 
 
+@pytest.mark.slow  # a subprocess
 def test_missing_settings_are_one_line() -> None:
     result = run_example("sync_script", env=clean_env(BASECAMP_TOKEN="a-token-of-some-length"))
     assert result.returncode == 2
