@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         "it decides the output directory when --out is not given",
     )
     parser.add_argument("--out", type=Path, help="output directory (replaced as a whole)")
+    parser.add_argument(
+        "--extensions",
+        type=Path,
+        help="hand-written mixins and services to wire in (default: codegen/extensions.yaml "
+        f"for {DEFAULT_PACKAGE}, none for other packages)",
+    )
     return parser
 
 
@@ -41,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out or REPO / "src" / Path(*package.split("."))
     try:
         if args.command == "check":
-            changed = check(args.spec, out, package=package)
+            changed = check(args.spec, out, package=package, extensions=args.extensions)
             if changed:
                 print(f"{out} is out of date with {args.spec}; run `make generate`.")
                 for rel in changed:
@@ -49,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"{out} is up to date.")
             return 0
-        api = generate(args.spec, out, package=package)
+        api = generate(args.spec, out, package=package, extensions=args.extensions)
     except (SpecError, GenerateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -11,8 +11,9 @@ Decisions made here, once, for every template:
 - **Arguments.** Path parameters, query parameters (``[]`` stripped) and JSON body
   properties become keyword arguments, snake_cased. A clash is settled by priority
   path > query > body: the loser is prefixed with its location (``query_status``,
-  ``body_name``). Names the method itself needs (``max_items``, ``data``, …) count as
-  taken.
+  ``body_name``). Names the method itself needs (``max_items``, ``source``, …) count as
+  taken. A raw-bytes upload's ``name`` query parameter is the file name: the method's
+  own ``name`` argument fills it.
 - **Responses.** The lowest 2xx status is the success status. No JSON content →
   ``None``; ``x-basecamp-pagination`` → a paginator over the list's items; a list →
   ``list[Model]``; an object → the model.
@@ -33,7 +34,7 @@ _WRAPPER_SUFFIXES = ("ResponseContent", "RequestContent")
 # Attribute names every model class defines itself.
 _MODEL_RESERVED = frozenset({"extra", "from_dict", "to_dict"})
 # Service attributes the account base classes define.
-_ACCOUNT_RESERVED = frozenset({"call", "account_id", "OPERATIONS"})
+ACCOUNT_RESERVED = frozenset({"call", "account_id", "OPERATIONS"})
 _RESERVED_CLASS_NAMES = frozenset(
     {
         "Any",
@@ -53,7 +54,8 @@ _RESERVED_CLASS_NAMES = frozenset(
         "AsyncPaginator",
         "Runner",
         "SyncPaginator",
-        "SupportsUpload",
+        "UploadSource",
+        "ProgressCallback",
         "AsyncAccountBase",
         "SyncAccountBase",
         "AsyncAccount",
@@ -61,6 +63,10 @@ _RESERVED_CLASS_NAMES = frozenset(
     }
 )
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+# The arguments every file-sending method has (the source is the one positional).
+UPLOAD_ARGUMENTS = ("source", "name", "content_type", "size", "progress")
+# A raw-bytes upload's query parameter that carries the file name (``?name=…``).
+FILE_NAME_QUERY = "name"
 
 
 def _text(value: Any) -> str:
@@ -304,13 +310,17 @@ class _Builder:
             taken |= {"max_items", "max_pages"}
 
         body_kind, body_required, multipart_field, body_param, body_fields = self._body(op, where)
+        name_query: str | None = None
         if body_kind in ("binary", "multipart"):
-            taken |= {"data", "content_type"}
-            if body_kind == "multipart":
-                taken.add("filename")
+            taken |= set(UPLOAD_ARGUMENTS)
 
         for raw in params:
             if raw["in"] == "query":
+                if body_kind == "binary" and raw["name"] == FILE_NAME_QUERY:
+                    # The file's name: the upload's own ``name`` argument (derived from
+                    # a path when left out) fills it.
+                    name_query = raw["name"]
+                    continue
                 add(raw["name"], "query", raw.get("schema"), raw.get("required") is True, raw)
 
         if body_param is not None:
@@ -361,6 +371,7 @@ class _Builder:
             body_kind=body_kind,
             body_required=body_required,
             multipart_field=multipart_field,
+            name_query=name_query,
             body_param=body_param,
             idempotent=_idempotent(op),
             retry=_retry(op, where),
@@ -552,7 +563,7 @@ def build(doc: Document) -> ir.Api:
     }
     services: list[ir.Service] = []
     for name in sorted(by_service):
-        attr = name if name not in _ACCOUNT_RESERVED else name + "_service"
+        attr = name if name not in ACCOUNT_RESERVED else name + "_service"
         members = by_service[name]
         proposed = {op.id: (op.method_name or method_name(op.id, name)) for op in members}
         explicit = {op.id for op in members if op.method_name}

@@ -11,18 +11,19 @@ from typing import Any
 import jinja2
 
 from . import ir
+from .extensions import NONE, ClassRef, Extensions, ExtraService, Mixins
 from .names import snake, upper_snake
 from .render import HEADER, Names, decode_expr, encode_expr, environment, kinds, py_str
 
 
-def render(api: ir.Api, package: str) -> dict[str, str]:
+def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str, str]:
+    extensions.check(api)
     env = environment()
     files: dict[str, str] = {}
     files["__init__.py"] = env.get_template("package_init.py.jinja").render(
         title=api.title, version=api.version, package=package
     )
     files["_decode.py"] = env.get_template("decode.py.jinja").render()
-    files["_upload.py"] = env.get_template("upload.py.jinja").render()
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(
         models=sorted(api.models, key=lambda m: m.name)
     )
@@ -40,10 +41,13 @@ def render(api: ir.Api, package: str) -> dict[str, str]:
     for module, models in sorted(by_module.items()):
         files[f"models/{module}.py"] = _model_module(env, models, module_of)
     for service in api.services:
-        files[f"services/{service.name}.py"] = _service_module(env, service, module_of)
-        files[f"sync/{service.name}.py"] = _sync_module(env, service, module_of)
+        mixins = extensions.mixins.get(service.name)
+        files[f"services/{service.name}.py"] = _service_module(env, service, module_of, mixins)
+        files[f"sync/{service.name}.py"] = _sync_module(env, service, module_of, mixins)
+    summaries = [_service_summary(s) for s in api.services]
+    summaries += [_extra_summary(s) for s in extensions.services]
     files["account.py"] = env.get_template("account.py.jinja").render(
-        services=[_service_summary(s) for s in api.services],
+        services=sorted(summaries, key=lambda s: s["name"]),
         operations=sorted(api.operations, key=lambda o: o.id),
         uploads=sorted((o for o in api.operations if o.is_upload), key=lambda o: o.id),
     )
@@ -257,23 +261,45 @@ def _method_doc(op: ir.Operation) -> str:
             "``max_items`` / ``max_pages`` stop early."
         )
     if op.is_upload:
-        parts.append("Sends ``data`` as the file body (``content_type`` is its media type).")
+        parts.append(_UPLOAD_DOC)
     if op.deprecated:
         parts.append("Deprecated by the API.")
     parts.append(f"``{op.http_method} {op.path}`` (operation ``{op.id}``)")
     return "\n\n".join(parts)
 
 
+_UPLOAD_DOC = """\
+Streams ``source`` — a path, an open binary file, bytes, or a (sync or async) iterator
+of bytes (iterators need ``size=``) — with its exact length, in small chunks. ``name``
+defaults to the file's own name and ``content_type`` to a guess from it. ``progress``
+is called as ``progress(bytes_sent, total)`` (sync or async). A failed attempt is
+retried, where the retry rules allow, only when ``source`` can be read again."""
+
+
+def _positional(op: ir.Operation) -> list[str]:
+    """Arguments before the ``*``: only the source of a file upload."""
+    return ["source: UploadSource"] if op.is_upload else []
+
+
+def _upload_arguments(names: Names) -> list[str]:
+    text, number = names.builtin("str"), names.builtin("int")
+    return [
+        f"name: {text} | None = None",
+        f"content_type: {text} | None = None",
+        f"size: {number} | None = None",
+        "progress: ProgressCallback | None = None",
+    ]
+
+
 def _signature(op: ir.Operation, names: Names) -> list[str]:
+    """The keyword-only arguments: path parameters, required ones, then the rest."""
     path = [p for p in op.params if p.location == "path"]
     rest = [p for p in op.params if p.location != "path"]
     sig = [f"{p.name}: {_arg_annotation(names, p)}" for p in path]
+    sig += [f"{p.name}: {_arg_annotation(names, p)}" for p in rest if p.required]
     if op.is_upload:
-        sig.append("data: bytes")
-        sig.append("content_type: str")
-        if op.body_kind == "multipart":
-            sig.append("filename: str")
-    sig += [f"{p.name}: {_arg_annotation(names, p)}" for p in rest]
+        sig += _upload_arguments(names)
+    sig += [f"{p.name}: {_arg_annotation(names, p)}" for p in rest if not p.required]
     if op.response_kind == "paginated":
         sig += ["max_items: int | None = None", "max_pages: int | None = None"]
     return sig
@@ -291,14 +317,14 @@ def _async_body(op: ir.Operation, decoder: str | None) -> str:
     if path:
         args.append(f"path={_mapping(path)}")
     if op.is_upload:
-        args.append(f"query={_mapping(query)}" if query else "query=None")
-        if not path:
-            args.append("path={}")
-        args += ["content=data", "content_type=content_type"]
-        if op.body_kind == "multipart":
-            args.append("filename=filename")
+        if query:
+            args.append(f"query={_mapping(query)}")
+        args += ["source=source", "name=name"]
+        if op.name_query:
+            args.append(f"name_query={py_str(op.name_query)}")
+        args += ["content_type=content_type", "size=size", "progress=progress"]
         args.append(f"decode={decoder}" if decoder else "decode=None")
-        call = "cast(SupportsUpload, self._session).upload(" + ", ".join(args) + ")"
+        call = "self._session.upload(" + ", ".join(args) + ")"
         return f"return await {call}" if decoder else f"await {call}"
     if query:
         args.append(f"query={_mapping(query)}")
@@ -320,10 +346,10 @@ def _async_body(op: ir.Operation, decoder: str | None) -> str:
 def _call_args(op: ir.Operation) -> list[str]:
     names = [p.name for p in op.params]
     if op.is_upload:
-        names += ["data", "content_type"] + (["filename"] if op.body_kind == "multipart" else [])
+        names += ["name", "content_type", "size", "progress"]
     if op.response_kind == "paginated":
         names += ["max_items", "max_pages"]
-    return [f"{n}={n}" for n in names]
+    return (["source"] if op.is_upload else []) + [f"{n}={n}" for n in names]
 
 
 def _sync_body(op: ir.Operation) -> str:
@@ -351,6 +377,7 @@ def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str
                 "descriptor": _descriptor(op),
                 "name": op.method_name,
                 "paginated": op.response_kind == "paginated",
+                "positional": _positional(op),
                 "signature": _signature(op, names),
                 "returns": returns,
                 "sync_returns": sync_returns,
@@ -385,23 +412,31 @@ def _model_imports(service: ir.Service, module_of: dict[str, str]) -> list[str]:
     ]
 
 
-def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
+def _signature_text(ops: list[dict[str, Any]], *keys: str) -> str:
+    return " ".join(
+        " ".join([*o["positional"], *o["signature"], *(o[k] for k in keys)]) for o in ops
+    )
+
+
+def _service_module(
+    env: jinja2.Environment,
+    service: ir.Service,
+    module_of: dict[str, str],
+    mixins: Mixins | None = None,
+) -> str:
     names, ops, decoders = _prepare(service)
-    text = " ".join(" ".join([*o["signature"], o["descriptor"], o["returns"]]) for o in ops)
+    text = _signature_text(ops, "descriptor", "returns")
     core = {"AccountSession", "Operation"}
     core |= {w for w in _ASYNC_CORE if _mentions(text, w)}
-    uploads = any(op.is_upload for op in service.operations)
     imports = _type_imports(service, names)
-    typing_names = ["Any"] if _mentions(text, "Any") else []
-    if uploads:
-        typing_names.append("cast")
-    if typing_names:
-        imports.append(f"from typing import {', '.join(typing_names)}")
-    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}", ""]
+    if _mentions(text, "Any"):
+        imports.append("from typing import Any")
+    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}"]
+    bases = mixins.async_bases if mixins else ()
+    imports += [b.import_line for b in bases]
+    imports.append("")
     if any("_decode." in o["async_body"] for o in ops) or decoders:
         imports.append("from .. import _decode")
-    if uploads:
-        imports.append("from .._upload import SupportsUpload")
     imports += _model_imports(service, module_of)
     return str(
         env.get_template("service.py.jinja").render(
@@ -410,20 +445,33 @@ def _service_module(env: jinja2.Environment, service: ir.Service, module_of: dic
             class_doc=_service_doc(service),
             imports=imports,
             service=service,
+            bases=_bases(bases),
             ops=ops,
             decoders=sorted(decoders.items()),
         )
     )
 
 
-def _sync_module(env: jinja2.Environment, service: ir.Service, module_of: dict[str, str]) -> str:
+def _bases(refs: tuple[ClassRef, ...]) -> str:
+    return "(" + ", ".join(r.name for r in refs) + ")" if refs else ""
+
+
+def _sync_module(
+    env: jinja2.Environment,
+    service: ir.Service,
+    module_of: dict[str, str],
+    mixins: Mixins | None = None,
+) -> str:
     names, ops, _decoders = _prepare(service)
-    text = " ".join(" ".join([*o["signature"], o["sync_returns"]]) for o in ops)
+    text = _signature_text(ops, "sync_returns")
     core = {"Runner"} | {w for w in _SYNC_CORE if _mentions(text, w)}
     imports = _type_imports(service, names)
     if _mentions(text, "Any"):
         imports.append("from typing import Any")
-    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}", ""]
+    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}"]
+    bases = mixins.sync_bases if mixins else ()
+    imports += [b.import_line for b in bases]
+    imports.append("")
     imports += _model_imports(service, module_of)
     imports.append(f"from ..services.{service.name} import {service.async_class}")
     twin = (
@@ -437,13 +485,23 @@ def _sync_module(env: jinja2.Environment, service: ir.Service, module_of: dict[s
             class_doc=_service_doc(service) + "\n\n" + twin,
             imports=imports,
             service=service,
+            bases=_bases(bases),
             ops=ops,
         )
     )
 
 
-_ASYNC_CORE = ("UNSET", "Unset", "RetrySpec", "PaginationSpec", "WriteSemantics", "AsyncPaginator")
-_SYNC_CORE = ("UNSET", "Unset", "SyncPaginator")
+_UPLOAD_CORE = ("UploadSource", "ProgressCallback")
+_ASYNC_CORE = (
+    "UNSET",
+    "Unset",
+    "RetrySpec",
+    "PaginationSpec",
+    "WriteSemantics",
+    "AsyncPaginator",
+    *_UPLOAD_CORE,
+)
+_SYNC_CORE = ("UNSET", "Unset", "SyncPaginator", *_UPLOAD_CORE)
 
 
 def _mentions(text: str, word: str) -> bool:
@@ -458,7 +516,20 @@ def _service_summary(service: ir.Service) -> dict[str, str]:
     first = (service.description or f"The {service.name} service.").split("\n")[0]
     return {
         "name": service.name,
+        "async_module": f".services.{service.name}",
         "async_class": service.async_class,
+        "sync_module": f".sync.{service.name}",
         "sync_class": service.sync_class,
         "summary": first,
+    }
+
+
+def _extra_summary(extra: ExtraService) -> dict[str, str]:
+    return {
+        "name": extra.name,
+        "async_module": extra.async_class.module,
+        "async_class": extra.async_class.name,
+        "sync_module": extra.sync_class.module,
+        "sync_class": extra.sync_class.name,
+        "summary": extra.summary.split("\n")[0],
     }

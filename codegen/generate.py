@@ -18,6 +18,8 @@ from pathlib import Path
 from . import ir
 from .build import build
 from .emit import render
+from .extensions import DEFAULT_EXTENSIONS, NONE, Extensions
+from .extensions import load as load_extensions
 from .loader import SpecError, load
 from .normalise import normalise
 
@@ -55,9 +57,22 @@ def _ruff(*args: str) -> None:
         raise GenerateError(f"ruff {' '.join(args[:2])} failed:\n{result.stdout}{result.stderr}")
 
 
-def render_to(api: ir.Api, directory: Path, package: str = DEFAULT_PACKAGE) -> list[Path]:
+def extensions_for(package: str, path: str | Path | None = None) -> Extensions:
+    """The hand-written additions to wire in: those in ``path``, else (for the SDK's
+    own package only) ``codegen/extensions.yaml``."""
+    if path is not None:
+        return load_extensions(path)
+    return load_extensions(DEFAULT_EXTENSIONS) if package == DEFAULT_PACKAGE else NONE
+
+
+def render_to(
+    api: ir.Api,
+    directory: Path,
+    package: str = DEFAULT_PACKAGE,
+    extensions: Extensions = NONE,
+) -> list[Path]:
     """Write the formatted package into the (empty or absent) ``directory``."""
-    files = render(api, package)
+    files = render(api, package, extensions)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for rel in sorted(files):
@@ -76,15 +91,17 @@ def generate(
     out: str | Path = DEFAULT_OUT,
     *,
     package: str = DEFAULT_PACKAGE,
+    extensions: str | Path | None = None,
 ) -> ir.Api:
     """Regenerate ``out`` from ``spec``: render into a scratch directory beside it,
     then swap it in, so a failure never leaves a half-written package."""
     api = api_from(spec)
+    wired = extensions_for(package, extensions)
     out_dir = Path(out)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".codegen-", dir=out_dir.parent))
     try:
-        render_to(api, scratch / "pkg", package)
+        render_to(api, scratch / "pkg", package, wired)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(scratch / "pkg", out_dir)
@@ -118,12 +135,14 @@ def check(
     out: str | Path = DEFAULT_OUT,
     *,
     package: str = DEFAULT_PACKAGE,
+    extensions: str | Path | None = None,
 ) -> list[str]:
     """What ``generate`` would change in ``out`` (empty when it is up to date)."""
     api = api_from(spec)
+    wired = extensions_for(package, extensions)
     with tempfile.TemporaryDirectory(prefix="codegen-check-") as tmp:
         fresh = Path(tmp) / "pkg"
-        render_to(api, fresh, package)
+        render_to(api, fresh, package, wired)
         return differences(Path(out), fresh)
 
 

@@ -124,6 +124,8 @@ class Operation:
     body_kind: BodyKind | None = None
     body_required: bool = False
     multipart_field: str | None = None
+    # The query parameter a raw-bytes upload sends its file name in (``?name=``).
+    name_query: str | None = None
     body_param: str | None = None  # a JSON body that is not an object is one argument
     idempotent: bool = False
     retry: Retry | None = None

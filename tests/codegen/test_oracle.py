@@ -49,6 +49,12 @@ def _expected_response(op: ir.Operation) -> str:
     return "other"
 
 
+def _query_wires(op: ir.Operation) -> frozenset[str]:
+    # An upload's file-name parameter is filled by the method's ``name`` argument.
+    wires = {p.wire for p in op.params if p.location == "query"}
+    return frozenset(wires | ({op.name_query} if op.name_query else set()))
+
+
 def _compare(api: ir.Api, oracle: dict[tuple[str, str], OracleOperation], prefix: str) -> None:
     assert len(oracle) == len(api.operations)
     oracle = _index(oracle)
@@ -62,7 +68,7 @@ def _compare(api: ir.Api, oracle: dict[tuple[str, str], OracleOperation], prefix
             method=op.http_method,
             path=_canon(prefix + op.path),
             path_params=_params(op.path_params),
-            query_params=frozenset(p.wire for p in op.params if p.location == "query"),
+            query_params=_query_wires(op),
             success_status=op.success_status,
             response=_expected_response(op),
         )
@@ -111,7 +117,7 @@ def _compare_kinds(api: ir.Api, oracle: dict[tuple[str, str], OracleOperation]) 
         checks = {
             "path params": (_params(op.path_params), _params(theirs.path_params)),
             "query": (
-                frozenset(p.wire for p in op.params if p.location == "query"),
+                _query_wires(op),
                 theirs.query_params,
             ),
             "status": (op.success_status, theirs.success_status),

@@ -16,8 +16,18 @@ MISSING = Operation(id="GetMissing", method="GET", path="/missing")
 pytestmark = pytest.mark.anyio
 
 
-async def test_requests_over_a_real_connection_pool(local_server: str) -> None:
-    async with AsyncBasecamp(access_token="t", user_agent=UA, base_url=local_server) as client:
+@pytest.fixture(params=["auto", "asyncio", "httpx"])
+def http_backend(request: pytest.FixtureRequest, anyio_backend: str) -> str:
+    """Each HTTP backend that can run under the current async library."""
+    if request.param == "asyncio" and anyio_backend != "asyncio":
+        pytest.skip("the asyncio backend runs only on asyncio")
+    return str(request.param)
+
+
+async def test_requests_over_a_real_connection_pool(local_server: str, http_backend: str) -> None:
+    async with AsyncBasecamp(
+        access_token="t", user_agent=UA, base_url=local_server, http_backend=http_backend
+    ) as client:
         session = client.for_account(1)._session
         assert (await session.call(GET, path={"id": 1}, decode=identity))["name"] == "real"
         results: list[object] = []
@@ -33,7 +43,7 @@ async def test_requests_over_a_real_connection_pool(local_server: str) -> None:
             await session.call(MISSING, decode=identity)
 
 
-async def test_connection_refused_is_a_network_error_not_sent() -> None:
+async def test_connection_refused_is_a_network_error_not_sent(http_backend: str) -> None:
     import socket
 
     from basecamp_client import NetworkError
@@ -44,7 +54,11 @@ async def test_connection_refused_is_a_network_error_not_sent() -> None:
         port = s.getsockname()[1]
     clock = FakeClock()
     async with AsyncBasecamp(
-        access_token="t", user_agent=UA, base_url=f"http://127.0.0.1:{port}", clock=clock
+        access_token="t",
+        user_agent=UA,
+        base_url=f"http://127.0.0.1:{port}",
+        clock=clock,
+        http_backend=http_backend,
     ) as client:
         with pytest.raises(NetworkError) as info:
             await client.for_account(1)._session.call(GET, path={"id": 1}, decode=identity)

@@ -227,15 +227,19 @@ def test_after_fork_the_child_gets_a_fresh_loop(client: Basecamp) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_after_fork_the_child_opens_its_own_connections(local_server: str) -> None:
-    with Basecamp(access_token="t", user_agent=UA, base_url=local_server) as bc:
+@pytest.mark.parametrize("backend", ["asyncio", "httpx"])
+def test_after_fork_the_child_opens_its_own_connections(local_server: str, backend: str) -> None:
+    with Basecamp(
+        access_token="t", user_agent=UA, base_url=local_server, http_backend=backend
+    ) as bc:
         service = projects(bc)
         assert service.get(project_id=1).name == "real"  # a pooled keep-alive connection
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             code = 1
             try:
-                code = 0 if service.get(project_id=1).name == "real" else 3
+                ok = service.get(project_id=1).name == "real"
+                code = 0 if ok and bc._async._core.backend == backend else 3
             finally:
                 os._exit(code)
         assert wait_child(pid) == 0

@@ -7,8 +7,10 @@ from .account import AsyncAccountBase, SyncAccountBase
 from .decoding import format_date, format_datetime, parse_date, parse_datetime
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, ListResult
+from .progress import ProgressCallback
 from .runner import Runner, SyncPaginator
 from .session import AccountSession
+from .sources import UploadSource
 from .unset import UNSET, Unset
 
 __all__ = [
@@ -19,11 +21,13 @@ __all__ = [
     "ListResult",
     "Operation",
     "PaginationSpec",
+    "ProgressCallback",
     "RetrySpec",
     "Runner",
     "SyncAccountBase",
     "SyncPaginator",
     "Unset",
+    "UploadSource",
     "WriteSemantics",
     "format_date",
     "format_datetime",

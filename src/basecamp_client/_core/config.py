@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import ssl
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,6 +93,19 @@ def _status_set(value: Any) -> frozenset[int] | None:
     return statuses
 
 
+HTTP_BACKENDS = ("auto", "asyncio", "httpx")
+
+
+def _http_backend(_inst: Any, _attr: Any, value: Any) -> None:
+    if value not in HTTP_BACKENDS:
+        raise UsageError(f"http_backend must be one of {', '.join(HTTP_BACKENDS)}; got {value!r}")
+
+
+def _ssl_context(_inst: Any, _attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, ssl.SSLContext):
+        raise UsageError(f"ssl_context must be an ssl.SSLContext, got {type(value).__name__}")
+
+
 def _rate_limit(value: Any) -> tuple[int, float] | None:
     if value is None:
         return None
@@ -147,6 +161,13 @@ class Config:
         default=20, validator=_positive("max_keepalive_connections", integer=True)
     )
     keepalive_expiry: float = attrs.field(default=5.0, validator=_positive("keepalive_expiry"))
+    # HTTP machinery: "auto" uses the built-in asyncio HTTP/1.1 client on asyncio (and
+    # in the sync client), httpx under trio or with an injected transport=.
+    http_backend: str = attrs.field(default="auto", validator=_http_backend)
+    # TLS settings for the connections (default: system trust store, verification on).
+    ssl_context: ssl.SSLContext | None = attrs.field(
+        default=None, validator=_ssl_context, repr=False
+    )
     # HTTP cache.
     cache: bool = True
     cache_max_entries: int = attrs.field(
@@ -191,7 +212,8 @@ class Config:
         ``BASECAMP_MAX_ATTEMPTS``, ``BASECAMP_BASE_DELAY``, ``BASECAMP_MAX_RETRY_AFTER``,
         ``BASECAMP_MAX_IN_FLIGHT``, ``BASECAMP_RATE_LIMIT`` (``50/10``: 50 requests per
         10 seconds), ``BASECAMP_CACHE`` (``0``/``false``/``no``/``off`` disables the HTTP
-        cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``.
+        cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``,
+        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -211,6 +233,8 @@ class Config:
         text("BASECAMP_TOKEN", "access_token")
         text("BASECAMP_USER_AGENT", "user_agent")
         text("BASECAMP_BASE_URL", "base_url")
+        if env.get("BASECAMP_HTTP_BACKEND", "").strip():
+            values["http_backend"] = env["BASECAMP_HTTP_BACKEND"].strip().lower()
         number("BASECAMP_ACCOUNT_ID", "account_id", int)
         number("BASECAMP_TIMEOUT", "timeout", float)
         number("BASECAMP_CONNECT_TIMEOUT", "connect_timeout", float)

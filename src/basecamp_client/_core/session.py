@@ -19,9 +19,11 @@ import os
 import random as _random
 import weakref
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, Generic, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
+import anyio
 import attrs
 
 from .cache import CacheEntry, CacheStore, MemoryCache, conditional_headers, storable
@@ -51,10 +53,21 @@ from .links import next_page_url
 from .logs import configure_from_env, redact_headers
 from .operation import Operation
 from .pagination import AsyncPaginator, PageData
+from .progress import ProgressCallback, check_progress
+from .request_body import UploadBody, file_name, media_type, multipart_framing
 from .retry import RETRY_AFTER_STATUSES, RetryPolicy, backoff_delay, decide, parse_retry_after
 from .retry import policy_for as _policy_for
+from .sources import UploadSource, open_source
 from .throttle import Throttle
-from .transport import Content, HttpResponse, HttpTransport
+from .transport import (
+    Content,
+    HttpResponse,
+    StreamedResponse,
+    Transport,
+    choose_backend,
+    default_ssl_context,
+    open_transport,
+)
 from .unset import UNSET
 
 T = TypeVar("T")
@@ -79,14 +92,34 @@ def _after_fork_in_child() -> None:
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
+#: Why an upload was not retried although the failure was retryable.
+ONE_SHOT_HINT = (
+    "not retried: the upload's source is a one-time stream that was already sent; "
+    "pass a path, bytes or a seekable file to let the client retry"
+)
+
 # Pools and loops a forked child inherited: never used again, never collected (their
 # finalisers would touch sockets and loops that belong to the parent).
 ABANDONED: list[object] = []
 
 
+_json_decode = json.JSONDecoder().decode
+
+
+def _loads(content: bytes) -> Any:
+    # The API speaks UTF-8: decoding it directly skips json.loads's encoding sniffing.
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return json.loads(content)  # UTF-16/32 with a BOM, or invalid (raises)
+    if text[:1] == "\ufeff":
+        text = text[1:]
+    return _json_decode(text)
+
+
 def _parse_json(op: Operation, response: HttpResponse) -> Any:
     try:
-        return json.loads(response.content)
+        return _loads(response.content)
     except ValueError:
         what = "is not valid JSON" if response.content else "has no body"
         raise DecodeError(
@@ -152,26 +185,42 @@ class ClientCore:
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
         self._transport_arg = transport
         self._closed = False
+        #: The backend in use ("asyncio" or "httpx"); None until chosen.
+        self.backend: str | None = None
+        injected = transport is not None
+        choose_backend(config.http_backend, injected=injected)  # refuse bad combinations now
         # Built now, outside any event loop: creating the TLS context takes a while
         # and would otherwise stall the loop on the first request.
-        self._http: HttpTransport | None = self._open()
+        self._ssl = config.ssl_context
+        if self._ssl is None and not injected and config.base_url.startswith("https:"):
+            self._ssl = default_ssl_context()
+        # "auto" without an injected transport waits for the first request to see which
+        # async library runs it.
+        self._http: Transport | None = None
+        if injected or config.http_backend != "auto":
+            self._http = self._open()
         _CORES.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def _open(self) -> HttpTransport:
+    def _open(self) -> Transport:
         c = self.config
-        return HttpTransport(
+        backend = choose_backend(c.http_backend, injected=self._transport_arg is not None)
+        http = open_transport(
+            backend,
             timeout=c.timeout,
             connect_timeout=c.connect_timeout,
             max_connections=c.max_connections,
             max_keepalive_connections=c.max_keepalive_connections,
             keepalive_expiry=c.keepalive_expiry,
             transport=self._transport_arg,
+            ssl_context=self._ssl,
         )
+        self.backend = backend
+        return http
 
     @property
-    def http(self) -> HttpTransport:
+    def http(self) -> Transport:
         """The connection pool (reopened in a forked child, which cannot share the
         parent's sockets)."""
         http = self._http
@@ -221,7 +270,7 @@ class ClientCore:
         url: str,
         decode: Callable[[Any], T] | None,
         *,
-        content: Content = None,
+        content: Content | UploadBody = None,
         content_type: str | None = None,
         raw: bool = False,
         replayable: bool = True,
@@ -231,7 +280,8 @@ class ClientCore:
         ``decode`` gets the parsed JSON (or, with ``raw=True``, the
         :class:`HttpResponse`); ``None`` ignores the body. GETs go through the HTTP
         cache: a 304 returns the stored decoded result without decoding again.
-        ``replayable=False`` marks a streamed body that cannot be sent twice.
+        ``replayable=False`` marks a streamed body that cannot be sent twice; an
+        :class:`UploadBody` says for itself whether it can (see :meth:`send`).
         """
         hooks = self.hooks
         if hooks is None or not (hooks.on_operation_start or hooks.on_operation_end):
@@ -266,7 +316,7 @@ class ClientCore:
         op: Operation,
         url: str,
         decode: Callable[[Any], T] | None,
-        content: Content,
+        content: Content | UploadBody,
         content_type: str | None,
         raw: bool,
         replayable: bool,
@@ -320,7 +370,7 @@ class ClientCore:
         self,
         op: Operation,
         url: str,
-        content: Content = None,
+        content: Content | UploadBody = None,
         content_type: str | None = None,
         *,
         cache_decoder: Hashable = None,
@@ -331,7 +381,48 @@ class ClientCore:
         Returns the successful response (2xx, or a 304 answering the returned cache
         entry's validators), the credential headers used, and that cache entry.
         Raises the typed error for anything else.
+
+        An :class:`UploadBody` is streamed afresh on every attempt. A retry the rules
+        allow is still skipped when the body cannot be produced again (a one-time
+        stream already read): the error then says so in its hint.
         """
+        return await self._send(op, url, content, content_type, cache_decoder, replayable, None)
+
+    async def open_stream(
+        self,
+        op: Operation,
+        url: str,
+        *,
+        anonymous: Mapping[str, str] | None = None,
+        redirect: bool = False,
+    ) -> OpenStream:
+        """Like :meth:`send` for a body-less request, but the successful response is
+        returned open, its body unread (close it with ``aclose()``).
+
+        ``anonymous`` replaces the credential headers with exactly these headers (for a
+        host that must not see the client's credentials: no throttling, no 401 replay,
+        and the URL's query is left out of logs, hooks and errors). ``redirect=True``
+        also returns a 3xx answer, for the caller to follow or refuse.
+        """
+        opened: OpenStream
+        opened, _prepared, _entry = await self._send(
+            op, url, None, None, None, True, _Streaming(anonymous, redirect)
+        )
+        return opened
+
+    async def _send(
+        self,
+        op: Operation,
+        url: str,
+        content: Content | UploadBody,
+        content_type: str | None,
+        cache_decoder: Hashable,
+        replayable: bool,
+        streaming: _Streaming | None,
+    ) -> tuple[Any, Prepared, CacheEntry | None]:
+        upload: UploadBody | None = None
+        if isinstance(content, UploadBody):
+            upload, content = content, None
         cache = self.cache if cache_decoder is not None else None
         throttle = self.throttle
         credentials = self.credentials
@@ -343,30 +434,43 @@ class ClientCore:
         policy: RetryPolicy | None = None
         attempt = 0
         auth_replayed = False
+        anonymous = streaming.anonymous if streaming is not None else None
+        shown = url if anonymous is None else _without_query(url)
         while True:
             attempt += 1
-            if throttle.pause_until or throttle.rate:
-                await throttle.acquire()
-            prepared = static if static is not None else await credentials.prepare()
             entry: CacheEntry | None = None
-            if cache is not None:
-                entry = cache.get((prepared.fingerprint, url))
-                if entry is not None and entry.decoder == cache_decoder:
-                    headers = conditional_headers(prepared.headers, entry)
-                else:
-                    entry = None
-                    headers = prepared.headers
-            elif content_type is None:
-                headers = prepared.headers
+            if anonymous is not None:
+                prepared, headers = _ANONYMOUS, anonymous
             else:
-                headers = prepared.with_content_type(content_type)
+                if throttle.pause_until or throttle.rate:
+                    await throttle.acquire()
+                prepared = static if static is not None else await credentials.prepare()
+                if cache is not None:
+                    entry = cache.get((prepared.fingerprint, url))
+                    if entry is not None and entry.decoder == cache_decoder:
+                        headers = conditional_headers(prepared.headers, entry)
+                    else:
+                        entry = None
+                        headers = prepared.headers
+                elif upload is not None:
+                    headers = {**prepared.headers, **upload.headers}
+                elif content_type is None:
+                    headers = prepared.headers
+                else:
+                    headers = prepared.with_content_type(content_type)
             started = 0.0
             if observe:
                 started = clock.now()
-                await self._request_started(op, url, attempt, headers, prepared.secret_names)
-            limiter = throttle.limiter()
+                await self._request_started(op, shown, attempt, headers, prepared.secret_names)
+            limiter = throttle.limiter() if anonymous is None else None
+            opened: OpenStream | None = None
             try:
-                if limiter is None:
+                if streaming is not None:
+                    opened = await _open_stream(http, limiter, method, url, headers)
+                    response: HttpResponse | StreamedResponse = opened.response
+                elif upload is not None:
+                    response = await _send_upload(http, limiter, method, url, headers, upload)
+                elif limiter is None:
                     response = await http.send(method, url, headers, content)
                 else:
                     async with limiter:
@@ -380,31 +484,52 @@ class ClientCore:
                     attempts=attempt,
                 )
                 if observe:
-                    await self._request_ended(op, url, attempt, started, None, error)
+                    await self._request_ended(op, shown, attempt, started, None, error)
                 if policy is None:
                     policy = self.policy(op, replayable_body=replayable)
                 decision = decide(
                     policy, attempt=attempt, request_sent=exc.request_sent, random=self.random
                 )
+                if decision.retry and upload is not None and not upload.can_resend():
+                    error.hint = ONE_SHOT_HINT
+                    raise error from None
                 if not decision.retry:
                     if exc.request_sent and not policy.replayable:
                         error.retryable = False  # the write may have arrived
                         error.hint = "the request may have been processed; check before resending"
                     raise error from None
-                await self._retry_scheduled(op, url, attempt, decision.delay, exc.message, None)
+                await self._retry_scheduled(op, shown, attempt, decision.delay, exc.message, None)
                 await clock.sleep(decision.delay)
                 continue
             status = response.status_code
             if observe:
-                await self._request_ended(op, url, attempt, started, response, None)
+                try:
+                    await self._request_ended(op, shown, attempt, started, response, None)
+                except BaseException:
+                    if opened is not None:
+                        await opened.aclose()
+                    raise
             if status < 300 or (status == 304 and entry is not None):
-                return response, prepared, entry
-            if status == 401 and not auth_replayed and replayable:
+                return (response if opened is None else opened), prepared, entry
+            if opened is not None:
+                if streaming is not None and streaming.redirect and status in REDIRECT_STATUSES:
+                    return opened, prepared, entry
+                body = await opened.read_error()
+            else:
+                body = response.content  # type: ignore[union-attr]
+            resendable = upload is None or upload.can_resend()
+            if (
+                status == 401
+                and not auth_replayed
+                and replayable
+                and resendable
+                and anonymous is None
+            ):
                 auth_replayed = True
                 if await credentials.recover(prepared.marker):
                     attempt -= 1  # a replay with new credentials is not a retry
                     await self._retry_scheduled(
-                        op, url, attempt, 0.0, "credentials refreshed after 401", 401
+                        op, shown, attempt, 0.0, "credentials refreshed after 401", 401
                     )
                     continue
             retry_after = None
@@ -417,7 +542,7 @@ class ClientCore:
             decision = decide(
                 policy, attempt=attempt, status=status, retry_after=retry_after, random=self.random
             )
-            if status == 429:
+            if status == 429 and anonymous is None:
                 # Hold the whole client, not just this task.
                 throttle.pause(
                     retry_after
@@ -426,24 +551,28 @@ class ClientCore:
                         attempt, base_delay=policy.base_delay, max_delay=policy.max_delay
                     )
                 )
-            if not decision.retry:
+            if not decision.retry or not resendable:
                 failure = _error_for_response(
                     status,
                     response.headers,
-                    response.content,
+                    body,
                     operation_id=op.id,
                     retry_after=retry_after,
                     attempts=attempt,
                 )
                 for secret in prepared.secrets:
                     failure.redact(secret)
-                if decision.retry_after_exceeded:
+                if decision.retry:
+                    failure.hint = ONE_SHOT_HINT
+                elif decision.retry_after_exceeded:
                     failure.hint = decision.reason
                 elif failure.retryable and status != 429 and not policy.replayable:
                     failure.retryable = False
                     failure.hint = "the write may have been processed; check before resending"
                 raise failure
-            await self._retry_scheduled(op, url, attempt, decision.delay, f"HTTP {status}", status)
+            await self._retry_scheduled(
+                op, shown, attempt, decision.delay, f"HTTP {status}", status
+            )
             await clock.sleep(decision.delay)
 
     # -- observation (only reached when hooks or logging are on) ---------------------
@@ -472,7 +601,7 @@ class ClientCore:
         url: str,
         attempt: int,
         started: float,
-        response: HttpResponse | None,
+        response: HttpResponse | StreamedResponse | None,
         error: BasecampError | None,
     ) -> None:
         duration = self.clock.now() - started
@@ -522,6 +651,95 @@ class ClientCore:
 
 
 @attrs.frozen(slots=True)
+class _Streaming:
+    """How :meth:`ClientCore.open_stream` differs from a plain send."""
+
+    anonymous: Mapping[str, str] | None
+    redirect: bool
+
+
+#: What a request without credentials "prepared": nothing to send, nothing to redact.
+_ANONYMOUS = Prepared({}, "anonymous", None, (), frozenset())
+
+#: Statuses whose ``Location`` a caller of ``open_stream(redirect=True)`` may follow.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+#: How much of a failed streamed response's body is kept for the error message.
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+def _without_query(url: str) -> str:
+    # A pre-signed URL's query is its credential: keep it out of logs, hooks and errors.
+    parts = urlsplit(url)
+    return parts._replace(query="…" if parts.query else "", fragment="").geturl()
+
+
+class OpenStream:
+    """A response whose head has arrived and whose body is still on the wire."""
+
+    __slots__ = ("_closed", "_context", "response")
+
+    def __init__(
+        self, context: AbstractAsyncContextManager[StreamedResponse], response: StreamedResponse
+    ) -> None:
+        self._context = context
+        self.response = response
+        self._closed = False
+
+    async def aclose(self) -> None:
+        """Release the connection (idempotent; runs to the end even when cancelled)."""
+        if not self._closed:
+            self._closed = True
+            with anyio.CancelScope(shield=True):
+                await self._context.__aexit__(None, None, None)
+
+    async def read_error(self) -> bytes:
+        """The start of a failed response's body (enough for an error message), then close."""
+        kept = bytearray()
+        try:
+            async for chunk in self.response.aiter_bytes():
+                kept += chunk
+                if len(kept) >= _ERROR_BODY_LIMIT:
+                    break
+        except NetworkError:
+            pass  # the status says enough
+        finally:
+            await self.aclose()
+        return bytes(kept[:_ERROR_BODY_LIMIT])
+
+
+async def _open_stream(
+    http: Transport, limiter: Any, method: str, url: str, headers: Mapping[str, str]
+) -> OpenStream:
+    context = http.stream(method, url, headers)
+    if limiter is None:
+        response = await context.__aenter__()
+    else:
+        # The in-flight cap covers waiting for the answer, not reading a long body.
+        async with limiter:
+            response = await context.__aenter__()
+    return OpenStream(context, response)
+
+
+async def _send_upload(
+    http: Transport,
+    limiter: Any,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    upload: UploadBody,
+) -> HttpResponse:
+    body = upload.open()
+    try:
+        if limiter is None:
+            return await http.send(method, url, headers, body)
+        async with limiter:
+            return await http.send(method, url, headers, body)
+    finally:
+        await body.aclose()
+
+
+@attrs.frozen(slots=True)
 class PageDecoder(Generic[T]):
     """Turns one page response into :class:`PageData`. Compared by value, so cached pages
     are reused by any paginator of the same operation and item decoder."""
@@ -535,7 +753,7 @@ class PageDecoder(Generic[T]):
 
     def __call__(self, response: HttpResponse) -> PageData[T]:
         try:
-            payload = json.loads(response.content)
+            payload = _loads(response.content)
         except ValueError:
             raise DecodeError(
                 f"{self.op_id}: the response is not valid JSON",
@@ -666,6 +884,76 @@ class AccountSession:
             return
         payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
         await self.core.execute(op, url, None, content=payload, content_type=JSON_CONTENT_TYPE)
+
+    @overload
+    async def upload(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = ...,
+        query: Mapping[str, Any] | None = ...,
+        source: UploadSource,
+        name: str | None = ...,
+        name_query: str | None = ...,
+        content_type: str | None = ...,
+        size: int | None = ...,
+        progress: ProgressCallback | None = ...,
+        decode: Callable[[Any], T],
+    ) -> T: ...
+
+    @overload
+    async def upload(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = ...,
+        query: Mapping[str, Any] | None = ...,
+        source: UploadSource,
+        name: str | None = ...,
+        name_query: str | None = ...,
+        content_type: str | None = ...,
+        size: int | None = ...,
+        progress: ProgressCallback | None = ...,
+        decode: None,
+    ) -> None: ...
+
+    async def upload(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = _EMPTY,
+        query: Mapping[str, Any] | None = None,
+        source: UploadSource,
+        name: str | None = None,
+        name_query: str | None = None,
+        content_type: str | None = None,
+        size: int | None = None,
+        progress: ProgressCallback | None = None,
+        decode: Callable[[Any], T] | None,
+    ) -> T | None:
+        """Send a file: the raw body of a ``binary`` operation, or the one file field
+        (``op.multipart_field``) of a ``multipart`` one.
+
+        The body is streamed from ``source`` with its exact ``Content-Length``; the
+        file's name is ``name`` or the one ``source`` implies, and is also sent as the
+        query parameter ``name_query`` when given. ``content_type`` defaults to a guess
+        from the name. Retries re-send the body only when ``source`` can be read again.
+        """
+        src = open_source(source, size=size)
+        filename = file_name(name, src)
+        kind = media_type(content_type, filename)
+        callback = check_progress(progress)
+        if op.body == "multipart":
+            if not op.multipart_field:
+                raise UsageError(f"{op.id}: the operation names no multipart file field")
+            header, head, tail = multipart_framing(op.multipart_field, filename, kind)
+            body = UploadBody(src, content_type=header, progress=callback, head=head, tail=tail)
+        else:
+            body = UploadBody(src, content_type=kind, progress=callback)
+        if name_query is not None:
+            query = {**(query or {}), name_query: filename}
+        url = self.url(op, path, query)
+        return await self.core.execute(op, url, decode, content=body)
 
     def paginate(
         self,

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, ClassVar
 from basecamp_client._core import AsyncAccountBase, SyncAccountBase
 
 if TYPE_CHECKING:
+    from basecamp_client._files.downloads import AsyncDownloadsService, DownloadsService
+
     from .services.account import AsyncAccountService
     from .services.answers import AsyncAnswersService
     from .services.attachments import AsyncAttachmentsService
@@ -507,6 +509,13 @@ class AsyncAccount(AsyncAccountBase):
         return AsyncDocumentsService(self._session)
 
     @cached_property
+    def downloads(self) -> AsyncDownloadsService:
+        """Download files (uploads, attachments, chat files): to disk atomically, as a stream of chunks, or into memory; credentials never leave the API origin."""
+        from basecamp_client._files.downloads import AsyncDownloadsService
+
+        return AsyncDownloadsService(self._session)
+
+    @cached_property
     def drafts(self) -> AsyncDraftsService:
         """The current user's unpublished drafts."""
         from .services.drafts import AsyncDraftsService
@@ -890,6 +899,13 @@ class SyncAccount(SyncAccountBase):
         from .sync.documents import DocumentsService
 
         return DocumentsService(self._async.documents, self._runner)
+
+    @cached_property
+    def downloads(self) -> DownloadsService:
+        """Download files (uploads, attachments, chat files): to disk atomically, as a stream of chunks, or into memory; credentials never leave the API origin."""
+        from basecamp_client._files.downloads import DownloadsService
+
+        return DownloadsService(self._async.downloads, self._runner)
 
     @cached_property
     def drafts(self) -> DraftsService:

@@ -20,7 +20,7 @@ import attrs
 from .._core.auth import Token
 from .._core.config import SDK_PRODUCT
 from .._core.errors import UsageError
-from .._core.transport import HttpResponse, HttpTransport
+from .._core.transport import HttpResponse, open_transport
 from .errors import OAuthResponseError
 from .flow import (
     GRANT_STYLES,
@@ -220,7 +220,8 @@ class LaunchpadClient:
         limit: int,
         what: str,
     ) -> HttpResponse:
-        http = HttpTransport(
+        http = open_transport(
+            "httpx",
             timeout=self.timeout,
             connect_timeout=min(self.timeout, 10.0),
             max_connections=1,

@@ -27,7 +27,7 @@ from ._render import Urls
 from ._resources import build_router
 from ._resources.people import new_person
 from ._resources.projects import new_project
-from ._router import BINARY, JSON
+from ._router import BINARY, JSON, MULTIPART
 from ._storage import serve as serve_storage
 from ._store import Record, Store
 from ._wire import (
@@ -406,6 +406,10 @@ class FakeBasecamp:
             if not content_type:
                 raise HttpError(415, "Send the file's Content-Type (e.g. image/png)")
             return None
+        if kind == MULTIPART:
+            from ._form import parse_form
+
+            return parse_form(content_type, raw)
         if not raw:
             return None
         if kind == JSON and content_type.split(";")[0].strip().lower() != "application/json":

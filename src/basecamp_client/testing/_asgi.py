@@ -87,6 +87,9 @@ class FakeASGIApp:
         if isinstance(body, BlobStream):
             for chunk in body:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                # Let the server notice a client that hung up half-way (it then drops
+                # the rest quietly instead of writing into a dead socket).
+                await asyncio.sleep(0)
             await send({"type": "http.response.body", "body": b""})
         else:
             await send({"type": "http.response.body", "body": body})

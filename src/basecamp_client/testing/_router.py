@@ -13,9 +13,11 @@ from typing import Any
 
 from ._wire import HttpError
 
-# What a route's request body is: JSON (415 unless sent as JSON), raw bytes, or nothing.
+# What a route's request body is: JSON (415 unless sent as JSON), raw bytes, a
+# multipart form, or nothing.
 JSON = "json"
 BINARY = "binary"
+MULTIPART = "multipart"
 
 _PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _BUCKET = re.compile(r"^/buckets/(\d+)(/.*)$")

@@ -115,8 +115,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         if isinstance(payload, BlobStream):
-            for chunk in payload:
-                self.wfile.write(chunk)
+            try:
+                for chunk in payload:
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client stopped reading half-way
         elif payload:
             self.wfile.write(payload)
 

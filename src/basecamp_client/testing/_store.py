@@ -156,6 +156,7 @@ class Store:
         self.events: dict[int, list[Event]] = {}
         self.blobs_by_sgid: dict[str, Blob] = {}
         self.blobs_by_key: dict[str, Blob] = {}
+        self.account_logo: Blob | None = None
         self.owner_id = 0
         # Embedded person objects, per API origin: {(person id, origin): (rev, dict)}.
         self.person_cache: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}

@@ -16,6 +16,7 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
 )
+from basecamp_client._files.uploads import AsyncUploadsFiles
 
 from .. import _decode
 from ..models.upload import Upload
@@ -93,7 +94,7 @@ _UPLOAD = _decode.one(Upload.from_dict, "Upload")
 _UPLOAD_VERSION = _decode.one(UploadVersion.from_dict, "UploadVersion")
 
 
-class AsyncUploadsService:
+class AsyncUploadsService(AsyncUploadsFiles):
     """Uploaded files in Docs & Files and their versions."""
 
     __slots__ = ("_session",)

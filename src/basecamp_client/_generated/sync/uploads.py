@@ -8,13 +8,14 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import UNSET, Runner, SyncPaginator, Unset
+from basecamp_client._files.uploads import UploadsFiles
 
 from ..models.upload import Upload
 from ..models.upload_version import UploadVersion
 from ..services.uploads import AsyncUploadsService
 
 
-class UploadsService:
+class UploadsService(UploadsFiles):
     """Uploaded files in Docs & Files and their versions.
 
     The synchronous twin of :class:`AsyncUploadsService`; each call runs on the client's event loop thread.

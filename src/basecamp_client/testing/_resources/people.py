@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Listing, Reply, empty
-from .._router import Router
+from .._form import FormPart
+from .._router import MULTIPART, Router
 from .._store import Record, Store
 from .._wire import HttpError, dumps, iso
+from .files import clean_filename
 
 
 def new_person(
@@ -99,7 +101,53 @@ def get_account(call: Call) -> Reply:
         "frozen": False,
         "paused": False,
     }
+    if store.account_logo is not None:
+        value["logo"] = {"url": call.urls.blob_download(store.account_logo)}
     return Reply(200, body=dumps(value))
+
+
+LOGO_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/heic"}
+)
+MAX_LOGO = 5 * 1024 * 1024
+
+
+def _admin_only(call: Call) -> None:
+    if not (call.me.data.get("admin") or call.me.data.get("owner")):
+        raise HttpError(403, "Only owners and admins can change the account logo")
+
+
+def update_logo(call: Call) -> Reply:
+    _admin_only(call)
+    form: dict[str, FormPart] = call.body or {}
+    logo = form.get("logo")
+    if logo is None or logo.filename is None:
+        raise HttpError(422, "Logo can't be blank", errors={"logo": ["can't be blank"]})
+    kind = logo.content_type.split(";")[0].strip().lower()
+    if kind not in LOGO_TYPES:
+        raise HttpError(
+            422,
+            "Logo must be a PNG, JPEG, GIF, WebP, AVIF or HEIC image",
+            errors={"logo": ["must be an image"]},
+        )
+    if len(logo.data) > MAX_LOGO:
+        raise HttpError(422, "Logo is too large (5 MB at most)", errors={"logo": ["is too big"]})
+    store = call.store
+    store.account_logo = store.add_blob(
+        filename=clean_filename(logo.filename) or "logo",
+        content_type=kind,
+        data=logo.data,
+        creator_id=call.me.id,
+        when=store.now(),
+    )
+    return empty()
+
+
+def remove_logo(call: Call) -> Reply:
+    _admin_only(call)
+    call.store.account_logo = None
+    call.store.gen += 1
+    return empty()
 
 
 def register(router: Router) -> None:
@@ -110,3 +158,5 @@ def register(router: Router) -> None:
     router.add("PUT", "/my/profile", update_profile)
     router.add("GET", "/projects/{project_id}/people", list_project_people)
     router.add("GET", "/account", get_account)
+    router.add("PUT", "/account/logo", update_logo, body=MULTIPART)
+    router.add("DELETE", "/account/logo", remove_logo)

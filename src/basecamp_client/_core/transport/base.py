@@ -1,0 +1,116 @@
+"""What every HTTP backend speaks: the types above the seam.
+
+Nothing here knows an HTTP library. The client core, file transfers and OAuth see only
+:class:`HttpResponse`, :class:`StreamedResponse`, :class:`Transport` and
+:class:`~basecamp_client.NetworkError`; a backend (``aio_backend``, ``httpx_backend``)
+turns its library's world into these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+import attrs
+
+#: A request body: bytes, or an async stream of chunks sent with flow control (never
+#: buffered whole). A streamed body goes out with the caller's ``Content-Length`` header
+#: when it gives one, with chunked transfer encoding otherwise.
+Content = bytes | AsyncIterable[bytes] | None
+
+
+@attrs.define(slots=True)
+class HttpResponse:
+    """A whole response: status, headers (case-insensitive; repeated headers joined
+    with ``", "``), the decoded body, and the URL that was requested."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    url: str
+
+
+class StreamedResponse(Protocol):
+    """A response whose body is read on demand, in bounded chunks.
+
+    Reading pauses the connection when the caller falls behind (back-pressure), so a
+    body of any size needs only a few chunks of memory. ``aiter_bytes()`` yields the
+    decoded body (gzip/deflate undone); ``aread()`` reads what is left into memory;
+    ``aclose()`` releases the connection (kept for reuse only when the body was read to
+    the end). Failures while reading raise :class:`~basecamp_client.NetworkError`.
+    """
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def url(self) -> str: ...
+
+    def aiter_bytes(self) -> AsyncIterator[bytes]: ...
+
+    async def aread(self) -> bytes: ...
+
+    async def aclose(self) -> None: ...
+
+
+class Transport(Protocol):
+    """One connection pool, owned by one client, living on one event loop."""
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> HttpResponse:
+        """Send a request and read the whole response."""
+        ...
+
+    def stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> AbstractAsyncContextManager[StreamedResponse]:
+        """Send a request; the context manager yields once the response head arrived
+        and closes the response on exit::
+
+            async with http.stream("GET", url, headers) as response:
+                async for chunk in response.aiter_bytes():
+                    ...
+        """
+        ...
+
+    async def aclose(self) -> None:
+        """Close every connection (idempotent); later requests raise UsageError."""
+        ...
+
+
+class Headers(Mapping[str, str]):
+    """Response headers: case-insensitive lookups; a header sent more than once reads as
+    its values joined with ``", "`` (the HTTP list form). Iterates lower-case names."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, str] | None = None) -> None:
+        # Keys are lower case already: the parser builds them so.
+        self._items: dict[str, str] = items if items is not None else {}
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key.lower()]
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self._items.get(key.lower(), default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        shown = {k: ("[redacted]" if k in _SECRET_HEADERS else v) for k, v in self._items.items()}
+        return f"Headers({shown!r})"
+
+
+_SECRET_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization"})
