@@ -20,7 +20,6 @@ project's webhook settings) with the payload URL
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
@@ -29,6 +28,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from basecamp_client import AsyncBasecamp, UsageError
+from basecamp_client import rich_text as rt
 from basecamp_client.webhooks import WebhookEvent, WebhookReceiver
 
 logger = logging.getLogger("todo_greeter")
@@ -67,12 +67,9 @@ def create_app(
             logger.warning("ignoring event %s from another account", event.id)
             return
         account = basecamp.for_account()
-        # The title is text from a user: escape it before it goes into rich text.
-        title = html.escape(todo.title or "this")
-        await account.comments.create(
-            recording_id=todo.id,
-            content=f"<div>Thanks! <strong>{title}</strong> is on our list now.</div>",
-        )
+        # The title is text from a user: rich_text escapes it.
+        thanks = rt.paragraph("Thanks! ", rt.bold(todo.title or "This"), " is on our list now.")
+        await account.comments.create(recording_id=todo.id, content=thanks)
         # Our comment is a comment_created event, so it does not come back here.
 
     @asynccontextmanager

@@ -34,6 +34,7 @@ from basecamp_client import (
     OperationEnd,
     RequestEnd,
 )
+from basecamp_client import rich_text as rt
 from basecamp_client.models import Project
 
 IMAGE = Path(__file__).with_name("assets") / "demo-card.png"
@@ -281,30 +282,26 @@ async def cache_step(account: Any, project: Project, out: Out, tally: Tally) -> 
 
 
 async def message_step(account: Any, board_id: int, out: Out, made: Made) -> None:
-    # Needs the streaming uploads and basecamp_client.rich_text (branch `files`).
-    try:
-        from basecamp_client import rich_text
-    except ImportError:
-        out.line("Message + image", "skipped: this build has no basecamp_client.rich_text yet")
-        return
-    attachment = await account.attachments.upload(IMAGE)
-    out.line(
-        "Message + image",
-        f"uploaded {IMAGE.name} ({IMAGE.stat().st_size:,} bytes): attachable_sgid received",
-    )
-    content = "<div>Posted by examples/quickstart.py, with an image:</div>" + rich_text.attachment(
-        attachment.attachable_sgid, caption="A check mark"
+    attachment = await account.attachments.upload(IMAGE)  # streamed from the file
+    size = IMAGE.stat().st_size
+    out.line("Message + image", f"uploaded {IMAGE.name} ({size:,} bytes): got its attachable_sgid")
+    # rich_text escapes text and attributes: no caption or name can inject markup.
+    content = rt.html(
+        rt.paragraph("Posted by ", rt.bold("examples/quickstart.py"), ", with an image:"),
+        rt.attachment(attachment, caption="A check mark"),
     )
     message = await account.messages.create(
         board_id=board_id, subject="Hello from basecamp-client", content=content
     )
     made.created.append((message.id, "a message"))
     embedded = message.content_attachments or []
-    shown = ", ".join(
-        f"{a.filename} ({a.width}x{a.height} {a.content_type})" if a.width else a.filename
-        for a in embedded
-    )
-    out.more(f'posted "{message.subject}", embedding {shown or "nothing?"}')
+    shown = ", ".join(f"{a.filename} ({a.width}x{a.height} {a.content_type})" for a in embedded)
+    out.more(f'posted "{message.subject}" embedding {shown or "nothing?"}')
+    if embedded:
+        # Two hops: the API (with credentials), then signed storage (without them).
+        data = await account.downloads.read(embedded[0], max_bytes=1_000_000)
+        same = "identical" if data == IMAGE.read_bytes() else "DIFFERENT"
+        out.more(f"downloaded it back: {len(data):,} bytes, {same}")
 
 
 def sync_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:

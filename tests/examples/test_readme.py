@@ -22,7 +22,7 @@ from basecamp_client import AsyncBasecamp, Basecamp, Token
 from basecamp_client.oauth.token_file import StoredLogin, write_token_file
 from basecamp_client.testing import FakeBasecamp, FakeServer
 
-from .conftest import ROOT, TOKEN, USER_AGENT, real_account_env
+from .conftest import EXAMPLES, ROOT, TOKEN, USER_AGENT, real_account_env
 from .snippets import Snippet, run_cell, snippets
 
 README = ROOT / "README.md"
@@ -31,8 +31,6 @@ SAMPLES = snippets(README)
 # Samples that cannot run here, by their first line, and why.
 UNCHECKED = {
     "from basecamp_client.oauth import LaunchpadClient": "talks to Launchpad",
-    'attachment = await account.attachments.upload("reports/q3.pdf")': "branch files",
-    "from basecamp_client import rich_text": "branch files",
     "import datetime": "branch safewrites",
     "from basecamp_client.webhooks import Claim": "needs Redis",
 }
@@ -91,6 +89,12 @@ def context(served: FakeServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         account_id=served.fake.account_id,
     )
     write_token_file(tmp_path / ".config" / "basecamp-client" / "token.json", login)
+    # Files the samples upload, and a folder they download into, in the current directory.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "q3.pdf").write_bytes(b"%PDF-1.4 a tiny made-up report\n")
+    (tmp_path / "chart.png").write_bytes((EXAMPLES / "assets" / "demo-card.png").read_bytes())
+    (tmp_path / "downloads").mkdir()
     for name, value in real_account_env(served).items():
         if name.startswith("BASECAMP_"):
             monkeypatch.setenv(name, value)
@@ -114,7 +118,7 @@ def test_async_sample_runs(sample: Snippet, context: dict[str, Any]) -> None:
         ) as client:
             account = client.for_account(context["fake"].account_id)
             context["account"] = account
-            context["todolist"] = await _backlog(account)
+            context.update(await _scene(account))
             await run_cell(sample, context, str(README))
 
     asyncio.run(cell())
@@ -135,8 +139,17 @@ def _base_url(context: dict[str, Any]) -> str:
     return os.environ["BASECAMP_BASE_URL"]
 
 
-async def _backlog(account: Any) -> Any:
+async def _scene(account: Any) -> dict[str, Any]:
+    """The records the prose refers to: a to-do list, a project's folder and message board,
+    an upload in that folder, and the person signed in."""
     project = (await account.projects.list())[0]
-    todoset = next(t.id for t in project.dock if t.name == "todoset")
-    lists = await account.todolists.list(todoset_id=todoset)
-    return next(t for t in lists if t.name == "Backlog")
+    tools = {t.name: t.id for t in project.dock}
+    lists = await account.todolists.list(todoset_id=tools["todoset"])
+    uploads = await account.uploads.list(vault_id=tools["vault"])
+    return {
+        "todolist": next(t for t in lists if t.name == "Backlog"),
+        "vault_id": tools["vault"],
+        "board_id": tools["message_board"],
+        "upload": uploads[0],
+        "me": await account.my_profile.get(),
+    }
