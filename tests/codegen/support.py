@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
+from codegen.extensions import NONE, Extensions
 from codegen.generate import render_to
 from codegen.ir import Api
 
@@ -37,9 +38,11 @@ def snapshot(root: Path) -> str:
 
 
 @contextmanager
-def generated_package(api: Api, tmp: Path, package: str) -> Iterator[ModuleType]:
+def generated_package(
+    api: Api, tmp: Path, package: str, extensions: Extensions = NONE
+) -> Iterator[ModuleType]:
     """Render ``api`` as top-level package ``package`` under ``tmp`` and import it."""
-    render_to(api, tmp / package, package)
+    render_to(api, tmp / package, package, extensions)
     sys.path.insert(0, str(tmp))
     try:
         importlib.invalidate_caches()

@@ -60,34 +60,51 @@ class Source:
     times; the others can be read once, and :meth:`reader` refuses a second pass.
     """
 
-    __slots__ = ("_opened", "kind", "name", "replayable", "size")
+    __slots__ = ("kind", "name", "replayable", "size", "started")
 
     def __init__(self, kind: str, size: int, name: str | None, replayable: bool) -> None:
         self.kind = kind
         self.size = size
         self.name = name
         self.replayable = replayable
-        self._opened = False
+        #: Whether anything was read from it yet.
+        self.started = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.kind} size={self.size}>"
 
-    @property
-    def started(self) -> bool:
-        """Whether a reader was already handed out."""
-        return self._opened
-
     def reader(self) -> Reader:
-        if self._opened and not self.replayable:
+        """A pass over the bytes from the start; refused for a one-time source that was
+        already (even partly) read."""
+        if self.started and not self.replayable:
             raise UsageError(
                 f"this upload's source ({self.kind}) was already consumed and cannot be sent "
                 "again; pass a path, bytes or a seekable file to allow that"
             )
-        self._opened = True
-        return self._reader()
+        return _Tracked(self, self._reader())
 
     def _reader(self) -> Reader:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class _Tracked:
+    """Marks its source started on the first read. Closing a reader that never read
+    leaves the source untouched, so an attempt that failed before sending (a refused
+    connection) does not spoil a one-time stream for the retry."""
+
+    __slots__ = ("_inner", "_source")
+
+    def __init__(self, source: Source, inner: Reader) -> None:
+        self._source = source
+        self._inner = inner
+
+    async def read(self) -> bytes:
+        self._source.started = True
+        return await self._inner.read()
+
+    async def aclose(self) -> None:
+        if self._source.started:
+            await self._inner.aclose()
 
 
 # -- bytes ----------------------------------------------------------------------------
