@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -86,23 +87,15 @@ class Tally:
 # --------------------------------------------------------------------------- where to
 
 
+@dataclasses.dataclass(frozen=True)
 class Target:
     """Which Basecamp to talk to, and how the clients reach it."""
 
-    def __init__(
-        self,
-        *,
-        client_options: dict[str, Any],
-        description: str,
-        real: bool,
-        write: bool,
-        keep: bool = False,
-    ) -> None:
-        self.client_options = client_options
-        self.description = description
-        self.real = real
-        self.write = write
-        self.keep = keep
+    client_options: dict[str, Any]
+    description: str
+    real: bool
+    write: bool
+    keep: bool = False
 
 
 class UsageProblem(Exception):
@@ -184,14 +177,14 @@ def ratio_total(ratio: str | None) -> int:
     return int(total) if total.isdigit() else 0
 
 
+@dataclasses.dataclass
 class Made:
     """What the tour found or created, for the sync client to revisit and for cleanup."""
 
-    def __init__(self) -> None:
-        self.project: Project | None = None
-        self.todolist: tuple[int, str] | None = None
-        self.long_list: tuple[int, str] | None = None
-        self.created: list[tuple[int, str]] = []  # (recording id, what it is)
+    project: Project | None = None
+    todolist: tuple[int, str] | None = None
+    long_list: tuple[int, str] | None = None
+    created: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (id, what)
 
 
 async def async_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
