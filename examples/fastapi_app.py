@@ -11,7 +11,9 @@ every delivery reuses one connection pool.
     export BASECAMP_USER_AGENT="To-do Greeter (ops@acme.example)"
     export BASECAMP_WEBHOOK_TOKEN=$(python -c \\
         "from basecamp_client.webhooks import new_path_token; print(new_path_token())")
-    uvicorn --factory --app-dir examples fastapi_app:create_app
+    uvicorn --factory --app-dir examples fastapi_app:create_app --no-access-log
+
+(``--no-access-log``: an access log would write the path token, a secret, with every request.)
 
 Then subscribe a project to To-do events (``account.webhooks.create(...)`` or the
 project's webhook settings) with the payload URL
