@@ -375,6 +375,20 @@ async def test_read_timeout() -> None:
         await http.aclose()
 
 
+async def test_slow_upload_does_not_eat_into_the_read_timeout() -> None:
+    async def trickle() -> AsyncIterator[bytes]:
+        for _ in range(4):
+            await asyncio.sleep(0.04)
+            yield b"part"
+
+    async with RawServer() as server:
+        http = aio(timeout=0.1)
+        response_ = await http.send("PUT", server.url, H, trickle())  # 0.16 s to send
+        assert response_.status_code == 200
+        await http.aclose()
+    assert server.requests[0].body == b"part" * 4
+
+
 async def test_stale_idle_connection_is_replaced() -> None:
     async def once_then_close(server: RawServer, reader: Any, writer: Any) -> None:
         await read_request(reader)

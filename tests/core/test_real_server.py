@@ -16,12 +16,29 @@ MISSING = Operation(id="GetMissing", method="GET", path="/missing")
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(params=["auto", "asyncio", "httpx"])
-def http_backend(request: pytest.FixtureRequest, anyio_backend: str) -> str:
-    """Each HTTP backend that can run under the current async library."""
-    if request.param == "asyncio" and anyio_backend != "asyncio":
-        pytest.skip("the asyncio backend runs only on asyncio")
-    return str(request.param)
+# Every HTTP backend that can run under each async library.
+COMBINATIONS = [
+    ("asyncio", "auto"),
+    ("asyncio", "asyncio"),
+    ("asyncio", "httpx"),
+    ("trio", "auto"),
+    ("trio", "httpx"),
+]
+
+
+@pytest.fixture(params=COMBINATIONS, ids=["-".join(c) for c in COMBINATIONS])
+def combination(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def anyio_backend(combination: tuple[str, str]) -> str:
+    return combination[0]
+
+
+@pytest.fixture
+def http_backend(combination: tuple[str, str]) -> str:
+    return combination[1]
 
 
 async def test_requests_over_a_real_connection_pool(local_server: str, http_backend: str) -> None:

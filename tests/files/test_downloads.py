@@ -330,6 +330,10 @@ async def test_to_file_writes_the_file_and_returns_its_path(tmp_path: Path) -> N
     assert path.read_bytes() == FILE
     assert os.listdir(tmp_path) == ["out.pdf"]
     assert seen[-1] == len(FILE)
+    if os.name == "posix":  # created like open(path, "wb") would: the umask decides
+        umask = os.umask(0o022)
+        os.umask(umask)
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 async def test_to_file_into_a_directory_uses_a_safe_version_of_the_files_name(
@@ -370,8 +374,9 @@ async def test_to_file_never_clobbers_without_overwrite(tmp_path: Path) -> None:
 async def test_a_failure_mid_stream_leaves_no_file_and_no_temporary_file(tmp_path: Path) -> None:
     recorder = storage(stream=Chunks(FILE, fail_after=3))
     async with client(recorder) as bc:
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError, match="after 196608 bytes of the file") as info:
             await bc.for_account(ACCOUNT).downloads.to_file(DOWNLOAD, tmp_path / "out.pdf")
+    assert info.value.operation_id == "DownloadFile"
     assert os.listdir(tmp_path) == []
 
 

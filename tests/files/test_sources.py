@@ -232,3 +232,28 @@ async def test_a_progress_callback_can_stop_the_upload() -> None:
 
     with pytest.raises(KeyboardInterrupt):
         await drain(UploadBody(open_source(DATA), content_type="x/y", progress=stop))
+
+
+async def test_async_files(path: Path) -> None:
+    import anyio
+
+    async with await anyio.open_file(path, "rb") as file:
+        source = open_source(file)  # anyio's file wraps a plain one: measured, replayable
+        assert (source.size, source.name, source.replayable) == (len(DATA), "report.pdf", True)
+        assert await read_source(source) == DATA
+
+    class AsyncReader:
+        def __init__(self, data: bytes) -> None:
+            self._data = io.BytesIO(data)
+            self.name = "/somewhere/stream.bin"
+
+        async def read(self, size: int) -> bytes:
+            return self._data.read(size)
+
+    with pytest.raises(UsageError, match="an async file needs size="):
+        open_source(AsyncReader(DATA))
+    source = open_source(AsyncReader(DATA), size=len(DATA))
+    assert (source.name, source.replayable) == ("stream.bin", False)
+    assert await read_source(source) == DATA
+    with pytest.raises(UsageError, match="more than the 10 bytes"):
+        await read_source(open_source(AsyncReader(DATA), size=10))

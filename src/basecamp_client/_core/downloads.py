@@ -22,7 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any, Protocol, Union
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import UnsafeLinkError, UsageError
+from .errors import NetworkError, UnsafeLinkError, UsageError
 from .operation import Operation, RetrySpec
 from .progress import Progress, ProgressCallback
 from .session import REDIRECT_STATUSES
@@ -205,6 +205,14 @@ class Download:
                 await self._progress.report(0)
         try:
             chunk = await anext(chunks, b"")
+        except NetworkError as exc:
+            await self.aclose()
+            raise NetworkError(
+                f"{DOWNLOAD.id}: {exc.message} after {self.received} bytes of the file",
+                request_sent=True,
+                retryable=True,
+                operation_id=DOWNLOAD.id,
+            ) from None
         except BaseException:
             await self.aclose()
             raise

@@ -12,6 +12,7 @@ waits on a disk.
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import stat
@@ -238,6 +239,36 @@ class _SeekingReader:
         pass  # the caller opened the file, the caller closes it
 
 
+class _AsyncFileSource(Source):
+    __slots__ = ("_file",)
+
+    def __init__(self, file: Any, size: int, name: str | None) -> None:
+        super().__init__("async file", size, name, replayable=False)
+        self._file = file
+
+    def _reader(self) -> Reader:
+        return _AsyncFileReader(self._file, self.size)
+
+
+class _AsyncFileReader:
+    """An object with ``async def read(n)``: read where it stands, once."""
+
+    __slots__ = ("_file", "_left")
+
+    def __init__(self, file: Any, size: int) -> None:
+        self._file = file
+        self._left = size
+
+    async def read(self) -> bytes:
+        step = min(CHUNK_SIZE, self._left) if self._left > 0 else 1
+        chunk = _as_bytes(await self._file.read(step), "the async file")
+        self._left -= len(chunk)
+        return chunk
+
+    async def aclose(self) -> None:
+        pass  # the caller opened it, the caller closes it
+
+
 # -- streams of chunks ----------------------------------------------------------------
 
 
@@ -415,8 +446,15 @@ def open_source(source: UploadSource, *, size: int | None = None) -> Source:
         return _BytesSource(data, None)
     if isinstance(source, (str, os.PathLike)):
         return _from_path(source, size)
-    if callable(getattr(source, "read", None)):
-        return _from_file(source, size)
+    read = getattr(source, "read", None)
+    if callable(read):
+        if not inspect.iscoroutinefunction(read):
+            return _from_file(source, size)
+        wrapped = getattr(source, "wrapped", None)  # anyio's AsyncFile wraps a plain file
+        if wrapped is not None and callable(getattr(wrapped, "read", None)):
+            return _from_file(wrapped, size)
+        name = _base_name(getattr(source, "name", None))
+        return _AsyncFileSource(source, _need_size(size, "an async file"), name)
     if isinstance(source, AsyncIterable):
         return _AsyncIterSource(source, _need_size(size, "an async iterator"), None)
     if isinstance(source, Iterable) and not isinstance(source, (dict, set, frozenset)):

@@ -10,7 +10,7 @@ them (see :mod:`basecamp_client._core.downloads`).
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -167,6 +167,23 @@ def _place(tmp: str, dest: Path, overwrite: bool) -> None:
     os.unlink(tmp)
 
 
+def _temporary(final: Path) -> tuple[IO[bytes], str]:
+    """A new file next to ``final``, created like ``open(path, "wb")`` would (the
+    umask decides its permissions), under a name no one else is using."""
+    for _ in range(100):
+        tmp = str(final.parent / f".{final.name}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+            )
+        except FileExistsError:
+            continue
+        return os.fdopen(fd, "wb"), tmp
+    raise UsageError(
+        f"could not create a temporary file in {str(final.parent)!r}"
+    )  # pragma: no cover
+
+
 def _finish(file: IO[bytes]) -> None:
     file.flush()
     os.fsync(file.fileno())
@@ -243,8 +260,7 @@ class AsyncDownloadsService:
             _final_path(dest, None, overwrite)  # fail before downloading anything
         async with self.stream(target, progress=progress) as stream:
             final = _final_path(dest, stream.filename, overwrite)
-            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
-            file = os.fdopen(fd, "wb")
+            file, tmp = _temporary(final)
             try:
                 async for chunk in stream:
                     await anyio.to_thread.run_sync(file.write, chunk)

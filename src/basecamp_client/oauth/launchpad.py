@@ -20,7 +20,7 @@ import attrs
 from .._core.auth import Token
 from .._core.config import SDK_PRODUCT
 from .._core.errors import UsageError
-from .._core.transport import HttpResponse, open_transport
+from .._core.transport import HttpResponse, choose_backend, open_transport
 from .errors import OAuthResponseError
 from .flow import (
     GRANT_STYLES,
@@ -221,7 +221,7 @@ class LaunchpadClient:
         what: str,
     ) -> HttpResponse:
         http = open_transport(
-            "httpx",
+            choose_backend("auto", injected=self.transport is not None),
             timeout=self.timeout,
             connect_timeout=min(self.timeout, 10.0),
             max_connections=1,

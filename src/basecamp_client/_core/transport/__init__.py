@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 import sniffio
 
 from ..errors import UsageError
-from .base import Content, Headers, HttpResponse, StreamedResponse, Transport
+from .base import (
+    Content,
+    Headers,
+    HttpResponse,
+    StreamedResponse,
+    Transport,
+    default_ssl_context,
+)
 
 if TYPE_CHECKING:
     from .httpx_backend import HttpTransport, HttpxTransport
@@ -67,16 +74,6 @@ def choose_backend(setting: str, *, injected: bool) -> str:
     except sniffio.AsyncLibraryNotFoundError:
         library = None
     return "asyncio" if library == "asyncio" else "httpx"
-
-
-def default_ssl_context() -> ssl.SSLContext:
-    """Verification on, with the same trust store as httpx's default (certifi's bundle,
-    when installed), so that choosing a backend never changes which servers are trusted."""
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover - certifi comes with httpx
-        return ssl.create_default_context()
-    return ssl.create_default_context(cafile=certifi.where())
 
 
 def open_transport(

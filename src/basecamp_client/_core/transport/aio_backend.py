@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ..errors import NetworkError, UsageError
-from .base import Content, Headers, HttpResponse
+from .base import Content, Headers, HttpResponse, default_ssl_context
 
 T = TypeVar("T")
 
@@ -744,6 +744,9 @@ class _Connection(asyncio.Protocol):
         """Until the protocol wakes us, failing after ``timeout`` seconds without data."""
         loop = self._loop
         waiter = self._waiter = loop.create_future()
+        # The clock runs from now or from the last byte received, whichever is later
+        # (the time spent sending a long body, or in a slow consumer, does not count).
+        self._last_rx = loop.time()
         self._timer = loop.call_at(self._last_rx + timeout, self._check_timeout, timeout)
         try:
             await waiter
@@ -953,7 +956,7 @@ class _Pool:
             if origin.tls:
                 context = self._ssl
                 if context is None:
-                    context = self._ssl = ssl.create_default_context()
+                    context = self._ssl = default_ssl_context()
                 opening = loop.create_connection(
                     lambda: conn,
                     origin.host,

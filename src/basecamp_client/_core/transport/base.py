@@ -8,6 +8,7 @@ turns its library's world into these.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
@@ -114,3 +115,13 @@ class Headers(Mapping[str, str]):
 
 
 _SECRET_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization"})
+
+
+def default_ssl_context() -> ssl.SSLContext:
+    """Verification on, with the same trust store as httpx's default (certifi's bundle,
+    when installed), so that choosing a backend never changes which servers are trusted."""
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - certifi comes with httpx
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
