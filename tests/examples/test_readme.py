@@ -140,14 +140,16 @@ def _base_url(context: dict[str, Any]) -> str:
 
 
 async def _scene(account: Any) -> dict[str, Any]:
-    """The records the prose refers to: a to-do list, a project's folder and message board,
-    an upload in that folder, and the person signed in."""
+    """The records the prose refers to: a to-do list and one of its to-dos, a project's
+    folder and message board, an upload in that folder, and the person signed in."""
     project = (await account.projects.list())[0]
     tools = {t.name: t.id for t in project.dock}
     lists = await account.todolists.list(todoset_id=tools["todoset"])
     uploads = await account.uploads.list(vault_id=tools["vault"])
+    backlog = next(t for t in lists if t.name == "Backlog")
     return {
-        "todolist": next(t for t in lists if t.name == "Backlog"),
+        "todolist": backlog,
+        "todo": (await account.todos.list(todolist_id=backlog.id, max_items=1))[0],
         "vault_id": tools["vault"],
         "board_id": tools["message_board"],
         "upload": uploads[0],
