@@ -24,12 +24,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src codegen tests
-	$(BIN)/ruff format --check src codegen tests
+	$(BIN)/ruff check src codegen tests examples
+	$(BIN)/ruff format --check src codegen tests examples
 
 format: $(STAMP)
-	$(BIN)/ruff format src codegen tests
-	$(BIN)/ruff check --fix src codegen tests
+	$(BIN)/ruff format src codegen tests examples
+	$(BIN)/ruff check --fix src codegen tests examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -38,6 +38,12 @@ pytest: $(STAMP)
 	$(PY) -m pytest
 
 test: lint typecheck pytest
+
+# A tour of the client against a fake Basecamp it starts itself (no account needed).
+# With BASECAMP_TOKEN, BASECAMP_ACCOUNT_ID and BASECAMP_USER_AGENT set, it tours your
+# account read-only; ARGS=--write also creates (then trashes) a to-do list and a message.
+demo: $(STAMP)
+	@$(PY) examples/quickstart.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
