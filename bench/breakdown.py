@@ -5,8 +5,10 @@ thing to the previous:
 
 1. raw ``httpx.Client`` (sync httpcore, no event loop);
 2. raw ``httpx.AsyncClient`` awaited in a loop (async httpcore on asyncio);
-3. our async client (core + typed decoding, on async httpcore);
-4. our sync facade (3, driven through the runner's loop thread);
+3. raw ``httpx.AsyncHTTPTransport`` called directly, as our client does (2 without the
+   client layer);
+4. our async client (3 + our core and typed decoding);
+5. our sync facade (4, driven through the runner's loop thread);
 
 and the runner's hop alone (an empty coroutine through ``Runner.run``). Rounds are
 interleaved; the table shows the median per-request wall and CPU time of each layer.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import resource
 import shutil
 import statistics
@@ -93,6 +96,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             loop.run_until_complete(go())
 
+        transport = httpx.AsyncHTTPTransport()
+
+        def raw_transport_loop(n: int) -> None:
+            async def go() -> None:
+                for _ in range(n):
+                    request = httpx.Request("GET", url, headers=headers)
+                    response = await transport.handle_async_request(request)
+                    try:
+                        body = await response.aread()
+                    finally:
+                        await response.aclose()
+                    json.loads(body)
+
+            loop.run_until_complete(go())
+
         def ours_async_loop(n: int) -> None:
             async def go() -> None:
                 for _ in range(n):
@@ -111,8 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         layers = {
             "1. raw httpx.Client": raw_sync,
             "2. raw httpx.AsyncClient": raw_async_loop,
-            "3. basecamp-client, async": ours_async_loop,
-            "4. basecamp-client, sync facade": ours_sync,
+            "3. raw httpx.AsyncHTTPTransport, direct": raw_transport_loop,
+            "4. basecamp-client, async": ours_async_loop,
+            "5. basecamp-client, sync facade": ours_sync,
             "runner hop alone (empty coroutine)": hop,
         }
         for layer in layers.values():
@@ -128,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append([name, f"{wall * 1e6:.0f} µs", f"{cpu * 1e6:.0f} µs"])
         print(markdown_table(("layer", "wall / request", "CPU / request"), rows))
         loop.run_until_complete(raw_async.aclose())
+        loop.run_until_complete(transport.aclose())
         loop.run_until_complete(ours_async.aclose())
         loop.close()
         sync_client.close()
