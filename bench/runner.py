@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -329,6 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for leftover in work.iterdir():
             if leftover.name != "fake.log":
                 leftover.unlink()
+    if failed:
+        print(f"Some runs failed; the fake's log is {work / 'fake.log'}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     meta = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "python": platform.python_version(),

@@ -134,3 +134,24 @@ def test_results_and_targets_rows() -> None:
     assert table[0] == ["GET", "1.15x", "PASS", "1.15x", "n/a"]
     assert table[1][2:] == ["n/a", "", "n/a"]
     assert rows[1][5] == "315.0 ms (1.15x)"
+
+
+def test_py_spy_stacks_fold_into_self_and_inclusive_time() -> None:
+    from bench.profile import fold, report_folded
+
+    own, inclusive, total = fold(
+        [
+            "main (a.py:1);work (a.py:5);parse (b.py:2) 30\n",
+            "main (a.py:1);work (a.py:5) 10\n",
+            "main (a.py:1);recurse (c.py:1);recurse (c.py:1) 60\n",
+            "garbage line\n",
+        ]
+    )
+    assert total == 100
+    assert own["parse (b.py:2)"] == 30
+    assert own["work (a.py:5)"] == 10
+    assert inclusive["main (a.py:1)"] == 100
+    assert inclusive["recurse (c.py:1)"] == 60  # counted once per stack
+    text = report_folded(own, inclusive, total, top=2)
+    assert "60.0%   recurse (c.py:1)" in text
+    assert text.startswith("100 samples")
