@@ -24,12 +24,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src codegen tests examples
-	$(BIN)/ruff format --check src codegen tests examples
+	$(BIN)/ruff check src codegen tests examples bench
+	$(BIN)/ruff format --check src codegen tests examples bench
 
 format: $(STAMP)
-	$(BIN)/ruff format src codegen tests examples
-	$(BIN)/ruff check --fix src codegen tests examples
+	$(BIN)/ruff format src codegen tests examples bench
+	$(BIN)/ruff check --fix src codegen tests examples bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -60,3 +60,20 @@ check-generated: $(STAMP)
 spec-drift: $(STAMP)
 	@test -n "$(UPSTREAM)" || { echo "usage: make spec-drift UPSTREAM=path/to/openapi.json" >&2; exit 2; }
 	$(PY) -m codegen.drift $(UPSTREAM) $(OURS)
+
+# Benchmarks in an environment of their own: this package (editable), raw httpx and the
+# official SDK to compare with, and py-spy for profiling. See docs/performance.md.
+# make bench SCENARIOS=get_sync,reget REPS=3   runs a subset; BENCH_ARGS passes more options.
+BENCH_VENV  := bench/.venv
+BENCH_PY    := $(BENCH_VENV)/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+OFFICIAL_SDK ?= basecamp-sdk==0.29.1
+
+$(BENCH_STAMP): pyproject.toml
+	@test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check -e . httpx '$(OFFICIAL_SDK)' py-spy
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_PY) -m bench $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(if $(REPS),--reps $(REPS)) $(BENCH_ARGS)

@@ -174,6 +174,7 @@ def test_cli_serves_until_interrupted() -> None:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.startswith("Fake Basecamp on http://127.0.0.1:"), first + proc.stderr.read()
+        assert "(stdlib)" in first  # the default server, uvicorn installed or not
         base_url = first.split()[3]
         account = first.rsplit("account ", 1)[1].strip()
         with httpx.Client(base_url=f"{base_url}/{account}", headers={"User-Agent": UA}) as c:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from ._app import DEFAULT_ACCOUNT_ID, FakeBasecamp
+from ._bench import DEFAULT_FILE_BYTES, DEFAULT_TODOS, add_bench_data
 from ._server import SERVERS
 
 
@@ -24,6 +25,12 @@ def _rate(text: str) -> tuple[int, float]:
     if parsed[0] < 1 or parsed[1] <= 0:
         raise argparse.ArgumentTypeError("REQUESTS and SECONDS must be positive")
     return parsed
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -49,7 +56,34 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         help="accept only this bearer token (repeatable; default: any token)",
     )
-    serve.add_argument("--server", choices=SERVERS, default="auto")
+    # The standard library's server needs no extra and, one request at a time, answers
+    # with less latency than uvicorn here (docs/performance.md, "The fake's server").
+    serve.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="stdlib",
+        help="HTTP server (default stdlib; auto = uvicorn when installed)",
+    )
+    bench = serve.add_argument_group("benchmark data")
+    bench.add_argument(
+        "--bench",
+        action="store_true",
+        help="add the project 'Benchmarks': a long to-do list and a large upload",
+    )
+    bench.add_argument(
+        "--bench-todos",
+        type=_count,
+        default=DEFAULT_TODOS,
+        metavar="N",
+        help=f"to-dos in its long list (default {DEFAULT_TODOS})",
+    )
+    bench.add_argument(
+        "--bench-file-mb",
+        type=_count,
+        default=DEFAULT_FILE_BYTES // 2**20,
+        metavar="MB",
+        help=f"size of its upload in MiB, 0 for none (default {DEFAULT_FILE_BYTES // 2**20})",
+    )
     faults = serve.add_argument_group("fault injection")
     faults.add_argument(
         "--rate-limit",
@@ -82,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.bench:
+        add_bench_data(fake, todos=args.bench_todos, file_bytes=args.bench_file_mb * 2**20)
     faults = fake.faults
     if args.rate_limit:
         faults.rate_limit(*args.rate_limit)

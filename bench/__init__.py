@@ -1,0 +1,1 @@
+"""`make bench`: basecamp-client against raw httpx and the official SDK (docs/performance.md)."""

@@ -1,0 +1,6 @@
+"""Client names, as they appear in the results (kept apart: cheap to import)."""
+
+RAW = "raw httpx"
+OURS = "basecamp-client"
+OURS_NO_CACHE = "basecamp-client (cache off)"
+OFFICIAL = "basecamp-sdk"
