@@ -212,6 +212,34 @@ async def test_paginated_pages_go_through_the_cache() -> None:
     assert decode.calls == 2  # items decoded once, on the 200s only
 
 
+async def test_streamed_pages_revalidate_but_are_not_stored() -> None:
+    """Iterating a list never grows the cache; pages a collect() stored are revalidated
+    (304, no decoding) when the list is iterated later."""
+    pages_served: list[str] = []
+    decode = CountingDecoder()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = request.url.params.get("cursor", "1")
+        etag = f'"p{page}"'
+        if request.headers.get("if-none-match") == etag:
+            pages_served.append(f"304:{page}")
+            return httpx.Response(304, headers={"ETag": etag})
+        pages_served.append(f"200:{page}")
+        link = {"Link": '</99/things.json?cursor=2>; rel="next"'} if page == "1" else {}
+        return json_response(200, [{"id": int(page)}], ETag=etag, **{"X-Total-Count": "2"}, **link)
+
+    async with make_client(Recorder(handler)) as client:
+        s = session(client)
+        assert [x async for x in s.paginate(LIST, decode=decode)] == [{"id": 1}, {"id": 2}]
+        assert len(client.cache) == 0  # type: ignore[arg-type]
+        assert [x async for x in s.paginate(LIST, decode=decode)] == [{"id": 1}, {"id": 2}]
+        await s.paginate(LIST, decode=decode)  # collect: stores both pages
+        assert len(client.cache) == 2  # type: ignore[arg-type]
+        assert [x async for x in s.paginate(LIST, decode=decode)] == [{"id": 1}, {"id": 2}]
+    assert pages_served == ["200:1", "200:2"] * 3 + ["304:1", "304:2"]
+    assert decode.calls == 6  # the 304s cost no decoding
+
+
 def entry(size: int) -> CacheEntry:
     return CacheEntry(etag='"x"', last_modified=None, value=object(), size=size)
 

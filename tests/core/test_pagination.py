@@ -199,7 +199,9 @@ class Item:
     id: int
 
 
-async def test_memory_is_bounded_by_one_page_while_iterating() -> None:
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+async def test_memory_is_bounded_by_one_page_while_iterating(cache: bool) -> None:
+    """Also with the HTTP cache on: a streamed list is not kept in the cache."""
     server = GearedServer(300)
     refs: list[weakref.ref[Item]] = []
     checked: list[int] = []
@@ -216,10 +218,11 @@ async def test_memory_is_bounded_by_one_page_while_iterating() -> None:
         refs.append(weakref.ref(item))
         return item
 
-    async with make_client(server, cache=False) as client:
+    async with make_client(server, cache=cache) as client:
         count = 0
         async for _item in session(client).paginate(LIST, decode=decode):
             count += 1
+        assert client.cache is None or len(client.cache) == 0  # type: ignore[arg-type]
     assert count == 300
     assert checked == [195]
 

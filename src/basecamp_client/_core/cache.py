@@ -22,6 +22,15 @@ import attrs
 #: ``(credential fingerprint, absolute URL)``
 CacheKey = tuple[str, str]
 
+#: Decoded models take a few times the memory of the JSON they came from; entry sizes
+#: are estimated this way so that ``max_bytes`` bounds what the cache really holds.
+DECODED_SIZE_FACTOR = 3
+
+
+def entry_size(body_bytes: int) -> int:
+    """The estimated memory of a decoded response whose body had ``body_bytes`` bytes."""
+    return body_bytes * DECODED_SIZE_FACTOR
+
 
 @attrs.frozen(slots=True)
 class CacheEntry:
@@ -30,7 +39,7 @@ class CacheEntry:
     etag: str | None
     last_modified: str | None
     value: Any
-    #: Size of the response body in bytes: what the byte budget counts.
+    #: Estimated memory of ``value`` in bytes (see :func:`entry_size`): what the budget counts.
     size: int
     #: The decoder that produced ``value``; an entry only serves the same decoder.
     decoder: Hashable = None
@@ -50,7 +59,8 @@ class CacheStore(Protocol):
 
 
 class MemoryCache:
-    """An in-memory LRU store bounded by entry count and by total body bytes."""
+    """An in-memory LRU store bounded by entry count and by the estimated memory of the
+    decoded results it keeps."""
 
     def __init__(self, *, max_entries: int = 1024, max_bytes: int = 32 * 1024 * 1024) -> None:
         if max_entries < 1 or max_bytes < 1:

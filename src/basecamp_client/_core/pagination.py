@@ -58,8 +58,9 @@ class PageData(Generic[T]):
     next_url: str | None
 
 
-#: ``fetch(url, page_number)``: one page, decoded.
-FetchPage = Callable[[str, int], Awaitable[PageData[T]]]
+#: ``fetch(url, page_number, store)``: one page, decoded; ``store`` says whether the page
+#: may be kept in the HTTP cache for later revalidation.
+FetchPage = Callable[[str, int, bool], Awaitable[PageData[T]]]
 
 
 class AsyncPaginator(Generic[T]):
@@ -89,14 +90,22 @@ class AsyncPaginator(Generic[T]):
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._first_url}>"
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
-        """Yield pages one at a time, following ``rel="next"`` until the end or a cap."""
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Yield pages one at a time, following ``rel="next"`` until the end or a cap.
+
+        Iterating streams the list: pages already in the HTTP cache are revalidated
+        (a 304 costs no decoding), but new pages are not added to it, so memory stays
+        at about one page however long the list. :meth:`collect` caches what it fetches.
+        """
+        return self._pages(store=False)
+
+    async def _pages(self, *, store: bool) -> AsyncGenerator[Page[T], None]:
         url: str | None = self._first_url
         number = 0
         remaining = self._max_items
         max_pages = self._max_pages
         while url is not None:
-            data = await self._fetch(url, number + 1)
+            data = await self._fetch(url, number + 1, store)
             number += 1
             items, total, next_url = data.items, data.total_count, data.next_url
             # Only one page is alive at a time: drop this one before fetching the next.
@@ -138,7 +147,7 @@ class AsyncPaginator(Generic[T]):
         total: int | None = None
         pages = 0
         truncated = False
-        async for page in self.pages():
+        async for page in self._pages(store=True):
             result.extend(page.items)
             total = page.total_count if page.total_count is not None else total
             pages = page.number

@@ -26,7 +26,14 @@ from urllib.parse import parse_qsl, urlsplit
 import anyio
 import attrs
 
-from .cache import CacheEntry, CacheStore, MemoryCache, conditional_headers, storable
+from .cache import (
+    CacheEntry,
+    CacheStore,
+    MemoryCache,
+    conditional_headers,
+    entry_size,
+    storable,
+)
 from .clock import SYSTEM_CLOCK, Clock
 from .config import Config
 from .credentials import (
@@ -281,6 +288,7 @@ class ClientCore:
         content_type: str | None = None,
         raw: bool = False,
         replayable: bool = True,
+        store: bool = True,
     ) -> T:
         """Run one operation: send (with retries), then decode the response.
 
@@ -289,10 +297,14 @@ class ClientCore:
         cache: a 304 returns the stored decoded result without decoding again.
         ``replayable=False`` marks a streamed body that cannot be sent twice; an
         :class:`UploadBody` says for itself whether it can (see :meth:`send`).
+        ``store=False`` revalidates against the cache but adds nothing to it (streamed
+        list pages).
         """
         hooks = self.hooks
         if hooks is None or not (hooks.on_operation_start or hooks.on_operation_end):
-            result = await self._execute(op, url, decode, content, content_type, raw, replayable)
+            result = await self._execute(
+                op, url, decode, content, content_type, raw, replayable, store
+            )
             return result[0]
         clock = self.clock
         start = clock.now()
@@ -300,7 +312,7 @@ class ClientCore:
             await emit(hooks.on_operation_start, OperationStart(op.id, op.method, url))
         try:
             value, status = await self._execute(
-                op, url, decode, content, content_type, raw, replayable
+                op, url, decode, content, content_type, raw, replayable, store
             )
         except BasecampError as exc:
             if hooks.on_operation_end:
@@ -327,6 +339,7 @@ class ClientCore:
         content_type: str | None,
         raw: bool,
         replayable: bool,
+        store: bool = True,
     ) -> tuple[T, int]:
         cache = self.cache
         cacheable = cache is not None and decode is not None and op.method == "GET"
@@ -358,12 +371,12 @@ class ClientCore:
                 request_id=response.headers.get("x-request-id"),
                 operation_id=op.id,
             ) from exc
-        if cacheable and status == 200:
+        if cacheable and store and status == 200:
             headers = response.headers
             etag = headers.get("etag")
             modified = headers.get("last-modified")
             if (etag or modified) and storable(headers.get("cache-control")):
-                entry = CacheEntry(etag, modified, value, len(response.content), decode)
+                entry = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
                 cache.set((prepared.fingerprint, url), entry)  # type: ignore[union-attr]
                 if raw and isinstance(value, PageData):
                     value = PageData(list(value.items), value.total_count, value.next_url)
@@ -818,9 +831,9 @@ class _PageFetcher(Generic[T]):
         self._op = op
         self._decoder = decoder
 
-    async def __call__(self, url: str, number: int) -> PageData[T]:
+    async def __call__(self, url: str, number: int, store: bool) -> PageData[T]:
         core = self._core
-        data: PageData[T] = await core.execute(self._op, url, self._decoder, raw=True)
+        data: PageData[T] = await core.execute(self._op, url, self._decoder, raw=True, store=store)
         hooks = core.hooks
         if hooks is not None and hooks.on_page:
             await core.page_fetched(
