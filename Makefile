@@ -76,4 +76,8 @@ $(BENCH_STAMP): pyproject.toml
 	@touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
+	@# Byte-compile the editable package as pip does for installed ones (httpx, the
+	@# official SDK): otherwise, where PYTHONDONTWRITEBYTECODE is set, every import of
+	@# ours would be timed compiling source.
+	$(BENCH_PY) -m compileall -q src/basecamp_client
 	$(BENCH_PY) -m bench $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(if $(REPS),--reps $(REPS)) $(BENCH_ARGS)
