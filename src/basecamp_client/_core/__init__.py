@@ -4,7 +4,14 @@ Generated code imports only the names re-exported here.
 """
 
 from .account import AsyncAccountBase, SyncAccountBase
-from .decoding import format_date, format_datetime, parse_date, parse_datetime
+from .decoding import (
+    format_date,
+    format_datetime,
+    iso_date,
+    iso_datetime,
+    parse_date,
+    parse_datetime,
+)
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, ListResult
 from .runner import Runner, SyncPaginator
@@ -27,6 +34,8 @@ __all__ = [
     "WriteSemantics",
     "format_date",
     "format_datetime",
+    "iso_date",
+    "iso_datetime",
     "parse_date",
     "parse_datetime",
 ]
