@@ -156,31 +156,76 @@ class Account(_AccountSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "owner_name": self.owner_name,
-            "active": self.active,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "trial": self.trial,
-            "trial_ends_on": _format_date(self.trial_ends_on),
-            "frozen": self.frozen,
-            "paused": self.paused,
-            "limits": self.limits.to_dict()
-            if isinstance(self.limits, AccountLimits)
-            else self.limits,
-            "subscription": self.subscription.to_dict()
-            if isinstance(self.subscription, AccountSubscription)
-            else self.subscription,
-            "settings": self.settings.to_dict()
-            if isinstance(self.settings, AccountSettings)
-            else self.settings,
-            "logo": self.logo.to_dict() if isinstance(self.logo, AccountLogo) else self.logo,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ACCOUNT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.name is not None:
+                out["name"] = self.name
+            if self.owner_name is not None:
+                out["owner_name"] = self.owner_name
+            if self.active is not None:
+                out["active"] = self.active
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.trial is not None:
+                out["trial"] = self.trial
+            if self.trial_ends_on is not None:
+                out["trial_ends_on"] = _format_date(self.trial_ends_on)
+            if self.frozen is not None:
+                out["frozen"] = self.frozen
+            if self.paused is not None:
+                out["paused"] = self.paused
+            if self.limits is not None:
+                out["limits"] = (
+                    self.limits.to_dict() if isinstance(self.limits, AccountLimits) else self.limits
+                )
+            if self.subscription is not None:
+                out["subscription"] = (
+                    self.subscription.to_dict()
+                    if isinstance(self.subscription, AccountSubscription)
+                    else self.subscription
+                )
+            if self.settings is not None:
+                out["settings"] = (
+                    self.settings.to_dict()
+                    if isinstance(self.settings, AccountSettings)
+                    else self.settings
+                )
+            if self.logo is not None:
+                out["logo"] = (
+                    self.logo.to_dict() if isinstance(self.logo, AccountLogo) else self.logo
+                )
+        else:
+            out = {
+                "id": self.id,
+                "name": self.name,
+                "owner_name": self.owner_name,
+                "active": self.active,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "trial": self.trial,
+                "trial_ends_on": _format_date(self.trial_ends_on),
+                "frozen": self.frozen,
+                "paused": self.paused,
+                "limits": self.limits.to_dict()
+                if isinstance(self.limits, AccountLimits)
+                else self.limits,
+                "subscription": self.subscription.to_dict()
+                if isinstance(self.subscription, AccountSubscription)
+                else self.subscription,
+                "settings": self.settings.to_dict()
+                if isinstance(self.settings, AccountSettings)
+                else self.settings,
+                "logo": self.logo.to_dict() if isinstance(self.logo, AccountLogo) else self.logo,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -94,15 +94,28 @@ class AccountLimits(_AccountLimitsSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "can_create_projects": self.can_create_projects,
-            "can_pin_projects": self.can_pin_projects,
-            "can_create_users": self.can_create_users,
-            "can_upload_files": self.can_upload_files,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ACCOUNT_LIMITS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.can_create_projects is not None:
+                out["can_create_projects"] = self.can_create_projects
+            if self.can_pin_projects is not None:
+                out["can_pin_projects"] = self.can_pin_projects
+            if self.can_create_users is not None:
+                out["can_create_users"] = self.can_create_users
+            if self.can_upload_files is not None:
+                out["can_upload_files"] = self.can_upload_files
+        else:
+            out = {
+                "can_create_projects": self.can_create_projects,
+                "can_pin_projects": self.can_pin_projects,
+                "can_create_users": self.can_create_users,
+                "can_upload_files": self.can_upload_files,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

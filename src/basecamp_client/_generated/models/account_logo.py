@@ -68,12 +68,19 @@ class AccountLogo(_AccountLogoSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "url": self.url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ACCOUNT_LOGO_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.url is not None:
+                out["url"] = self.url
+        else:
+            out = {
+                "url": self.url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

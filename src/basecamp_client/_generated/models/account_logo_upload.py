@@ -70,12 +70,19 @@ class AccountLogoUpload(_AccountLogoUploadSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "logo": self.logo,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ACCOUNT_LOGO_UPLOAD_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.logo is not None:
+                out["logo"] = self.logo
+        else:
+            out = {
+                "logo": self.logo,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -91,14 +91,25 @@ class AccountSettings(_AccountSettingsSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "company_hq_enabled": self.company_hq_enabled,
-            "teams_enabled": self.teams_enabled,
-            "projects_enabled": self.projects_enabled,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ACCOUNT_SETTINGS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.company_hq_enabled is not None:
+                out["company_hq_enabled"] = self.company_hq_enabled
+            if self.teams_enabled is not None:
+                out["teams_enabled"] = self.teams_enabled
+            if self.projects_enabled is not None:
+                out["projects_enabled"] = self.projects_enabled
+        else:
+            out = {
+                "company_hq_enabled": self.company_hq_enabled,
+                "teams_enabled": self.teams_enabled,
+                "projects_enabled": self.projects_enabled,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -116,19 +116,40 @@ class AccountSubscription(_AccountSubscriptionSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "short_name": self.short_name,
-            "proper_name": self.proper_name,
-            "project_limit": self.project_limit,
-            "teams": self.teams,
-            "clients": self.clients,
-            "templates": self.templates,
-            "logo": self.logo,
-            "timesheet": self.timesheet,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ACCOUNT_SUBSCRIPTION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.short_name is not None:
+                out["short_name"] = self.short_name
+            if self.proper_name is not None:
+                out["proper_name"] = self.proper_name
+            if self.project_limit is not None:
+                out["project_limit"] = self.project_limit
+            if self.teams is not None:
+                out["teams"] = self.teams
+            if self.clients is not None:
+                out["clients"] = self.clients
+            if self.templates is not None:
+                out["templates"] = self.templates
+            if self.logo is not None:
+                out["logo"] = self.logo
+            if self.timesheet is not None:
+                out["timesheet"] = self.timesheet
+        else:
+            out = {
+                "short_name": self.short_name,
+                "proper_name": self.proper_name,
+                "project_limit": self.project_limit,
+                "teams": self.teams,
+                "clients": self.clients,
+                "templates": self.templates,
+                "logo": self.logo,
+                "timesheet": self.timesheet,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

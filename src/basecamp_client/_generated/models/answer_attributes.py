@@ -81,13 +81,22 @@ class AnswerAttributes(_AnswerAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "content": self.content,
-            "group_on": _format_date(self.group_on),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ANSWER_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.content is not None:
+                out["content"] = self.content
+            if self.group_on is not None:
+                out["group_on"] = _format_date(self.group_on)
+        else:
+            out = {
+                "content": self.content,
+                "group_on": _format_date(self.group_on),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

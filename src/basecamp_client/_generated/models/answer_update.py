@@ -88,16 +88,31 @@ class AnswerUpdate(_AnswerUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "content": self.content,
-            "group_on": _format_date(self.group_on),
-            "question_answer": self.question_answer.to_dict()
-            if isinstance(self.question_answer, AnswerAttributes)
-            else self.question_answer,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ANSWER_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.content is not None:
+                out["content"] = self.content
+            if self.group_on is not None:
+                out["group_on"] = _format_date(self.group_on)
+            if self.question_answer is not None:
+                out["question_answer"] = (
+                    self.question_answer.to_dict()
+                    if isinstance(self.question_answer, AnswerAttributes)
+                    else self.question_answer
+                )
+        else:
+            out = {
+                "content": self.content,
+                "group_on": _format_date(self.group_on),
+                "question_answer": self.question_answer.to_dict()
+                if isinstance(self.question_answer, AnswerAttributes)
+                else self.question_answer,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -82,16 +82,33 @@ class AssignedTodosReport(_AssignedTodosReportSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "person": self.person.to_dict() if isinstance(self.person, Person) else self.person,
-            "grouped_by": self.grouped_by,
-            "todos": [i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.todos]
-            if isinstance(self.todos, list)
-            else self.todos,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ASSIGNED_TODOS_REPORT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.person is not None:
+                out["person"] = (
+                    self.person.to_dict() if isinstance(self.person, Person) else self.person
+                )
+            if self.grouped_by is not None:
+                out["grouped_by"] = self.grouped_by
+            if self.todos is not None:
+                out["todos"] = (
+                    [i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.todos]
+                    if isinstance(self.todos, list)
+                    else self.todos
+                )
+        else:
+            out = {
+                "person": self.person.to_dict() if isinstance(self.person, Person) else self.person,
+                "grouped_by": self.grouped_by,
+                "todos": [i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.todos]
+                if isinstance(self.todos, list)
+                else self.todos,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

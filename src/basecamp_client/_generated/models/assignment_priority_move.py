@@ -81,13 +81,22 @@ class AssignmentPriorityMove(_AssignmentPriorityMoveSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "source_id": self.source_id,
-            "position": self.position,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ASSIGNMENT_PRIORITY_MOVE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.source_id is not None:
+                out["source_id"] = self.source_id
+            if self.position is not None:
+                out["position"] = self.position
+        else:
+            out = {
+                "source_id": self.source_id,
+                "position": self.position,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

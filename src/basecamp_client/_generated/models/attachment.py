@@ -150,26 +150,61 @@ class Attachment(_AttachmentSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "attachable_sgid": self.attachable_sgid,
-            "id": self.id,
-            "sgid": self.sgid,
-            "status_url": self.status_url,
-            "caption": self.caption,
-            "byte_size": self.byte_size,
-            "content_type": self.content_type,
-            "width": self.width,
-            "height": self.height,
-            "key": self.key,
-            "filename": self.filename,
-            "download_url": self.download_url,
-            "previewable": self.previewable,
-            "preview_url": self.preview_url,
-            "thumbnail_url": self.thumbnail_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ATTACHMENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.attachable_sgid is not None:
+                out["attachable_sgid"] = self.attachable_sgid
+            if self.id is not None:
+                out["id"] = self.id
+            if self.sgid is not None:
+                out["sgid"] = self.sgid
+            if self.status_url is not None:
+                out["status_url"] = self.status_url
+            if self.caption is not None:
+                out["caption"] = self.caption
+            if self.byte_size is not None:
+                out["byte_size"] = self.byte_size
+            if self.content_type is not None:
+                out["content_type"] = self.content_type
+            if self.width is not None:
+                out["width"] = self.width
+            if self.height is not None:
+                out["height"] = self.height
+            if self.key is not None:
+                out["key"] = self.key
+            if self.filename is not None:
+                out["filename"] = self.filename
+            if self.download_url is not None:
+                out["download_url"] = self.download_url
+            if self.previewable is not None:
+                out["previewable"] = self.previewable
+            if self.preview_url is not None:
+                out["preview_url"] = self.preview_url
+            if self.thumbnail_url is not None:
+                out["thumbnail_url"] = self.thumbnail_url
+        else:
+            out = {
+                "attachable_sgid": self.attachable_sgid,
+                "id": self.id,
+                "sgid": self.sgid,
+                "status_url": self.status_url,
+                "caption": self.caption,
+                "byte_size": self.byte_size,
+                "content_type": self.content_type,
+                "width": self.width,
+                "height": self.height,
+                "key": self.key,
+                "filename": self.filename,
+                "download_url": self.download_url,
+                "previewable": self.previewable,
+                "preview_url": self.preview_url,
+                "thumbnail_url": self.thumbnail_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

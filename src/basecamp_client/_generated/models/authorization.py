@@ -92,20 +92,43 @@ class Authorization(_AuthorizationSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "expires_at": _format_datetime(self.expires_at),
-            "identity": self.identity.to_dict()
-            if isinstance(self.identity, AuthorizationIdentity)
-            else self.identity,
-            "accounts": [
-                i0.to_dict() if isinstance(i0, AuthorizedAccount) else i0 for i0 in self.accounts
-            ]
-            if isinstance(self.accounts, list)
-            else self.accounts,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _AUTHORIZATION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.expires_at is not None:
+                out["expires_at"] = _format_datetime(self.expires_at)
+            if self.identity is not None:
+                out["identity"] = (
+                    self.identity.to_dict()
+                    if isinstance(self.identity, AuthorizationIdentity)
+                    else self.identity
+                )
+            if self.accounts is not None:
+                out["accounts"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, AuthorizedAccount) else i0
+                        for i0 in self.accounts
+                    ]
+                    if isinstance(self.accounts, list)
+                    else self.accounts
+                )
+        else:
+            out = {
+                "expires_at": _format_datetime(self.expires_at),
+                "identity": self.identity.to_dict()
+                if isinstance(self.identity, AuthorizationIdentity)
+                else self.identity,
+                "accounts": [
+                    i0.to_dict() if isinstance(i0, AuthorizedAccount) else i0
+                    for i0 in self.accounts
+                ]
+                if isinstance(self.accounts, list)
+                else self.accounts,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

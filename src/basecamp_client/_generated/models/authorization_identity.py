@@ -96,15 +96,28 @@ class AuthorizationIdentity(_AuthorizationIdentitySlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "email_address": self.email_address,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _AUTHORIZATION_IDENTITY_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.first_name is not None:
+                out["first_name"] = self.first_name
+            if self.last_name is not None:
+                out["last_name"] = self.last_name
+            if self.email_address is not None:
+                out["email_address"] = self.email_address
+        else:
+            out = {
+                "id": self.id,
+                "first_name": self.first_name,
+                "last_name": self.last_name,
+                "email_address": self.email_address,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -92,16 +92,31 @@ class AuthorizedAccount(_AuthorizedAccountSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "product": self.product,
-            "id": self.id,
-            "name": self.name,
-            "href": self.href,
-            "app_href": self.app_href,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _AUTHORIZED_ACCOUNT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.product is not None:
+                out["product"] = self.product
+            if self.id is not None:
+                out["id"] = self.id
+            if self.name is not None:
+                out["name"] = self.name
+            if self.href is not None:
+                out["href"] = self.href
+            if self.app_href is not None:
+                out["app_href"] = self.app_href
+        else:
+            out = {
+                "product": self.product,
+                "id": self.id,
+                "name": self.name,
+                "href": self.href,
+                "app_href": self.app_href,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

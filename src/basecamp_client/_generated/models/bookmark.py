@@ -86,17 +86,34 @@ class Bookmark(_BookmarkSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "recording": self.recording.to_dict()
-            if isinstance(self.recording, Recording)
-            else self.recording,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _BOOKMARK_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.recording is not None:
+                out["recording"] = (
+                    self.recording.to_dict()
+                    if isinstance(self.recording, Recording)
+                    else self.recording
+                )
+        else:
+            out = {
+                "id": self.id,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "recording": self.recording.to_dict()
+                if isinstance(self.recording, Recording)
+                else self.recording,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

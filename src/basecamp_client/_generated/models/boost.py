@@ -106,18 +106,41 @@ class Boost(_BoostSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "content": self.content,
-            "created_at": _format_datetime(self.created_at),
-            "booster": self.booster.to_dict() if isinstance(self.booster, Person) else self.booster,
-            "recording": self.recording.to_dict()
-            if isinstance(self.recording, RecordingParent)
-            else self.recording,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _BOOST_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.content is not None:
+                out["content"] = self.content
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.booster is not None:
+                out["booster"] = (
+                    self.booster.to_dict() if isinstance(self.booster, Person) else self.booster
+                )
+            if self.recording is not None:
+                out["recording"] = (
+                    self.recording.to_dict()
+                    if isinstance(self.recording, RecordingParent)
+                    else self.recording
+                )
+        else:
+            out = {
+                "id": self.id,
+                "content": self.content,
+                "created_at": _format_datetime(self.created_at),
+                "booster": self.booster.to_dict()
+                if isinstance(self.booster, Person)
+                else self.booster,
+                "recording": self.recording.to_dict()
+                if isinstance(self.recording, RecordingParent)
+                else self.recording,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -79,17 +79,34 @@ class BucketCardsGroup(_BucketCardsGroupSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, RecordingBucket)
-            else self.bucket,
-            "cards": [i0.to_dict() if isinstance(i0, Card) else i0 for i0 in self.cards]
-            if isinstance(self.cards, list)
-            else self.cards,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _BUCKET_CARDS_GROUP_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, RecordingBucket)
+                    else self.bucket
+                )
+            if self.cards is not None:
+                out["cards"] = (
+                    [i0.to_dict() if isinstance(i0, Card) else i0 for i0 in self.cards]
+                    if isinstance(self.cards, list)
+                    else self.cards
+                )
+        else:
+            out = {
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, RecordingBucket)
+                else self.bucket,
+                "cards": [i0.to_dict() if isinstance(i0, Card) else i0 for i0 in self.cards]
+                if isinstance(self.cards, list)
+                else self.cards,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -125,20 +125,43 @@ class Calendar(_CalendarSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "type": self.type,
-            "name": self.name,
-            "color": self.color,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "url": self.url,
-            "app_url": self.app_url,
-            "schedule_url": self.schedule_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CALENDAR_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.type is not None:
+                out["type"] = self.type
+            if self.name is not None:
+                out["name"] = self.name
+            if self.color is not None:
+                out["color"] = self.color
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.schedule_url is not None:
+                out["schedule_url"] = self.schedule_url
+        else:
+            out = {
+                "id": self.id,
+                "type": self.type,
+                "name": self.name,
+                "color": self.color,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "url": self.url,
+                "app_url": self.app_url,
+                "schedule_url": self.schedule_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

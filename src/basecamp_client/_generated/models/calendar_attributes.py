@@ -71,12 +71,19 @@ class CalendarAttributes(_CalendarAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "color": self.color,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CALENDAR_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.color is not None:
+                out["color"] = self.color
+        else:
+            out = {
+                "color": self.color,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

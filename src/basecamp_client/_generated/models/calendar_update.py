@@ -69,14 +69,25 @@ class CalendarUpdate(_CalendarUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "calendar": self.calendar.to_dict()
-            if isinstance(self.calendar, CalendarAttributes)
-            else self.calendar,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CALENDAR_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.calendar is not None:
+                out["calendar"] = (
+                    self.calendar.to_dict()
+                    if isinstance(self.calendar, CalendarAttributes)
+                    else self.calendar
+                )
+        else:
+            out = {
+                "calendar": self.calendar.to_dict()
+                if isinstance(self.calendar, CalendarAttributes)
+                else self.calendar,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

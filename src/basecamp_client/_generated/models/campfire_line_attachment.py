@@ -106,17 +106,34 @@ class CampfireLineAttachment(_CampfireLineAttachmentSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "url": self.url,
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "byte_size": self.byte_size,
-            "download_url": self.download_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CAMPFIRE_LINE_ATTACHMENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.url is not None:
+                out["url"] = self.url
+            if self.filename is not None:
+                out["filename"] = self.filename
+            if self.content_type is not None:
+                out["content_type"] = self.content_type
+            if self.byte_size is not None:
+                out["byte_size"] = self.byte_size
+            if self.download_url is not None:
+                out["download_url"] = self.download_url
+        else:
+            out = {
+                "title": self.title,
+                "url": self.url,
+                "filename": self.filename,
+                "content_type": self.content_type,
+                "byte_size": self.byte_size,
+                "download_url": self.download_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -122,19 +122,40 @@ class CardColumnOnHold(_CardColumnOnHoldSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "inherits_status": self.inherits_status,
-            "title": self.title,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "cards_count": self.cards_count,
-            "cards_url": self.cards_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CARD_COLUMN_ON_HOLD_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.title is not None:
+                out["title"] = self.title
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.cards_count is not None:
+                out["cards_count"] = self.cards_count
+            if self.cards_url is not None:
+                out["cards_url"] = self.cards_url
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "inherits_status": self.inherits_status,
+                "title": self.title,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "cards_count": self.cards_count,
+                "cards_url": self.cards_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -80,13 +80,22 @@ class CardColumnUpdate(_CardColumnUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "description": self.description,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CARD_COLUMN_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.description is not None:
+                out["description"] = self.description
+        else:
+            out = {
+                "title": self.title,
+                "description": self.description,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

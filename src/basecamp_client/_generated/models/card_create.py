@@ -95,15 +95,28 @@ class CardCreate(_CardCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "content": self.content,
-            "due_on": _format_date(self.due_on),
-            "notify": self.notify,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CARD_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.content is not None:
+                out["content"] = self.content
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.notify is not None:
+                out["notify"] = self.notify
+        else:
+            out = {
+                "title": self.title,
+                "content": self.content,
+                "due_on": _format_date(self.due_on),
+                "notify": self.notify,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -190,38 +190,107 @@ class CardStep(_CardStepSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "position": self.position,
-            "due_on": _format_date(self.due_on),
-            "completed": self.completed,
-            "completed_at": _format_datetime(self.completed_at),
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, RecordingParent)
-            else self.parent,
-            "bucket": self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "completer": self.completer.to_dict()
-            if isinstance(self.completer, Person)
-            else self.completer,
-            "assignees": [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.assignees]
-            if isinstance(self.assignees, list)
-            else self.assignees,
-            "completion_url": self.completion_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CARD_STEP_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.position is not None:
+                out["position"] = self.position
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.completed_at is not None:
+                out["completed_at"] = _format_datetime(self.completed_at)
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, RecordingParent)
+                    else self.parent
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.completer is not None:
+                out["completer"] = (
+                    self.completer.to_dict()
+                    if isinstance(self.completer, Person)
+                    else self.completer
+                )
+            if self.assignees is not None:
+                out["assignees"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.assignees]
+                    if isinstance(self.assignees, list)
+                    else self.assignees
+                )
+            if self.completion_url is not None:
+                out["completion_url"] = self.completion_url
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "position": self.position,
+                "due_on": _format_date(self.due_on),
+                "completed": self.completed,
+                "completed_at": _format_datetime(self.completed_at),
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, RecordingParent)
+                else self.parent,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, TodoBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "completer": self.completer.to_dict()
+                if isinstance(self.completer, Person)
+                else self.completer,
+                "assignees": [
+                    i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.assignees
+                ]
+                if isinstance(self.assignees, list)
+                else self.assignees,
+                "completion_url": self.completion_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -73,12 +73,19 @@ class CardStepCompletionUpdate(_CardStepCompletionUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "completion": self.completion,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CARD_STEP_COMPLETION_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.completion is not None:
+                out["completion"] = self.completion
+        else:
+            out = {
+                "completion": self.completion,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -93,14 +93,25 @@ class CardStepCreate(_CardStepCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "due_on": _format_date(self.due_on),
-            "assignee_ids": self.assignee_ids,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CARD_STEP_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.assignee_ids is not None:
+                out["assignee_ids"] = self.assignee_ids
+        else:
+            out = {
+                "title": self.title,
+                "due_on": _format_date(self.due_on),
+                "assignee_ids": self.assignee_ids,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

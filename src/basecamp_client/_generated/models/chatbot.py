@@ -122,19 +122,40 @@ class Chatbot(_ChatbotSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "service_name": self.service_name,
-            "command_url": self.command_url,
-            "url": self.url,
-            "app_url": self.app_url,
-            "lines_url": self.lines_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CHATBOT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.service_name is not None:
+                out["service_name"] = self.service_name
+            if self.command_url is not None:
+                out["command_url"] = self.command_url
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.lines_url is not None:
+                out["lines_url"] = self.lines_url
+        else:
+            out = {
+                "id": self.id,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "service_name": self.service_name,
+                "command_url": self.command_url,
+                "url": self.url,
+                "app_url": self.app_url,
+                "lines_url": self.lines_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

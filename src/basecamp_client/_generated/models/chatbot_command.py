@@ -83,14 +83,29 @@ class ChatbotCommand(_ChatbotCommandSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "command": self.command,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "callback_url": self.callback_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CHATBOT_COMMAND_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.command is not None:
+                out["command"] = self.command
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.callback_url is not None:
+                out["callback_url"] = self.callback_url
+        else:
+            out = {
+                "command": self.command,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "callback_url": self.callback_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

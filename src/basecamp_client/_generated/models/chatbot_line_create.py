@@ -70,12 +70,19 @@ class ChatbotLineCreate(_ChatbotLineCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "content": self.content,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CHATBOT_LINE_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.content is not None:
+                out["content"] = self.content
+        else:
+            out = {
+                "content": self.content,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -79,13 +79,22 @@ class ChatbotUpdate(_ChatbotUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "service_name": self.service_name,
-            "command_url": self.command_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CHATBOT_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.service_name is not None:
+                out["service_name"] = self.service_name
+            if self.command_url is not None:
+                out["command_url"] = self.command_url
+        else:
+            out = {
+                "service_name": self.service_name,
+                "command_url": self.command_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -213,51 +213,132 @@ class ClientApproval(_ClientApprovalSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "subscription_url": self.subscription_url,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, RecordingParent)
-            else self.parent,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, RecordingBucket)
-            else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "content": self.content,
-            "content_attachments": [
-                i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
-                for i0 in self.content_attachments
-            ]
-            if isinstance(self.content_attachments, list)
-            else self.content_attachments,
-            "subject": self.subject,
-            "due_on": _format_date(self.due_on),
-            "replies_count": self.replies_count,
-            "replies_url": self.replies_url,
-            "approval_status": self.approval_status,
-            "approver": self.approver.to_dict()
-            if isinstance(self.approver, Person)
-            else self.approver,
-            "responses": [
-                i0.to_dict() if isinstance(i0, ClientApprovalResponse) else i0
-                for i0 in self.responses
-            ]
-            if isinstance(self.responses, list)
-            else self.responses,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CLIENT_APPROVAL_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.subscription_url is not None:
+                out["subscription_url"] = self.subscription_url
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, RecordingParent)
+                    else self.parent
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, RecordingBucket)
+                    else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.content is not None:
+                out["content"] = self.content
+            if self.content_attachments is not None:
+                out["content_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                        for i0 in self.content_attachments
+                    ]
+                    if isinstance(self.content_attachments, list)
+                    else self.content_attachments
+                )
+            if self.subject is not None:
+                out["subject"] = self.subject
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.replies_count is not None:
+                out["replies_count"] = self.replies_count
+            if self.replies_url is not None:
+                out["replies_url"] = self.replies_url
+            if self.approval_status is not None:
+                out["approval_status"] = self.approval_status
+            if self.approver is not None:
+                out["approver"] = (
+                    self.approver.to_dict() if isinstance(self.approver, Person) else self.approver
+                )
+            if self.responses is not None:
+                out["responses"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, ClientApprovalResponse) else i0
+                        for i0 in self.responses
+                    ]
+                    if isinstance(self.responses, list)
+                    else self.responses
+                )
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "subscription_url": self.subscription_url,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, RecordingParent)
+                else self.parent,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, RecordingBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "content": self.content,
+                "content_attachments": [
+                    i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                    for i0 in self.content_attachments
+                ]
+                if isinstance(self.content_attachments, list)
+                else self.content_attachments,
+                "subject": self.subject,
+                "due_on": _format_date(self.due_on),
+                "replies_count": self.replies_count,
+                "replies_url": self.replies_url,
+                "approval_status": self.approval_status,
+                "approver": self.approver.to_dict()
+                if isinstance(self.approver, Person)
+                else self.approver,
+                "responses": [
+                    i0.to_dict() if isinstance(i0, ClientApprovalResponse) else i0
+                    for i0 in self.responses
+                ]
+                if isinstance(self.responses, list)
+                else self.responses,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

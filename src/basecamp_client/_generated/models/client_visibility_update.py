@@ -71,12 +71,19 @@ class ClientVisibilityUpdate(_ClientVisibilityUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "visible_to_clients": self.visible_to_clients,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _CLIENT_VISIBILITY_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+        else:
+            out = {
+                "visible_to_clients": self.visible_to_clients,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -103,16 +103,31 @@ class DocumentCreate(_DocumentCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "content": self.content,
-            "status": self.status,
-            "subscriptions": self.subscriptions,
-            "visible_to_clients": self.visible_to_clients,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _DOCUMENT_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.content is not None:
+                out["content"] = self.content
+            if self.status is not None:
+                out["status"] = self.status
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+        else:
+            out = {
+                "title": self.title,
+                "content": self.content,
+                "status": self.status,
+                "subscriptions": self.subscriptions,
+                "visible_to_clients": self.visible_to_clients,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

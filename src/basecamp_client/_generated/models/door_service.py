@@ -99,16 +99,31 @@ class DoorService(_DoorServiceSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "example_url": self.example_url,
-            "code": self.code,
-            "valid_patterns": self.valid_patterns,
-            "supporting_text": self.supporting_text,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _DOOR_SERVICE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.name is not None:
+                out["name"] = self.name
+            if self.example_url is not None:
+                out["example_url"] = self.example_url
+            if self.code is not None:
+                out["code"] = self.code
+            if self.valid_patterns is not None:
+                out["valid_patterns"] = self.valid_patterns
+            if self.supporting_text is not None:
+                out["supporting_text"] = self.supporting_text
+        else:
+            out = {
+                "name": self.name,
+                "example_url": self.example_url,
+                "code": self.code,
+                "valid_patterns": self.valid_patterns,
+                "supporting_text": self.supporting_text,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

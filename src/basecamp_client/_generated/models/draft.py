@@ -131,25 +131,54 @@ class Draft(_DraftSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "app_url": self.app_url,
-            "title": self.title,
-            "type": self.type,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, DraftBucket)
-            else self.bucket,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, DraftParent)
-            else self.parent,
-            "excerpt": self.excerpt,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "scheduled_posting_at": _format_datetime(self.scheduled_posting_at),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _DRAFT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.title is not None:
+                out["title"] = self.title
+            if self.type is not None:
+                out["type"] = self.type
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, DraftBucket) else self.bucket
+                )
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict() if isinstance(self.parent, DraftParent) else self.parent
+                )
+            if self.excerpt is not None:
+                out["excerpt"] = self.excerpt
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.scheduled_posting_at is not None:
+                out["scheduled_posting_at"] = _format_datetime(self.scheduled_posting_at)
+        else:
+            out = {
+                "id": self.id,
+                "app_url": self.app_url,
+                "title": self.title,
+                "type": self.type,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, DraftBucket)
+                else self.bucket,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, DraftParent)
+                else self.parent,
+                "excerpt": self.excerpt,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "scheduled_posting_at": _format_datetime(self.scheduled_posting_at),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

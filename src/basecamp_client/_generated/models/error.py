@@ -78,13 +78,22 @@ class Error(_ErrorSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "error": self.error,
-            "message": self.message,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _ERROR_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.error is not None:
+                out["error"] = self.error
+            if self.message is not None:
+                out["message"] = self.message
+        else:
+            out = {
+                "error": self.error,
+                "message": self.message,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

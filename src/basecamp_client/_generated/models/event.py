@@ -121,21 +121,50 @@ class Event(_EventSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "recording_id": self.recording_id,
-            "action": self.action,
-            "details": self.details.to_dict()
-            if isinstance(self.details, EventDetails)
-            else self.details,
-            "created_at": _format_datetime(self.created_at),
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "boosts_count": self.boosts_count,
-            "boosts_url": self.boosts_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _EVENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.recording_id is not None:
+                out["recording_id"] = self.recording_id
+            if self.action is not None:
+                out["action"] = self.action
+            if self.details is not None:
+                out["details"] = (
+                    self.details.to_dict()
+                    if isinstance(self.details, EventDetails)
+                    else self.details
+                )
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.boosts_count is not None:
+                out["boosts_count"] = self.boosts_count
+            if self.boosts_url is not None:
+                out["boosts_url"] = self.boosts_url
+        else:
+            out = {
+                "id": self.id,
+                "recording_id": self.recording_id,
+                "action": self.action,
+                "details": self.details.to_dict()
+                if isinstance(self.details, EventDetails)
+                else self.details,
+                "created_at": _format_datetime(self.created_at),
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "boosts_count": self.boosts_count,
+                "boosts_url": self.boosts_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -99,16 +99,31 @@ class EventDetails(_EventDetailsSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "added_person_ids": self.added_person_ids,
-            "removed_person_ids": self.removed_person_ids,
-            "notified_recipient_ids": self.notified_recipient_ids,
-            "new_parent_id": self.new_parent_id,
-            "parent_id_was": self.parent_id_was,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _EVENT_DETAILS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.added_person_ids is not None:
+                out["added_person_ids"] = self.added_person_ids
+            if self.removed_person_ids is not None:
+                out["removed_person_ids"] = self.removed_person_ids
+            if self.notified_recipient_ids is not None:
+                out["notified_recipient_ids"] = self.notified_recipient_ids
+            if self.new_parent_id is not None:
+                out["new_parent_id"] = self.new_parent_id
+            if self.parent_id_was is not None:
+                out["parent_id_was"] = self.parent_id_was
+        else:
+            out = {
+                "added_person_ids": self.added_person_ids,
+                "removed_person_ids": self.removed_person_ids,
+                "notified_recipient_ids": self.notified_recipient_ids,
+                "new_parent_id": self.new_parent_id,
+                "parent_id_was": self.parent_id_was,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -70,12 +70,19 @@ class FieldValidationError(_FieldValidationErrorSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "errors": self.errors,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _FIELD_VALIDATION_ERROR_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.errors is not None:
+                out["errors"] = self.errors
+        else:
+            out = {
+                "errors": self.errors,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -141,23 +141,52 @@ class Folder(_FolderSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "type": self.type,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "bucket_ids": self.bucket_ids,
-            "is_emoji_only_name": self.is_emoji_only_name,
-            "star_url": self.star_url,
-            "gauges_url": self.gauges_url,
-            "color": self.color,
-            "image_url": self.image_url,
-            "url": self.url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _FOLDER_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.name is not None:
+                out["name"] = self.name
+            if self.type is not None:
+                out["type"] = self.type
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.bucket_ids is not None:
+                out["bucket_ids"] = self.bucket_ids
+            if self.is_emoji_only_name is not None:
+                out["is_emoji_only_name"] = self.is_emoji_only_name
+            if self.star_url is not None:
+                out["star_url"] = self.star_url
+            if self.gauges_url is not None:
+                out["gauges_url"] = self.gauges_url
+            if self.color is not None:
+                out["color"] = self.color
+            if self.image_url is not None:
+                out["image_url"] = self.image_url
+            if self.url is not None:
+                out["url"] = self.url
+        else:
+            out = {
+                "id": self.id,
+                "name": self.name,
+                "type": self.type,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "bucket_ids": self.bucket_ids,
+                "is_emoji_only_name": self.is_emoji_only_name,
+                "star_url": self.star_url,
+                "gauges_url": self.gauges_url,
+                "color": self.color,
+                "image_url": self.image_url,
+                "url": self.url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

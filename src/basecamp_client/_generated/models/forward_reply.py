@@ -176,36 +176,96 @@ class ForwardReply(_ForwardReplySlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, RecordingParent)
-            else self.parent,
-            "bucket": self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "content": self.content,
-            "content_attachments": [
-                i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
-                for i0 in self.content_attachments
-            ]
-            if isinstance(self.content_attachments, list)
-            else self.content_attachments,
-            "boosts_count": self.boosts_count,
-            "boosts_url": self.boosts_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _FORWARD_REPLY_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, RecordingParent)
+                    else self.parent
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.content is not None:
+                out["content"] = self.content
+            if self.content_attachments is not None:
+                out["content_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                        for i0 in self.content_attachments
+                    ]
+                    if isinstance(self.content_attachments, list)
+                    else self.content_attachments
+                )
+            if self.boosts_count is not None:
+                out["boosts_count"] = self.boosts_count
+            if self.boosts_url is not None:
+                out["boosts_url"] = self.boosts_url
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, RecordingParent)
+                else self.parent,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, TodoBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "content": self.content,
+                "content_attachments": [
+                    i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                    for i0 in self.content_attachments
+                ]
+                if isinstance(self.content_attachments, list)
+                else self.content_attachments,
+                "boosts_count": self.boosts_count,
+                "boosts_url": self.boosts_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

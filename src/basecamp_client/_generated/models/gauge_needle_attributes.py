@@ -86,14 +86,25 @@ class GaugeNeedleAttributes(_GaugeNeedleAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "position": self.position,
-            "color": self.color,
-            "description": self.description,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GAUGE_NEEDLE_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.position is not None:
+                out["position"] = self.position
+            if self.color is not None:
+                out["color"] = self.color
+            if self.description is not None:
+                out["description"] = self.description
+        else:
+            out = {
+                "position": self.position,
+                "color": self.color,
+                "description": self.description,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -88,16 +88,31 @@ class GaugeNeedleCreate(_GaugeNeedleCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "gauge_needle": self.gauge_needle.to_dict()
-            if isinstance(self.gauge_needle, GaugeNeedleAttributes)
-            else self.gauge_needle,
-            "notify": self.notify,
-            "subscriptions": self.subscriptions,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GAUGE_NEEDLE_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.gauge_needle is not None:
+                out["gauge_needle"] = (
+                    self.gauge_needle.to_dict()
+                    if isinstance(self.gauge_needle, GaugeNeedleAttributes)
+                    else self.gauge_needle
+                )
+            if self.notify is not None:
+                out["notify"] = self.notify
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+        else:
+            out = {
+                "gauge_needle": self.gauge_needle.to_dict()
+                if isinstance(self.gauge_needle, GaugeNeedleAttributes)
+                else self.gauge_needle,
+                "notify": self.notify,
+                "subscriptions": self.subscriptions,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -78,14 +78,25 @@ class GaugeNeedleUpdate(_GaugeNeedleUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "gauge_needle": self.gauge_needle.to_dict()
-            if isinstance(self.gauge_needle, GaugeNeedleUpdateAttributes)
-            else self.gauge_needle,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GAUGE_NEEDLE_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.gauge_needle is not None:
+                out["gauge_needle"] = (
+                    self.gauge_needle.to_dict()
+                    if isinstance(self.gauge_needle, GaugeNeedleUpdateAttributes)
+                    else self.gauge_needle
+                )
+        else:
+            out = {
+                "gauge_needle": self.gauge_needle.to_dict()
+                if isinstance(self.gauge_needle, GaugeNeedleUpdateAttributes)
+                else self.gauge_needle,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

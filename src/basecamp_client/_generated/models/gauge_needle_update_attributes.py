@@ -72,12 +72,19 @@ class GaugeNeedleUpdateAttributes(_GaugeNeedleUpdateAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "description": self.description,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GAUGE_NEEDLE_UPDATE_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.description is not None:
+                out["description"] = self.description
+        else:
+            out = {
+                "description": self.description,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -69,14 +69,25 @@ class GaugeToggle(_GaugeToggleSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "gauge": self.gauge.to_dict()
-            if isinstance(self.gauge, GaugeToggleAttributes)
-            else self.gauge,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GAUGE_TOGGLE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.gauge is not None:
+                out["gauge"] = (
+                    self.gauge.to_dict()
+                    if isinstance(self.gauge, GaugeToggleAttributes)
+                    else self.gauge
+                )
+        else:
+            out = {
+                "gauge": self.gauge.to_dict()
+                if isinstance(self.gauge, GaugeToggleAttributes)
+                else self.gauge,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

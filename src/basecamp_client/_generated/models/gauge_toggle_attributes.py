@@ -70,12 +70,19 @@ class GaugeToggleAttributes(_GaugeToggleAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "enabled": self.enabled,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GAUGE_TOGGLE_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.enabled is not None:
+                out["enabled"] = self.enabled
+        else:
+            out = {
+                "enabled": self.enabled,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -109,17 +109,34 @@ class GoogleDocumentReplace(_GoogleDocumentReplaceSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "url": self.url,
-            "document_type": self.document_type,
-            "title": self.title,
-            "description": self.description,
-            "status": self.status,
-            "subscriptions": self.subscriptions,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _GOOGLE_DOCUMENT_REPLACE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.url is not None:
+                out["url"] = self.url
+            if self.document_type is not None:
+                out["document_type"] = self.document_type
+            if self.title is not None:
+                out["title"] = self.title
+            if self.description is not None:
+                out["description"] = self.description
+            if self.status is not None:
+                out["status"] = self.status
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+        else:
+            out = {
+                "url": self.url,
+                "document_type": self.document_type,
+                "title": self.title,
+                "description": self.description,
+                "status": self.status,
+                "subscriptions": self.subscriptions,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -115,19 +115,40 @@ class HillChart(_HillChartSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "enabled": self.enabled,
-            "stale": self.stale,
-            "updated_at": _format_datetime(self.updated_at),
-            "app_update_url": self.app_update_url,
-            "app_versions_url": self.app_versions_url,
-            "dots": [i0.to_dict() if isinstance(i0, HillChartDot) else i0 for i0 in self.dots]
-            if isinstance(self.dots, list)
-            else self.dots,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _HILL_CHART_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.enabled is not None:
+                out["enabled"] = self.enabled
+            if self.stale is not None:
+                out["stale"] = self.stale
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.app_update_url is not None:
+                out["app_update_url"] = self.app_update_url
+            if self.app_versions_url is not None:
+                out["app_versions_url"] = self.app_versions_url
+            if self.dots is not None:
+                out["dots"] = (
+                    [i0.to_dict() if isinstance(i0, HillChartDot) else i0 for i0 in self.dots]
+                    if isinstance(self.dots, list)
+                    else self.dots
+                )
+        else:
+            out = {
+                "enabled": self.enabled,
+                "stale": self.stale,
+                "updated_at": _format_datetime(self.updated_at),
+                "app_update_url": self.app_update_url,
+                "app_versions_url": self.app_versions_url,
+                "dots": [i0.to_dict() if isinstance(i0, HillChartDot) else i0 for i0 in self.dots]
+                if isinstance(self.dots, list)
+                else self.dots,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

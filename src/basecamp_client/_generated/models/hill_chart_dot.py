@@ -104,17 +104,34 @@ class HillChartDot(_HillChartDotSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "label": self.label,
-            "color": self.color,
-            "position": self.position,
-            "url": self.url,
-            "app_url": self.app_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _HILL_CHART_DOT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.label is not None:
+                out["label"] = self.label
+            if self.color is not None:
+                out["color"] = self.color
+            if self.position is not None:
+                out["position"] = self.position
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+        else:
+            out = {
+                "id": self.id,
+                "label": self.label,
+                "color": self.color,
+                "position": self.position,
+                "url": self.url,
+                "app_url": self.app_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

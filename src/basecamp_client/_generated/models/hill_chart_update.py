@@ -80,13 +80,22 @@ class HillChartUpdate(_HillChartUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "tracked": self.tracked,
-            "untracked": self.untracked,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _HILL_CHART_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.tracked is not None:
+                out["tracked"] = self.tracked
+            if self.untracked is not None:
+                out["untracked"] = self.untracked
+        else:
+            out = {
+                "tracked": self.tracked,
+                "untracked": self.untracked,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

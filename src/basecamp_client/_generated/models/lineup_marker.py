@@ -111,16 +111,31 @@ class LineupMarker(_LineupMarkerSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "date": _format_date(self.date),
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _LINEUP_MARKER_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.name is not None:
+                out["name"] = self.name
+            if self.date is not None:
+                out["date"] = _format_date(self.date)
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+        else:
+            out = {
+                "id": self.id,
+                "name": self.name,
+                "date": _format_date(self.date),
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

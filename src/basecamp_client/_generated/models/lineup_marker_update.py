@@ -81,13 +81,22 @@ class LineupMarkerUpdate(_LineupMarkerUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "date": _format_date(self.date),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _LINEUP_MARKER_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.name is not None:
+                out["name"] = self.name
+            if self.date is not None:
+                out["date"] = _format_date(self.date)
+        else:
+            out = {
+                "name": self.name,
+                "date": _format_date(self.date),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

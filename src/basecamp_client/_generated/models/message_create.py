@@ -108,17 +108,34 @@ class MessageCreate(_MessageCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "subject": self.subject,
-            "content": self.content,
-            "status": self.status,
-            "category_id": self.category_id,
-            "subscriptions": self.subscriptions,
-            "visible_to_clients": self.visible_to_clients,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MESSAGE_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.subject is not None:
+                out["subject"] = self.subject
+            if self.content is not None:
+                out["content"] = self.content
+            if self.status is not None:
+                out["status"] = self.status
+            if self.category_id is not None:
+                out["category_id"] = self.category_id
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+        else:
+            out = {
+                "subject": self.subject,
+                "content": self.content,
+                "status": self.status,
+                "category_id": self.category_id,
+                "subscriptions": self.subscriptions,
+                "visible_to_clients": self.visible_to_clients,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

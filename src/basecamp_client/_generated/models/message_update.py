@@ -88,15 +88,28 @@ class MessageUpdate(_MessageUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "subject": self.subject,
-            "content": self.content,
-            "status": self.status,
-            "category_id": self.category_id,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MESSAGE_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.subject is not None:
+                out["subject"] = self.subject
+            if self.content is not None:
+                out["content"] = self.content
+            if self.status is not None:
+                out["status"] = self.status
+            if self.category_id is not None:
+                out["category_id"] = self.category_id
+        else:
+            out = {
+                "subject": self.subject,
+                "content": self.content,
+                "status": self.status,
+                "category_id": self.category_id,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -160,38 +160,90 @@ class MyAssignment(_MyAssignmentSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "app_url": self.app_url,
-            "content": self.content,
-            "starts_on": _format_date(self.starts_on),
-            "due_on": _format_date(self.due_on),
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, MyAssignmentBucket)
-            else self.bucket,
-            "completed": self.completed,
-            "type": self.type,
-            "assignees": [
-                i0.to_dict() if isinstance(i0, MyAssignmentAssignee) else i0
-                for i0 in self.assignees
-            ]
-            if isinstance(self.assignees, list)
-            else self.assignees,
-            "comments_count": self.comments_count,
-            "has_description": self.has_description,
-            "priority_recording_id": self.priority_recording_id,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, MyAssignmentParent)
-            else self.parent,
-            "children": [
-                i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.children
-            ]
-            if isinstance(self.children, list)
-            else self.children,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MY_ASSIGNMENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.content is not None:
+                out["content"] = self.content
+            if self.starts_on is not None:
+                out["starts_on"] = _format_date(self.starts_on)
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, MyAssignmentBucket)
+                    else self.bucket
+                )
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.type is not None:
+                out["type"] = self.type
+            if self.assignees is not None:
+                out["assignees"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, MyAssignmentAssignee) else i0
+                        for i0 in self.assignees
+                    ]
+                    if isinstance(self.assignees, list)
+                    else self.assignees
+                )
+            if self.comments_count is not None:
+                out["comments_count"] = self.comments_count
+            if self.has_description is not None:
+                out["has_description"] = self.has_description
+            if self.priority_recording_id is not None:
+                out["priority_recording_id"] = self.priority_recording_id
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, MyAssignmentParent)
+                    else self.parent
+                )
+            if self.children is not None:
+                out["children"] = (
+                    [i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.children]
+                    if isinstance(self.children, list)
+                    else self.children
+                )
+        else:
+            out = {
+                "id": self.id,
+                "app_url": self.app_url,
+                "content": self.content,
+                "starts_on": _format_date(self.starts_on),
+                "due_on": _format_date(self.due_on),
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, MyAssignmentBucket)
+                else self.bucket,
+                "completed": self.completed,
+                "type": self.type,
+                "assignees": [
+                    i0.to_dict() if isinstance(i0, MyAssignmentAssignee) else i0
+                    for i0 in self.assignees
+                ]
+                if isinstance(self.assignees, list)
+                else self.assignees,
+                "comments_count": self.comments_count,
+                "has_description": self.has_description,
+                "priority_recording_id": self.priority_recording_id,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, MyAssignmentParent)
+                else self.parent,
+                "children": [
+                    i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.children
+                ]
+                if isinstance(self.children, list)
+                else self.children,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -82,21 +82,42 @@ class MyAssignmentGroups(_MyAssignmentGroupsSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "priorities": [
-                i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.priorities
-            ]
-            if isinstance(self.priorities, list)
-            else self.priorities,
-            "non_priorities": [
-                i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.non_priorities
-            ]
-            if isinstance(self.non_priorities, list)
-            else self.non_priorities,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MY_ASSIGNMENT_GROUPS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.priorities is not None:
+                out["priorities"] = (
+                    [i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.priorities]
+                    if isinstance(self.priorities, list)
+                    else self.priorities
+                )
+            if self.non_priorities is not None:
+                out["non_priorities"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, MyAssignment) else i0
+                        for i0 in self.non_priorities
+                    ]
+                    if isinstance(self.non_priorities, list)
+                    else self.non_priorities
+                )
+        else:
+            out = {
+                "priorities": [
+                    i0.to_dict() if isinstance(i0, MyAssignment) else i0 for i0 in self.priorities
+                ]
+                if isinstance(self.priorities, list)
+                else self.priorities,
+                "non_priorities": [
+                    i0.to_dict() if isinstance(i0, MyAssignment) else i0
+                    for i0 in self.non_priorities
+                ]
+                if isinstance(self.non_priorities, list)
+                else self.non_priorities,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -127,24 +127,52 @@ class MyNote(_MyNoteSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "type": self.type,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "content": self.content,
-            "content_attachments": [
-                i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
-                for i0 in self.content_attachments
-            ]
-            if isinstance(self.content_attachments, list)
-            else self.content_attachments,
-            "url": self.url,
-            "app_url": self.app_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MY_NOTE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.type is not None:
+                out["type"] = self.type
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.content is not None:
+                out["content"] = self.content
+            if self.content_attachments is not None:
+                out["content_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                        for i0 in self.content_attachments
+                    ]
+                    if isinstance(self.content_attachments, list)
+                    else self.content_attachments
+                )
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+        else:
+            out = {
+                "id": self.id,
+                "type": self.type,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "content": self.content,
+                "content_attachments": [
+                    i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                    for i0 in self.content_attachments
+                ]
+                if isinstance(self.content_attachments, list)
+                else self.content_attachments,
+                "url": self.url,
+                "app_url": self.app_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

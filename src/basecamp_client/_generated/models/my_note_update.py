@@ -69,12 +69,23 @@ class MyNoteUpdate(_MyNoteUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "note": self.note.to_dict() if isinstance(self.note, MyNoteAttributes) else self.note,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MY_NOTE_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.note is not None:
+                out["note"] = (
+                    self.note.to_dict() if isinstance(self.note, MyNoteAttributes) else self.note
+                )
+        else:
+            out = {
+                "note": self.note.to_dict()
+                if isinstance(self.note, MyNoteAttributes)
+                else self.note,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -117,19 +117,40 @@ class MyProfileUpdate(_MyProfileUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "email_address": self.email_address,
-            "title": self.title,
-            "bio": self.bio,
-            "location": self.location,
-            "time_zone_name": self.time_zone_name,
-            "first_week_day": self.first_week_day,
-            "time_format": self.time_format,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _MY_PROFILE_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.name is not None:
+                out["name"] = self.name
+            if self.email_address is not None:
+                out["email_address"] = self.email_address
+            if self.title is not None:
+                out["title"] = self.title
+            if self.bio is not None:
+                out["bio"] = self.bio
+            if self.location is not None:
+                out["location"] = self.location
+            if self.time_zone_name is not None:
+                out["time_zone_name"] = self.time_zone_name
+            if self.first_week_day is not None:
+                out["first_week_day"] = self.first_week_day
+            if self.time_format is not None:
+                out["time_format"] = self.time_format
+        else:
+            out = {
+                "name": self.name,
+                "email_address": self.email_address,
+                "title": self.title,
+                "bio": self.bio,
+                "location": self.location,
+                "time_zone_name": self.time_zone_name,
+                "first_week_day": self.first_week_day,
+                "time_format": self.time_format,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

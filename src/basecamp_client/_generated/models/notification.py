@@ -216,46 +216,118 @@ class Notification(_NotificationSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "section": self.section,
-            "unread_count": self.unread_count,
-            "unread_at": _format_datetime(self.unread_at),
-            "read_at": _format_datetime(self.read_at),
-            "readable_sgid": self.readable_sgid,
-            "readable_identifier": self.readable_identifier,
-            "title": self.title,
-            "type": self.type,
-            "bucket_name": self.bucket_name,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "content_excerpt": self.content_excerpt,
-            "app_url": self.app_url,
-            "unread_url": self.unread_url,
-            "bookmark_url": self.bookmark_url,
-            "memory_url": self.memory_url,
-            "bubble_up_url": self.bubble_up_url,
-            "bubble_up_at": _format_datetime(self.bubble_up_at),
-            "subscription_url": self.subscription_url,
-            "subscribed": self.subscribed,
-            "previewable_attachments": [
-                i0.to_dict() if isinstance(i0, PreviewableAttachment) else i0
-                for i0 in self.previewable_attachments
-            ]
-            if isinstance(self.previewable_attachments, list)
-            else self.previewable_attachments,
-            "participants": [
-                i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.participants
-            ]
-            if isinstance(self.participants, list)
-            else self.participants,
-            "named": self.named,
-            "image_url": self.image_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _NOTIFICATION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.section is not None:
+                out["section"] = self.section
+            if self.unread_count is not None:
+                out["unread_count"] = self.unread_count
+            if self.unread_at is not None:
+                out["unread_at"] = _format_datetime(self.unread_at)
+            if self.read_at is not None:
+                out["read_at"] = _format_datetime(self.read_at)
+            if self.readable_sgid is not None:
+                out["readable_sgid"] = self.readable_sgid
+            if self.readable_identifier is not None:
+                out["readable_identifier"] = self.readable_identifier
+            if self.title is not None:
+                out["title"] = self.title
+            if self.type is not None:
+                out["type"] = self.type
+            if self.bucket_name is not None:
+                out["bucket_name"] = self.bucket_name
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.content_excerpt is not None:
+                out["content_excerpt"] = self.content_excerpt
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.unread_url is not None:
+                out["unread_url"] = self.unread_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.memory_url is not None:
+                out["memory_url"] = self.memory_url
+            if self.bubble_up_url is not None:
+                out["bubble_up_url"] = self.bubble_up_url
+            if self.bubble_up_at is not None:
+                out["bubble_up_at"] = _format_datetime(self.bubble_up_at)
+            if self.subscription_url is not None:
+                out["subscription_url"] = self.subscription_url
+            if self.subscribed is not None:
+                out["subscribed"] = self.subscribed
+            if self.previewable_attachments is not None:
+                out["previewable_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, PreviewableAttachment) else i0
+                        for i0 in self.previewable_attachments
+                    ]
+                    if isinstance(self.previewable_attachments, list)
+                    else self.previewable_attachments
+                )
+            if self.participants is not None:
+                out["participants"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.participants]
+                    if isinstance(self.participants, list)
+                    else self.participants
+                )
+            if self.named is not None:
+                out["named"] = self.named
+            if self.image_url is not None:
+                out["image_url"] = self.image_url
+        else:
+            out = {
+                "id": self.id,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "section": self.section,
+                "unread_count": self.unread_count,
+                "unread_at": _format_datetime(self.unread_at),
+                "read_at": _format_datetime(self.read_at),
+                "readable_sgid": self.readable_sgid,
+                "readable_identifier": self.readable_identifier,
+                "title": self.title,
+                "type": self.type,
+                "bucket_name": self.bucket_name,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "content_excerpt": self.content_excerpt,
+                "app_url": self.app_url,
+                "unread_url": self.unread_url,
+                "bookmark_url": self.bookmark_url,
+                "memory_url": self.memory_url,
+                "bubble_up_url": self.bubble_up_url,
+                "bubble_up_at": _format_datetime(self.bubble_up_at),
+                "subscription_url": self.subscription_url,
+                "subscribed": self.subscribed,
+                "previewable_attachments": [
+                    i0.to_dict() if isinstance(i0, PreviewableAttachment) else i0
+                    for i0 in self.previewable_attachments
+                ]
+                if isinstance(self.previewable_attachments, list)
+                else self.previewable_attachments,
+                "participants": [
+                    i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.participants
+                ]
+                if isinstance(self.participants, list)
+                else self.participants,
+                "named": self.named,
+                "image_url": self.image_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -127,35 +127,79 @@ class NotificationInbox(_NotificationInboxSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "unreads": [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.unreads]
-            if isinstance(self.unreads, list)
-            else self.unreads,
-            "reads": [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.reads]
-            if isinstance(self.reads, list)
-            else self.reads,
-            "bubble_ups_count": self.bubble_ups_count,
-            "scheduled_bubble_ups_count": self.scheduled_bubble_ups_count,
-            "memories": [
-                i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.memories
-            ]
-            if isinstance(self.memories, list)
-            else self.memories,
-            "bubble_ups": [
-                i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.bubble_ups
-            ]
-            if isinstance(self.bubble_ups, list)
-            else self.bubble_ups,
-            "scheduled_bubble_ups": [
-                i0.to_dict() if isinstance(i0, Notification) else i0
-                for i0 in self.scheduled_bubble_ups
-            ]
-            if isinstance(self.scheduled_bubble_ups, list)
-            else self.scheduled_bubble_ups,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _NOTIFICATION_INBOX_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.unreads is not None:
+                out["unreads"] = (
+                    [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.unreads]
+                    if isinstance(self.unreads, list)
+                    else self.unreads
+                )
+            if self.reads is not None:
+                out["reads"] = (
+                    [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.reads]
+                    if isinstance(self.reads, list)
+                    else self.reads
+                )
+            if self.bubble_ups_count is not None:
+                out["bubble_ups_count"] = self.bubble_ups_count
+            if self.scheduled_bubble_ups_count is not None:
+                out["scheduled_bubble_ups_count"] = self.scheduled_bubble_ups_count
+            if self.memories is not None:
+                out["memories"] = (
+                    [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.memories]
+                    if isinstance(self.memories, list)
+                    else self.memories
+                )
+            if self.bubble_ups is not None:
+                out["bubble_ups"] = (
+                    [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.bubble_ups]
+                    if isinstance(self.bubble_ups, list)
+                    else self.bubble_ups
+                )
+            if self.scheduled_bubble_ups is not None:
+                out["scheduled_bubble_ups"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, Notification) else i0
+                        for i0 in self.scheduled_bubble_ups
+                    ]
+                    if isinstance(self.scheduled_bubble_ups, list)
+                    else self.scheduled_bubble_ups
+                )
+        else:
+            out = {
+                "unreads": [
+                    i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.unreads
+                ]
+                if isinstance(self.unreads, list)
+                else self.unreads,
+                "reads": [i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.reads]
+                if isinstance(self.reads, list)
+                else self.reads,
+                "bubble_ups_count": self.bubble_ups_count,
+                "scheduled_bubble_ups_count": self.scheduled_bubble_ups_count,
+                "memories": [
+                    i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.memories
+                ]
+                if isinstance(self.memories, list)
+                else self.memories,
+                "bubble_ups": [
+                    i0.to_dict() if isinstance(i0, Notification) else i0 for i0 in self.bubble_ups
+                ]
+                if isinstance(self.bubble_ups, list)
+                else self.bubble_ups,
+                "scheduled_bubble_ups": [
+                    i0.to_dict() if isinstance(i0, Notification) else i0
+                    for i0 in self.scheduled_bubble_ups
+                ]
+                if isinstance(self.scheduled_bubble_ups, list)
+                else self.scheduled_bubble_ups,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -71,12 +71,19 @@ class NotificationsMarkAsRead(_NotificationsMarkAsReadSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "readables": self.readables,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _NOTIFICATIONS_MARK_AS_READ_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.readables is not None:
+                out["readables"] = self.readables
+        else:
+            out = {
+                "readables": self.readables,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -98,15 +98,28 @@ class OAuthTokenResponse(_OAuthTokenResponseSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "access_token": self.access_token,
-            "token_type": self.token_type,
-            "expires_in": self.expires_in,
-            "refresh_token": self.refresh_token,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _O_AUTH_TOKEN_RESPONSE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.access_token is not None:
+                out["access_token"] = self.access_token
+            if self.token_type is not None:
+                out["token_type"] = self.token_type
+            if self.expires_in is not None:
+                out["expires_in"] = self.expires_in
+            if self.refresh_token is not None:
+                out["refresh_token"] = self.refresh_token
+        else:
+            out = {
+                "access_token": self.access_token,
+                "token_type": self.token_type,
+                "expires_in": self.expires_in,
+                "refresh_token": self.refresh_token,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -111,19 +111,40 @@ class OutOfOffice(_OutOfOfficeSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "person": self.person.to_dict()
-            if isinstance(self.person, OutOfOfficePerson)
-            else self.person,
-            "enabled": self.enabled,
-            "ongoing": self.ongoing,
-            "start_date": _format_date(self.start_date),
-            "end_date": _format_date(self.end_date),
-            "back_on_date": _format_date(self.back_on_date),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _OUT_OF_OFFICE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.person is not None:
+                out["person"] = (
+                    self.person.to_dict()
+                    if isinstance(self.person, OutOfOfficePerson)
+                    else self.person
+                )
+            if self.enabled is not None:
+                out["enabled"] = self.enabled
+            if self.ongoing is not None:
+                out["ongoing"] = self.ongoing
+            if self.start_date is not None:
+                out["start_date"] = _format_date(self.start_date)
+            if self.end_date is not None:
+                out["end_date"] = _format_date(self.end_date)
+            if self.back_on_date is not None:
+                out["back_on_date"] = _format_date(self.back_on_date)
+        else:
+            out = {
+                "person": self.person.to_dict()
+                if isinstance(self.person, OutOfOfficePerson)
+                else self.person,
+                "enabled": self.enabled,
+                "ongoing": self.ongoing,
+                "start_date": _format_date(self.start_date),
+                "end_date": _format_date(self.end_date),
+                "back_on_date": _format_date(self.back_on_date),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

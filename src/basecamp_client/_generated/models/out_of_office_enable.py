@@ -73,14 +73,25 @@ class OutOfOfficeEnable(_OutOfOfficeEnableSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "out_of_office": self.out_of_office.to_dict()
-            if isinstance(self.out_of_office, OutOfOfficeAttributes)
-            else self.out_of_office,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _OUT_OF_OFFICE_ENABLE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.out_of_office is not None:
+                out["out_of_office"] = (
+                    self.out_of_office.to_dict()
+                    if isinstance(self.out_of_office, OutOfOfficeAttributes)
+                    else self.out_of_office
+                )
+        else:
+            out = {
+                "out_of_office": self.out_of_office.to_dict()
+                if isinstance(self.out_of_office, OutOfOfficeAttributes)
+                else self.out_of_office,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -104,31 +104,64 @@ class OverdueTodosReport(_OverdueTodosReportSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "under_a_week_late": [
-                i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.under_a_week_late
-            ]
-            if isinstance(self.under_a_week_late, list)
-            else self.under_a_week_late,
-            "over_a_week_late": [
-                i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_a_week_late
-            ]
-            if isinstance(self.over_a_week_late, list)
-            else self.over_a_week_late,
-            "over_a_month_late": [
-                i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_a_month_late
-            ]
-            if isinstance(self.over_a_month_late, list)
-            else self.over_a_month_late,
-            "over_three_months_late": [
-                i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_three_months_late
-            ]
-            if isinstance(self.over_three_months_late, list)
-            else self.over_three_months_late,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _OVERDUE_TODOS_REPORT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.under_a_week_late is not None:
+                out["under_a_week_late"] = (
+                    [i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.under_a_week_late]
+                    if isinstance(self.under_a_week_late, list)
+                    else self.under_a_week_late
+                )
+            if self.over_a_week_late is not None:
+                out["over_a_week_late"] = (
+                    [i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_a_week_late]
+                    if isinstance(self.over_a_week_late, list)
+                    else self.over_a_week_late
+                )
+            if self.over_a_month_late is not None:
+                out["over_a_month_late"] = (
+                    [i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_a_month_late]
+                    if isinstance(self.over_a_month_late, list)
+                    else self.over_a_month_late
+                )
+            if self.over_three_months_late is not None:
+                out["over_three_months_late"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, Todo) else i0
+                        for i0 in self.over_three_months_late
+                    ]
+                    if isinstance(self.over_three_months_late, list)
+                    else self.over_three_months_late
+                )
+        else:
+            out = {
+                "under_a_week_late": [
+                    i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.under_a_week_late
+                ]
+                if isinstance(self.under_a_week_late, list)
+                else self.under_a_week_late,
+                "over_a_week_late": [
+                    i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_a_week_late
+                ]
+                if isinstance(self.over_a_week_late, list)
+                else self.over_a_week_late,
+                "over_a_month_late": [
+                    i0.to_dict() if isinstance(i0, Todo) else i0 for i0 in self.over_a_month_late
+                ]
+                if isinstance(self.over_a_month_late, list)
+                else self.over_a_month_late,
+                "over_three_months_late": [
+                    i0.to_dict() if isinstance(i0, Todo) else i0
+                    for i0 in self.over_three_months_late
+                ]
+                if isinstance(self.over_three_months_late, list)
+                else self.over_three_months_late,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

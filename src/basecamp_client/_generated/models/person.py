@@ -196,36 +196,91 @@ class Person(_PersonSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "attachable_sgid": self.attachable_sgid,
-            "name": self.name,
-            "email_address": self.email_address,
-            "personable_type": self.personable_type,
-            "title": self.title,
-            "bio": self.bio,
-            "tagline": self.tagline,
-            "location": self.location,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "admin": self.admin,
-            "owner": self.owner,
-            "client": self.client,
-            "employee": self.employee,
-            "time_zone": self.time_zone,
-            "avatar_url": self.avatar_url,
-            "company": self.company.to_dict()
-            if isinstance(self.company, PersonCompany)
-            else self.company,
-            "can_manage_projects": self.can_manage_projects,
-            "can_manage_people": self.can_manage_people,
-            "can_ping": self.can_ping,
-            "can_access_timesheet": self.can_access_timesheet,
-            "can_access_hill_charts": self.can_access_hill_charts,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PERSON_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.attachable_sgid is not None:
+                out["attachable_sgid"] = self.attachable_sgid
+            if self.name is not None:
+                out["name"] = self.name
+            if self.email_address is not None:
+                out["email_address"] = self.email_address
+            if self.personable_type is not None:
+                out["personable_type"] = self.personable_type
+            if self.title is not None:
+                out["title"] = self.title
+            if self.bio is not None:
+                out["bio"] = self.bio
+            if self.tagline is not None:
+                out["tagline"] = self.tagline
+            if self.location is not None:
+                out["location"] = self.location
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.admin is not None:
+                out["admin"] = self.admin
+            if self.owner is not None:
+                out["owner"] = self.owner
+            if self.client is not None:
+                out["client"] = self.client
+            if self.employee is not None:
+                out["employee"] = self.employee
+            if self.time_zone is not None:
+                out["time_zone"] = self.time_zone
+            if self.avatar_url is not None:
+                out["avatar_url"] = self.avatar_url
+            if self.company is not None:
+                out["company"] = (
+                    self.company.to_dict()
+                    if isinstance(self.company, PersonCompany)
+                    else self.company
+                )
+            if self.can_manage_projects is not None:
+                out["can_manage_projects"] = self.can_manage_projects
+            if self.can_manage_people is not None:
+                out["can_manage_people"] = self.can_manage_people
+            if self.can_ping is not None:
+                out["can_ping"] = self.can_ping
+            if self.can_access_timesheet is not None:
+                out["can_access_timesheet"] = self.can_access_timesheet
+            if self.can_access_hill_charts is not None:
+                out["can_access_hill_charts"] = self.can_access_hill_charts
+        else:
+            out = {
+                "id": self.id,
+                "attachable_sgid": self.attachable_sgid,
+                "name": self.name,
+                "email_address": self.email_address,
+                "personable_type": self.personable_type,
+                "title": self.title,
+                "bio": self.bio,
+                "tagline": self.tagline,
+                "location": self.location,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "admin": self.admin,
+                "owner": self.owner,
+                "client": self.client,
+                "employee": self.employee,
+                "time_zone": self.time_zone,
+                "avatar_url": self.avatar_url,
+                "company": self.company.to_dict()
+                if isinstance(self.company, PersonCompany)
+                else self.company,
+                "can_manage_projects": self.can_manage_projects,
+                "can_manage_people": self.can_manage_people,
+                "can_ping": self.can_ping,
+                "can_access_timesheet": self.can_access_timesheet,
+                "can_access_hill_charts": self.can_access_hill_charts,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -94,15 +94,28 @@ class PersonCreate(_PersonCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "email_address": self.email_address,
-            "title": self.title,
-            "company_name": self.company_name,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PERSON_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.name is not None:
+                out["name"] = self.name
+            if self.email_address is not None:
+                out["email_address"] = self.email_address
+            if self.title is not None:
+                out["title"] = self.title
+            if self.company_name is not None:
+                out["company_name"] = self.company_name
+        else:
+            out = {
+                "name": self.name,
+                "email_address": self.email_address,
+                "title": self.title,
+                "company_name": self.company_name,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -82,14 +82,25 @@ class PersonMention(_PersonMentionSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "attachable_sgid": self.attachable_sgid,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PERSON_MENTION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.name is not None:
+                out["name"] = self.name
+            if self.attachable_sgid is not None:
+                out["attachable_sgid"] = self.attachable_sgid
+        else:
+            out = {
+                "id": self.id,
+                "name": self.name,
+                "attachable_sgid": self.attachable_sgid,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

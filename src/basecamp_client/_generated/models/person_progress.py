@@ -77,15 +77,32 @@ class PersonProgress(_PersonProgressSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "person": self.person.to_dict() if isinstance(self.person, Person) else self.person,
-            "events": [i0.to_dict() if isinstance(i0, TimelineEvent) else i0 for i0 in self.events]
-            if isinstance(self.events, list)
-            else self.events,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PERSON_PROGRESS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.person is not None:
+                out["person"] = (
+                    self.person.to_dict() if isinstance(self.person, Person) else self.person
+                )
+            if self.events is not None:
+                out["events"] = (
+                    [i0.to_dict() if isinstance(i0, TimelineEvent) else i0 for i0 in self.events]
+                    if isinstance(self.events, list)
+                    else self.events
+                )
+        else:
+            out = {
+                "person": self.person.to_dict() if isinstance(self.person, Person) else self.person,
+                "events": [
+                    i0.to_dict() if isinstance(i0, TimelineEvent) else i0 for i0 in self.events
+                ]
+                if isinstance(self.events, list)
+                else self.events,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -100,16 +100,31 @@ class Preferences(_PreferencesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "url": self.url,
-            "app_url": self.app_url,
-            "time_zone_name": self.time_zone_name,
-            "first_week_day": self.first_week_day,
-            "time_format": self.time_format,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PREFERENCES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.time_zone_name is not None:
+                out["time_zone_name"] = self.time_zone_name
+            if self.first_week_day is not None:
+                out["first_week_day"] = self.first_week_day
+            if self.time_format is not None:
+                out["time_format"] = self.time_format
+        else:
+            out = {
+                "url": self.url,
+                "app_url": self.app_url,
+                "time_zone_name": self.time_zone_name,
+                "first_week_day": self.first_week_day,
+                "time_format": self.time_format,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

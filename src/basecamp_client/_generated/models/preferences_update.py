@@ -71,14 +71,25 @@ class PreferencesUpdate(_PreferencesUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "person": self.person.to_dict()
-            if isinstance(self.person, PreferencesAttributes)
-            else self.person,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PREFERENCES_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.person is not None:
+                out["person"] = (
+                    self.person.to_dict()
+                    if isinstance(self.person, PreferencesAttributes)
+                    else self.person
+                )
+        else:
+            out = {
+                "person": self.person.to_dict()
+                if isinstance(self.person, PreferencesAttributes)
+                else self.person,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -116,19 +116,40 @@ class PreviewableAttachment(_PreviewableAttachmentSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "url": self.url,
-            "app_url": self.app_url,
-            "content_type": self.content_type,
-            "filename": self.filename,
-            "filesize": self.filesize,
-            "width": self.width,
-            "height": self.height,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PREVIEWABLE_ATTACHMENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.content_type is not None:
+                out["content_type"] = self.content_type
+            if self.filename is not None:
+                out["filename"] = self.filename
+            if self.filesize is not None:
+                out["filesize"] = self.filesize
+            if self.width is not None:
+                out["width"] = self.width
+            if self.height is not None:
+                out["height"] = self.height
+        else:
+            out = {
+                "id": self.id,
+                "url": self.url,
+                "app_url": self.app_url,
+                "content_type": self.content_type,
+                "filename": self.filename,
+                "filesize": self.filesize,
+                "width": self.width,
+                "height": self.height,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -201,39 +201,100 @@ class Project(_ProjectSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "name": self.name,
-            "description": self.description,
-            "purpose": self.purpose,
-            "start_date": _format_date(self.start_date),
-            "end_date": _format_date(self.end_date),
-            "clients_enabled": self.clients_enabled,
-            "bookmark_url": self.bookmark_url,
-            "url": self.url,
-            "app_url": self.app_url,
-            "dock": [i0.to_dict() if isinstance(i0, DockItem) else i0 for i0 in self.dock]
-            if isinstance(self.dock, list)
-            else self.dock,
-            "bookmarked": self.bookmarked,
-            "client_company": self.client_company.to_dict()
-            if isinstance(self.client_company, ClientCompany)
-            else self.client_company,
-            "clientside": self.clientside.to_dict()
-            if isinstance(self.clientside, ClientSide)
-            else self.clientside,
-            "color": self.color,
-            "last_needle_color": self.last_needle_color,
-            "last_needle_position": self.last_needle_position,
-            "previous_needle_position": self.previous_needle_position,
-            "timesheet_enabled": self.timesheet_enabled,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.name is not None:
+                out["name"] = self.name
+            if self.description is not None:
+                out["description"] = self.description
+            if self.purpose is not None:
+                out["purpose"] = self.purpose
+            if self.start_date is not None:
+                out["start_date"] = _format_date(self.start_date)
+            if self.end_date is not None:
+                out["end_date"] = _format_date(self.end_date)
+            if self.clients_enabled is not None:
+                out["clients_enabled"] = self.clients_enabled
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.dock is not None:
+                out["dock"] = (
+                    [i0.to_dict() if isinstance(i0, DockItem) else i0 for i0 in self.dock]
+                    if isinstance(self.dock, list)
+                    else self.dock
+                )
+            if self.bookmarked is not None:
+                out["bookmarked"] = self.bookmarked
+            if self.client_company is not None:
+                out["client_company"] = (
+                    self.client_company.to_dict()
+                    if isinstance(self.client_company, ClientCompany)
+                    else self.client_company
+                )
+            if self.clientside is not None:
+                out["clientside"] = (
+                    self.clientside.to_dict()
+                    if isinstance(self.clientside, ClientSide)
+                    else self.clientside
+                )
+            if self.color is not None:
+                out["color"] = self.color
+            if self.last_needle_color is not None:
+                out["last_needle_color"] = self.last_needle_color
+            if self.last_needle_position is not None:
+                out["last_needle_position"] = self.last_needle_position
+            if self.previous_needle_position is not None:
+                out["previous_needle_position"] = self.previous_needle_position
+            if self.timesheet_enabled is not None:
+                out["timesheet_enabled"] = self.timesheet_enabled
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "name": self.name,
+                "description": self.description,
+                "purpose": self.purpose,
+                "start_date": _format_date(self.start_date),
+                "end_date": _format_date(self.end_date),
+                "clients_enabled": self.clients_enabled,
+                "bookmark_url": self.bookmark_url,
+                "url": self.url,
+                "app_url": self.app_url,
+                "dock": [i0.to_dict() if isinstance(i0, DockItem) else i0 for i0 in self.dock]
+                if isinstance(self.dock, list)
+                else self.dock,
+                "bookmarked": self.bookmarked,
+                "client_company": self.client_company.to_dict()
+                if isinstance(self.client_company, ClientCompany)
+                else self.client_company,
+                "clientside": self.clientside.to_dict()
+                if isinstance(self.clientside, ClientSide)
+                else self.clientside,
+                "color": self.color,
+                "last_needle_color": self.last_needle_color,
+                "last_needle_position": self.last_needle_position,
+                "previous_needle_position": self.previous_needle_position,
+                "timesheet_enabled": self.timesheet_enabled,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

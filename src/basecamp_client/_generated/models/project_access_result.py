@@ -82,17 +82,34 @@ class ProjectAccessResult(_ProjectAccessResultSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "granted": [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.granted]
-            if isinstance(self.granted, list)
-            else self.granted,
-            "revoked": [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.revoked]
-            if isinstance(self.revoked, list)
-            else self.revoked,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_ACCESS_RESULT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.granted is not None:
+                out["granted"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.granted]
+                    if isinstance(self.granted, list)
+                    else self.granted
+                )
+            if self.revoked is not None:
+                out["revoked"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.revoked]
+                    if isinstance(self.revoked, list)
+                    else self.revoked
+                )
+        else:
+            out = {
+                "granted": [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.granted]
+                if isinstance(self.granted, list)
+                else self.granted,
+                "revoked": [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.revoked]
+                if isinstance(self.revoked, list)
+                else self.revoked,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -88,16 +88,33 @@ class ProjectAccessUpdate(_ProjectAccessUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "grant": self.grant,
-            "revoke": self.revoke,
-            "create": [i0.to_dict() if isinstance(i0, PersonCreate) else i0 for i0 in self.create]
-            if isinstance(self.create, list)
-            else self.create,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_ACCESS_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.grant is not None:
+                out["grant"] = self.grant
+            if self.revoke is not None:
+                out["revoke"] = self.revoke
+            if self.create is not None:
+                out["create"] = (
+                    [i0.to_dict() if isinstance(i0, PersonCreate) else i0 for i0 in self.create]
+                    if isinstance(self.create, list)
+                    else self.create
+                )
+        else:
+            out = {
+                "grant": self.grant,
+                "revoke": self.revoke,
+                "create": [
+                    i0.to_dict() if isinstance(i0, PersonCreate) else i0 for i0 in self.create
+                ]
+                if isinstance(self.create, list)
+                else self.create,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

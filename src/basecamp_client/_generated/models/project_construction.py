@@ -88,17 +88,32 @@ class ProjectConstruction(_ProjectConstructionSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "url": self.url,
-            "project": self.project.to_dict()
-            if isinstance(self.project, Project)
-            else self.project,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_CONSTRUCTION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.url is not None:
+                out["url"] = self.url
+            if self.project is not None:
+                out["project"] = (
+                    self.project.to_dict() if isinstance(self.project, Project) else self.project
+                )
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "url": self.url,
+                "project": self.project.to_dict()
+                if isinstance(self.project, Project)
+                else self.project,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -76,14 +76,25 @@ class ProjectConstructionCreate(_ProjectConstructionCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "project": self.project.to_dict()
-            if isinstance(self.project, ProjectConstructionAttributes)
-            else self.project,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_CONSTRUCTION_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.project is not None:
+                out["project"] = (
+                    self.project.to_dict()
+                    if isinstance(self.project, ProjectConstructionAttributes)
+                    else self.project
+                )
+        else:
+            out = {
+                "project": self.project.to_dict()
+                if isinstance(self.project, ProjectConstructionAttributes)
+                else self.project,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -78,13 +78,22 @@ class ProjectCreate(_ProjectCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "description": self.description,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.name is not None:
+                out["name"] = self.name
+            if self.description is not None:
+                out["description"] = self.description
+        else:
+            out = {
+                "name": self.name,
+                "description": self.description,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

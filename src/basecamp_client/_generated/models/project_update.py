@@ -97,17 +97,34 @@ class ProjectUpdate(_ProjectUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "description": self.description,
-            "admissions": self.admissions,
-            "schedule_attributes": self.schedule_attributes.to_dict()
-            if isinstance(self.schedule_attributes, ScheduleAttributes)
-            else self.schedule_attributes,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _PROJECT_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.name is not None:
+                out["name"] = self.name
+            if self.description is not None:
+                out["description"] = self.description
+            if self.admissions is not None:
+                out["admissions"] = self.admissions
+            if self.schedule_attributes is not None:
+                out["schedule_attributes"] = (
+                    self.schedule_attributes.to_dict()
+                    if isinstance(self.schedule_attributes, ScheduleAttributes)
+                    else self.schedule_attributes
+                )
+        else:
+            out = {
+                "name": self.name,
+                "description": self.description,
+                "admissions": self.admissions,
+                "schedule_attributes": self.schedule_attributes.to_dict()
+                if isinstance(self.schedule_attributes, ScheduleAttributes)
+                else self.schedule_attributes,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

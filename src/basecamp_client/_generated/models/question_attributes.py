@@ -79,15 +79,28 @@ class QuestionAttributes(_QuestionAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "schedule": self.schedule.to_dict()
-            if isinstance(self.schedule, QuestionScheduleAttributes)
-            else self.schedule,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.schedule is not None:
+                out["schedule"] = (
+                    self.schedule.to_dict()
+                    if isinstance(self.schedule, QuestionScheduleAttributes)
+                    else self.schedule
+                )
+        else:
+            out = {
+                "title": self.title,
+                "schedule": self.schedule.to_dict()
+                if isinstance(self.schedule, QuestionScheduleAttributes)
+                else self.schedule,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

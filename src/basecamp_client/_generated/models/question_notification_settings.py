@@ -82,13 +82,22 @@ class QuestionNotificationSettings(_QuestionNotificationSettingsSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "responding": self.responding,
-            "subscribed": self.subscribed,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_NOTIFICATION_SETTINGS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.responding is not None:
+                out["responding"] = self.responding
+            if self.subscribed is not None:
+                out["subscribed"] = self.subscribed
+        else:
+            out = {
+                "responding": self.responding,
+                "subscribed": self.subscribed,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -100,15 +100,30 @@ class QuestionNotificationSettingsUpdate(_QuestionNotificationSettingsUpdateSlot
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "notify_on_answer": self.notify_on_answer,
-            "digest_include_unanswered": self.digest_include_unanswered,
-            "responding": self.responding,
-            "subscribed": self.subscribed,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if (
+            absent is _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS.known
+        ):  # built in code: what was set
+            out = {}
+            if self.notify_on_answer is not None:
+                out["notify_on_answer"] = self.notify_on_answer
+            if self.digest_include_unanswered is not None:
+                out["digest_include_unanswered"] = self.digest_include_unanswered
+            if self.responding is not None:
+                out["responding"] = self.responding
+            if self.subscribed is not None:
+                out["subscribed"] = self.subscribed
+        else:
+            out = {
+                "notify_on_answer": self.notify_on_answer,
+                "digest_include_unanswered": self.digest_include_unanswered,
+                "responding": self.responding,
+                "subscribed": self.subscribed,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -70,12 +70,19 @@ class QuestionPauseState(_QuestionPauseStateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "paused": self.paused,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_PAUSE_STATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.paused is not None:
+                out["paused"] = self.paused
+        else:
+            out = {
+                "paused": self.paused,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

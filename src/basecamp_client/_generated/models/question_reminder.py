@@ -101,17 +101,34 @@ class QuestionReminder(_QuestionReminderSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "reminder_id": self.reminder_id,
-            "remind_at": _format_datetime(self.remind_at),
-            "group_on": _format_date(self.group_on),
-            "question": self.question.to_dict()
-            if isinstance(self.question, Question)
-            else self.question,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_REMINDER_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.reminder_id is not None:
+                out["reminder_id"] = self.reminder_id
+            if self.remind_at is not None:
+                out["remind_at"] = _format_datetime(self.remind_at)
+            if self.group_on is not None:
+                out["group_on"] = _format_date(self.group_on)
+            if self.question is not None:
+                out["question"] = (
+                    self.question.to_dict()
+                    if isinstance(self.question, Question)
+                    else self.question
+                )
+        else:
+            out = {
+                "reminder_id": self.reminder_id,
+                "remind_at": _format_datetime(self.remind_at),
+                "group_on": _format_date(self.group_on),
+                "question": self.question.to_dict()
+                if isinstance(self.question, Question)
+                else self.question,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -133,21 +133,46 @@ class QuestionSchedule(_QuestionScheduleSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "frequency": self.frequency,
-            "days": self.days,
-            "hour": self.hour,
-            "minute": self.minute,
-            "week_instance": self.week_instance,
-            "week_interval": self.week_interval,
-            "month_interval": self.month_interval,
-            "start_date": _format_date(self.start_date),
-            "end_date": _format_date(self.end_date),
-            "duration": self.duration,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_SCHEDULE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.frequency is not None:
+                out["frequency"] = self.frequency
+            if self.days is not None:
+                out["days"] = self.days
+            if self.hour is not None:
+                out["hour"] = self.hour
+            if self.minute is not None:
+                out["minute"] = self.minute
+            if self.week_instance is not None:
+                out["week_instance"] = self.week_instance
+            if self.week_interval is not None:
+                out["week_interval"] = self.week_interval
+            if self.month_interval is not None:
+                out["month_interval"] = self.month_interval
+            if self.start_date is not None:
+                out["start_date"] = _format_date(self.start_date)
+            if self.end_date is not None:
+                out["end_date"] = _format_date(self.end_date)
+            if self.duration is not None:
+                out["duration"] = self.duration
+        else:
+            out = {
+                "frequency": self.frequency,
+                "days": self.days,
+                "hour": self.hour,
+                "minute": self.minute,
+                "week_instance": self.week_instance,
+                "week_interval": self.week_interval,
+                "month_interval": self.month_interval,
+                "start_date": _format_date(self.start_date),
+                "end_date": _format_date(self.end_date),
+                "duration": self.duration,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

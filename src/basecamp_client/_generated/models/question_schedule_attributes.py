@@ -84,14 +84,25 @@ class QuestionScheduleAttributes(_QuestionScheduleAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "frequency": self.frequency,
-            "time_of_day": self.time_of_day,
-            "days": self.days,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_SCHEDULE_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.frequency is not None:
+                out["frequency"] = self.frequency
+            if self.time_of_day is not None:
+                out["time_of_day"] = self.time_of_day
+            if self.days is not None:
+                out["days"] = self.days
+        else:
+            out = {
+                "frequency": self.frequency,
+                "time_of_day": self.time_of_day,
+                "days": self.days,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -86,19 +86,40 @@ class QuestionUpdate(_QuestionUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "schedule": self.schedule.to_dict()
-            if isinstance(self.schedule, QuestionSchedule)
-            else self.schedule,
-            "paused": self.paused,
-            "question": self.question.to_dict()
-            if isinstance(self.question, QuestionAttributes)
-            else self.question,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _QUESTION_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.title is not None:
+                out["title"] = self.title
+            if self.schedule is not None:
+                out["schedule"] = (
+                    self.schedule.to_dict()
+                    if isinstance(self.schedule, QuestionSchedule)
+                    else self.schedule
+                )
+            if self.paused is not None:
+                out["paused"] = self.paused
+            if self.question is not None:
+                out["question"] = (
+                    self.question.to_dict()
+                    if isinstance(self.question, QuestionAttributes)
+                    else self.question
+                )
+        else:
+            out = {
+                "title": self.title,
+                "schedule": self.schedule.to_dict()
+                if isinstance(self.schedule, QuestionSchedule)
+                else self.schedule,
+                "paused": self.paused,
+                "question": self.question.to_dict()
+                if isinstance(self.question, QuestionAttributes)
+                else self.question,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

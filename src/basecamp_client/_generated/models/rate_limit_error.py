@@ -85,14 +85,25 @@ class RateLimitError(_RateLimitErrorSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "error": self.error,
-            "message": self.message,
-            "retry_after": self.retry_after,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _RATE_LIMIT_ERROR_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.error is not None:
+                out["error"] = self.error
+            if self.message is not None:
+                out["message"] = self.message
+            if self.retry_after is not None:
+                out["retry_after"] = self.retry_after
+        else:
+            out = {
+                "error": self.error,
+                "message": self.message,
+                "retry_after": self.retry_after,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -106,19 +106,40 @@ class RecordingParent(_RecordingParentSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, RecordingBucket)
-            else self.bucket,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _RECORDING_PARENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.title is not None:
+                out["title"] = self.title
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, RecordingBucket)
+                    else self.bucket
+                )
+        else:
+            out = {
+                "id": self.id,
+                "title": self.title,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, RecordingBucket)
+                else self.bucket,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -81,13 +81,22 @@ class ScheduleAttributes(_ScheduleAttributesSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "start_date": _format_date(self.start_date),
-            "end_date": _format_date(self.end_date),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SCHEDULE_ATTRIBUTES_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.start_date is not None:
+                out["start_date"] = _format_date(self.start_date)
+            if self.end_date is not None:
+                out["end_date"] = _format_date(self.end_date)
+        else:
+            out = {
+                "start_date": _format_date(self.start_date),
+                "end_date": _format_date(self.end_date),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

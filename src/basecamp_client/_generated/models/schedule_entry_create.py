@@ -142,23 +142,52 @@ class ScheduleEntryCreate(_ScheduleEntryCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "summary": self.summary,
-            "starts_at": self.starts_at,
-            "ends_at": self.ends_at,
-            "description": self.description,
-            "participant_ids": self.participant_ids,
-            "all_day": self.all_day,
-            "notify": self.notify,
-            "url": self.url,
-            "highlighted": self.highlighted,
-            "status": self.status,
-            "subscriptions": self.subscriptions,
-            "visible_to_clients": self.visible_to_clients,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SCHEDULE_ENTRY_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.summary is not None:
+                out["summary"] = self.summary
+            if self.starts_at is not None:
+                out["starts_at"] = self.starts_at
+            if self.ends_at is not None:
+                out["ends_at"] = self.ends_at
+            if self.description is not None:
+                out["description"] = self.description
+            if self.participant_ids is not None:
+                out["participant_ids"] = self.participant_ids
+            if self.all_day is not None:
+                out["all_day"] = self.all_day
+            if self.notify is not None:
+                out["notify"] = self.notify
+            if self.url is not None:
+                out["url"] = self.url
+            if self.highlighted is not None:
+                out["highlighted"] = self.highlighted
+            if self.status is not None:
+                out["status"] = self.status
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+        else:
+            out = {
+                "summary": self.summary,
+                "starts_at": self.starts_at,
+                "ends_at": self.ends_at,
+                "description": self.description,
+                "participant_ids": self.participant_ids,
+                "all_day": self.all_day,
+                "notify": self.notify,
+                "url": self.url,
+                "highlighted": self.highlighted,
+                "status": self.status,
+                "subscriptions": self.subscriptions,
+                "visible_to_clients": self.visible_to_clients,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

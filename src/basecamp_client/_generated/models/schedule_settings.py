@@ -70,12 +70,19 @@ class ScheduleSettings(_ScheduleSettingsSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "include_due_assignments": self.include_due_assignments,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SCHEDULE_SETTINGS_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.include_due_assignments is not None:
+                out["include_due_assignments"] = self.include_due_assignments
+        else:
+            out = {
+                "include_due_assignments": self.include_due_assignments,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -72,15 +72,28 @@ class ScheduleUpdate(_ScheduleUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "include_due_assignments": self.include_due_assignments,
-            "schedule": self.schedule.to_dict()
-            if isinstance(self.schedule, ScheduleSettings)
-            else self.schedule,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SCHEDULE_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.include_due_assignments is not None:
+                out["include_due_assignments"] = self.include_due_assignments
+            if self.schedule is not None:
+                out["schedule"] = (
+                    self.schedule.to_dict()
+                    if isinstance(self.schedule, ScheduleSettings)
+                    else self.schedule
+                )
+        else:
+            out = {
+                "include_due_assignments": self.include_due_assignments,
+                "schedule": self.schedule.to_dict()
+                if isinstance(self.schedule, ScheduleSettings)
+                else self.schedule,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

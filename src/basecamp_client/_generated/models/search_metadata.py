@@ -116,27 +116,61 @@ class SearchMetadata(_SearchMetadataSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "recording_search_types": [
-                i0.to_dict() if isinstance(i0, SearchType) else i0
-                for i0 in self.recording_search_types
-            ]
-            if isinstance(self.recording_search_types, list)
-            else self.recording_search_types,
-            "file_search_types": [
-                i0.to_dict() if isinstance(i0, SearchType) else i0 for i0 in self.file_search_types
-            ]
-            if isinstance(self.file_search_types, list)
-            else self.file_search_types,
-            "default_creator_label": self.default_creator_label,
-            "default_bucket_label": self.default_bucket_label,
-            "default_circle_label": self.default_circle_label,
-            "default_file_type_label": self.default_file_type_label,
-            "default_type_label": self.default_type_label,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SEARCH_METADATA_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.recording_search_types is not None:
+                out["recording_search_types"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, SearchType) else i0
+                        for i0 in self.recording_search_types
+                    ]
+                    if isinstance(self.recording_search_types, list)
+                    else self.recording_search_types
+                )
+            if self.file_search_types is not None:
+                out["file_search_types"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, SearchType) else i0
+                        for i0 in self.file_search_types
+                    ]
+                    if isinstance(self.file_search_types, list)
+                    else self.file_search_types
+                )
+            if self.default_creator_label is not None:
+                out["default_creator_label"] = self.default_creator_label
+            if self.default_bucket_label is not None:
+                out["default_bucket_label"] = self.default_bucket_label
+            if self.default_circle_label is not None:
+                out["default_circle_label"] = self.default_circle_label
+            if self.default_file_type_label is not None:
+                out["default_file_type_label"] = self.default_file_type_label
+            if self.default_type_label is not None:
+                out["default_type_label"] = self.default_type_label
+        else:
+            out = {
+                "recording_search_types": [
+                    i0.to_dict() if isinstance(i0, SearchType) else i0
+                    for i0 in self.recording_search_types
+                ]
+                if isinstance(self.recording_search_types, list)
+                else self.recording_search_types,
+                "file_search_types": [
+                    i0.to_dict() if isinstance(i0, SearchType) else i0
+                    for i0 in self.file_search_types
+                ]
+                if isinstance(self.file_search_types, list)
+                else self.file_search_types,
+                "default_creator_label": self.default_creator_label,
+                "default_bucket_label": self.default_bucket_label,
+                "default_circle_label": self.default_circle_label,
+                "default_file_type_label": self.default_file_type_label,
+                "default_type_label": self.default_type_label,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -371,91 +371,247 @@ class SearchResult(_SearchResultSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "subscription_url": self.subscription_url,
-            "bubble_up_url": self.bubble_up_url,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, RecordingParent)
-            else self.parent,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, RecordingBucket)
-            else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "content": self.content,
-            "description": self.description,
-            "plain_text_content": self.plain_text_content,
-            "plain_text_description": self.plain_text_description,
-            "content_attachments": [
-                i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
-                for i0 in self.content_attachments
-            ]
-            if isinstance(self.content_attachments, list)
-            else self.content_attachments,
-            "description_attachments": [
-                i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
-                for i0 in self.description_attachments
-            ]
-            if isinstance(self.description_attachments, list)
-            else self.description_attachments,
-            "attachments": [
-                i0.to_dict() if isinstance(i0, SearchResultAttachment) else i0
-                for i0 in self.attachments
-            ]
-            if isinstance(self.attachments, list)
-            else self.attachments,
-            "subject": self.subject,
-            "boosts_count": self.boosts_count,
-            "boosts_url": self.boosts_url,
-            "language": self.language,
-            "image_url": self.image_url,
-            "sound_url": self.sound_url,
-            "subscribers": [
-                i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.subscribers
-            ]
-            if isinstance(self.subscribers, list)
-            else self.subscribers,
-            "color": self.color,
-            "cards_count": self.cards_count,
-            "comment_count": self.comment_count,
-            "cards_url": self.cards_url,
-            "on_hold": self.on_hold.to_dict()
-            if isinstance(self.on_hold, CardColumnOnHold)
-            else self.on_hold,
-            "comments_count": self.comments_count,
-            "comments_url": self.comments_url,
-            "position": self.position,
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "byte_size": self.byte_size,
-            "previewable": self.previewable,
-            "width": self.width,
-            "height": self.height,
-            "preview_url": self.preview_url,
-            "thumbnail_url": self.thumbnail_url,
-            "download_url": self.download_url,
-            "app_download_url": self.app_download_url,
-            "completed": self.completed,
-            "completed_ratio": self.completed_ratio,
-            "name": self.name,
-            "groups_url": self.groups_url,
-            "todos_url": self.todos_url,
-            "app_todos_url": self.app_todos_url,
-            "comments_app_url": self.comments_app_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SEARCH_RESULT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.subscription_url is not None:
+                out["subscription_url"] = self.subscription_url
+            if self.bubble_up_url is not None:
+                out["bubble_up_url"] = self.bubble_up_url
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, RecordingParent)
+                    else self.parent
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, RecordingBucket)
+                    else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.content is not None:
+                out["content"] = self.content
+            if self.description is not None:
+                out["description"] = self.description
+            if self.plain_text_content is not None:
+                out["plain_text_content"] = self.plain_text_content
+            if self.plain_text_description is not None:
+                out["plain_text_description"] = self.plain_text_description
+            if self.content_attachments is not None:
+                out["content_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                        for i0 in self.content_attachments
+                    ]
+                    if isinstance(self.content_attachments, list)
+                    else self.content_attachments
+                )
+            if self.description_attachments is not None:
+                out["description_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                        for i0 in self.description_attachments
+                    ]
+                    if isinstance(self.description_attachments, list)
+                    else self.description_attachments
+                )
+            if self.attachments is not None:
+                out["attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, SearchResultAttachment) else i0
+                        for i0 in self.attachments
+                    ]
+                    if isinstance(self.attachments, list)
+                    else self.attachments
+                )
+            if self.subject is not None:
+                out["subject"] = self.subject
+            if self.boosts_count is not None:
+                out["boosts_count"] = self.boosts_count
+            if self.boosts_url is not None:
+                out["boosts_url"] = self.boosts_url
+            if self.language is not None:
+                out["language"] = self.language
+            if self.image_url is not None:
+                out["image_url"] = self.image_url
+            if self.sound_url is not None:
+                out["sound_url"] = self.sound_url
+            if self.subscribers is not None:
+                out["subscribers"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.subscribers]
+                    if isinstance(self.subscribers, list)
+                    else self.subscribers
+                )
+            if self.color is not None:
+                out["color"] = self.color
+            if self.cards_count is not None:
+                out["cards_count"] = self.cards_count
+            if self.comment_count is not None:
+                out["comment_count"] = self.comment_count
+            if self.cards_url is not None:
+                out["cards_url"] = self.cards_url
+            if self.on_hold is not None:
+                out["on_hold"] = (
+                    self.on_hold.to_dict()
+                    if isinstance(self.on_hold, CardColumnOnHold)
+                    else self.on_hold
+                )
+            if self.comments_count is not None:
+                out["comments_count"] = self.comments_count
+            if self.comments_url is not None:
+                out["comments_url"] = self.comments_url
+            if self.position is not None:
+                out["position"] = self.position
+            if self.filename is not None:
+                out["filename"] = self.filename
+            if self.content_type is not None:
+                out["content_type"] = self.content_type
+            if self.byte_size is not None:
+                out["byte_size"] = self.byte_size
+            if self.previewable is not None:
+                out["previewable"] = self.previewable
+            if self.width is not None:
+                out["width"] = self.width
+            if self.height is not None:
+                out["height"] = self.height
+            if self.preview_url is not None:
+                out["preview_url"] = self.preview_url
+            if self.thumbnail_url is not None:
+                out["thumbnail_url"] = self.thumbnail_url
+            if self.download_url is not None:
+                out["download_url"] = self.download_url
+            if self.app_download_url is not None:
+                out["app_download_url"] = self.app_download_url
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.completed_ratio is not None:
+                out["completed_ratio"] = self.completed_ratio
+            if self.name is not None:
+                out["name"] = self.name
+            if self.groups_url is not None:
+                out["groups_url"] = self.groups_url
+            if self.todos_url is not None:
+                out["todos_url"] = self.todos_url
+            if self.app_todos_url is not None:
+                out["app_todos_url"] = self.app_todos_url
+            if self.comments_app_url is not None:
+                out["comments_app_url"] = self.comments_app_url
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "subscription_url": self.subscription_url,
+                "bubble_up_url": self.bubble_up_url,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, RecordingParent)
+                else self.parent,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, RecordingBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "content": self.content,
+                "description": self.description,
+                "plain_text_content": self.plain_text_content,
+                "plain_text_description": self.plain_text_description,
+                "content_attachments": [
+                    i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                    for i0 in self.content_attachments
+                ]
+                if isinstance(self.content_attachments, list)
+                else self.content_attachments,
+                "description_attachments": [
+                    i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                    for i0 in self.description_attachments
+                ]
+                if isinstance(self.description_attachments, list)
+                else self.description_attachments,
+                "attachments": [
+                    i0.to_dict() if isinstance(i0, SearchResultAttachment) else i0
+                    for i0 in self.attachments
+                ]
+                if isinstance(self.attachments, list)
+                else self.attachments,
+                "subject": self.subject,
+                "boosts_count": self.boosts_count,
+                "boosts_url": self.boosts_url,
+                "language": self.language,
+                "image_url": self.image_url,
+                "sound_url": self.sound_url,
+                "subscribers": [
+                    i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.subscribers
+                ]
+                if isinstance(self.subscribers, list)
+                else self.subscribers,
+                "color": self.color,
+                "cards_count": self.cards_count,
+                "comment_count": self.comment_count,
+                "cards_url": self.cards_url,
+                "on_hold": self.on_hold.to_dict()
+                if isinstance(self.on_hold, CardColumnOnHold)
+                else self.on_hold,
+                "comments_count": self.comments_count,
+                "comments_url": self.comments_url,
+                "position": self.position,
+                "filename": self.filename,
+                "content_type": self.content_type,
+                "byte_size": self.byte_size,
+                "previewable": self.previewable,
+                "width": self.width,
+                "height": self.height,
+                "preview_url": self.preview_url,
+                "thumbnail_url": self.thumbnail_url,
+                "download_url": self.download_url,
+                "app_download_url": self.app_download_url,
+                "completed": self.completed,
+                "completed_ratio": self.completed_ratio,
+                "name": self.name,
+                "groups_url": self.groups_url,
+                "todos_url": self.todos_url,
+                "app_todos_url": self.app_todos_url,
+                "comments_app_url": self.comments_app_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -141,24 +141,55 @@ class SearchResultAttachment(_SearchResultAttachmentSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "byte_size": self.byte_size,
-            "download_url": self.download_url,
-            "id": self.id,
-            "sgid": self.sgid,
-            "previewable": self.previewable,
-            "preview_url": self.preview_url,
-            "thumbnail_url": self.thumbnail_url,
-            "width": self.width,
-            "height": self.height,
-            "title": self.title,
-            "url": self.url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SEARCH_RESULT_ATTACHMENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.filename is not None:
+                out["filename"] = self.filename
+            if self.content_type is not None:
+                out["content_type"] = self.content_type
+            if self.byte_size is not None:
+                out["byte_size"] = self.byte_size
+            if self.download_url is not None:
+                out["download_url"] = self.download_url
+            if self.id is not None:
+                out["id"] = self.id
+            if self.sgid is not None:
+                out["sgid"] = self.sgid
+            if self.previewable is not None:
+                out["previewable"] = self.previewable
+            if self.preview_url is not None:
+                out["preview_url"] = self.preview_url
+            if self.thumbnail_url is not None:
+                out["thumbnail_url"] = self.thumbnail_url
+            if self.width is not None:
+                out["width"] = self.width
+            if self.height is not None:
+                out["height"] = self.height
+            if self.title is not None:
+                out["title"] = self.title
+            if self.url is not None:
+                out["url"] = self.url
+        else:
+            out = {
+                "filename": self.filename,
+                "content_type": self.content_type,
+                "byte_size": self.byte_size,
+                "download_url": self.download_url,
+                "id": self.id,
+                "sgid": self.sgid,
+                "previewable": self.previewable,
+                "preview_url": self.preview_url,
+                "thumbnail_url": self.thumbnail_url,
+                "width": self.width,
+                "height": self.height,
+                "title": self.title,
+                "url": self.url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

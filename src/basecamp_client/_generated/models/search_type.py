@@ -78,13 +78,22 @@ class SearchType(_SearchTypeSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "key": self.key,
-            "value": self.value,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SEARCH_TYPE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.key is not None:
+                out["key"] = self.key
+            if self.value is not None:
+                out["value"] = self.value
+        else:
+            out = {
+                "key": self.key,
+                "value": self.value,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

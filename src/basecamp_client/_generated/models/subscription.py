@@ -90,19 +90,36 @@ class Subscription(_SubscriptionSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "subscribed": self.subscribed,
-            "count": self.count,
-            "url": self.url,
-            "subscribers": [
-                i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.subscribers
-            ]
-            if isinstance(self.subscribers, list)
-            else self.subscribers,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SUBSCRIPTION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.subscribed is not None:
+                out["subscribed"] = self.subscribed
+            if self.count is not None:
+                out["count"] = self.count
+            if self.url is not None:
+                out["url"] = self.url
+            if self.subscribers is not None:
+                out["subscribers"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.subscribers]
+                    if isinstance(self.subscribers, list)
+                    else self.subscribers
+                )
+        else:
+            out = {
+                "subscribed": self.subscribed,
+                "count": self.count,
+                "url": self.url,
+                "subscribers": [
+                    i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.subscribers
+                ]
+                if isinstance(self.subscribers, list)
+                else self.subscribers,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -81,13 +81,22 @@ class SubscriptionUpdate(_SubscriptionUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "subscriptions": self.subscriptions,
-            "unsubscriptions": self.unsubscriptions,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _SUBSCRIPTION_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+            if self.unsubscriptions is not None:
+                out["unsubscriptions"] = self.unsubscriptions
+        else:
+            out = {
+                "subscriptions": self.subscriptions,
+                "unsubscriptions": self.unsubscriptions,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -129,22 +129,49 @@ class Template(_TemplateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "name": self.name,
-            "description": self.description,
-            "url": self.url,
-            "app_url": self.app_url,
-            "dock": [i0.to_dict() if isinstance(i0, DockItem) else i0 for i0 in self.dock]
-            if isinstance(self.dock, list)
-            else self.dock,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TEMPLATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.name is not None:
+                out["name"] = self.name
+            if self.description is not None:
+                out["description"] = self.description
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.dock is not None:
+                out["dock"] = (
+                    [i0.to_dict() if isinstance(i0, DockItem) else i0 for i0 in self.dock]
+                    if isinstance(self.dock, list)
+                    else self.dock
+                )
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "name": self.name,
+                "description": self.description,
+                "url": self.url,
+                "app_url": self.app_url,
+                "dock": [i0.to_dict() if isinstance(i0, DockItem) else i0 for i0 in self.dock]
+                if isinstance(self.dock, list)
+                else self.dock,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -162,31 +162,85 @@ class TimelineEvent(_TimelineEventSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "created_at": _format_datetime(self.created_at),
-            "kind": self.kind,
-            "parent_recording_id": self.parent_recording_id,
-            "url": self.url,
-            "app_url": self.app_url,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "action": self.action,
-            "target": self.target,
-            "title": self.title,
-            "summary_excerpt": self.summary_excerpt,
-            "avatars_sample": self.avatars_sample,
-            "bucket": self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket,
-            "data": self.data.to_dict() if isinstance(self.data, TimelineEventData) else self.data,
-            "attachments": [
-                i0.to_dict() if isinstance(i0, TimelineAttachment) else i0
-                for i0 in self.attachments
-            ]
-            if isinstance(self.attachments, list)
-            else self.attachments,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TIMELINE_EVENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.kind is not None:
+                out["kind"] = self.kind
+            if self.parent_recording_id is not None:
+                out["parent_recording_id"] = self.parent_recording_id
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.action is not None:
+                out["action"] = self.action
+            if self.target is not None:
+                out["target"] = self.target
+            if self.title is not None:
+                out["title"] = self.title
+            if self.summary_excerpt is not None:
+                out["summary_excerpt"] = self.summary_excerpt
+            if self.avatars_sample is not None:
+                out["avatars_sample"] = self.avatars_sample
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket
+                )
+            if self.data is not None:
+                out["data"] = (
+                    self.data.to_dict() if isinstance(self.data, TimelineEventData) else self.data
+                )
+            if self.attachments is not None:
+                out["attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, TimelineAttachment) else i0
+                        for i0 in self.attachments
+                    ]
+                    if isinstance(self.attachments, list)
+                    else self.attachments
+                )
+        else:
+            out = {
+                "id": self.id,
+                "created_at": _format_datetime(self.created_at),
+                "kind": self.kind,
+                "parent_recording_id": self.parent_recording_id,
+                "url": self.url,
+                "app_url": self.app_url,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "action": self.action,
+                "target": self.target,
+                "title": self.title,
+                "summary_excerpt": self.summary_excerpt,
+                "avatars_sample": self.avatars_sample,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, TodoBucket)
+                else self.bucket,
+                "data": self.data.to_dict()
+                if isinstance(self.data, TimelineEventData)
+                else self.data,
+                "attachments": [
+                    i0.to_dict() if isinstance(i0, TimelineAttachment) else i0
+                    for i0 in self.attachments
+                ]
+                if isinstance(self.attachments, list)
+                else self.attachments,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

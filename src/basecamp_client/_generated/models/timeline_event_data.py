@@ -86,14 +86,25 @@ class TimelineEventData(_TimelineEventDataSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "all_day": self.all_day,
-            "starts_at": self.starts_at,
-            "ends_at": self.ends_at,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TIMELINE_EVENT_DATA_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.all_day is not None:
+                out["all_day"] = self.all_day
+            if self.starts_at is not None:
+                out["starts_at"] = self.starts_at
+            if self.ends_at is not None:
+                out["ends_at"] = self.ends_at
+        else:
+            out = {
+                "all_day": self.all_day,
+                "starts_at": self.starts_at,
+                "ends_at": self.ends_at,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -95,15 +95,28 @@ class TimesheetEntryCreate(_TimesheetEntryCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "date": _format_date(self.date),
-            "hours": self.hours,
-            "description": self.description,
-            "person_id": self.person_id,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TIMESHEET_ENTRY_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.date is not None:
+                out["date"] = _format_date(self.date)
+            if self.hours is not None:
+                out["hours"] = self.hours
+            if self.description is not None:
+                out["description"] = self.description
+            if self.person_id is not None:
+                out["person_id"] = self.person_id
+        else:
+            out = {
+                "date": _format_date(self.date),
+                "hours": self.hours,
+                "description": self.description,
+                "person_id": self.person_id,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

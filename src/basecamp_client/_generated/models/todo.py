@@ -253,57 +253,165 @@ class Todo(_TodoSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "subscription_url": self.subscription_url,
-            "comments_count": self.comments_count,
-            "comments_url": self.comments_url,
-            "position": self.position,
-            "parent": self.parent.to_dict() if isinstance(self.parent, TodoParent) else self.parent,
-            "bucket": self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "description": self.description,
-            "completed": self.completed,
-            "content": self.content,
-            "description_attachments": [
-                i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
-                for i0 in self.description_attachments
-            ]
-            if isinstance(self.description_attachments, list)
-            else self.description_attachments,
-            "starts_on": _format_date(self.starts_on),
-            "due_on": _format_date(self.due_on),
-            "assignees": [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.assignees]
-            if isinstance(self.assignees, list)
-            else self.assignees,
-            "completion_subscribers": [
-                i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.completion_subscribers
-            ]
-            if isinstance(self.completion_subscribers, list)
-            else self.completion_subscribers,
-            "completion_url": self.completion_url,
-            "boosts_count": self.boosts_count,
-            "boosts_url": self.boosts_url,
-            "steps": [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
-            if isinstance(self.steps, list)
-            else self.steps,
-            "completion": self.completion.to_dict()
-            if isinstance(self.completion, TodoCompletion)
-            else self.completion,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TODO_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.subscription_url is not None:
+                out["subscription_url"] = self.subscription_url
+            if self.comments_count is not None:
+                out["comments_count"] = self.comments_count
+            if self.comments_url is not None:
+                out["comments_url"] = self.comments_url
+            if self.position is not None:
+                out["position"] = self.position
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict() if isinstance(self.parent, TodoParent) else self.parent
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.description is not None:
+                out["description"] = self.description
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.content is not None:
+                out["content"] = self.content
+            if self.description_attachments is not None:
+                out["description_attachments"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                        for i0 in self.description_attachments
+                    ]
+                    if isinstance(self.description_attachments, list)
+                    else self.description_attachments
+                )
+            if self.starts_on is not None:
+                out["starts_on"] = _format_date(self.starts_on)
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.assignees is not None:
+                out["assignees"] = (
+                    [i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.assignees]
+                    if isinstance(self.assignees, list)
+                    else self.assignees
+                )
+            if self.completion_subscribers is not None:
+                out["completion_subscribers"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, Person) else i0
+                        for i0 in self.completion_subscribers
+                    ]
+                    if isinstance(self.completion_subscribers, list)
+                    else self.completion_subscribers
+                )
+            if self.completion_url is not None:
+                out["completion_url"] = self.completion_url
+            if self.boosts_count is not None:
+                out["boosts_count"] = self.boosts_count
+            if self.boosts_url is not None:
+                out["boosts_url"] = self.boosts_url
+            if self.steps is not None:
+                out["steps"] = (
+                    [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
+                    if isinstance(self.steps, list)
+                    else self.steps
+                )
+            if self.completion is not None:
+                out["completion"] = (
+                    self.completion.to_dict()
+                    if isinstance(self.completion, TodoCompletion)
+                    else self.completion
+                )
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "subscription_url": self.subscription_url,
+                "comments_count": self.comments_count,
+                "comments_url": self.comments_url,
+                "position": self.position,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, TodoParent)
+                else self.parent,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, TodoBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "description": self.description,
+                "completed": self.completed,
+                "content": self.content,
+                "description_attachments": [
+                    i0.to_dict() if isinstance(i0, RichTextAttachment) else i0
+                    for i0 in self.description_attachments
+                ]
+                if isinstance(self.description_attachments, list)
+                else self.description_attachments,
+                "starts_on": _format_date(self.starts_on),
+                "due_on": _format_date(self.due_on),
+                "assignees": [
+                    i0.to_dict() if isinstance(i0, Person) else i0 for i0 in self.assignees
+                ]
+                if isinstance(self.assignees, list)
+                else self.assignees,
+                "completion_subscribers": [
+                    i0.to_dict() if isinstance(i0, Person) else i0
+                    for i0 in self.completion_subscribers
+                ]
+                if isinstance(self.completion_subscribers, list)
+                else self.completion_subscribers,
+                "completion_url": self.completion_url,
+                "boosts_count": self.boosts_count,
+                "boosts_url": self.boosts_url,
+                "steps": [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
+                if isinstance(self.steps, list)
+                else self.steps,
+                "completion": self.completion.to_dict()
+                if isinstance(self.completion, TodoCompletion)
+                else self.completion,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

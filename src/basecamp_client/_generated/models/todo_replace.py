@@ -124,18 +124,37 @@ class TodoReplace(_TodoReplaceSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "content": self.content,
-            "description": self.description,
-            "assignee_ids": self.assignee_ids,
-            "completion_subscriber_ids": self.completion_subscriber_ids,
-            "notify": self.notify,
-            "due_on": _format_date(self.due_on),
-            "starts_on": _format_date(self.starts_on),
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TODO_REPLACE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.content is not None:
+                out["content"] = self.content
+            if self.description is not None:
+                out["description"] = self.description
+            if self.assignee_ids is not None:
+                out["assignee_ids"] = self.assignee_ids
+            if self.completion_subscriber_ids is not None:
+                out["completion_subscriber_ids"] = self.completion_subscriber_ids
+            if self.notify is not None:
+                out["notify"] = self.notify
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.starts_on is not None:
+                out["starts_on"] = _format_date(self.starts_on)
+        else:
+            out = {
+                "content": self.content,
+                "description": self.description,
+                "assignee_ids": self.assignee_ids,
+                "completion_subscriber_ids": self.completion_subscriber_ids,
+                "notify": self.notify,
+                "due_on": _format_date(self.due_on),
+                "starts_on": _format_date(self.starts_on),
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -79,13 +79,22 @@ class TodoReposition(_TodoRepositionSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "position": self.position,
-            "parent_id": self.parent_id,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TODO_REPOSITION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.position is not None:
+                out["position"] = self.position
+            if self.parent_id is not None:
+                out["parent_id"] = self.parent_id
+        else:
+            out = {
+                "position": self.position,
+                "parent_id": self.parent_id,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -214,41 +214,113 @@ class Todoset(_TodosetSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "position": self.position,
-            "bucket": self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "name": self.name,
-            "todolists_count": self.todolists_count,
-            "todolists_url": self.todolists_url,
-            "completed_ratio": self.completed_ratio,
-            "completed": self.completed,
-            "app_todolists_url": self.app_todolists_url,
-            "todos_count": self.todos_count,
-            "completed_loose_todos_count": self.completed_loose_todos_count,
-            "todos_url": self.todos_url,
-            "app_todos_url": self.app_todos_url,
-            "todolists": [
-                i0.to_dict() if isinstance(i0, TodosetTodolist) else i0 for i0 in self.todolists
-            ]
-            if isinstance(self.todolists, list)
-            else self.todolists,
-            "app_todoslists_url": self.app_todoslists_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TODOSET_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.position is not None:
+                out["position"] = self.position
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.name is not None:
+                out["name"] = self.name
+            if self.todolists_count is not None:
+                out["todolists_count"] = self.todolists_count
+            if self.todolists_url is not None:
+                out["todolists_url"] = self.todolists_url
+            if self.completed_ratio is not None:
+                out["completed_ratio"] = self.completed_ratio
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.app_todolists_url is not None:
+                out["app_todolists_url"] = self.app_todolists_url
+            if self.todos_count is not None:
+                out["todos_count"] = self.todos_count
+            if self.completed_loose_todos_count is not None:
+                out["completed_loose_todos_count"] = self.completed_loose_todos_count
+            if self.todos_url is not None:
+                out["todos_url"] = self.todos_url
+            if self.app_todos_url is not None:
+                out["app_todos_url"] = self.app_todos_url
+            if self.todolists is not None:
+                out["todolists"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, TodosetTodolist) else i0
+                        for i0 in self.todolists
+                    ]
+                    if isinstance(self.todolists, list)
+                    else self.todolists
+                )
+            if self.app_todoslists_url is not None:
+                out["app_todoslists_url"] = self.app_todoslists_url
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "position": self.position,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, TodoBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "name": self.name,
+                "todolists_count": self.todolists_count,
+                "todolists_url": self.todolists_url,
+                "completed_ratio": self.completed_ratio,
+                "completed": self.completed,
+                "app_todolists_url": self.app_todolists_url,
+                "todos_count": self.todos_count,
+                "completed_loose_todos_count": self.completed_loose_todos_count,
+                "todos_url": self.todos_url,
+                "app_todos_url": self.app_todos_url,
+                "todolists": [
+                    i0.to_dict() if isinstance(i0, TodosetTodolist) else i0 for i0 in self.todolists
+                ]
+                if isinstance(self.todolists, list)
+                else self.todolists,
+                "app_todoslists_url": self.app_todoslists_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -111,18 +111,37 @@ class TodosetTodolist(_TodosetTodolistSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "description": self.description,
-            "completed": self.completed,
-            "completed_ratio": self.completed_ratio,
-            "url": self.url,
-            "app_url": self.app_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TODOSET_TODOLIST_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.title is not None:
+                out["title"] = self.title
+            if self.description is not None:
+                out["description"] = self.description
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.completed_ratio is not None:
+                out["completed_ratio"] = self.completed_ratio
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+        else:
+            out = {
+                "id": self.id,
+                "title": self.title,
+                "description": self.description,
+                "completed": self.completed,
+                "completed_ratio": self.completed_ratio,
+                "url": self.url,
+                "app_url": self.app_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -97,15 +97,28 @@ class ToolCreate(_ToolCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "tool_type": self.tool_type,
-            "title": self.title,
-            "visible_to_clients": self.visible_to_clients,
-            "source_recording_id": self.source_recording_id,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _TOOL_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.tool_type is not None:
+                out["tool_type"] = self.tool_type
+            if self.title is not None:
+                out["title"] = self.title
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.source_recording_id is not None:
+                out["source_recording_id"] = self.source_recording_id
+        else:
+            out = {
+                "tool_type": self.tool_type,
+                "title": self.title,
+                "visible_to_clients": self.visible_to_clients,
+                "source_recording_id": self.source_recording_id,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

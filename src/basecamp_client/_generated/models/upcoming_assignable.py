@@ -182,39 +182,97 @@ class UpcomingAssignable(_UpcomingAssignableSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "url": self.url,
-            "app_url": self.app_url,
-            "starts_on": _format_date(self.starts_on),
-            "due_on": _format_date(self.due_on),
-            "type": self.type,
-            "content": self.content,
-            "assignees": [
-                i0.to_dict() if isinstance(i0, UpcomingSchedulePerson) else i0
-                for i0 in self.assignees
-            ]
-            if isinstance(self.assignees, list)
-            else self.assignees,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, UpcomingScheduleBucket)
-            else self.bucket,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, UpcomingAssignableParent)
-            else self.parent,
-            "completion_url": self.completion_url,
-            "completed": self.completed,
-            "repeating": self.repeating,
-            "completion": self.completion.to_dict()
-            if isinstance(self.completion, UpcomingAssignableCompletion)
-            else self.completion,
-            "comments_count": self.comments_count,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPCOMING_ASSIGNABLE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.starts_on is not None:
+                out["starts_on"] = _format_date(self.starts_on)
+            if self.due_on is not None:
+                out["due_on"] = _format_date(self.due_on)
+            if self.type is not None:
+                out["type"] = self.type
+            if self.content is not None:
+                out["content"] = self.content
+            if self.assignees is not None:
+                out["assignees"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, UpcomingSchedulePerson) else i0
+                        for i0 in self.assignees
+                    ]
+                    if isinstance(self.assignees, list)
+                    else self.assignees
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, UpcomingScheduleBucket)
+                    else self.bucket
+                )
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, UpcomingAssignableParent)
+                    else self.parent
+                )
+            if self.completion_url is not None:
+                out["completion_url"] = self.completion_url
+            if self.completed is not None:
+                out["completed"] = self.completed
+            if self.repeating is not None:
+                out["repeating"] = self.repeating
+            if self.completion is not None:
+                out["completion"] = (
+                    self.completion.to_dict()
+                    if isinstance(self.completion, UpcomingAssignableCompletion)
+                    else self.completion
+                )
+            if self.comments_count is not None:
+                out["comments_count"] = self.comments_count
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "url": self.url,
+                "app_url": self.app_url,
+                "starts_on": _format_date(self.starts_on),
+                "due_on": _format_date(self.due_on),
+                "type": self.type,
+                "content": self.content,
+                "assignees": [
+                    i0.to_dict() if isinstance(i0, UpcomingSchedulePerson) else i0
+                    for i0 in self.assignees
+                ]
+                if isinstance(self.assignees, list)
+                else self.assignees,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, UpcomingScheduleBucket)
+                else self.bucket,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, UpcomingAssignableParent)
+                else self.parent,
+                "completion_url": self.completion_url,
+                "completed": self.completed,
+                "repeating": self.repeating,
+                "completion": self.completion.to_dict()
+                if isinstance(self.completion, UpcomingAssignableCompletion)
+                else self.completion,
+                "comments_count": self.comments_count,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

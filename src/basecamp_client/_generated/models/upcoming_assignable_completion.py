@@ -86,15 +86,28 @@ class UpcomingAssignableCompletion(_UpcomingAssignableCompletionSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "created_at": _format_datetime(self.created_at),
-            "creator": self.creator.to_dict()
-            if isinstance(self.creator, UpcomingSchedulePerson)
-            else self.creator,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPCOMING_ASSIGNABLE_COMPLETION_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict()
+                    if isinstance(self.creator, UpcomingSchedulePerson)
+                    else self.creator
+                )
+        else:
+            out = {
+                "created_at": _format_datetime(self.created_at),
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, UpcomingSchedulePerson)
+                else self.creator,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -97,29 +97,61 @@ class UpcomingSchedule(_UpcomingScheduleSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "schedule_entries": [
-                i0.to_dict() if isinstance(i0, UpcomingScheduleEntry) else i0
-                for i0 in self.schedule_entries
-            ]
-            if isinstance(self.schedule_entries, list)
-            else self.schedule_entries,
-            "recurring_schedule_entry_occurrences": [
-                i0.to_dict() if isinstance(i0, UpcomingScheduleEntry) else i0
-                for i0 in self.recurring_schedule_entry_occurrences
-            ]
-            if isinstance(self.recurring_schedule_entry_occurrences, list)
-            else self.recurring_schedule_entry_occurrences,
-            "assignables": [
-                i0.to_dict() if isinstance(i0, UpcomingAssignable) else i0
-                for i0 in self.assignables
-            ]
-            if isinstance(self.assignables, list)
-            else self.assignables,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPCOMING_SCHEDULE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.schedule_entries is not None:
+                out["schedule_entries"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, UpcomingScheduleEntry) else i0
+                        for i0 in self.schedule_entries
+                    ]
+                    if isinstance(self.schedule_entries, list)
+                    else self.schedule_entries
+                )
+            if self.recurring_schedule_entry_occurrences is not None:
+                out["recurring_schedule_entry_occurrences"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, UpcomingScheduleEntry) else i0
+                        for i0 in self.recurring_schedule_entry_occurrences
+                    ]
+                    if isinstance(self.recurring_schedule_entry_occurrences, list)
+                    else self.recurring_schedule_entry_occurrences
+                )
+            if self.assignables is not None:
+                out["assignables"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, UpcomingAssignable) else i0
+                        for i0 in self.assignables
+                    ]
+                    if isinstance(self.assignables, list)
+                    else self.assignables
+                )
+        else:
+            out = {
+                "schedule_entries": [
+                    i0.to_dict() if isinstance(i0, UpcomingScheduleEntry) else i0
+                    for i0 in self.schedule_entries
+                ]
+                if isinstance(self.schedule_entries, list)
+                else self.schedule_entries,
+                "recurring_schedule_entry_occurrences": [
+                    i0.to_dict() if isinstance(i0, UpcomingScheduleEntry) else i0
+                    for i0 in self.recurring_schedule_entry_occurrences
+                ]
+                if isinstance(self.recurring_schedule_entry_occurrences, list)
+                else self.recurring_schedule_entry_occurrences,
+                "assignables": [
+                    i0.to_dict() if isinstance(i0, UpcomingAssignable) else i0
+                    for i0 in self.assignables
+                ]
+                if isinstance(self.assignables, list)
+                else self.assignables,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

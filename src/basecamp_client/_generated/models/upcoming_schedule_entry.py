@@ -160,35 +160,85 @@ class UpcomingScheduleEntry(_UpcomingScheduleEntrySlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "url": self.url,
-            "app_url": self.app_url,
-            "type": self.type,
-            "summary": self.summary,
-            "all_day": self.all_day,
-            "recurring": self.recurring,
-            "starts_at": self.starts_at,
-            "ends_at": self.ends_at,
-            "creator": self.creator.to_dict()
-            if isinstance(self.creator, UpcomingSchedulePerson)
-            else self.creator,
-            "participants": [
-                i0.to_dict() if isinstance(i0, UpcomingSchedulePerson) else i0
-                for i0 in self.participants
-            ]
-            if isinstance(self.participants, list)
-            else self.participants,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, UpcomingScheduleBucket)
-            else self.bucket,
-            "comments_count": self.comments_count,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPCOMING_SCHEDULE_ENTRY_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.type is not None:
+                out["type"] = self.type
+            if self.summary is not None:
+                out["summary"] = self.summary
+            if self.all_day is not None:
+                out["all_day"] = self.all_day
+            if self.recurring is not None:
+                out["recurring"] = self.recurring
+            if self.starts_at is not None:
+                out["starts_at"] = self.starts_at
+            if self.ends_at is not None:
+                out["ends_at"] = self.ends_at
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict()
+                    if isinstance(self.creator, UpcomingSchedulePerson)
+                    else self.creator
+                )
+            if self.participants is not None:
+                out["participants"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, UpcomingSchedulePerson) else i0
+                        for i0 in self.participants
+                    ]
+                    if isinstance(self.participants, list)
+                    else self.participants
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, UpcomingScheduleBucket)
+                    else self.bucket
+                )
+            if self.comments_count is not None:
+                out["comments_count"] = self.comments_count
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "url": self.url,
+                "app_url": self.app_url,
+                "type": self.type,
+                "summary": self.summary,
+                "all_day": self.all_day,
+                "recurring": self.recurring,
+                "starts_at": self.starts_at,
+                "ends_at": self.ends_at,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, UpcomingSchedulePerson)
+                else self.creator,
+                "participants": [
+                    i0.to_dict() if isinstance(i0, UpcomingSchedulePerson) else i0
+                    for i0 in self.participants
+                ]
+                if isinstance(self.participants, list)
+                else self.participants,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, UpcomingScheduleBucket)
+                else self.bucket,
+                "comments_count": self.comments_count,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

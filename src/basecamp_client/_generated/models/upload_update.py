@@ -78,13 +78,22 @@ class UploadUpdate(_UploadUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "description": self.description,
-            "base_name": self.base_name,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPLOAD_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.description is not None:
+                out["description"] = self.description
+            if self.base_name is not None:
+                out["base_name"] = self.base_name
+        else:
+            out = {
+                "description": self.description,
+                "base_name": self.base_name,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -105,16 +105,31 @@ class UploadVersionCreate(_UploadVersionCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "attachable_sgid": self.attachable_sgid,
-            "base_name": self.base_name,
-            "description": self.description,
-            "notify": self.notify,
-            "subscriptions": self.subscriptions,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPLOAD_VERSION_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.attachable_sgid is not None:
+                out["attachable_sgid"] = self.attachable_sgid
+            if self.base_name is not None:
+                out["base_name"] = self.base_name
+            if self.description is not None:
+                out["description"] = self.description
+            if self.notify is not None:
+                out["notify"] = self.notify
+            if self.subscriptions is not None:
+                out["subscriptions"] = self.subscriptions
+        else:
+            out = {
+                "attachable_sgid": self.attachable_sgid,
+                "base_name": self.base_name,
+                "description": self.description,
+                "notify": self.notify,
+                "subscriptions": self.subscriptions,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -108,17 +108,34 @@ class UploadVersionFile(_UploadVersionFileSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "content_type": self.content_type,
-            "byte_size": self.byte_size,
-            "filename": self.filename,
-            "download_url": self.download_url,
-            "app_download_url": self.app_download_url,
-            "current": self.current,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _UPLOAD_VERSION_FILE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.content_type is not None:
+                out["content_type"] = self.content_type
+            if self.byte_size is not None:
+                out["byte_size"] = self.byte_size
+            if self.filename is not None:
+                out["filename"] = self.filename
+            if self.download_url is not None:
+                out["download_url"] = self.download_url
+            if self.app_download_url is not None:
+                out["app_download_url"] = self.app_download_url
+            if self.current is not None:
+                out["current"] = self.current
+        else:
+            out = {
+                "content_type": self.content_type,
+                "byte_size": self.byte_size,
+                "filename": self.filename,
+                "download_url": self.download_url,
+                "app_download_url": self.app_download_url,
+                "current": self.current,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

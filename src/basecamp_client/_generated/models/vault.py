@@ -185,34 +185,93 @@ class Vault(_VaultSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "visible_to_clients": self.visible_to_clients,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "title": self.title,
-            "inherits_status": self.inherits_status,
-            "type": self.type,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bookmark_url": self.bookmark_url,
-            "position": self.position,
-            "parent": self.parent.to_dict()
-            if isinstance(self.parent, RecordingParent)
-            else self.parent,
-            "bucket": self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "documents_count": self.documents_count,
-            "documents_url": self.documents_url,
-            "uploads_count": self.uploads_count,
-            "uploads_url": self.uploads_url,
-            "vaults_count": self.vaults_count,
-            "vaults_url": self.vaults_url,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _VAULT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.status is not None:
+                out["status"] = self.status
+            if self.visible_to_clients is not None:
+                out["visible_to_clients"] = self.visible_to_clients
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.title is not None:
+                out["title"] = self.title
+            if self.inherits_status is not None:
+                out["inherits_status"] = self.inherits_status
+            if self.type is not None:
+                out["type"] = self.type
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bookmark_url is not None:
+                out["bookmark_url"] = self.bookmark_url
+            if self.position is not None:
+                out["position"] = self.position
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, RecordingParent)
+                    else self.parent
+                )
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict() if isinstance(self.bucket, TodoBucket) else self.bucket
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.documents_count is not None:
+                out["documents_count"] = self.documents_count
+            if self.documents_url is not None:
+                out["documents_url"] = self.documents_url
+            if self.uploads_count is not None:
+                out["uploads_count"] = self.uploads_count
+            if self.uploads_url is not None:
+                out["uploads_url"] = self.uploads_url
+            if self.vaults_count is not None:
+                out["vaults_count"] = self.vaults_count
+            if self.vaults_url is not None:
+                out["vaults_url"] = self.vaults_url
+        else:
+            out = {
+                "id": self.id,
+                "status": self.status,
+                "visible_to_clients": self.visible_to_clients,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "title": self.title,
+                "inherits_status": self.inherits_status,
+                "type": self.type,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bookmark_url": self.bookmark_url,
+                "position": self.position,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, RecordingParent)
+                else self.parent,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, TodoBucket)
+                else self.bucket,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "documents_count": self.documents_count,
+                "documents_url": self.documents_url,
+                "uploads_count": self.uploads_count,
+                "uploads_url": self.uploads_url,
+                "vaults_count": self.vaults_count,
+                "vaults_url": self.vaults_url,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

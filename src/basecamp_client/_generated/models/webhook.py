@@ -130,25 +130,55 @@ class Webhook(_WebhookSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "active": self.active,
-            "created_at": _format_datetime(self.created_at),
-            "updated_at": _format_datetime(self.updated_at),
-            "payload_url": self.payload_url,
-            "types": self.types,
-            "url": self.url,
-            "app_url": self.app_url,
-            "recent_deliveries": [
-                i0.to_dict() if isinstance(i0, WebhookDelivery) else i0
-                for i0 in self.recent_deliveries
-            ]
-            if isinstance(self.recent_deliveries, list)
-            else self.recent_deliveries,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.active is not None:
+                out["active"] = self.active
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.updated_at is not None:
+                out["updated_at"] = _format_datetime(self.updated_at)
+            if self.payload_url is not None:
+                out["payload_url"] = self.payload_url
+            if self.types is not None:
+                out["types"] = self.types
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.recent_deliveries is not None:
+                out["recent_deliveries"] = (
+                    [
+                        i0.to_dict() if isinstance(i0, WebhookDelivery) else i0
+                        for i0 in self.recent_deliveries
+                    ]
+                    if isinstance(self.recent_deliveries, list)
+                    else self.recent_deliveries
+                )
+        else:
+            out = {
+                "id": self.id,
+                "active": self.active,
+                "created_at": _format_datetime(self.created_at),
+                "updated_at": _format_datetime(self.updated_at),
+                "payload_url": self.payload_url,
+                "types": self.types,
+                "url": self.url,
+                "app_url": self.app_url,
+                "recent_deliveries": [
+                    i0.to_dict() if isinstance(i0, WebhookDelivery) else i0
+                    for i0 in self.recent_deliveries
+                ]
+                if isinstance(self.recent_deliveries, list)
+                else self.recent_deliveries,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -86,17 +86,34 @@ class WebhookCopy(_WebhookCopySlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "url": self.url,
-            "app_url": self.app_url,
-            "bucket": self.bucket.to_dict()
-            if isinstance(self.bucket, WebhookCopyBucket)
-            else self.bucket,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_COPY_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.url is not None:
+                out["url"] = self.url
+            if self.app_url is not None:
+                out["app_url"] = self.app_url
+            if self.bucket is not None:
+                out["bucket"] = (
+                    self.bucket.to_dict()
+                    if isinstance(self.bucket, WebhookCopyBucket)
+                    else self.bucket
+                )
+        else:
+            out = {
+                "id": self.id,
+                "url": self.url,
+                "app_url": self.app_url,
+                "bucket": self.bucket.to_dict()
+                if isinstance(self.bucket, WebhookCopyBucket)
+                else self.bucket,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

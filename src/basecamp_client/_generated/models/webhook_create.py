@@ -84,14 +84,25 @@ class WebhookCreate(_WebhookCreateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "payload_url": self.payload_url,
-            "types": self.types,
-            "active": self.active,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_CREATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.payload_url is not None:
+                out["payload_url"] = self.payload_url
+            if self.types is not None:
+                out["types"] = self.types
+            if self.active is not None:
+                out["active"] = self.active
+        else:
+            out = {
+                "payload_url": self.payload_url,
+                "types": self.types,
+                "active": self.active,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

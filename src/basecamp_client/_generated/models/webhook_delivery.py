@@ -93,19 +93,40 @@ class WebhookDelivery(_WebhookDeliverySlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "created_at": _format_datetime(self.created_at),
-            "request": self.request.to_dict()
-            if isinstance(self.request, WebhookDeliveryRequest)
-            else self.request,
-            "response": self.response.to_dict()
-            if isinstance(self.response, WebhookDeliveryResponse)
-            else self.response,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_DELIVERY_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.request is not None:
+                out["request"] = (
+                    self.request.to_dict()
+                    if isinstance(self.request, WebhookDeliveryRequest)
+                    else self.request
+                )
+            if self.response is not None:
+                out["response"] = (
+                    self.response.to_dict()
+                    if isinstance(self.response, WebhookDeliveryResponse)
+                    else self.response
+                )
+        else:
+            out = {
+                "id": self.id,
+                "created_at": _format_datetime(self.created_at),
+                "request": self.request.to_dict()
+                if isinstance(self.request, WebhookDeliveryRequest)
+                else self.request,
+                "response": self.response.to_dict()
+                if isinstance(self.response, WebhookDeliveryResponse)
+                else self.response,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -74,13 +74,24 @@ class WebhookDeliveryRequest(_WebhookDeliveryRequestSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "headers": self.headers,
-            "body": self.body.to_dict() if isinstance(self.body, WebhookEvent) else self.body,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_DELIVERY_REQUEST_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.headers is not None:
+                out["headers"] = self.headers
+            if self.body is not None:
+                out["body"] = (
+                    self.body.to_dict() if isinstance(self.body, WebhookEvent) else self.body
+                )
+        else:
+            out = {
+                "headers": self.headers,
+                "body": self.body.to_dict() if isinstance(self.body, WebhookEvent) else self.body,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

@@ -88,15 +88,28 @@ class WebhookDeliveryResponse(_WebhookDeliveryResponseSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "headers": self.headers,
-            "code": self.code,
-            "message": self.message,
-            "body": self.body,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_DELIVERY_RESPONSE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.headers is not None:
+                out["headers"] = self.headers
+            if self.code is not None:
+                out["code"] = self.code
+            if self.message is not None:
+                out["message"] = self.message
+            if self.body is not None:
+                out["body"] = self.body
+        else:
+            out = {
+                "headers": self.headers,
+                "code": self.code,
+                "message": self.message,
+                "body": self.body,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

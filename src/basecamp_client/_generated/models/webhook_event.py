@@ -121,20 +121,49 @@ class WebhookEvent(_WebhookEventSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "kind": self.kind,
-            "details": self.details,
-            "created_at": _format_datetime(self.created_at),
-            "recording": self.recording.to_dict()
-            if isinstance(self.recording, Recording)
-            else self.recording,
-            "creator": self.creator.to_dict() if isinstance(self.creator, Person) else self.creator,
-            "copy": self.copy.to_dict() if isinstance(self.copy, WebhookCopy) else self.copy,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WEBHOOK_EVENT_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.id is not None:
+                out["id"] = self.id
+            if self.kind is not None:
+                out["kind"] = self.kind
+            if self.details is not None:
+                out["details"] = self.details
+            if self.created_at is not None:
+                out["created_at"] = _format_datetime(self.created_at)
+            if self.recording is not None:
+                out["recording"] = (
+                    self.recording.to_dict()
+                    if isinstance(self.recording, Recording)
+                    else self.recording
+                )
+            if self.creator is not None:
+                out["creator"] = (
+                    self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
+                )
+            if self.copy is not None:
+                out["copy"] = (
+                    self.copy.to_dict() if isinstance(self.copy, WebhookCopy) else self.copy
+                )
+        else:
+            out = {
+                "id": self.id,
+                "kind": self.kind,
+                "details": self.details,
+                "created_at": _format_datetime(self.created_at),
+                "recording": self.recording.to_dict()
+                if isinstance(self.recording, Recording)
+                else self.recording,
+                "creator": self.creator.to_dict()
+                if isinstance(self.creator, Person)
+                else self.creator,
+                "copy": self.copy.to_dict() if isinstance(self.copy, WebhookCopy) else self.copy,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out

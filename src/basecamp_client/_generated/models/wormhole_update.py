@@ -68,12 +68,19 @@ class WormholeUpdate(_WormholeUpdateSlots):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field that is set or was present when decoded, then ``extra``."""
-        out: dict[str, Any] = {
-            "destination_recording_id": self.destination_recording_id,
-        }
-        for key in self._absent:
-            if out[key] is None:
-                del out[key]
+        out: dict[str, Any]
+        absent = self._absent
+        if absent is _WORMHOLE_UPDATE_KEYS.known:  # built in code: what was set
+            out = {}
+            if self.destination_recording_id is not None:
+                out["destination_recording_id"] = self.destination_recording_id
+        else:
+            out = {
+                "destination_recording_id": self.destination_recording_id,
+            }
+            for key in absent:  # known keys the decoded object lacked
+                if out[key] is None:
+                    del out[key]
         if self.extra:
             out.update(self.extra)
         return out
