@@ -22,7 +22,17 @@ from .emit_safe_writes import (
 )
 from .extensions import NONE, ClassRef, Extensions, ExtraService, Mixins
 from .names import snake, upper_snake
-from .render import HEADER, Names, decode_expr, encode_expr, environment, kinds, py_str
+from .render import (
+    HEADER,
+    Names,
+    decode_expr,
+    decoder_name,
+    encode_expr,
+    environment,
+    kinds,
+    needs_conversion,
+    py_str,
+)
 
 
 def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str, str]:
@@ -74,12 +84,14 @@ def _model_module(
     deps: dict[str, set[str]] = {}
     contexts = []
     shadowed_anywhere: set[str] = set()
+    uses_getter = False
     for model in models:
         names = Names({f.name for f in model.fields})
         shadowed_anywhere |= names.shadowed
+        model_kinds: set[str] = set()
         fields = []
         for f in model.fields:
-            all_kinds |= kinds(f.type)
+            model_kinds |= kinds(f.type)
             optional = not f.required
             annotation = names.annotation(f.type, optional=optional)
             has_default = optional or f.type.nullable
@@ -87,7 +99,7 @@ def _model_module(
                 default = f" = attrs.field({'default=None, ' if has_default else ''}repr=False)"
             else:
                 default = " = None" if has_default else ""
-            convert = decode_expr(f.type, "x") != "x"
+            convert = needs_conversion(f.type)
             fields.append(
                 {
                     "name": f.name,
@@ -97,13 +109,17 @@ def _model_module(
                     "has_default": has_default,
                     "doc": _field_doc(f),
                     "convert": convert,
-                    "decode": _decode_field(f) if convert else "",
+                    "decode": decode_expr(f.type, "x", source=f"d[{py_str(f.wire)}]"),
                     "encode": encode_expr(f.type, f"self.{f.name}") if convert else "",
                 }
             )
+        all_kinds |= model_kinds
         for dep in model.dependencies():
             if module_of[dep] != this:
-                deps.setdefault(module_of[dep], set()).add(dep)
+                deps.setdefault(module_of[dep], set()).update((dep, decoder_name(dep)))
+        wire_order = list(fields)
+        plain = [f for f in fields if not f["convert"]]
+        uses_getter = uses_getter or len(plain) > 1
         # Required fields first keeps the generated __init__ readable; attrs does not
         # need it (every argument is keyword-only).
         fields.sort(key=lambda f: 1 if f["has_default"] else 0)
@@ -111,23 +127,28 @@ def _model_module(
             {
                 "model": model,
                 "constant": upper_snake(model.name),
-                "prefix": f"_set_{snake(model.name)}_",
+                "snake": snake(model.name),
+                "wire_order": wire_order,
                 "names": names,
                 "fields": fields,
+                "plain": plain,
+                "converted": [f for f in fields if f["convert"]],
+                "parsers": [p for p in _PARSERS if p[0] in model_kinds],
                 "doc": _model_doc(model),
             }
         )
     core = []
-    if "date" in all_kinds:
-        core += ["format_date as _format_date", "parse_date as _parse_date"]
-    if "datetime" in all_kinds:
-        core += ["format_datetime as _format_datetime", "parse_datetime as _parse_datetime"]
+    for kind, lenient, strict in _PARSERS:
+        if kind in all_kinds:
+            core += [f"format_{kind} as _format_{kind}", f"{lenient[1:]} as {lenient}"]
+            core += [f"{strict[1:]} as {strict}"]
     return str(
         env.get_template("models_module.py.jinja").render(
             header=HEADER,
             doc=", ".join(m.name for m in models) + ".",
             uses_dt=bool(all_kinds & {"date", "datetime"}),
             uses_builtins=bool(shadowed_anywhere),
+            uses_getter=uses_getter,
             core_imports=sorted(core),
             model_imports=[(mod, sorted(names)) for mod, names in sorted(deps.items())],
             models=contexts,
@@ -135,13 +156,13 @@ def _model_module(
     )
 
 
-def _decode_field(f: ir.Field) -> str:
-    get = f"get({py_str(f.wire)})"
-    if f.type.kind in ("datetime", "date"):
-        return decode_expr(f.type, get)
-    expr = decode_expr(f.type, "x")
-    # Bind the value once: the condition of the conditional expression runs first.
-    return expr.replace("isinstance(x, ", f"isinstance(x := {get}, ", 1)
+#: (IR kind, lenient parser, strict parser) of the text a decoder turns into dates. A
+#: decoder's local ``to_<kind>`` is the strict one (fast, raises on odd text) until
+#: it meets odd text; then it decodes the object again with the lenient one.
+_PARSERS = [
+    ("date", "_parse_date", "_iso_date"),
+    ("datetime", "_parse_datetime", "_iso_datetime"),
+]
 
 
 def _field_doc(f: ir.Field) -> str:

@@ -3,9 +3,11 @@ typed dates, comparable and printable without secrets, and cheap imports."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib
 import json
+import pickle
 import subprocess
 import sys
 from types import ModuleType
@@ -138,3 +140,101 @@ def test_first_use_of_a_service_imports_only_its_models() -> None:
     ).stdout.split()
     assert int(out[0]) < 40
     assert int(out[1]) == 1
+
+
+def test_models_are_their_public_class_and_stay_frozen(models: Any) -> None:
+    """The decoder fills a private mutable base, then makes the object the public
+    frozen class: nothing of the base shows."""
+    w = models.Widget.from_dict(WIDGET)
+    assert type(w) is models.Widget
+    assert type(w.owner) is models.Person
+    assert type(w.parts[0]) is models.Part
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        w.owner.name = "changed"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        del w.name
+    assert "api_token" in {f.name for f in attrs.fields(models.Widget)}
+    assert models.Person.from_dict({"id": 1, "name": "Ann"}) == models.Person(id=1, name="Ann")
+
+
+def test_evolve_and_keyword_construction_still_work(models: Any) -> None:
+    w = models.Widget.from_dict(WIDGET)
+    renamed = attrs.evolve(w, name="Cog")
+    assert type(renamed) is models.Widget
+    assert renamed.name == "Cog"
+    assert renamed.id == w.id
+    assert renamed != w
+    built = models.Widget(id=1, name="Cog", created_at=w.created_at, extra={"k": 1})
+    assert built.to_dict() == {
+        "id": 1,
+        "name": "Cog",
+        "created_at": "2026-03-16T21:42:20.134000Z",
+        "k": 1,
+    }
+
+
+@pytest.mark.parametrize("protocol", [2, pickle.HIGHEST_PROTOCOL])
+def test_decoded_models_pickle_and_copy(models: Any, protocol: int) -> None:
+    w = models.Widget.from_dict({**WIDGET, "due_on": None})
+    again = pickle.loads(pickle.dumps(w, protocol=protocol))  # noqa: S301  (our own bytes)
+    assert again == w
+    assert type(again) is models.Widget
+    assert again.to_dict() == w.to_dict()  # null and absent keys survive too
+    assert copy.deepcopy(w) == w
+    assert copy.copy(w).to_dict() == w.to_dict()
+
+
+def test_objects_of_every_shape_decode_exactly(models: Any) -> None:
+    """The decoder guesses an object's shape from the last one of the same size; every
+    way a guess can be wrong still gives the exact fields, ``extra`` and encoding."""
+    Person = models.Person
+    shapes = [
+        {"id": 1, "name": "Ann", "manager": None},  # every known key
+        {"id": 2, "name": "Bob"},  # lacks manager
+        {"id": 3, "manager": None},  # same size, lacks name instead
+        {"id": 4, "name": "Cy"},  # back to lacking manager
+        {"id": 5, "zz": 1},  # same size: lacks both, one unknown key
+        {"id": 6, "name": "Di", "zz": 2},  # every size-3 shape so far had manager
+        {"id": 7, "yy": 3},  # a different unknown key
+        {"id": 8, "name": "Ed", "yy": 4},
+        {"name": "Fay", "yy": 5, "zz": 6},
+        {"id": 9, "name": "Gus", "zz": 7},
+        {"name": None, "manager": {"id": 10}, "zz": 8},
+        {},
+    ]
+    for _ in range(2):  # the second round meets shapes the first one taught it
+        for data in shapes:
+            p = Person.from_dict(data)
+            known = {k: v for k, v in data.items() if k in ("id", "name", "manager")}
+            assert p.id == data.get("id")
+            assert p.name == data.get("name")
+            assert p.extra == {k: v for k, v in data.items() if k not in known}
+            assert p.to_dict() == data
+            assert Person.from_dict(p.to_dict()) == p
+
+
+def test_bad_timestamps_deep_inside_keep_the_rest_typed(models: Any) -> None:
+    w = models.Widget.from_dict(
+        {
+            **WIDGET,
+            "due_on": 20260401,  # not text: kept
+            "parts": [{"id": 1, "widget": {"id": 2, "created_at": "not a time"}}],
+        }
+    )
+    assert w.created_at == dt.datetime(2026, 3, 16, 21, 42, 20, 134000, tzinfo=dt.timezone.utc)
+    assert w.due_on == 20260401
+    inner = w.parts[0].widget
+    assert isinstance(inner, models.Widget)
+    assert inner.created_at == "not a time"
+    assert inner.to_dict() == {"id": 2, "created_at": "not a time"}
+    again = models.Widget.from_dict({**WIDGET, "created_at": "2026-03-16T21:42:20Z"})
+    assert again.created_at == dt.datetime(2026, 3, 16, 21, 42, 20, tzinfo=dt.timezone.utc)
+
+
+def test_from_dict_leaves_its_input_alone(models: Any) -> None:
+    data = {"id": 1, "zz": [1], "owner": {"id": 2}}
+    before = copy.deepcopy(data)
+    w = models.Widget.from_dict(data)
+    assert data == before
+    assert w.extra == {"zz": [1]}
+    assert w.extra["zz"] is data["zz"]

@@ -4,7 +4,14 @@ Generated code imports only the names re-exported here.
 """
 
 from .account import AsyncAccountBase, SyncAccountBase
-from .decoding import format_date, format_datetime, parse_date, parse_datetime
+from .decoding import (
+    format_date,
+    format_datetime,
+    iso_date,
+    iso_datetime,
+    parse_date,
+    parse_datetime,
+)
 from .edit import AsyncEdit, EditDraft, SyncEdit
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
@@ -42,6 +49,8 @@ __all__ = [
     "create_body",
     "format_date",
     "format_datetime",
+    "iso_date",
+    "iso_datetime",
     "merge_update",
     "parse_date",
     "parse_datetime",
