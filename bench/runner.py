@@ -57,14 +57,14 @@ TARGETS = (
         "list_sync_iterate",
         "pages",
         3,
-        other="list_sync_collect",
+        other="list_page_sync",
     ),
     Target(
         "list 10k, async, iterated: RSS growth ≤ 3 pages",
         "list_async_iterate",
         "pages",
         3,
-        other="list_async_collect",
+        other="list_page_async",
     ),
     Target("POST create ≤ 1.10x", "post", "ratio", 1.10),
     Target(

@@ -102,7 +102,9 @@ class Target:
       ``speedup`` ``other``'s median over OURS's must be at least ``limit``.
       ``growth``  OURS's worst RSS growth must be below ``limit`` bytes.
       ``pages``   OURS's worst RSS growth must be at most ``limit`` pages, where a page's
-                  memory is measured by collecting the list (scenario ``other``).
+                  memory is measured by scenario ``other`` (RSS growth over the number
+                  of pages it reports: fetching one page shows what a page costs in
+                  flight, with its response and parsed JSON, not only its models).
     """
 
     name: str
@@ -151,7 +153,7 @@ def evaluate(
     if target.kind == "pages":
         collected = results.get(target.other or "", {}).get(client)
         if collected is None or not collected.available:
-            return Verdict(target, f"{_mb(ours.rss_growth)} (no collect run to size a page)", None)
+            return Verdict(target, f"{_mb(ours.rss_growth)} (no run to size a page)", None)
         pages = max(int(r.extra.get("pages", 0)) for r in collected.runs)
         if pages <= 0:
             return Verdict(target, "page count unknown", None)

@@ -248,3 +248,30 @@ def test_link_header_parsing() -> None:
     assert next_page_url("https://a.example/x", '<y>; rel="last"') is None
     with pytest.raises(UnsafeLinkError):
         next_page_url("https://a.example/x", '<https://b.example/x>; rel="next"')
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["gc-on", "gc-off"])
+async def test_page_decoding_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    """The collector is paused while a page decodes (everything decoded stays alive),
+    and restored afterwards, also when decoding fails."""
+    seen: list[bool] = []
+
+    def decode(data: Any) -> Any:
+        seen.append(gc.isenabled())
+        if data["id"] == 20:
+            raise ValueError("bad item")
+        return data
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        async with make_client(GearedServer(15)) as client:
+            await session(client).paginate(LIST, decode=decode)
+            assert gc.isenabled() is enabled
+            assert seen and not any(seen)  # paused while decoding
+        async with make_client(GearedServer(40)) as client:
+            with pytest.raises(DecodeError):
+                await session(client).paginate(LIST, decode=decode)
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
