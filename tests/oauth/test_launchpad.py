@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import parse_qs
 
 import httpx
@@ -172,6 +172,23 @@ async def test_oversized_token_responses_are_refused(response: httpx.Response) -
     launchpad, _ = client(lambda r: response)
     with pytest.raises(OAuthResponseError, match="larger than"):
         await launchpad.exchange_code("c")
+
+
+async def test_an_endless_token_response_is_cut_off_while_streaming() -> None:
+    """The cap holds while reading: an answer with no Content-Length that never ends is
+    refused after about the limit, not buffered."""
+    produced = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal produced
+        while True:
+            produced += 4096
+            yield b"x" * 4096
+
+    launchpad, _ = client(lambda r: httpx.Response(200, content=endless()))
+    with pytest.raises(OAuthResponseError, match="larger than"):
+        await launchpad.exchange_code("c")
+    assert produced <= 64 * 1024 + 2 * 4096
 
 
 async def test_non_json_and_server_errors() -> None:

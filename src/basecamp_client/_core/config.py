@@ -142,7 +142,8 @@ class Config:
         default=None, validator=_positive("account_id", integer=True)
     )
     base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=validate_base_url)
-    # Timeouts, in seconds: for the whole exchange, and for establishing a connection.
+    # Timeouts, in seconds: for each wait on the network (connecting, sending, each read of
+    # the answer), and for establishing a connection.
     timeout: float = attrs.field(default=30.0, validator=_positive("timeout"))
     connect_timeout: float = attrs.field(default=10.0, validator=_positive("connect_timeout"))
     # Retries.

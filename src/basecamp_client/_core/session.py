@@ -791,7 +791,6 @@ class PageDecoder(Generic[T]):
         nxt = None if self.single else _next_link(self.op_id, response, self.origin)
         return PageData(items, total, nxt)
 
-
     def _items(self, response: HttpResponse) -> list[T]:
         try:
             payload = _loads(response.content)

@@ -229,23 +229,36 @@ class LaunchpadClient:
             transport=self.transport,
         )
         try:
-            response = await http.send(method, url, headers, body)
+            async with http.stream(method, url, headers, body) as streamed:
+                # Read at most ``limit`` bytes: a hostile or broken endpoint must not be
+                # able to make the client buffer an arbitrarily large answer.
+                if _declared_size(streamed.headers) > limit:
+                    raise _too_big(what, limit, streamed.status_code)
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in streamed.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise _too_big(what, limit, streamed.status_code)
+                    chunks.append(chunk)
+                return HttpResponse(
+                    status_code=streamed.status_code,
+                    headers=streamed.headers,
+                    content=b"".join(chunks),
+                    url=streamed.url,
+                )
         finally:
             await http.aclose()
-        _check_size(response, limit, what)
-        return response
 
 
-def _check_size(response: HttpResponse, limit: int, what: str) -> None:
-    declared = response.headers.get("content-length")
-    too_big = len(response.content) > limit
-    if declared is not None:
-        try:
-            too_big = too_big or int(declared) > limit
-        except ValueError:
-            pass
-    if too_big:
-        raise OAuthResponseError(
-            f"the {what} response is larger than {limit} bytes; refused",
-            http_status=response.status_code,
-        )
+def _declared_size(headers: Mapping[str, str]) -> int:
+    try:
+        return int(headers.get("content-length") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_big(what: str, limit: int, status: int) -> OAuthResponseError:
+    return OAuthResponseError(
+        f"the {what} response is larger than {limit} bytes; refused", http_status=status
+    )
