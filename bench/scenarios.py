@@ -149,28 +149,24 @@ def get_sync_raw(ctx: Ctx, meter: Meter) -> Extra:
     return {}
 
 
-def get_sync_ours(ctx: Ctx, meter: Meter) -> Extra:
-    pid = ctx["project_id"]
-    with ours_sync(ctx) as client:
-        projects = client.for_account(ctx["account_id"]).projects
-        projects.get(project_id=pid)
-        meter.start()
-        for _ in range(ctx["n"]):
+def _get_sync_with(open_client: Callable[[Ctx], Any]) -> Callable[[Ctx, Meter], Extra]:
+    # The official SDK has the same call shape as ours: one body serves both.
+    def scenario(ctx: Ctx, meter: Meter) -> Extra:
+        pid = ctx["project_id"]
+        with open_client(ctx) as client:
+            projects = client.for_account(ctx["account_id"]).projects
             projects.get(project_id=pid)
-        meter.stop()
-    return {}
+            meter.start()
+            for _ in range(ctx["n"]):
+                projects.get(project_id=pid)
+            meter.stop()
+        return {}
+
+    return scenario
 
 
-def get_sync_official(ctx: Ctx, meter: Meter) -> Extra:
-    pid = ctx["project_id"]
-    with official_sync(ctx) as client:
-        projects = client.for_account(ctx["account_id"]).projects
-        projects.get(project_id=pid)
-        meter.start()
-        for _ in range(ctx["n"]):
-            projects.get(project_id=pid)
-        meter.stop()
-    return {}
+get_sync_ours = _get_sync_with(ours_sync)
+get_sync_official = _get_sync_with(official_sync)
 
 
 def get_async_raw(ctx: Ctx, meter: Meter) -> Extra:
@@ -195,42 +191,30 @@ def get_async_raw(ctx: Ctx, meter: Meter) -> Extra:
     return {}
 
 
-def get_async_ours(ctx: Ctx, meter: Meter) -> Extra:
-    pid = ctx["project_id"]
+def _get_async_with(open_client: Callable[[Ctx], Any]) -> Callable[[Ctx, Meter], Extra]:
+    def scenario(ctx: Ctx, meter: Meter) -> Extra:
+        pid = ctx["project_id"]
 
-    async def main() -> None:
-        async with ours_async(ctx) as client:
-            projects = client.for_account(ctx["account_id"]).projects
+        async def main() -> None:
+            async with open_client(ctx) as client:
+                projects = client.for_account(ctx["account_id"]).projects
 
-            def one() -> Awaitable[Any]:
-                return projects.get(project_id=pid)
+                def one() -> Awaitable[Any]:
+                    return projects.get(project_id=pid)
 
-            await run_concurrently(ctx["concurrency"], ctx["concurrency"], one)
-            meter.start()
-            await run_concurrently(ctx["n"], ctx["concurrency"], one)
-            meter.stop()
+                await run_concurrently(ctx["concurrency"], ctx["concurrency"], one)
+                meter.start()
+                await run_concurrently(ctx["n"], ctx["concurrency"], one)
+                meter.stop()
 
-    asyncio.run(main())
-    return {}
+        asyncio.run(main())
+        return {}
+
+    return scenario
 
 
-def get_async_official(ctx: Ctx, meter: Meter) -> Extra:
-    pid = ctx["project_id"]
-
-    async def main() -> None:
-        async with official_async(ctx) as client:
-            projects = client.for_account(ctx["account_id"]).projects
-
-            def one() -> Awaitable[Any]:
-                return projects.get(project_id=pid)
-
-            await run_concurrently(ctx["concurrency"], ctx["concurrency"], one)
-            meter.start()
-            await run_concurrently(ctx["n"], ctx["concurrency"], one)
-            meter.stop()
-
-    asyncio.run(main())
-    return {}
+get_async_ours = _get_async_with(ours_async)
+get_async_official = _get_async_with(official_async)
 
 
 # ----------------------------------------------------------------------------- listing
@@ -499,34 +483,26 @@ def post_raw(ctx: Ctx, meter: Meter) -> Extra:
     return {}
 
 
-def post_ours(ctx: Ctx, meter: Meter) -> Extra:
-    async def main() -> None:
-        async with ours_async(ctx) as client:
-            account = client.for_account(ctx["account_id"])
-            await account.projects.get(project_id=ctx["project_id"])
-            todos = account.todos
-            meter.start()
-            for n in range(ctx["n"]):
-                await todos.create(todolist_id=ctx["writes_list_id"], **_todo_body(ctx, n))
-            meter.stop()
+def _post_with(open_client: Callable[[Ctx], Any]) -> Callable[[Ctx, Meter], Extra]:
+    def scenario(ctx: Ctx, meter: Meter) -> Extra:
+        async def main() -> None:
+            async with open_client(ctx) as client:
+                account = client.for_account(ctx["account_id"])
+                await account.projects.get(project_id=ctx["project_id"])
+                todos = account.todos
+                meter.start()
+                for n in range(ctx["n"]):
+                    await todos.create(todolist_id=ctx["writes_list_id"], **_todo_body(ctx, n))
+                meter.stop()
 
-    asyncio.run(main())
-    return {}
+        asyncio.run(main())
+        return {}
+
+    return scenario
 
 
-def post_official(ctx: Ctx, meter: Meter) -> Extra:
-    async def main() -> None:
-        async with official_async(ctx) as client:
-            account = client.for_account(ctx["account_id"])
-            await account.projects.get(project_id=ctx["project_id"])
-            todos = account.todos
-            meter.start()
-            for n in range(ctx["n"]):
-                await todos.create(todolist_id=ctx["writes_list_id"], **_todo_body(ctx, n))
-            meter.stop()
-
-    asyncio.run(main())
-    return {}
+post_ours = _post_with(ours_async)
+post_official = _post_with(official_async)
 
 
 # ----------------------------------------------------------------------------- re-GET (304)
