@@ -32,6 +32,7 @@ from .render import (
     kinds,
     needs_conversion,
     py_str,
+    sharer_name,
 )
 
 
@@ -57,8 +58,14 @@ def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str
     for model in api.models:
         by_module.setdefault(model.module, []).append(model)
     module_of = {m.name: m.module for m in api.models}
+    # Nested models with an id are the entities a response repeats (creators, buckets,
+    # parents): they are decoded once per response and shared.
+    nested = set().union(*(m.dependencies() for m in api.models))
+    shared = frozenset(
+        m.name for m in api.models if m.name in nested and any(f.wire == "id" for f in m.fields)
+    )
     for module, models in sorted(by_module.items()):
-        files[f"models/{module}.py"] = _model_module(env, models, module_of)
+        files[f"models/{module}.py"] = _model_module(env, models, module_of, shared)
     for service in api.services:
         mixins = extensions.mixins.get(service.name)
         files[f"services/{service.name}.py"] = _service_module(env, service, module_of, mixins)
@@ -77,7 +84,10 @@ def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str
 
 
 def _model_module(
-    env: jinja2.Environment, models: list[ir.Model], module_of: dict[str, str]
+    env: jinja2.Environment,
+    models: list[ir.Model],
+    module_of: dict[str, str],
+    shared: frozenset[str],
 ) -> str:
     this = models[0].module
     all_kinds: set[str] = set()
@@ -109,14 +119,17 @@ def _model_module(
                     "has_default": has_default,
                     "doc": _field_doc(f),
                     "convert": convert,
-                    "decode": decode_expr(f.type, "x", source=f"d[{py_str(f.wire)}]"),
+                    "decode": decode_expr(
+                        f.type, "x", source=f"d[{py_str(f.wire)}]", shared=shared
+                    ),
                     "encode": encode_expr(f.type, f"self.{f.name}") if convert else "",
                 }
             )
         all_kinds |= model_kinds
         for dep in model.dependencies():
             if module_of[dep] != this:
-                deps.setdefault(module_of[dep], set()).update((dep, decoder_name(dep)))
+                names_used = {dep, sharer_name(dep) if dep in shared else decoder_name(dep)}
+                deps.setdefault(module_of[dep], set()).update(names_used)
         wire_order = list(fields)
         plain = [f for f in fields if not f["convert"]]
         uses_getter = uses_getter or len(plain) > 1
@@ -128,6 +141,7 @@ def _model_module(
                 "model": model,
                 "constant": upper_snake(model.name),
                 "snake": snake(model.name),
+                "shared": model.name in shared,
                 "wire_order": wire_order,
                 "names": names,
                 "fields": fields,

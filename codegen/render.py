@@ -69,26 +69,40 @@ def decoder_name(model: str) -> str:
     return f"_decode_{snake(model)}"
 
 
-def decode_expr(t: ir.TypeRef, src: str, depth: int = 0, source: str | None = None) -> str:
+def sharer_name(model: str) -> str:
+    """The function that decodes a nested ``model``, sharing repeats within a response."""
+    return f"_share_{snake(model)}"
+
+
+def decode_expr(
+    t: ir.TypeRef,
+    src: str,
+    depth: int = 0,
+    source: str | None = None,
+    shared: frozenset[str] = frozenset(),
+) -> str:
     """An expression decoding JSON value ``src`` (a plain name) into ``t``, leniently:
     anything of an unexpected shape is kept as it came. With ``source``, the expression
     binds ``src`` to it first (``src`` is tested before it is used).
 
     Dates are parsed with the decoder's local ``to_date``/``to_datetime`` (see
-    ``_PARSERS`` in :mod:`codegen.emit`)."""
+    ``_PARSERS`` in :mod:`codegen.emit`). Nested models get the decoder's ``_memo``;
+    those in ``shared`` (models with an ``id``: the ones a response repeats) go through
+    their sharing decoder."""
     test = f"{src} := {source}" if source is not None else src
     if t.kind in ("datetime", "date"):
         return f"to_{t.kind}({src}) if type({test}) is str else {src}"
     if t.kind == "model":
         assert t.model is not None
-        return f"{decoder_name(t.model)}({src}) if isinstance({test}, dict) else {src}"
+        fn = sharer_name(t.model) if t.model in shared else decoder_name(t.model)
+        return f"{fn}({src}, _memo) if isinstance({test}, dict) else {src}"
     if t.kind == "list" and t.item is not None and needs_conversion(t.item):
         var = f"i{depth}"
-        inner = decode_expr(t.item, var, depth + 1)
+        inner = decode_expr(t.item, var, depth + 1, shared=shared)
         return f"[{inner} for {var} in {src}] if isinstance({test}, list) else {src}"
     if t.kind == "dict" and t.item is not None and needs_conversion(t.item):
         key, var = f"k{depth}", f"v{depth}"
-        inner = decode_expr(t.item, var, depth + 1)
+        inner = decode_expr(t.item, var, depth + 1, shared=shared)
         comprehension = f"{{{key}: {inner} for {key}, {var} in {src}.items()}}"
         return f"{comprehension} if isinstance({test}, dict) else {src}"
     return source if source is not None else src

@@ -5,6 +5,8 @@ Generated code imports only the names re-exported here.
 
 from .account import AsyncAccountBase, SyncAccountBase
 from .decoding import (
+    Memo,
+    ObjectDecoder,
     format_date,
     format_datetime,
     iso_date,
@@ -32,9 +34,11 @@ __all__ = [
     "AsyncPaginator",
     "EditDraft",
     "ListResult",
+    "Memo",
     "MergeField",
     "MergeSpec",
     "Null",
+    "ObjectDecoder",
     "Operation",
     "PaginationSpec",
     "ProgressCallback",

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+from .errors import DecodeError
+
+T = TypeVar("T")
+
+#: One response's record of the nested objects decoded so far: model name -> (the JSON
+#: object, the model decoded from it). See :class:`ObjectDecoder`.
+Memo = dict[str, tuple[Any, Any]]
 
 _fromisoformat = _dt.datetime.fromisoformat
 _date_fromisoformat = _dt.date.fromisoformat
@@ -73,3 +81,49 @@ def format_date(value: Any) -> Any:
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value.isoformat()
     return value
+
+
+def json_kind(value: Any) -> str:
+    """The JSON kind of a parsed value, for error messages."""
+    return "null" if value is None else type(value).__name__
+
+
+class ObjectDecoder(Generic[T]):
+    """Decodes one JSON object into the model ``name`` with its generated decoder.
+
+    With a :data:`Memo`, a nested object equal to one met earlier in the same response
+    (the same creator, bucket or parent on every item of a page) is not decoded again:
+    the model decoded the first time is handed out. That is safe because models are
+    frozen, and because a memo lives only while one freshly parsed response is decoded:
+    nothing can change the JSON objects it holds in the meantime. A memo never outlives
+    that, so ``Model.from_dict`` on objects of your own never shares.
+    """
+
+    __slots__ = ("from_dict", "name")
+
+    def __init__(self, from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str) -> None:
+        self.from_dict = from_dict
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<ObjectDecoder {self.name}>"
+
+    def __call__(self, data: Any, memo: Memo | None = None) -> T:
+        if isinstance(data, dict):
+            return self.from_dict(data, memo)
+        raise self.refuse(data)
+
+    def refuse(self, data: Any) -> DecodeError:
+        return DecodeError(f"expected a JSON object for {self.name}, got {json_kind(data)}")
+
+    def sharing(self) -> Callable[[Any], T]:
+        """This decoder with one memo for everything it decodes: one response's items."""
+        from_dict = self.from_dict
+        memo: Memo = {}
+
+        def decode(data: Any) -> T:
+            if isinstance(data, dict):
+                return from_dict(data, memo)
+            raise self.refuse(data)
+
+        return decode

@@ -44,6 +44,7 @@ from .credentials import (
     StaticCredentials,
     make_credentials,
 )
+from .decoding import ObjectDecoder
 from .encoding import encode_body, encode_query, format_path
 from .errors import BasecampError, DecodeError, NetworkError, UnsafeLinkError, UsageError
 from .errors import error_for_response as _error_for_response
@@ -808,7 +809,9 @@ class PageDecoder(Generic[T]):
                 http_status=response.status_code,
                 operation_id=self.op_id,
             )
-        decode = self.decode
+        # One memo for the page: the creator, bucket or parent that its items repeat is
+        # decoded once.
+        decode = self.decode.sharing() if isinstance(self.decode, ObjectDecoder) else self.decode
         items: list[T] = []
         append = items.append
         for index in range(len(payload)):

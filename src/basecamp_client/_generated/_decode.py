@@ -8,33 +8,29 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from basecamp_client._core import Memo, ObjectDecoder
+from basecamp_client._core.decoding import json_kind
 from basecamp_client._core.errors import DecodeError
 
 T = TypeVar("T")
 
 
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def one(from_dict: Callable[[Mapping[str, Any]], T], name: str) -> Callable[[Any], T]:
+def one(from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str) -> ObjectDecoder[T]:
     """A decoder for one JSON object into the model ``name``."""
-
-    def decode(data: Any) -> T:
-        if isinstance(data, dict):
-            return from_dict(data)
-        raise DecodeError(f"expected a JSON object for {name}, got {_kind(data)}")
-
-    return decode
+    return ObjectDecoder(from_dict, name)
 
 
-def many(from_dict: Callable[[Mapping[str, Any]], T], name: str) -> Callable[[Any], list[T]]:
-    """A decoder for a JSON array of objects, each into the model ``name``."""
+def many(
+    from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str
+) -> Callable[[Any], list[T]]:
+    """A decoder for a JSON array of objects, each into the model ``name``; nested objects
+    repeated across the items are decoded once (see ``ObjectDecoder``)."""
 
     def decode(data: Any) -> list[T]:
         if not isinstance(data, list):
-            raise DecodeError(f"expected a JSON array of {name}, got {_kind(data)}")
-        return [from_dict(item) if isinstance(item, dict) else item for item in data]
+            raise DecodeError(f"expected a JSON array of {name}, got {json_kind(data)}")
+        memo: Memo = {}
+        return [from_dict(item, memo) if isinstance(item, dict) else item for item in data]
 
     return decode
 
@@ -42,13 +38,13 @@ def many(from_dict: Callable[[Mapping[str, Any]], T], name: str) -> Callable[[An
 def json_object(data: Any) -> dict[str, Any]:
     if isinstance(data, dict):
         return data
-    raise DecodeError(f"expected a JSON object, got {_kind(data)}")
+    raise DecodeError(f"expected a JSON object, got {json_kind(data)}")
 
 
 def json_array(data: Any) -> list[Any]:
     if isinstance(data, list):
         return data
-    raise DecodeError(f"expected a JSON array, got {_kind(data)}")
+    raise DecodeError(f"expected a JSON array, got {json_kind(data)}")
 
 
 def json_value(data: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -78,9 +79,10 @@ class _AccountSlots:
     )
 
 
-def _decode_account(data: Mapping[str, Any]) -> Account:
+def _decode_account(data: Mapping[str, Any], _memo: Memo | None = None) -> Account:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -109,16 +111,20 @@ def _decode_account(data: Mapping[str, Any]) -> Account:
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
         obj.trial_ends_on = to_date(x) if type(x := d["trial_ends_on"]) is str else x
-        obj.limits = _decode_account_limits(x) if isinstance(x := d["limits"], dict) else x
+        obj.limits = _decode_account_limits(x, _memo) if isinstance(x := d["limits"], dict) else x
         obj.subscription = (
-            _decode_account_subscription(x) if isinstance(x := d["subscription"], dict) else x
+            _decode_account_subscription(x, _memo)
+            if isinstance(x := d["subscription"], dict)
+            else x
         )
-        obj.settings = _decode_account_settings(x) if isinstance(x := d["settings"], dict) else x
-        obj.logo = _decode_account_logo(x) if isinstance(x := d["logo"], dict) else x
+        obj.settings = (
+            _decode_account_settings(x, _memo) if isinstance(x := d["settings"], dict) else x
+        )
+        obj.logo = _decode_account_logo(x, _memo) if isinstance(x := d["logo"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_account(_ACCOUNT_KEYS.settle(data))
+        return _decode_account(_ACCOUNT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

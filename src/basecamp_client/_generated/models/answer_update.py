@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -33,9 +34,10 @@ class _AnswerUpdateSlots:
     __slots__ = ("content", "group_on", "question_answer", "extra", "_absent", "__weakref__")
 
 
-def _decode_answer_update(data: Mapping[str, Any]) -> AnswerUpdate:
+def _decode_answer_update(data: Mapping[str, Any], _memo: Memo | None = None) -> AnswerUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -55,12 +57,14 @@ def _decode_answer_update(data: Mapping[str, Any]) -> AnswerUpdate:
         obj.content = d["content"]
         obj.group_on = to_date(x) if type(x := d["group_on"]) is str else x
         obj.question_answer = (
-            _decode_answer_attributes(x) if isinstance(x := d["question_answer"], dict) else x
+            _decode_answer_attributes(x, _memo)
+            if isinstance(x := d["question_answer"], dict)
+            else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_answer_update(_ANSWER_UPDATE_KEYS.settle(data))
+        return _decode_answer_update(_ANSWER_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -10,9 +10,11 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .todo import Todo, _decode_todo
+from .person import Person, _share_person
+from .todo import Todo, _share_todo
 
 _ASSIGNED_TODOS_REPORT_KEYS = Keys(
     "person",
@@ -29,9 +31,12 @@ class _AssignedTodosReportSlots:
     __slots__ = ("person", "grouped_by", "todos", "extra", "_absent", "__weakref__")
 
 
-def _decode_assigned_todos_report(data: Mapping[str, Any]) -> AssignedTodosReport:
+def _decode_assigned_todos_report(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> AssignedTodosReport:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -46,16 +51,16 @@ def _decode_assigned_todos_report(data: Mapping[str, Any]) -> AssignedTodosRepor
     obj: Any = _AssignedTodosReportSlots()
     try:
         obj.grouped_by = d["grouped_by"]
-        obj.person = _decode_person(x) if isinstance(x := d["person"], dict) else x
+        obj.person = _share_person(x, _memo) if isinstance(x := d["person"], dict) else x
         obj.todos = (
-            [_decode_todo(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_todo(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["todos"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_assigned_todos_report(_ASSIGNED_TODOS_REPORT_KEYS.settle(data))
+        return _decode_assigned_todos_report(_ASSIGNED_TODOS_REPORT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

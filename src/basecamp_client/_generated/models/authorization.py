@@ -11,13 +11,14 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .authorization_identity import AuthorizationIdentity, _decode_authorization_identity
-from .authorized_account import AuthorizedAccount, _decode_authorized_account
+from .authorization_identity import AuthorizationIdentity, _share_authorization_identity
+from .authorized_account import AuthorizedAccount, _share_authorized_account
 
 _AUTHORIZATION_KEYS = Keys(
     "expires_at",
@@ -34,9 +35,10 @@ class _AuthorizationSlots:
     __slots__ = ("expires_at", "identity", "accounts", "extra", "_absent", "__weakref__")
 
 
-def _decode_authorization(data: Mapping[str, Any]) -> Authorization:
+def _decode_authorization(data: Mapping[str, Any], _memo: Memo | None = None) -> Authorization:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -55,17 +57,17 @@ def _decode_authorization(data: Mapping[str, Any]) -> Authorization:
     try:
         obj.expires_at = to_datetime(x) if type(x := d["expires_at"]) is str else x
         obj.identity = (
-            _decode_authorization_identity(x) if isinstance(x := d["identity"], dict) else x
+            _share_authorization_identity(x, _memo) if isinstance(x := d["identity"], dict) else x
         )
         obj.accounts = (
-            [_decode_authorized_account(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_authorized_account(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["accounts"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_authorization(_AUTHORIZATION_KEYS.settle(data))
+        return _decode_authorization(_AUTHORIZATION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

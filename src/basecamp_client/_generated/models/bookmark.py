@@ -11,12 +11,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .recording import Recording, _decode_recording
+from .recording import Recording, _share_recording
 
 _BOOKMARK_KEYS = Keys(
     "id",
@@ -34,9 +35,10 @@ class _BookmarkSlots:
     __slots__ = ("id", "created_at", "updated_at", "recording", "extra", "_absent", "__weakref__")
 
 
-def _decode_bookmark(data: Mapping[str, Any]) -> Bookmark:
+def _decode_bookmark(data: Mapping[str, Any], _memo: Memo | None = None) -> Bookmark:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -54,11 +56,11 @@ def _decode_bookmark(data: Mapping[str, Any]) -> Bookmark:
         obj.id = d["id"]
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.recording = _decode_recording(x) if isinstance(x := d["recording"], dict) else x
+        obj.recording = _share_recording(x, _memo) if isinstance(x := d["recording"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_bookmark(_BOOKMARK_KEYS.settle(data))
+        return _decode_bookmark(_BOOKMARK_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

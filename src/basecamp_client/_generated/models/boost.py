@@ -12,13 +12,14 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .recording_parent import RecordingParent, _decode_recording_parent
+from .person import Person, _share_person
+from .recording_parent import RecordingParent, _share_recording_parent
 
 _BOOST_KEYS = Keys(
     "id",
@@ -50,9 +51,10 @@ class _BoostSlots:
     )
 
 
-def _decode_boost(data: Mapping[str, Any]) -> Boost:
+def _decode_boost(data: Mapping[str, Any], _memo: Memo | None = None) -> Boost:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -72,12 +74,14 @@ def _decode_boost(data: Mapping[str, Any]) -> Boost:
             obj.content,
         ) = _BOOST_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
-        obj.booster = _decode_person(x) if isinstance(x := d["booster"], dict) else x
-        obj.recording = _decode_recording_parent(x) if isinstance(x := d["recording"], dict) else x
+        obj.booster = _share_person(x, _memo) if isinstance(x := d["booster"], dict) else x
+        obj.recording = (
+            _share_recording_parent(x, _memo) if isinstance(x := d["recording"], dict) else x
+        )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_boost(_BOOST_KEYS.settle(data))
+        return _decode_boost(_BOOST_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -10,9 +10,11 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .card import Card, _decode_card
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
+from .card import Card, _share_card
+from .recording_bucket import RecordingBucket, _share_recording_bucket
 
 _BUCKET_CARDS_GROUP_KEYS = Keys(
     "bucket",
@@ -28,9 +30,12 @@ class _BucketCardsGroupSlots:
     __slots__ = ("bucket", "cards", "extra", "_absent", "__weakref__")
 
 
-def _decode_bucket_cards_group(data: Mapping[str, Any]) -> BucketCardsGroup:
+def _decode_bucket_cards_group(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> BucketCardsGroup:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -44,16 +49,16 @@ def _decode_bucket_cards_group(data: Mapping[str, Any]) -> BucketCardsGroup:
         d, absent, extra = _BUCKET_CARDS_GROUP_KEYS.fill(data)
     obj: Any = _BucketCardsGroupSlots()
     try:
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
         obj.cards = (
-            [_decode_card(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_card(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["cards"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_bucket_cards_group(_BUCKET_CARDS_GROUP_KEYS.settle(data))
+        return _decode_bucket_cards_group(_BUCKET_CARDS_GROUP_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -10,9 +10,11 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
-from .todo import Todo, _decode_todo
+from .recording_bucket import RecordingBucket, _share_recording_bucket
+from .todo import Todo, _share_todo
 
 _BUCKET_TODOS_GROUP_KEYS = Keys(
     "bucket",
@@ -28,9 +30,12 @@ class _BucketTodosGroupSlots:
     __slots__ = ("bucket", "todos", "extra", "_absent", "__weakref__")
 
 
-def _decode_bucket_todos_group(data: Mapping[str, Any]) -> BucketTodosGroup:
+def _decode_bucket_todos_group(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> BucketTodosGroup:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -44,16 +49,16 @@ def _decode_bucket_todos_group(data: Mapping[str, Any]) -> BucketTodosGroup:
         d, absent, extra = _BUCKET_TODOS_GROUP_KEYS.fill(data)
     obj: Any = _BucketTodosGroupSlots()
     try:
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
         obj.todos = (
-            [_decode_todo(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_todo(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["todos"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_bucket_todos_group(_BUCKET_TODOS_GROUP_KEYS.settle(data))
+        return _decode_bucket_todos_group(_BUCKET_TODOS_GROUP_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

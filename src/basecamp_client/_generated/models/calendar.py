@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -61,9 +62,10 @@ class _CalendarSlots:
     )
 
 
-def _decode_calendar(data: Mapping[str, Any]) -> Calendar:
+def _decode_calendar(data: Mapping[str, Any], _memo: Memo | None = None) -> Calendar:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -92,7 +94,7 @@ def _decode_calendar(data: Mapping[str, Any]) -> Calendar:
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_calendar(_CALENDAR_KEYS.settle(data))
+        return _decode_calendar(_CALENDAR_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

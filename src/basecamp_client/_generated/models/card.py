@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -20,11 +21,11 @@ from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .card_step import CardStep, _decode_card_step
-from .person import Person, _decode_person
-from .recording_parent import RecordingParent, _decode_recording_parent
-from .rich_text_attachment import RichTextAttachment, _decode_rich_text_attachment
-from .todo_bucket import TodoBucket, _decode_todo_bucket
+from .card_step import CardStep, _share_card_step
+from .person import Person, _share_person
+from .recording_parent import RecordingParent, _share_recording_parent
+from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
+from .todo_bucket import TodoBucket, _share_todo_bucket
 
 _CARD_KEYS = Keys(
     "id",
@@ -128,9 +129,10 @@ class _CardSlots:
     )
 
 
-def _decode_card(data: Mapping[str, Any]) -> Card:
+def _decode_card(data: Mapping[str, Any], _memo: Memo | None = None) -> Card:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -171,41 +173,54 @@ def _decode_card(data: Mapping[str, Any]) -> Card:
         ) = _CARD_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.parent = _decode_recording_parent(x) if isinstance(x := d["parent"], dict) else x
-        obj.bucket = _decode_todo_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.parent = _share_recording_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
+        obj.bucket = _share_todo_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.description_attachments = (
-            [_decode_rich_text_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_rich_text_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["description_attachments"], list)
             else x
         )
         obj.due_on = to_date(x) if type(x := d["due_on"]) is str else x
         obj.completed_at = to_datetime(x) if type(x := d["completed_at"]) is str else x
-        obj.completer = _decode_person(x) if isinstance(x := d["completer"], dict) else x
+        obj.completer = _share_person(x, _memo) if isinstance(x := d["completer"], dict) else x
         obj.assignees = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["assignees"], list)
             else x
         )
         obj.completion_subscribers = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["completion_subscribers"], list)
             else x
         )
         obj.steps = (
-            [_decode_card_step(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_card_step(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["steps"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_card(_CARD_KEYS.settle(data))
+        return _decode_card(_CARD_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = Card
     return obj  # type: ignore[no-any-return]
+
+
+def _share_card(data: Mapping[str, Any], _memo: Memo | None) -> Card:
+    """A nested Card: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_card(data)
+    seen = _memo.get("Card")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_card(data, _memo)
+    _memo["Card"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

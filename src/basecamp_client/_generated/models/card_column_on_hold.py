@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -58,9 +59,12 @@ class _CardColumnOnHoldSlots:
     )
 
 
-def _decode_card_column_on_hold(data: Mapping[str, Any]) -> CardColumnOnHold:
+def _decode_card_column_on_hold(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> CardColumnOnHold:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -90,12 +94,25 @@ def _decode_card_column_on_hold(data: Mapping[str, Any]) -> CardColumnOnHold:
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_card_column_on_hold(_CARD_COLUMN_ON_HOLD_KEYS.settle(data))
+        return _decode_card_column_on_hold(_CARD_COLUMN_ON_HOLD_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = CardColumnOnHold
     return obj  # type: ignore[no-any-return]
+
+
+def _share_card_column_on_hold(data: Mapping[str, Any], _memo: Memo | None) -> CardColumnOnHold:
+    """A nested CardColumnOnHold: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_card_column_on_hold(data)
+    seen = _memo.get("CardColumnOnHold")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_card_column_on_hold(data, _memo)
+    _memo["CardColumnOnHold"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

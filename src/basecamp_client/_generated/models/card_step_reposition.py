@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _CARD_STEP_REPOSITION_KEYS = Keys(
@@ -31,9 +33,12 @@ class _CardStepRepositionSlots:
     __slots__ = ("source_id", "position", "extra", "_absent", "__weakref__")
 
 
-def _decode_card_step_reposition(data: Mapping[str, Any]) -> CardStepReposition:
+def _decode_card_step_reposition(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> CardStepReposition:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -54,7 +59,7 @@ def _decode_card_step_reposition(data: Mapping[str, Any]) -> CardStepReposition:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_card_step_reposition(_CARD_STEP_REPOSITION_KEYS.settle(data))
+        return _decode_card_step_reposition(_CARD_STEP_REPOSITION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

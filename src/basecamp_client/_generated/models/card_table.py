@@ -12,15 +12,16 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .card_column import CardColumn, _decode_card_column
-from .person import Person, _decode_person
-from .todo_bucket import TodoBucket, _decode_todo_bucket
-from .wormhole import Wormhole, _decode_wormhole
+from .card_column import CardColumn, _share_card_column
+from .person import Person, _share_person
+from .todo_bucket import TodoBucket, _share_todo_bucket
+from .wormhole import Wormhole, _share_wormhole
 
 _CARD_TABLE_KEYS = Keys(
     "id",
@@ -87,9 +88,10 @@ class _CardTableSlots:
     )
 
 
-def _decode_card_table(data: Mapping[str, Any]) -> CardTable:
+def _decode_card_table(data: Mapping[str, Any], _memo: Memo | None = None) -> CardTable:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -119,27 +121,27 @@ def _decode_card_table(data: Mapping[str, Any]) -> CardTable:
         ) = _CARD_TABLE_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.bucket = _decode_todo_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.bucket = _share_todo_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.subscribers = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["subscribers"], list)
             else x
         )
         obj.lists = (
-            [_decode_card_column(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_card_column(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["lists"], list)
             else x
         )
         obj.wormholes = (
-            [_decode_wormhole(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_wormhole(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["wormholes"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_card_table(_CARD_TABLE_KEYS.settle(data))
+        return _decode_card_table(_CARD_TABLE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

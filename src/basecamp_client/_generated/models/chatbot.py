@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -58,9 +59,10 @@ class _ChatbotSlots:
     )
 
 
-def _decode_chatbot(data: Mapping[str, Any]) -> Chatbot:
+def _decode_chatbot(data: Mapping[str, Any], _memo: Memo | None = None) -> Chatbot:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -88,7 +90,7 @@ def _decode_chatbot(data: Mapping[str, Any]) -> Chatbot:
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_chatbot(_CHATBOT_KEYS.settle(data))
+        return _decode_chatbot(_CHATBOT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
+from .person import Person, _share_person
 
 _CHATBOT_COMMAND_KEYS = Keys(
     "command",
@@ -33,9 +35,10 @@ class _ChatbotCommandSlots:
     __slots__ = ("command", "creator", "callback_url", "extra", "_absent", "__weakref__")
 
 
-def _decode_chatbot_command(data: Mapping[str, Any]) -> ChatbotCommand:
+def _decode_chatbot_command(data: Mapping[str, Any], _memo: Memo | None = None) -> ChatbotCommand:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -51,11 +54,11 @@ def _decode_chatbot_command(data: Mapping[str, Any]) -> ChatbotCommand:
             obj.command,
             obj.callback_url,
         ) = _CHATBOT_COMMAND_VALUES(d)
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_chatbot_command(_CHATBOT_COMMAND_KEYS.settle(data))
+        return _decode_chatbot_command(_CHATBOT_COMMAND_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,14 +12,15 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
-from .recording_parent import RecordingParent, _decode_recording_parent
+from .person import Person, _share_person
+from .recording_bucket import RecordingBucket, _share_recording_bucket
+from .recording_parent import RecordingParent, _share_recording_parent
 
 _CLIENT_APPROVAL_RESPONSE_KEYS = Keys(
     "id",
@@ -79,9 +80,12 @@ class _ClientApprovalResponseSlots:
     )
 
 
-def _decode_client_approval_response(data: Mapping[str, Any]) -> ClientApprovalResponse:
+def _decode_client_approval_response(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ClientApprovalResponse:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -112,18 +116,33 @@ def _decode_client_approval_response(data: Mapping[str, Any]) -> ClientApprovalR
         ) = _CLIENT_APPROVAL_RESPONSE_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.parent = _decode_recording_parent(x) if isinstance(x := d["parent"], dict) else x
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.parent = _share_recording_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_client_approval_response(_CLIENT_APPROVAL_RESPONSE_KEYS.settle(data))
+        return _decode_client_approval_response(_CLIENT_APPROVAL_RESPONSE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = ClientApprovalResponse
     return obj  # type: ignore[no-any-return]
+
+
+def _share_client_approval_response(
+    data: Mapping[str, Any], _memo: Memo | None
+) -> ClientApprovalResponse:
+    """A nested ClientApprovalResponse: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_client_approval_response(data)
+    seen = _memo.get("ClientApprovalResponse")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_client_approval_response(data, _memo)
+    _memo["ClientApprovalResponse"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

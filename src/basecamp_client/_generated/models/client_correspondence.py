@@ -12,15 +12,16 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
-from .recording_parent import RecordingParent, _decode_recording_parent
-from .rich_text_attachment import RichTextAttachment, _decode_rich_text_attachment
+from .person import Person, _share_person
+from .recording_bucket import RecordingBucket, _share_recording_bucket
+from .recording_parent import RecordingParent, _share_recording_parent
+from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
 
 _CLIENT_CORRESPONDENCE_KEYS = Keys(
     "id",
@@ -94,9 +95,12 @@ class _ClientCorrespondenceSlots:
     )
 
 
-def _decode_client_correspondence(data: Mapping[str, Any]) -> ClientCorrespondence:
+def _decode_client_correspondence(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ClientCorrespondence:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -131,18 +135,18 @@ def _decode_client_correspondence(data: Mapping[str, Any]) -> ClientCorresponden
         ) = _CLIENT_CORRESPONDENCE_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.parent = _decode_recording_parent(x) if isinstance(x := d["parent"], dict) else x
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.parent = _share_recording_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.content_attachments = (
-            [_decode_rich_text_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_rich_text_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["content_attachments"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_client_correspondence(_CLIENT_CORRESPONDENCE_KEYS.settle(data))
+        return _decode_client_correspondence(_CLIENT_CORRESPONDENCE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _CLIENT_VISIBILITY_UPDATE_KEYS = Keys(
@@ -25,9 +27,12 @@ class _ClientVisibilityUpdateSlots:
     __slots__ = ("visible_to_clients", "extra", "_absent", "__weakref__")
 
 
-def _decode_client_visibility_update(data: Mapping[str, Any]) -> ClientVisibilityUpdate:
+def _decode_client_visibility_update(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ClientVisibilityUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -45,7 +50,7 @@ def _decode_client_visibility_update(data: Mapping[str, Any]) -> ClientVisibilit
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_client_visibility_update(_CLIENT_VISIBILITY_UPDATE_KEYS.settle(data))
+        return _decode_client_visibility_update(_CLIENT_VISIBILITY_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _DOCK_ITEM_KEYS = Keys(
@@ -52,9 +54,10 @@ class _DockItemSlots:
     )
 
 
-def _decode_dock_item(data: Mapping[str, Any]) -> DockItem:
+def _decode_dock_item(data: Mapping[str, Any], _memo: Memo | None = None) -> DockItem:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -78,12 +81,25 @@ def _decode_dock_item(data: Mapping[str, Any]) -> DockItem:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_dock_item(_DOCK_ITEM_KEYS.settle(data))
+        return _decode_dock_item(_DOCK_ITEM_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = DockItem
     return obj  # type: ignore[no-any-return]
+
+
+def _share_dock_item(data: Mapping[str, Any], _memo: Memo | None) -> DockItem:
+    """A nested DockItem: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_dock_item(data)
+    seen = _memo.get("DockItem")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_dock_item(data, _memo)
+    _memo["DockItem"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -12,13 +12,14 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .draft_bucket import DraftBucket, _decode_draft_bucket
-from .draft_parent import DraftParent, _decode_draft_parent
+from .draft_bucket import DraftBucket, _share_draft_bucket
+from .draft_parent import DraftParent, _share_draft_parent
 
 _DRAFT_KEYS = Keys(
     "id",
@@ -63,9 +64,10 @@ class _DraftSlots:
     )
 
 
-def _decode_draft(data: Mapping[str, Any]) -> Draft:
+def _decode_draft(data: Mapping[str, Any], _memo: Memo | None = None) -> Draft:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -87,17 +89,17 @@ def _decode_draft(data: Mapping[str, Any]) -> Draft:
             obj.type,
             obj.excerpt,
         ) = _DRAFT_VALUES(d)
-        obj.bucket = _decode_draft_bucket(x) if isinstance(x := d["bucket"], dict) else x
+        obj.bucket = _share_draft_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.parent = _decode_draft_parent(x) if isinstance(x := d["parent"], dict) else x
+        obj.parent = _share_draft_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
         obj.scheduled_posting_at = (
             to_datetime(x) if type(x := d["scheduled_posting_at"]) is str else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_draft(_DRAFT_KEYS.settle(data))
+        return _decode_draft(_DRAFT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .project import Project, _decode_project
+from .project import Project, _share_project
 
 _FOLDER_WITH_PROJECTS_KEYS = Keys(
     "id",
@@ -73,9 +74,12 @@ class _FolderWithProjectsSlots:
     )
 
 
-def _decode_folder_with_projects(data: Mapping[str, Any]) -> FolderWithProjects:
+def _decode_folder_with_projects(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> FolderWithProjects:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -107,14 +111,14 @@ def _decode_folder_with_projects(data: Mapping[str, Any]) -> FolderWithProjects:
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
         obj.projects = (
-            [_decode_project(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_project(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["projects"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_folder_with_projects(_FOLDER_WITH_PROJECTS_KEYS.settle(data))
+        return _decode_folder_with_projects(_FOLDER_WITH_PROJECTS_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

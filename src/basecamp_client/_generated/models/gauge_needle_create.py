@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .gauge_needle_attributes import GaugeNeedleAttributes, _decode_gauge_needle_attributes
 
@@ -33,9 +35,12 @@ class _GaugeNeedleCreateSlots:
     __slots__ = ("gauge_needle", "notify", "subscriptions", "extra", "_absent", "__weakref__")
 
 
-def _decode_gauge_needle_create(data: Mapping[str, Any]) -> GaugeNeedleCreate:
+def _decode_gauge_needle_create(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> GaugeNeedleCreate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -54,12 +59,14 @@ def _decode_gauge_needle_create(data: Mapping[str, Any]) -> GaugeNeedleCreate:
             obj.subscriptions,
         ) = _GAUGE_NEEDLE_CREATE_VALUES(d)
         obj.gauge_needle = (
-            _decode_gauge_needle_attributes(x) if isinstance(x := d["gauge_needle"], dict) else x
+            _decode_gauge_needle_attributes(x, _memo)
+            if isinstance(x := d["gauge_needle"], dict)
+            else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_gauge_needle_create(_GAUGE_NEEDLE_CREATE_KEYS.settle(data))
+        return _decode_gauge_needle_create(_GAUGE_NEEDLE_CREATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .gauge_needle_update_attributes import (
     GaugeNeedleUpdateAttributes,
@@ -29,9 +31,12 @@ class _GaugeNeedleUpdateSlots:
     __slots__ = ("gauge_needle", "extra", "_absent", "__weakref__")
 
 
-def _decode_gauge_needle_update(data: Mapping[str, Any]) -> GaugeNeedleUpdate:
+def _decode_gauge_needle_update(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> GaugeNeedleUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -46,14 +51,14 @@ def _decode_gauge_needle_update(data: Mapping[str, Any]) -> GaugeNeedleUpdate:
     obj: Any = _GaugeNeedleUpdateSlots()
     try:
         obj.gauge_needle = (
-            _decode_gauge_needle_update_attributes(x)
+            _decode_gauge_needle_update_attributes(x, _memo)
             if isinstance(x := d["gauge_needle"], dict)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_gauge_needle_update(_GAUGE_NEEDLE_UPDATE_KEYS.settle(data))
+        return _decode_gauge_needle_update(_GAUGE_NEEDLE_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _GAUGE_NEEDLE_UPDATE_ATTRIBUTES_KEYS = Keys(
@@ -25,9 +27,12 @@ class _GaugeNeedleUpdateAttributesSlots:
     __slots__ = ("description", "extra", "_absent", "__weakref__")
 
 
-def _decode_gauge_needle_update_attributes(data: Mapping[str, Any]) -> GaugeNeedleUpdateAttributes:
+def _decode_gauge_needle_update_attributes(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> GaugeNeedleUpdateAttributes:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -46,7 +51,7 @@ def _decode_gauge_needle_update_attributes(data: Mapping[str, Any]) -> GaugeNeed
         if type(data) is Settled:
             raise
         return _decode_gauge_needle_update_attributes(
-            _GAUGE_NEEDLE_UPDATE_ATTRIBUTES_KEYS.settle(data)
+            _GAUGE_NEEDLE_UPDATE_ATTRIBUTES_KEYS.settle(data), _memo
         )
     obj.extra = extra
     obj._absent = absent

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .gauge_toggle_attributes import GaugeToggleAttributes, _decode_gauge_toggle_attributes
 
@@ -26,9 +28,10 @@ class _GaugeToggleSlots:
     __slots__ = ("gauge", "extra", "_absent", "__weakref__")
 
 
-def _decode_gauge_toggle(data: Mapping[str, Any]) -> GaugeToggle:
+def _decode_gauge_toggle(data: Mapping[str, Any], _memo: Memo | None = None) -> GaugeToggle:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -40,11 +43,13 @@ def _decode_gauge_toggle(data: Mapping[str, Any]) -> GaugeToggle:
         d, absent, extra = _GAUGE_TOGGLE_KEYS.fill(data)
     obj: Any = _GaugeToggleSlots()
     try:
-        obj.gauge = _decode_gauge_toggle_attributes(x) if isinstance(x := d["gauge"], dict) else x
+        obj.gauge = (
+            _decode_gauge_toggle_attributes(x, _memo) if isinstance(x := d["gauge"], dict) else x
+        )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_gauge_toggle(_GAUGE_TOGGLE_KEYS.settle(data))
+        return _decode_gauge_toggle(_GAUGE_TOGGLE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

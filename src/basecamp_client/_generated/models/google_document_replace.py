@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _GOOGLE_DOCUMENT_REPLACE_KEYS = Keys(
@@ -49,9 +51,12 @@ class _GoogleDocumentReplaceSlots:
     )
 
 
-def _decode_google_document_replace(data: Mapping[str, Any]) -> GoogleDocumentReplace:
+def _decode_google_document_replace(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> GoogleDocumentReplace:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -76,7 +81,7 @@ def _decode_google_document_replace(data: Mapping[str, Any]) -> GoogleDocumentRe
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_google_document_replace(_GOOGLE_DOCUMENT_REPLACE_KEYS.settle(data))
+        return _decode_google_document_replace(_GOOGLE_DOCUMENT_REPLACE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _HILL_CHART_UPDATE_KEYS = Keys(
@@ -31,9 +33,12 @@ class _HillChartUpdateSlots:
     __slots__ = ("tracked", "untracked", "extra", "_absent", "__weakref__")
 
 
-def _decode_hill_chart_update(data: Mapping[str, Any]) -> HillChartUpdate:
+def _decode_hill_chart_update(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> HillChartUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -54,7 +59,7 @@ def _decode_hill_chart_update(data: Mapping[str, Any]) -> HillChartUpdate:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_hill_chart_update(_HILL_CHART_UPDATE_KEYS.settle(data))
+        return _decode_hill_chart_update(_HILL_CHART_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -31,9 +32,12 @@ class _LineupMarkerCreateSlots:
     __slots__ = ("name", "date", "extra", "_absent", "__weakref__")
 
 
-def _decode_lineup_marker_create(data: Mapping[str, Any]) -> LineupMarkerCreate:
+def _decode_lineup_marker_create(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> LineupMarkerCreate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -55,7 +59,7 @@ def _decode_lineup_marker_create(data: Mapping[str, Any]) -> LineupMarkerCreate:
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_lineup_marker_create(_LINEUP_MARKER_CREATE_KEYS.settle(data))
+        return _decode_lineup_marker_create(_LINEUP_MARKER_CREATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

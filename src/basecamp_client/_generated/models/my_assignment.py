@@ -12,14 +12,15 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
 
 from ._base import NOTHING, Keys, Settled
-from .my_assignment_assignee import MyAssignmentAssignee, _decode_my_assignment_assignee
-from .my_assignment_bucket import MyAssignmentBucket, _decode_my_assignment_bucket
-from .my_assignment_parent import MyAssignmentParent, _decode_my_assignment_parent
+from .my_assignment_assignee import MyAssignmentAssignee, _share_my_assignment_assignee
+from .my_assignment_bucket import MyAssignmentBucket, _share_my_assignment_bucket
+from .my_assignment_parent import MyAssignmentParent, _share_my_assignment_parent
 
 _MY_ASSIGNMENT_KEYS = Keys(
     "id",
@@ -75,9 +76,10 @@ class _MyAssignmentSlots:
     )
 
 
-def _decode_my_assignment(data: Mapping[str, Any]) -> MyAssignment:
+def _decode_my_assignment(data: Mapping[str, Any], _memo: Memo | None = None) -> MyAssignment:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -106,27 +108,44 @@ def _decode_my_assignment(data: Mapping[str, Any]) -> MyAssignment:
         ) = _MY_ASSIGNMENT_VALUES(d)
         obj.starts_on = to_date(x) if type(x := d["starts_on"]) is str else x
         obj.due_on = to_date(x) if type(x := d["due_on"]) is str else x
-        obj.bucket = _decode_my_assignment_bucket(x) if isinstance(x := d["bucket"], dict) else x
+        obj.bucket = (
+            _share_my_assignment_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        )
         obj.assignees = (
-            [_decode_my_assignment_assignee(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_my_assignment_assignee(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["assignees"], list)
             else x
         )
-        obj.parent = _decode_my_assignment_parent(x) if isinstance(x := d["parent"], dict) else x
+        obj.parent = (
+            _share_my_assignment_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
+        )
         obj.children = (
-            [_decode_my_assignment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_my_assignment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["children"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_my_assignment(_MY_ASSIGNMENT_KEYS.settle(data))
+        return _decode_my_assignment(_MY_ASSIGNMENT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = MyAssignment
     return obj  # type: ignore[no-any-return]
+
+
+def _share_my_assignment(data: Mapping[str, Any], _memo: Memo | None) -> MyAssignment:
+    """A nested MyAssignment: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_my_assignment(data)
+    seen = _memo.get("MyAssignment")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_my_assignment(data, _memo)
+    _memo["MyAssignment"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -10,8 +10,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .my_assignment import MyAssignment, _decode_my_assignment
+from .my_assignment import MyAssignment, _share_my_assignment
 
 _MY_ASSIGNMENT_GROUPS_KEYS = Keys(
     "priorities",
@@ -27,9 +29,12 @@ class _MyAssignmentGroupsSlots:
     __slots__ = ("priorities", "non_priorities", "extra", "_absent", "__weakref__")
 
 
-def _decode_my_assignment_groups(data: Mapping[str, Any]) -> MyAssignmentGroups:
+def _decode_my_assignment_groups(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> MyAssignmentGroups:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -44,19 +49,19 @@ def _decode_my_assignment_groups(data: Mapping[str, Any]) -> MyAssignmentGroups:
     obj: Any = _MyAssignmentGroupsSlots()
     try:
         obj.priorities = (
-            [_decode_my_assignment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_my_assignment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["priorities"], list)
             else x
         )
         obj.non_priorities = (
-            [_decode_my_assignment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_my_assignment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["non_priorities"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_my_assignment_groups(_MY_ASSIGNMENT_GROUPS_KEYS.settle(data))
+        return _decode_my_assignment_groups(_MY_ASSIGNMENT_GROUPS_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

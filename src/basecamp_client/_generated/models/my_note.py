@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .rich_text_attachment import RichTextAttachment, _decode_rich_text_attachment
+from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
 
 _MY_NOTE_KEYS = Keys(
     "id",
@@ -58,9 +59,10 @@ class _MyNoteSlots:
     )
 
 
-def _decode_my_note(data: Mapping[str, Any]) -> MyNote:
+def _decode_my_note(data: Mapping[str, Any], _memo: Memo | None = None) -> MyNote:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -83,7 +85,7 @@ def _decode_my_note(data: Mapping[str, Any]) -> MyNote:
             obj.app_url,
         ) = _MY_NOTE_VALUES(d)
         obj.content_attachments = (
-            [_decode_rich_text_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_rich_text_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["content_attachments"], list)
             else x
         )
@@ -92,7 +94,7 @@ def _decode_my_note(data: Mapping[str, Any]) -> MyNote:
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_my_note(_MY_NOTE_KEYS.settle(data))
+        return _decode_my_note(_MY_NOTE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

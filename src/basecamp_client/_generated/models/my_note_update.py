@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .my_note_attributes import MyNoteAttributes, _decode_my_note_attributes
 
@@ -26,9 +28,10 @@ class _MyNoteUpdateSlots:
     __slots__ = ("note", "extra", "_absent", "__weakref__")
 
 
-def _decode_my_note_update(data: Mapping[str, Any]) -> MyNoteUpdate:
+def _decode_my_note_update(data: Mapping[str, Any], _memo: Memo | None = None) -> MyNoteUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -40,11 +43,11 @@ def _decode_my_note_update(data: Mapping[str, Any]) -> MyNoteUpdate:
         d, absent, extra = _MY_NOTE_UPDATE_KEYS.fill(data)
     obj: Any = _MyNoteUpdateSlots()
     try:
-        obj.note = _decode_my_note_attributes(x) if isinstance(x := d["note"], dict) else x
+        obj.note = _decode_my_note_attributes(x, _memo) if isinstance(x := d["note"], dict) else x
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_my_note_update(_MY_NOTE_UPDATE_KEYS.settle(data))
+        return _decode_my_note_update(_MY_NOTE_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

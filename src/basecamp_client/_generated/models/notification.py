@@ -12,13 +12,14 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .previewable_attachment import PreviewableAttachment, _decode_previewable_attachment
+from .person import Person, _share_person
+from .previewable_attachment import PreviewableAttachment, _share_previewable_attachment
 
 _NOTIFICATION_KEYS = Keys(
     "id",
@@ -108,9 +109,10 @@ class _NotificationSlots:
     )
 
 
-def _decode_notification(data: Mapping[str, Any]) -> Notification:
+def _decode_notification(data: Mapping[str, Any], _memo: Memo | None = None) -> Notification:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -151,27 +153,40 @@ def _decode_notification(data: Mapping[str, Any]) -> Notification:
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
         obj.unread_at = to_datetime(x) if type(x := d["unread_at"]) is str else x
         obj.read_at = to_datetime(x) if type(x := d["read_at"]) is str else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.bubble_up_at = to_datetime(x) if type(x := d["bubble_up_at"]) is str else x
         obj.previewable_attachments = (
-            [_decode_previewable_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_previewable_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["previewable_attachments"], list)
             else x
         )
         obj.participants = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["participants"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_notification(_NOTIFICATION_KEYS.settle(data))
+        return _decode_notification(_NOTIFICATION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = Notification
     return obj  # type: ignore[no-any-return]
+
+
+def _share_notification(data: Mapping[str, Any], _memo: Memo | None) -> Notification:
+    """A nested Notification: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_notification(data)
+    seen = _memo.get("Notification")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_notification(data, _memo)
+    _memo["Notification"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .notification import Notification, _decode_notification
+from .notification import Notification, _share_notification
 
 _NOTIFICATION_INBOX_KEYS = Keys(
     "unreads",
@@ -48,9 +50,12 @@ class _NotificationInboxSlots:
     )
 
 
-def _decode_notification_inbox(data: Mapping[str, Any]) -> NotificationInbox:
+def _decode_notification_inbox(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> NotificationInbox:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -69,34 +74,34 @@ def _decode_notification_inbox(data: Mapping[str, Any]) -> NotificationInbox:
             obj.scheduled_bubble_ups_count,
         ) = _NOTIFICATION_INBOX_VALUES(d)
         obj.unreads = (
-            [_decode_notification(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_notification(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["unreads"], list)
             else x
         )
         obj.reads = (
-            [_decode_notification(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_notification(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["reads"], list)
             else x
         )
         obj.memories = (
-            [_decode_notification(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_notification(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["memories"], list)
             else x
         )
         obj.bubble_ups = (
-            [_decode_notification(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_notification(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["bubble_ups"], list)
             else x
         )
         obj.scheduled_bubble_ups = (
-            [_decode_notification(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_notification(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["scheduled_bubble_ups"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_notification_inbox(_NOTIFICATION_INBOX_KEYS.settle(data))
+        return _decode_notification_inbox(_NOTIFICATION_INBOX_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
 
 from ._base import NOTHING, Keys, Settled
-from .out_of_office_person import OutOfOfficePerson, _decode_out_of_office_person
+from .out_of_office_person import OutOfOfficePerson, _share_out_of_office_person
 
 _OUT_OF_OFFICE_KEYS = Keys(
     "person",
@@ -51,9 +52,10 @@ class _OutOfOfficeSlots:
     )
 
 
-def _decode_out_of_office(data: Mapping[str, Any]) -> OutOfOffice:
+def _decode_out_of_office(data: Mapping[str, Any], _memo: Memo | None = None) -> OutOfOffice:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -74,14 +76,16 @@ def _decode_out_of_office(data: Mapping[str, Any]) -> OutOfOffice:
             obj.enabled,
             obj.ongoing,
         ) = _OUT_OF_OFFICE_VALUES(d)
-        obj.person = _decode_out_of_office_person(x) if isinstance(x := d["person"], dict) else x
+        obj.person = (
+            _share_out_of_office_person(x, _memo) if isinstance(x := d["person"], dict) else x
+        )
         obj.start_date = to_date(x) if type(x := d["start_date"]) is str else x
         obj.end_date = to_date(x) if type(x := d["end_date"]) is str else x
         obj.back_on_date = to_date(x) if type(x := d["back_on_date"]) is str else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_out_of_office(_OUT_OF_OFFICE_KEYS.settle(data))
+        return _decode_out_of_office(_OUT_OF_OFFICE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

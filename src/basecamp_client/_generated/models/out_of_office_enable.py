@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .out_of_office_attributes import OutOfOfficeAttributes, _decode_out_of_office_attributes
 
@@ -26,9 +28,12 @@ class _OutOfOfficeEnableSlots:
     __slots__ = ("out_of_office", "extra", "_absent", "__weakref__")
 
 
-def _decode_out_of_office_enable(data: Mapping[str, Any]) -> OutOfOfficeEnable:
+def _decode_out_of_office_enable(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> OutOfOfficeEnable:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -43,12 +48,14 @@ def _decode_out_of_office_enable(data: Mapping[str, Any]) -> OutOfOfficeEnable:
     obj: Any = _OutOfOfficeEnableSlots()
     try:
         obj.out_of_office = (
-            _decode_out_of_office_attributes(x) if isinstance(x := d["out_of_office"], dict) else x
+            _decode_out_of_office_attributes(x, _memo)
+            if isinstance(x := d["out_of_office"], dict)
+            else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_out_of_office_enable(_OUT_OF_OFFICE_ENABLE_KEYS.settle(data))
+        return _decode_out_of_office_enable(_OUT_OF_OFFICE_ENABLE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

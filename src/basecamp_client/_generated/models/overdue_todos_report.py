@@ -10,8 +10,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .todo import Todo, _decode_todo
+from .todo import Todo, _share_todo
 
 _OVERDUE_TODOS_REPORT_KEYS = Keys(
     "under_a_week_late",
@@ -37,9 +39,12 @@ class _OverdueTodosReportSlots:
     )
 
 
-def _decode_overdue_todos_report(data: Mapping[str, Any]) -> OverdueTodosReport:
+def _decode_overdue_todos_report(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> OverdueTodosReport:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -54,29 +59,29 @@ def _decode_overdue_todos_report(data: Mapping[str, Any]) -> OverdueTodosReport:
     obj: Any = _OverdueTodosReportSlots()
     try:
         obj.under_a_week_late = (
-            [_decode_todo(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_todo(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["under_a_week_late"], list)
             else x
         )
         obj.over_a_week_late = (
-            [_decode_todo(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_todo(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["over_a_week_late"], list)
             else x
         )
         obj.over_a_month_late = (
-            [_decode_todo(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_todo(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["over_a_month_late"], list)
             else x
         )
         obj.over_three_months_late = (
-            [_decode_todo(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_todo(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["over_three_months_late"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_overdue_todos_report(_OVERDUE_TODOS_REPORT_KEYS.settle(data))
+        return _decode_overdue_todos_report(_OVERDUE_TODOS_REPORT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person_company import PersonCompany, _decode_person_company
+from .person_company import PersonCompany, _share_person_company
 
 _PERSON_KEYS = Keys(
     "id",
@@ -103,9 +104,10 @@ class _PersonSlots:
     )
 
 
-def _decode_person(data: Mapping[str, Any]) -> Person:
+def _decode_person(data: Mapping[str, Any], _memo: Memo | None = None) -> Person:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -144,16 +146,29 @@ def _decode_person(data: Mapping[str, Any]) -> Person:
         ) = _PERSON_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.company = _decode_person_company(x) if isinstance(x := d["company"], dict) else x
+        obj.company = _share_person_company(x, _memo) if isinstance(x := d["company"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_person(_PERSON_KEYS.settle(data))
+        return _decode_person(_PERSON_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = Person
     return obj  # type: ignore[no-any-return]
+
+
+def _share_person(data: Mapping[str, Any], _memo: Memo | None) -> Person:
+    """A nested Person: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_person(data)
+    seen = _memo.get("Person")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_person(data, _memo)
+    _memo["Person"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -10,9 +10,11 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .timeline_event import TimelineEvent, _decode_timeline_event
+from .person import Person, _share_person
+from .timeline_event import TimelineEvent, _share_timeline_event
 
 _PERSON_PROGRESS_KEYS = Keys(
     "person",
@@ -28,9 +30,10 @@ class _PersonProgressSlots:
     __slots__ = ("person", "events", "extra", "_absent", "__weakref__")
 
 
-def _decode_person_progress(data: Mapping[str, Any]) -> PersonProgress:
+def _decode_person_progress(data: Mapping[str, Any], _memo: Memo | None = None) -> PersonProgress:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -42,16 +45,16 @@ def _decode_person_progress(data: Mapping[str, Any]) -> PersonProgress:
         d, absent, extra = _PERSON_PROGRESS_KEYS.fill(data)
     obj: Any = _PersonProgressSlots()
     try:
-        obj.person = _decode_person(x) if isinstance(x := d["person"], dict) else x
+        obj.person = _share_person(x, _memo) if isinstance(x := d["person"], dict) else x
         obj.events = (
-            [_decode_timeline_event(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_timeline_event(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["events"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_person_progress(_PERSON_PROGRESS_KEYS.settle(data))
+        return _decode_person_progress(_PERSON_PROGRESS_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

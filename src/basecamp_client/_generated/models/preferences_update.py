@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .preferences_attributes import PreferencesAttributes, _decode_preferences_attributes
 
@@ -26,9 +28,12 @@ class _PreferencesUpdateSlots:
     __slots__ = ("person", "extra", "_absent", "__weakref__")
 
 
-def _decode_preferences_update(data: Mapping[str, Any]) -> PreferencesUpdate:
+def _decode_preferences_update(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> PreferencesUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -42,11 +47,13 @@ def _decode_preferences_update(data: Mapping[str, Any]) -> PreferencesUpdate:
         d, absent, extra = _PREFERENCES_UPDATE_KEYS.fill(data)
     obj: Any = _PreferencesUpdateSlots()
     try:
-        obj.person = _decode_preferences_attributes(x) if isinstance(x := d["person"], dict) else x
+        obj.person = (
+            _decode_preferences_attributes(x, _memo) if isinstance(x := d["person"], dict) else x
+        )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_preferences_update(_PREFERENCES_UPDATE_KEYS.settle(data))
+        return _decode_preferences_update(_PREFERENCES_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

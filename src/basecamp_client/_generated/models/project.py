@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -20,9 +21,9 @@ from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .client_company import ClientCompany, _decode_client_company
+from .client_company import ClientCompany, _share_client_company
 from .client_side import ClientSide, _decode_client_side
-from .dock_item import DockItem, _decode_dock_item
+from .dock_item import DockItem, _share_dock_item
 
 _PROJECT_KEYS = Keys(
     "id",
@@ -101,9 +102,10 @@ class _ProjectSlots:
     )
 
 
-def _decode_project(data: Mapping[str, Any]) -> Project:
+def _decode_project(data: Mapping[str, Any], _memo: Memo | None = None) -> Project:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -142,23 +144,38 @@ def _decode_project(data: Mapping[str, Any]) -> Project:
         obj.start_date = to_date(x) if type(x := d["start_date"]) is str else x
         obj.end_date = to_date(x) if type(x := d["end_date"]) is str else x
         obj.dock = (
-            [_decode_dock_item(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_dock_item(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["dock"], list)
             else x
         )
         obj.client_company = (
-            _decode_client_company(x) if isinstance(x := d["client_company"], dict) else x
+            _share_client_company(x, _memo) if isinstance(x := d["client_company"], dict) else x
         )
-        obj.clientside = _decode_client_side(x) if isinstance(x := d["clientside"], dict) else x
+        obj.clientside = (
+            _decode_client_side(x, _memo) if isinstance(x := d["clientside"], dict) else x
+        )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_project(_PROJECT_KEYS.settle(data))
+        return _decode_project(_PROJECT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = Project
     return obj  # type: ignore[no-any-return]
+
+
+def _share_project(data: Mapping[str, Any], _memo: Memo | None) -> Project:
+    """A nested Project: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_project(data)
+    seen = _memo.get("Project")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_project(data, _memo)
+    _memo["Project"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -10,8 +10,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
+from .person import Person, _share_person
 
 _PROJECT_ACCESS_RESULT_KEYS = Keys(
     "granted",
@@ -27,9 +29,12 @@ class _ProjectAccessResultSlots:
     __slots__ = ("granted", "revoked", "extra", "_absent", "__weakref__")
 
 
-def _decode_project_access_result(data: Mapping[str, Any]) -> ProjectAccessResult:
+def _decode_project_access_result(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ProjectAccessResult:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -44,19 +49,19 @@ def _decode_project_access_result(data: Mapping[str, Any]) -> ProjectAccessResul
     obj: Any = _ProjectAccessResultSlots()
     try:
         obj.granted = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["granted"], list)
             else x
         )
         obj.revoked = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["revoked"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_project_access_result(_PROJECT_ACCESS_RESULT_KEYS.settle(data))
+        return _decode_project_access_result(_PROJECT_ACCESS_RESULT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

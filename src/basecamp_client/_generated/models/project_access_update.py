@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .person_create import PersonCreate, _decode_person_create
 
@@ -33,9 +35,12 @@ class _ProjectAccessUpdateSlots:
     __slots__ = ("grant", "revoke", "create", "extra", "_absent", "__weakref__")
 
 
-def _decode_project_access_update(data: Mapping[str, Any]) -> ProjectAccessUpdate:
+def _decode_project_access_update(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ProjectAccessUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -54,14 +59,14 @@ def _decode_project_access_update(data: Mapping[str, Any]) -> ProjectAccessUpdat
             obj.revoke,
         ) = _PROJECT_ACCESS_UPDATE_VALUES(d)
         obj.create = (
-            [_decode_person_create(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_decode_person_create(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["create"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_project_access_update(_PROJECT_ACCESS_UPDATE_KEYS.settle(data))
+        return _decode_project_access_update(_PROJECT_ACCESS_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

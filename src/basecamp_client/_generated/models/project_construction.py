@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .project import Project, _decode_project
+from .project import Project, _share_project
 
 _PROJECT_CONSTRUCTION_KEYS = Keys(
     "id",
@@ -35,9 +37,12 @@ class _ProjectConstructionSlots:
     __slots__ = ("id", "status", "url", "project", "extra", "_absent", "__weakref__")
 
 
-def _decode_project_construction(data: Mapping[str, Any]) -> ProjectConstruction:
+def _decode_project_construction(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ProjectConstruction:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -56,11 +61,11 @@ def _decode_project_construction(data: Mapping[str, Any]) -> ProjectConstruction
             obj.status,
             obj.url,
         ) = _PROJECT_CONSTRUCTION_VALUES(d)
-        obj.project = _decode_project(x) if isinstance(x := d["project"], dict) else x
+        obj.project = _share_project(x, _memo) if isinstance(x := d["project"], dict) else x
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_project_construction(_PROJECT_CONSTRUCTION_KEYS.settle(data))
+        return _decode_project_construction(_PROJECT_CONSTRUCTION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

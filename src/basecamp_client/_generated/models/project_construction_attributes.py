@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _PROJECT_CONSTRUCTION_ATTRIBUTES_KEYS = Keys(
@@ -32,10 +34,11 @@ class _ProjectConstructionAttributesSlots:
 
 
 def _decode_project_construction_attributes(
-    data: Mapping[str, Any],
+    data: Mapping[str, Any], _memo: Memo | None = None
 ) -> ProjectConstructionAttributes:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -57,7 +60,7 @@ def _decode_project_construction_attributes(
         if type(data) is Settled:
             raise
         return _decode_project_construction_attributes(
-            _PROJECT_CONSTRUCTION_ATTRIBUTES_KEYS.settle(data)
+            _PROJECT_CONSTRUCTION_ATTRIBUTES_KEYS.settle(data), _memo
         )
     obj.extra = extra
     obj._absent = absent

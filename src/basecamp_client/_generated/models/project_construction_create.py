@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .project_construction_attributes import (
     ProjectConstructionAttributes,
@@ -29,9 +31,12 @@ class _ProjectConstructionCreateSlots:
     __slots__ = ("project", "extra", "_absent", "__weakref__")
 
 
-def _decode_project_construction_create(data: Mapping[str, Any]) -> ProjectConstructionCreate:
+def _decode_project_construction_create(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> ProjectConstructionCreate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -46,12 +51,16 @@ def _decode_project_construction_create(data: Mapping[str, Any]) -> ProjectConst
     obj: Any = _ProjectConstructionCreateSlots()
     try:
         obj.project = (
-            _decode_project_construction_attributes(x) if isinstance(x := d["project"], dict) else x
+            _decode_project_construction_attributes(x, _memo)
+            if isinstance(x := d["project"], dict)
+            else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_project_construction_create(_PROJECT_CONSTRUCTION_CREATE_KEYS.settle(data))
+        return _decode_project_construction_create(
+            _PROJECT_CONSTRUCTION_CREATE_KEYS.settle(data), _memo
+        )
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

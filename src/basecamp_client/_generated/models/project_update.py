@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .schedule_attributes import ScheduleAttributes, _decode_schedule_attributes
 
@@ -43,9 +45,10 @@ class _ProjectUpdateSlots:
     )
 
 
-def _decode_project_update(data: Mapping[str, Any]) -> ProjectUpdate:
+def _decode_project_update(data: Mapping[str, Any], _memo: Memo | None = None) -> ProjectUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -63,12 +66,14 @@ def _decode_project_update(data: Mapping[str, Any]) -> ProjectUpdate:
             obj.admissions,
         ) = _PROJECT_UPDATE_VALUES(d)
         obj.schedule_attributes = (
-            _decode_schedule_attributes(x) if isinstance(x := d["schedule_attributes"], dict) else x
+            _decode_schedule_attributes(x, _memo)
+            if isinstance(x := d["schedule_attributes"], dict)
+            else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_project_update(_PROJECT_UPDATE_KEYS.settle(data))
+        return _decode_project_update(_PROJECT_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

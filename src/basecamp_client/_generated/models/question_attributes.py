@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .question_schedule_attributes import (
     QuestionScheduleAttributes,
@@ -30,9 +32,12 @@ class _QuestionAttributesSlots:
     __slots__ = ("title", "schedule", "extra", "_absent", "__weakref__")
 
 
-def _decode_question_attributes(data: Mapping[str, Any]) -> QuestionAttributes:
+def _decode_question_attributes(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> QuestionAttributes:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -48,12 +53,14 @@ def _decode_question_attributes(data: Mapping[str, Any]) -> QuestionAttributes:
     try:
         obj.title = d["title"]
         obj.schedule = (
-            _decode_question_schedule_attributes(x) if isinstance(x := d["schedule"], dict) else x
+            _decode_question_schedule_attributes(x, _memo)
+            if isinstance(x := d["schedule"], dict)
+            else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_question_attributes(_QUESTION_ATTRIBUTES_KEYS.settle(data))
+        return _decode_question_attributes(_QUESTION_ATTRIBUTES_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .question_attributes import QuestionAttributes, _decode_question_attributes
 from .question_schedule import QuestionSchedule, _decode_question_schedule
@@ -43,9 +45,10 @@ class _QuestionCreateSlots:
     )
 
 
-def _decode_question_create(data: Mapping[str, Any]) -> QuestionCreate:
+def _decode_question_create(data: Mapping[str, Any], _memo: Memo | None = None) -> QuestionCreate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -61,12 +64,16 @@ def _decode_question_create(data: Mapping[str, Any]) -> QuestionCreate:
             obj.title,
             obj.visible_to_clients,
         ) = _QUESTION_CREATE_VALUES(d)
-        obj.schedule = _decode_question_schedule(x) if isinstance(x := d["schedule"], dict) else x
-        obj.question = _decode_question_attributes(x) if isinstance(x := d["question"], dict) else x
+        obj.schedule = (
+            _decode_question_schedule(x, _memo) if isinstance(x := d["schedule"], dict) else x
+        )
+        obj.question = (
+            _decode_question_attributes(x, _memo) if isinstance(x := d["question"], dict) else x
+        )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_question_create(_QUESTION_CREATE_KEYS.settle(data))
+        return _decode_question_create(_QUESTION_CREATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS = Keys(
@@ -44,10 +46,11 @@ class _QuestionNotificationSettingsUpdateSlots:
 
 
 def _decode_question_notification_settings_update(
-    data: Mapping[str, Any],
+    data: Mapping[str, Any], _memo: Memo | None = None
 ) -> QuestionNotificationSettingsUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -71,7 +74,7 @@ def _decode_question_notification_settings_update(
         if type(data) is Settled:
             raise
         return _decode_question_notification_settings_update(
-            _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS.settle(data)
+            _QUESTION_NOTIFICATION_SETTINGS_UPDATE_KEYS.settle(data), _memo
         )
     obj.extra = extra
     obj._absent = absent

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -19,7 +20,7 @@ from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .question import Question, _decode_question
+from .question import Question, _share_question
 
 _QUESTION_REMINDER_KEYS = Keys(
     "reminder_id",
@@ -45,9 +46,12 @@ class _QuestionReminderSlots:
     )
 
 
-def _decode_question_reminder(data: Mapping[str, Any]) -> QuestionReminder:
+def _decode_question_reminder(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> QuestionReminder:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -69,11 +73,11 @@ def _decode_question_reminder(data: Mapping[str, Any]) -> QuestionReminder:
         obj.reminder_id = d["reminder_id"]
         obj.remind_at = to_datetime(x) if type(x := d["remind_at"]) is str else x
         obj.group_on = to_date(x) if type(x := d["group_on"]) is str else x
-        obj.question = _decode_question(x) if isinstance(x := d["question"], dict) else x
+        obj.question = _share_question(x, _memo) if isinstance(x := d["question"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_question_reminder(_QUESTION_REMINDER_KEYS.settle(data))
+        return _decode_question_reminder(_QUESTION_REMINDER_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

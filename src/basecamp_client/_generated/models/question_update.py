@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .question_attributes import QuestionAttributes, _decode_question_attributes
 from .question_schedule import QuestionSchedule, _decode_question_schedule
@@ -35,9 +37,10 @@ class _QuestionUpdateSlots:
     __slots__ = ("title", "schedule", "paused", "question", "extra", "_absent", "__weakref__")
 
 
-def _decode_question_update(data: Mapping[str, Any]) -> QuestionUpdate:
+def _decode_question_update(data: Mapping[str, Any], _memo: Memo | None = None) -> QuestionUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -53,12 +56,16 @@ def _decode_question_update(data: Mapping[str, Any]) -> QuestionUpdate:
             obj.title,
             obj.paused,
         ) = _QUESTION_UPDATE_VALUES(d)
-        obj.schedule = _decode_question_schedule(x) if isinstance(x := d["schedule"], dict) else x
-        obj.question = _decode_question_attributes(x) if isinstance(x := d["question"], dict) else x
+        obj.schedule = (
+            _decode_question_schedule(x, _memo) if isinstance(x := d["schedule"], dict) else x
+        )
+        obj.question = (
+            _decode_question_attributes(x, _memo) if isinstance(x := d["question"], dict) else x
+        )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_question_update(_QUESTION_UPDATE_KEYS.settle(data))
+        return _decode_question_update(_QUESTION_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

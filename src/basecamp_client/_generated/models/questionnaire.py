@@ -12,13 +12,14 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
+from .person import Person, _share_person
+from .recording_bucket import RecordingBucket, _share_recording_bucket
 
 _QUESTIONNAIRE_KEYS = Keys(
     "id",
@@ -82,9 +83,10 @@ class _QuestionnaireSlots:
     )
 
 
-def _decode_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
+def _decode_questionnaire(data: Mapping[str, Any], _memo: Memo | None = None) -> Questionnaire:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -117,12 +119,12 @@ def _decode_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
         ) = _QUESTIONNAIRE_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_questionnaire(_QUESTIONNAIRE_KEYS.settle(data))
+        return _decode_questionnaire(_QUESTIONNAIRE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _RATE_LIMIT_ERROR_KEYS = Keys(
@@ -33,9 +35,10 @@ class _RateLimitErrorSlots:
     __slots__ = ("error", "message", "retry_after", "extra", "_absent", "__weakref__")
 
 
-def _decode_rate_limit_error(data: Mapping[str, Any]) -> RateLimitError:
+def _decode_rate_limit_error(data: Mapping[str, Any], _memo: Memo | None = None) -> RateLimitError:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -57,7 +60,7 @@ def _decode_rate_limit_error(data: Mapping[str, Any]) -> RateLimitError:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_rate_limit_error(_RATE_LIMIT_ERROR_KEYS.settle(data))
+        return _decode_rate_limit_error(_RATE_LIMIT_ERROR_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -21,11 +22,11 @@ from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
 from .door_service import DoorService, _decode_door_service
-from .person import Person, _decode_person
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
-from .recording_category import RecordingCategory, _decode_recording_category
-from .recording_parent import RecordingParent, _decode_recording_parent
-from .rich_text_attachment import RichTextAttachment, _decode_rich_text_attachment
+from .person import Person, _share_person
+from .recording_bucket import RecordingBucket, _share_recording_bucket
+from .recording_category import RecordingCategory, _share_recording_category
+from .recording_parent import RecordingParent, _share_recording_parent
+from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
 
 _RECORDING_KEYS = Keys(
     "id",
@@ -131,9 +132,10 @@ class _RecordingSlots:
     )
 
 
-def _decode_recording(data: Mapping[str, Any]) -> Recording:
+def _decode_recording(data: Mapping[str, Any], _memo: Memo | None = None) -> Recording:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -176,31 +178,46 @@ def _decode_recording(data: Mapping[str, Any]) -> Recording:
         ) = _RECORDING_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.content_attachments = (
-            [_decode_rich_text_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_rich_text_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["content_attachments"], list)
             else x
         )
         obj.description_attachments = (
-            [_decode_rich_text_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_rich_text_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["description_attachments"], list)
             else x
         )
-        obj.category = _decode_recording_category(x) if isinstance(x := d["category"], dict) else x
+        obj.category = (
+            _share_recording_category(x, _memo) if isinstance(x := d["category"], dict) else x
+        )
         obj.group_on = to_date(x) if type(x := d["group_on"]) is str else x
-        obj.service = _decode_door_service(x) if isinstance(x := d["service"], dict) else x
-        obj.parent = _decode_recording_parent(x) if isinstance(x := d["parent"], dict) else x
+        obj.service = _decode_door_service(x, _memo) if isinstance(x := d["service"], dict) else x
+        obj.parent = _share_recording_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_recording(_RECORDING_KEYS.settle(data))
+        return _decode_recording(_RECORDING_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = Recording
     return obj  # type: ignore[no-any-return]
+
+
+def _share_recording(data: Mapping[str, Any], _memo: Memo | None) -> Recording:
+    """A nested Recording: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_recording(data)
+    seen = _memo.get("Recording")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_recording(data, _memo)
+    _memo["Recording"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .recording_bucket import RecordingBucket, _decode_recording_bucket
+from .recording_bucket import RecordingBucket, _share_recording_bucket
 
 _RECORDING_PARENT_KEYS = Keys(
     "id",
@@ -49,9 +51,10 @@ class _RecordingParentSlots:
     )
 
 
-def _decode_recording_parent(data: Mapping[str, Any]) -> RecordingParent:
+def _decode_recording_parent(data: Mapping[str, Any], _memo: Memo | None = None) -> RecordingParent:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -72,16 +75,29 @@ def _decode_recording_parent(data: Mapping[str, Any]) -> RecordingParent:
             obj.url,
             obj.app_url,
         ) = _RECORDING_PARENT_VALUES(d)
-        obj.bucket = _decode_recording_bucket(x) if isinstance(x := d["bucket"], dict) else x
+        obj.bucket = _share_recording_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_recording_parent(_RECORDING_PARENT_KEYS.settle(data))
+        return _decode_recording_parent(_RECORDING_PARENT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = RecordingParent
     return obj  # type: ignore[no-any-return]
+
+
+def _share_recording_parent(data: Mapping[str, Any], _memo: Memo | None) -> RecordingParent:
+    """A nested RecordingParent: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_recording_parent(data)
+    seen = _memo.get("RecordingParent")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_recording_parent(data, _memo)
+    _memo["RecordingParent"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .schedule_settings import ScheduleSettings, _decode_schedule_settings
 
@@ -27,9 +29,10 @@ class _ScheduleUpdateSlots:
     __slots__ = ("include_due_assignments", "schedule", "extra", "_absent", "__weakref__")
 
 
-def _decode_schedule_update(data: Mapping[str, Any]) -> ScheduleUpdate:
+def _decode_schedule_update(data: Mapping[str, Any], _memo: Memo | None = None) -> ScheduleUpdate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -42,11 +45,13 @@ def _decode_schedule_update(data: Mapping[str, Any]) -> ScheduleUpdate:
     obj: Any = _ScheduleUpdateSlots()
     try:
         obj.include_due_assignments = d["include_due_assignments"]
-        obj.schedule = _decode_schedule_settings(x) if isinstance(x := d["schedule"], dict) else x
+        obj.schedule = (
+            _decode_schedule_settings(x, _memo) if isinstance(x := d["schedule"], dict) else x
+        )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_schedule_update(_SCHEDULE_UPDATE_KEYS.settle(data))
+        return _decode_schedule_update(_SCHEDULE_UPDATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

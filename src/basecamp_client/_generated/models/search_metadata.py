@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 from .search_type import SearchType, _decode_search_type
 
@@ -51,9 +53,10 @@ class _SearchMetadataSlots:
     )
 
 
-def _decode_search_metadata(data: Mapping[str, Any]) -> SearchMetadata:
+def _decode_search_metadata(data: Mapping[str, Any], _memo: Memo | None = None) -> SearchMetadata:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -73,19 +76,19 @@ def _decode_search_metadata(data: Mapping[str, Any]) -> SearchMetadata:
             obj.default_type_label,
         ) = _SEARCH_METADATA_VALUES(d)
         obj.recording_search_types = (
-            [_decode_search_type(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_decode_search_type(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["recording_search_types"], list)
             else x
         )
         obj.file_search_types = (
-            [_decode_search_type(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_decode_search_type(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["file_search_types"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_search_metadata(_SEARCH_METADATA_KEYS.settle(data))
+        return _decode_search_metadata(_SEARCH_METADATA_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

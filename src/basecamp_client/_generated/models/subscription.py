@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
+from .person import Person, _share_person
 
 _SUBSCRIPTION_KEYS = Keys(
     "subscribed",
@@ -35,9 +37,10 @@ class _SubscriptionSlots:
     __slots__ = ("subscribed", "count", "url", "subscribers", "extra", "_absent", "__weakref__")
 
 
-def _decode_subscription(data: Mapping[str, Any]) -> Subscription:
+def _decode_subscription(data: Mapping[str, Any], _memo: Memo | None = None) -> Subscription:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -55,14 +58,14 @@ def _decode_subscription(data: Mapping[str, Any]) -> Subscription:
             obj.url,
         ) = _SUBSCRIPTION_VALUES(d)
         obj.subscribers = (
-            [_decode_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["subscribers"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_subscription(_SUBSCRIPTION_KEYS.settle(data))
+        return _decode_subscription(_SUBSCRIPTION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,15 +12,16 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .timeline_attachment import TimelineAttachment, _decode_timeline_attachment
+from .person import Person, _share_person
+from .timeline_attachment import TimelineAttachment, _share_timeline_attachment
 from .timeline_event_data import TimelineEventData, _decode_timeline_event_data
-from .todo_bucket import TodoBucket, _decode_todo_bucket
+from .todo_bucket import TodoBucket, _share_todo_bucket
 
 _TIMELINE_EVENT_KEYS = Keys(
     "id",
@@ -80,9 +81,10 @@ class _TimelineEventSlots:
     )
 
 
-def _decode_timeline_event(data: Mapping[str, Any]) -> TimelineEvent:
+def _decode_timeline_event(data: Mapping[str, Any], _memo: Memo | None = None) -> TimelineEvent:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -112,23 +114,36 @@ def _decode_timeline_event(data: Mapping[str, Any]) -> TimelineEvent:
             obj.avatars_sample,
         ) = _TIMELINE_EVENT_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
-        obj.bucket = _decode_todo_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.data = _decode_timeline_event_data(x) if isinstance(x := d["data"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
+        obj.bucket = _share_todo_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.data = _decode_timeline_event_data(x, _memo) if isinstance(x := d["data"], dict) else x
         obj.attachments = (
-            [_decode_timeline_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_timeline_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["attachments"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_timeline_event(_TIMELINE_EVENT_KEYS.settle(data))
+        return _decode_timeline_event(_TIMELINE_EVENT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = TimelineEvent
     return obj  # type: ignore[no-any-return]
+
+
+def _share_timeline_event(data: Mapping[str, Any], _memo: Memo | None) -> TimelineEvent:
+    """A nested TimelineEvent: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_timeline_event(data)
+    seen = _memo.get("TimelineEvent")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_timeline_event(data, _memo)
+    _memo["TimelineEvent"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -11,12 +11,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
+from .person import Person, _share_person
 
 _TODO_COMPLETION_KEYS = Keys(
     "created_at",
@@ -32,9 +33,10 @@ class _TodoCompletionSlots:
     __slots__ = ("created_at", "creator", "extra", "_absent", "__weakref__")
 
 
-def _decode_todo_completion(data: Mapping[str, Any]) -> TodoCompletion:
+def _decode_todo_completion(data: Mapping[str, Any], _memo: Memo | None = None) -> TodoCompletion:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -52,11 +54,11 @@ def _decode_todo_completion(data: Mapping[str, Any]) -> TodoCompletion:
     obj: Any = _TodoCompletionSlots()
     try:
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_todo_completion(_TODO_COMPLETION_KEYS.settle(data))
+        return _decode_todo_completion(_TODO_COMPLETION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

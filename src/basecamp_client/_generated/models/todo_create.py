@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -55,9 +56,10 @@ class _TodoCreateSlots:
     )
 
 
-def _decode_todo_create(data: Mapping[str, Any]) -> TodoCreate:
+def _decode_todo_create(data: Mapping[str, Any], _memo: Memo | None = None) -> TodoCreate:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -84,7 +86,7 @@ def _decode_todo_create(data: Mapping[str, Any]) -> TodoCreate:
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_todo_create(_TODO_CREATE_KEYS.settle(data))
+        return _decode_todo_create(_TODO_CREATE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

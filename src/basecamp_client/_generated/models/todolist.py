@@ -12,15 +12,16 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .rich_text_attachment import RichTextAttachment, _decode_rich_text_attachment
-from .todo_bucket import TodoBucket, _decode_todo_bucket
-from .todo_parent import TodoParent, _decode_todo_parent
+from .person import Person, _share_person
+from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
+from .todo_bucket import TodoBucket, _share_todo_bucket
+from .todo_parent import TodoParent, _share_todo_parent
 
 _TODOLIST_KEYS = Keys(
     "id",
@@ -130,9 +131,10 @@ class _TodolistSlots:
     )
 
 
-def _decode_todolist(data: Mapping[str, Any]) -> Todolist:
+def _decode_todolist(data: Mapping[str, Any], _memo: Memo | None = None) -> Todolist:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -177,18 +179,18 @@ def _decode_todolist(data: Mapping[str, Any]) -> Todolist:
         ) = _TODOLIST_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
-        obj.parent = _decode_todo_parent(x) if isinstance(x := d["parent"], dict) else x
-        obj.bucket = _decode_todo_bucket(x) if isinstance(x := d["bucket"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
+        obj.parent = _share_todo_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
+        obj.bucket = _share_todo_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.description_attachments = (
-            [_decode_rich_text_attachment(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_rich_text_attachment(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["description_attachments"], list)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_todolist(_TODOLIST_KEYS.settle(data))
+        return _decode_todolist(_TODOLIST_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

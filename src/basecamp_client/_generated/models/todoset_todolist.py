@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _TODOSET_TODOLIST_KEYS = Keys(
@@ -52,9 +54,10 @@ class _TodosetTodolistSlots:
     )
 
 
-def _decode_todoset_todolist(data: Mapping[str, Any]) -> TodosetTodolist:
+def _decode_todoset_todolist(data: Mapping[str, Any], _memo: Memo | None = None) -> TodosetTodolist:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -80,12 +83,25 @@ def _decode_todoset_todolist(data: Mapping[str, Any]) -> TodosetTodolist:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_todoset_todolist(_TODOSET_TODOLIST_KEYS.settle(data))
+        return _decode_todoset_todolist(_TODOSET_TODOLIST_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = TodosetTodolist
     return obj  # type: ignore[no-any-return]
+
+
+def _share_todoset_todolist(data: Mapping[str, Any], _memo: Memo | None) -> TodosetTodolist:
+    """A nested TodosetTodolist: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_todoset_todolist(data)
+    seen = _memo.get("TodosetTodolist")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_todoset_todolist(data, _memo)
+    _memo["TodosetTodolist"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _TOOL_REPOSITION_KEYS = Keys(
@@ -25,9 +27,10 @@ class _ToolRepositionSlots:
     __slots__ = ("position", "extra", "_absent", "__weakref__")
 
 
-def _decode_tool_reposition(data: Mapping[str, Any]) -> ToolReposition:
+def _decode_tool_reposition(data: Mapping[str, Any], _memo: Memo | None = None) -> ToolReposition:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -43,7 +46,7 @@ def _decode_tool_reposition(data: Mapping[str, Any]) -> ToolReposition:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_tool_reposition(_TOOL_REPOSITION_KEYS.settle(data))
+        return _decode_tool_reposition(_TOOL_REPOSITION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -21,9 +22,9 @@ from .upcoming_assignable_completion import (
     UpcomingAssignableCompletion,
     _decode_upcoming_assignable_completion,
 )
-from .upcoming_assignable_parent import UpcomingAssignableParent, _decode_upcoming_assignable_parent
-from .upcoming_schedule_bucket import UpcomingScheduleBucket, _decode_upcoming_schedule_bucket
-from .upcoming_schedule_person import UpcomingSchedulePerson, _decode_upcoming_schedule_person
+from .upcoming_assignable_parent import UpcomingAssignableParent, _share_upcoming_assignable_parent
+from .upcoming_schedule_bucket import UpcomingScheduleBucket, _share_upcoming_schedule_bucket
+from .upcoming_schedule_person import UpcomingSchedulePerson, _share_upcoming_schedule_person
 
 _UPCOMING_ASSIGNABLE_KEYS = Keys(
     "id",
@@ -88,9 +89,12 @@ class _UpcomingAssignableSlots:
     )
 
 
-def _decode_upcoming_assignable(data: Mapping[str, Any]) -> UpcomingAssignable:
+def _decode_upcoming_assignable(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> UpcomingAssignable:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_date = _parse_date
@@ -121,32 +125,45 @@ def _decode_upcoming_assignable(data: Mapping[str, Any]) -> UpcomingAssignable:
             obj.comments_count,
         ) = _UPCOMING_ASSIGNABLE_VALUES(d)
         obj.assignees = (
-            [_decode_upcoming_schedule_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_upcoming_schedule_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["assignees"], list)
             else x
         )
         obj.bucket = (
-            _decode_upcoming_schedule_bucket(x) if isinstance(x := d["bucket"], dict) else x
+            _share_upcoming_schedule_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
         )
         obj.parent = (
-            _decode_upcoming_assignable_parent(x) if isinstance(x := d["parent"], dict) else x
+            _share_upcoming_assignable_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
         )
         obj.starts_on = to_date(x) if type(x := d["starts_on"]) is str else x
         obj.due_on = to_date(x) if type(x := d["due_on"]) is str else x
         obj.completion = (
-            _decode_upcoming_assignable_completion(x)
+            _decode_upcoming_assignable_completion(x, _memo)
             if isinstance(x := d["completion"], dict)
             else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_upcoming_assignable(_UPCOMING_ASSIGNABLE_KEYS.settle(data))
+        return _decode_upcoming_assignable(_UPCOMING_ASSIGNABLE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = UpcomingAssignable
     return obj  # type: ignore[no-any-return]
+
+
+def _share_upcoming_assignable(data: Mapping[str, Any], _memo: Memo | None) -> UpcomingAssignable:
+    """A nested UpcomingAssignable: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_upcoming_assignable(data)
+    seen = _memo.get("UpcomingAssignable")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_upcoming_assignable(data, _memo)
+    _memo["UpcomingAssignable"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

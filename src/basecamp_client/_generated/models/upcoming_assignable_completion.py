@@ -11,12 +11,13 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .upcoming_schedule_person import UpcomingSchedulePerson, _decode_upcoming_schedule_person
+from .upcoming_schedule_person import UpcomingSchedulePerson, _share_upcoming_schedule_person
 
 _UPCOMING_ASSIGNABLE_COMPLETION_KEYS = Keys(
     "created_at",
@@ -32,9 +33,12 @@ class _UpcomingAssignableCompletionSlots:
     __slots__ = ("created_at", "creator", "extra", "_absent", "__weakref__")
 
 
-def _decode_upcoming_assignable_completion(data: Mapping[str, Any]) -> UpcomingAssignableCompletion:
+def _decode_upcoming_assignable_completion(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> UpcomingAssignableCompletion:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -53,13 +57,13 @@ def _decode_upcoming_assignable_completion(data: Mapping[str, Any]) -> UpcomingA
     try:
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.creator = (
-            _decode_upcoming_schedule_person(x) if isinstance(x := d["creator"], dict) else x
+            _share_upcoming_schedule_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
         return _decode_upcoming_assignable_completion(
-            _UPCOMING_ASSIGNABLE_COMPLETION_KEYS.settle(data)
+            _UPCOMING_ASSIGNABLE_COMPLETION_KEYS.settle(data), _memo
         )
     obj.extra = extra
     obj._absent = absent

@@ -10,9 +10,11 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .upcoming_assignable import UpcomingAssignable, _decode_upcoming_assignable
-from .upcoming_schedule_entry import UpcomingScheduleEntry, _decode_upcoming_schedule_entry
+from .upcoming_assignable import UpcomingAssignable, _share_upcoming_assignable
+from .upcoming_schedule_entry import UpcomingScheduleEntry, _share_upcoming_schedule_entry
 
 _UPCOMING_SCHEDULE_KEYS = Keys(
     "schedule_entries",
@@ -36,9 +38,12 @@ class _UpcomingScheduleSlots:
     )
 
 
-def _decode_upcoming_schedule(data: Mapping[str, Any]) -> UpcomingSchedule:
+def _decode_upcoming_schedule(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> UpcomingSchedule:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -53,24 +58,24 @@ def _decode_upcoming_schedule(data: Mapping[str, Any]) -> UpcomingSchedule:
     obj: Any = _UpcomingScheduleSlots()
     try:
         obj.schedule_entries = (
-            [_decode_upcoming_schedule_entry(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_upcoming_schedule_entry(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["schedule_entries"], list)
             else x
         )
         obj.recurring_schedule_entry_occurrences = (
-            [_decode_upcoming_schedule_entry(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_upcoming_schedule_entry(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["recurring_schedule_entry_occurrences"], list)
             else x
         )
         obj.assignables = (
-            [_decode_upcoming_assignable(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_upcoming_assignable(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["assignables"], list)
             else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_upcoming_schedule(_UPCOMING_SCHEDULE_KEYS.settle(data))
+        return _decode_upcoming_schedule(_UPCOMING_SCHEDULE_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,9 +11,11 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .upcoming_schedule_bucket import UpcomingScheduleBucket, _decode_upcoming_schedule_bucket
-from .upcoming_schedule_person import UpcomingSchedulePerson, _decode_upcoming_schedule_person
+from .upcoming_schedule_bucket import UpcomingScheduleBucket, _share_upcoming_schedule_bucket
+from .upcoming_schedule_person import UpcomingSchedulePerson, _share_upcoming_schedule_person
 
 _UPCOMING_SCHEDULE_ENTRY_KEYS = Keys(
     "id",
@@ -75,9 +77,12 @@ class _UpcomingScheduleEntrySlots:
     )
 
 
-def _decode_upcoming_schedule_entry(data: Mapping[str, Any]) -> UpcomingScheduleEntry:
+def _decode_upcoming_schedule_entry(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> UpcomingScheduleEntry:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -106,25 +111,40 @@ def _decode_upcoming_schedule_entry(data: Mapping[str, Any]) -> UpcomingSchedule
             obj.comments_count,
         ) = _UPCOMING_SCHEDULE_ENTRY_VALUES(d)
         obj.creator = (
-            _decode_upcoming_schedule_person(x) if isinstance(x := d["creator"], dict) else x
+            _share_upcoming_schedule_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         )
         obj.participants = (
-            [_decode_upcoming_schedule_person(i0) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_upcoming_schedule_person(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["participants"], list)
             else x
         )
         obj.bucket = (
-            _decode_upcoming_schedule_bucket(x) if isinstance(x := d["bucket"], dict) else x
+            _share_upcoming_schedule_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
         )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_upcoming_schedule_entry(_UPCOMING_SCHEDULE_ENTRY_KEYS.settle(data))
+        return _decode_upcoming_schedule_entry(_UPCOMING_SCHEDULE_ENTRY_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = UpcomingScheduleEntry
     return obj  # type: ignore[no-any-return]
+
+
+def _share_upcoming_schedule_entry(
+    data: Mapping[str, Any], _memo: Memo | None
+) -> UpcomingScheduleEntry:
+    """A nested UpcomingScheduleEntry: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_upcoming_schedule_entry(data)
+    seen = _memo.get("UpcomingScheduleEntry")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_upcoming_schedule_entry(data, _memo)
+    _memo["UpcomingScheduleEntry"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

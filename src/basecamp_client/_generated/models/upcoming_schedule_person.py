@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _UPCOMING_SCHEDULE_PERSON_KEYS = Keys(
@@ -33,9 +35,12 @@ class _UpcomingSchedulePersonSlots:
     __slots__ = ("id", "name", "avatar_url", "extra", "_absent", "__weakref__")
 
 
-def _decode_upcoming_schedule_person(data: Mapping[str, Any]) -> UpcomingSchedulePerson:
+def _decode_upcoming_schedule_person(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> UpcomingSchedulePerson:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -57,12 +62,27 @@ def _decode_upcoming_schedule_person(data: Mapping[str, Any]) -> UpcomingSchedul
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_upcoming_schedule_person(_UPCOMING_SCHEDULE_PERSON_KEYS.settle(data))
+        return _decode_upcoming_schedule_person(_UPCOMING_SCHEDULE_PERSON_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = UpcomingSchedulePerson
     return obj  # type: ignore[no-any-return]
+
+
+def _share_upcoming_schedule_person(
+    data: Mapping[str, Any], _memo: Memo | None
+) -> UpcomingSchedulePerson:
+    """A nested UpcomingSchedulePerson: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_upcoming_schedule_person(data)
+    seen = _memo.get("UpcomingSchedulePerson")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_upcoming_schedule_person(data, _memo)
+    _memo["UpcomingSchedulePerson"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -12,13 +12,14 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
 from .event_details import EventDetails, _decode_event_details
-from .person import Person, _decode_person
+from .person import Person, _share_person
 from .upload_version_file import UploadVersionFile, _decode_upload_version_file
 
 _UPLOAD_VERSION_KEYS = Keys(
@@ -62,9 +63,10 @@ class _UploadVersionSlots:
     )
 
 
-def _decode_upload_version(data: Mapping[str, Any]) -> UploadVersion:
+def _decode_upload_version(data: Mapping[str, Any], _memo: Memo | None = None) -> UploadVersion:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -89,13 +91,15 @@ def _decode_upload_version(data: Mapping[str, Any]) -> UploadVersion:
             obj.boosts_url,
         ) = _UPLOAD_VERSION_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
-        obj.details = _decode_event_details(x) if isinstance(x := d["details"], dict) else x
-        obj.upload = _decode_upload_version_file(x) if isinstance(x := d["upload"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
+        obj.details = _decode_event_details(x, _memo) if isinstance(x := d["details"], dict) else x
+        obj.upload = (
+            _decode_upload_version_file(x, _memo) if isinstance(x := d["upload"], dict) else x
+        )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_upload_version(_UPLOAD_VERSION_KEYS.settle(data))
+        return _decode_upload_version(_UPLOAD_VERSION_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .webhook_copy_bucket import WebhookCopyBucket, _decode_webhook_copy_bucket
+from .webhook_copy_bucket import WebhookCopyBucket, _share_webhook_copy_bucket
 
 _WEBHOOK_COPY_KEYS = Keys(
     "id",
@@ -35,9 +37,10 @@ class _WebhookCopySlots:
     __slots__ = ("id", "url", "app_url", "bucket", "extra", "_absent", "__weakref__")
 
 
-def _decode_webhook_copy(data: Mapping[str, Any]) -> WebhookCopy:
+def _decode_webhook_copy(data: Mapping[str, Any], _memo: Memo | None = None) -> WebhookCopy:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -54,16 +57,31 @@ def _decode_webhook_copy(data: Mapping[str, Any]) -> WebhookCopy:
             obj.url,
             obj.app_url,
         ) = _WEBHOOK_COPY_VALUES(d)
-        obj.bucket = _decode_webhook_copy_bucket(x) if isinstance(x := d["bucket"], dict) else x
+        obj.bucket = (
+            _share_webhook_copy_bucket(x, _memo) if isinstance(x := d["bucket"], dict) else x
+        )
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_webhook_copy(_WEBHOOK_COPY_KEYS.settle(data))
+        return _decode_webhook_copy(_WEBHOOK_COPY_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = WebhookCopy
     return obj  # type: ignore[no-any-return]
+
+
+def _share_webhook_copy(data: Mapping[str, Any], _memo: Memo | None) -> WebhookCopy:
+    """A nested WebhookCopy: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_webhook_copy(data)
+    seen = _memo.get("WebhookCopy")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_webhook_copy(data, _memo)
+    _memo["WebhookCopy"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

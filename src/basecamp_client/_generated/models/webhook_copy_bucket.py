@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _WEBHOOK_COPY_BUCKET_KEYS = Keys(
@@ -25,9 +27,12 @@ class _WebhookCopyBucketSlots:
     __slots__ = ("id", "extra", "_absent", "__weakref__")
 
 
-def _decode_webhook_copy_bucket(data: Mapping[str, Any]) -> WebhookCopyBucket:
+def _decode_webhook_copy_bucket(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> WebhookCopyBucket:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -45,12 +50,25 @@ def _decode_webhook_copy_bucket(data: Mapping[str, Any]) -> WebhookCopyBucket:
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_webhook_copy_bucket(_WEBHOOK_COPY_BUCKET_KEYS.settle(data))
+        return _decode_webhook_copy_bucket(_WEBHOOK_COPY_BUCKET_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = WebhookCopyBucket
     return obj  # type: ignore[no-any-return]
+
+
+def _share_webhook_copy_bucket(data: Mapping[str, Any], _memo: Memo | None) -> WebhookCopyBucket:
+    """A nested WebhookCopyBucket: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_webhook_copy_bucket(data)
+    seen = _memo.get("WebhookCopyBucket")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_webhook_copy_bucket(data, _memo)
+    _memo["WebhookCopyBucket"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -35,9 +36,10 @@ class _WebhookDeliverySlots:
     __slots__ = ("id", "created_at", "request", "response", "extra", "_absent", "__weakref__")
 
 
-def _decode_webhook_delivery(data: Mapping[str, Any]) -> WebhookDelivery:
+def _decode_webhook_delivery(data: Mapping[str, Any], _memo: Memo | None = None) -> WebhookDelivery:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -57,20 +59,35 @@ def _decode_webhook_delivery(data: Mapping[str, Any]) -> WebhookDelivery:
         obj.id = d["id"]
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.request = (
-            _decode_webhook_delivery_request(x) if isinstance(x := d["request"], dict) else x
+            _decode_webhook_delivery_request(x, _memo) if isinstance(x := d["request"], dict) else x
         )
         obj.response = (
-            _decode_webhook_delivery_response(x) if isinstance(x := d["response"], dict) else x
+            _decode_webhook_delivery_response(x, _memo)
+            if isinstance(x := d["response"], dict)
+            else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_webhook_delivery(_WEBHOOK_DELIVERY_KEYS.settle(data))
+        return _decode_webhook_delivery(_WEBHOOK_DELIVERY_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = WebhookDelivery
     return obj  # type: ignore[no-any-return]
+
+
+def _share_webhook_delivery(data: Mapping[str, Any], _memo: Memo | None) -> WebhookDelivery:
+    """A nested WebhookDelivery: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_webhook_delivery(data)
+    seen = _memo.get("WebhookDelivery")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_webhook_delivery(data, _memo)
+    _memo["WebhookDelivery"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)

@@ -10,8 +10,10 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
-from .webhook_event import WebhookEvent, _decode_webhook_event
+from .webhook_event import WebhookEvent, _share_webhook_event
 
 _WEBHOOK_DELIVERY_REQUEST_KEYS = Keys(
     "headers",
@@ -27,9 +29,12 @@ class _WebhookDeliveryRequestSlots:
     __slots__ = ("headers", "body", "extra", "_absent", "__weakref__")
 
 
-def _decode_webhook_delivery_request(data: Mapping[str, Any]) -> WebhookDeliveryRequest:
+def _decode_webhook_delivery_request(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> WebhookDeliveryRequest:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -44,11 +49,11 @@ def _decode_webhook_delivery_request(data: Mapping[str, Any]) -> WebhookDelivery
     obj: Any = _WebhookDeliveryRequestSlots()
     try:
         obj.headers = d["headers"]
-        obj.body = _decode_webhook_event(x) if isinstance(x := d["body"], dict) else x
+        obj.body = _share_webhook_event(x, _memo) if isinstance(x := d["body"], dict) else x
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_webhook_delivery_request(_WEBHOOK_DELIVERY_REQUEST_KEYS.settle(data))
+        return _decode_webhook_delivery_request(_WEBHOOK_DELIVERY_REQUEST_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
+
 from ._base import NOTHING, Keys, Settled
 
 _WEBHOOK_DELIVERY_RESPONSE_KEYS = Keys(
@@ -35,9 +37,12 @@ class _WebhookDeliveryResponseSlots:
     __slots__ = ("headers", "code", "message", "body", "extra", "_absent", "__weakref__")
 
 
-def _decode_webhook_delivery_response(data: Mapping[str, Any]) -> WebhookDeliveryResponse:
+def _decode_webhook_delivery_response(
+    data: Mapping[str, Any], _memo: Memo | None = None
+) -> WebhookDeliveryResponse:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
@@ -60,7 +65,9 @@ def _decode_webhook_delivery_response(data: Mapping[str, Any]) -> WebhookDeliver
     except KeyError:
         if type(data) is Settled:
             raise
-        return _decode_webhook_delivery_response(_WEBHOOK_DELIVERY_RESPONSE_KEYS.settle(data))
+        return _decode_webhook_delivery_response(
+            _WEBHOOK_DELIVERY_RESPONSE_KEYS.settle(data), _memo
+        )
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.

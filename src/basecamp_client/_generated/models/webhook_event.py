@@ -12,14 +12,15 @@ from typing import Any
 
 import attrs
 
+from basecamp_client._core import Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .person import Person, _decode_person
-from .recording import Recording, _decode_recording
-from .webhook_copy import WebhookCopy, _decode_webhook_copy
+from .person import Person, _share_person
+from .recording import Recording, _share_recording
+from .webhook_copy import WebhookCopy, _share_webhook_copy
 
 _WEBHOOK_EVENT_KEYS = Keys(
     "id",
@@ -56,9 +57,10 @@ class _WebhookEventSlots:
     )
 
 
-def _decode_webhook_event(data: Mapping[str, Any]) -> WebhookEvent:
+def _decode_webhook_event(data: Mapping[str, Any], _memo: Memo | None = None) -> WebhookEvent:
     """Decode a JSON object leniently: missing keys become ``None``, unknown keys go
-    to ``extra``, and values of an unexpected shape are kept as they came."""
+    to ``extra``, and values of an unexpected shape are kept as they came. ``_memo`` is
+    the session's, while it decodes one response (see ``ObjectDecoder``)."""
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         to_datetime = _parse_datetime
@@ -81,18 +83,31 @@ def _decode_webhook_event(data: Mapping[str, Any]) -> WebhookEvent:
             obj.details,
         ) = _WEBHOOK_EVENT_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
-        obj.recording = _decode_recording(x) if isinstance(x := d["recording"], dict) else x
-        obj.creator = _decode_person(x) if isinstance(x := d["creator"], dict) else x
-        obj.copy = _decode_webhook_copy(x) if isinstance(x := d["copy"], dict) else x
+        obj.recording = _share_recording(x, _memo) if isinstance(x := d["recording"], dict) else x
+        obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
+        obj.copy = _share_webhook_copy(x, _memo) if isinstance(x := d["copy"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
-        return _decode_webhook_event(_WEBHOOK_EVENT_KEYS.settle(data))
+        return _decode_webhook_event(_WEBHOOK_EVENT_KEYS.settle(data), _memo)
     obj.extra = extra
     obj._absent = absent
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = WebhookEvent
     return obj  # type: ignore[no-any-return]
+
+
+def _share_webhook_event(data: Mapping[str, Any], _memo: Memo | None) -> WebhookEvent:
+    """A nested WebhookEvent: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_webhook_event(data)
+    seen = _memo.get("WebhookEvent")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_webhook_event(data, _memo)
+    _memo["WebhookEvent"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
