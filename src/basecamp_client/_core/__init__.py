@@ -11,10 +11,12 @@ from .decoding import (
     format_datetime,
     iso_date,
     iso_datetime,
+    json_kind,
     parse_date,
     parse_datetime,
 )
 from .edit import AsyncEdit, EditDraft, SyncEdit
+from .errors import DecodeError
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, ListResult
@@ -32,6 +34,7 @@ __all__ = [
     "AsyncAccountBase",
     "AsyncEdit",
     "AsyncPaginator",
+    "DecodeError",
     "EditDraft",
     "ListResult",
     "Memo",
@@ -55,6 +58,7 @@ __all__ = [
     "format_datetime",
     "iso_date",
     "iso_datetime",
+    "json_kind",
     "merge_update",
     "parse_date",
     "parse_datetime",

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from basecamp_client._core import Memo, ObjectDecoder
-from basecamp_client._core.decoding import json_kind
-from basecamp_client._core.errors import DecodeError
+from basecamp_client._core import DecodeError, Memo, ObjectDecoder, json_kind
 
 T = TypeVar("T")
 
