@@ -15,10 +15,11 @@ from ._core.auth import Auth, TokenProvider
 from ._core.cache import CacheStore
 from ._core.clock import Clock
 from ._core.config import DEFAULT_BASE_URL, Config
+from ._core.core import ClientCore
 from ._core.errors import UsageError
 from ._core.hooks import Hooks
 from ._core.runner import Runner, close_quietly
-from ._core.session import AccountSession, ClientCore
+from ._core.session import AccountSession
 from ._core.transport import is_http_transport
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from basecamp_client import (
     UsageError,
 )
 from basecamp_client._core.clock import FakeClock
-from basecamp_client._core.session import ONE_SHOT_HINT
+from basecamp_client._core.core import ONE_SHOT_HINT
 from basecamp_client._generated.account import AsyncAccount
 
 from .conftest import ACCOUNT, ReadLog, achunks, chunks

@@ -25,12 +25,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .errors import NetworkError, UnsafeLinkError, UsageError
 from .operation import Operation, RetrySpec
 from .progress import Progress, ProgressCallback
-from .session import REDIRECT_STATUSES
+from .streams import REDIRECT_STATUSES
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from .session import ClientCore, OpenStream
+    from .core import ClientCore
+    from .streams import OpenStream
 
 #: The descriptor hooks and logs see for both hops of a download.
 DOWNLOAD = Operation(

@@ -42,3 +42,9 @@ def next_page_url(current_url: str, link_header: str | None) -> str | None:
             f"({there.scheme}://{there.hostname}); credentials stay on the API origin"
         )
     return absolute
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    """``(scheme, host, port)``: what two URLs must share for credentials to travel."""
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port

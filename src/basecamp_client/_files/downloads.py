@@ -23,8 +23,9 @@ from .._core.errors import UsageError
 from .._core.progress import ProgressCallback, check_progress
 
 if TYPE_CHECKING:
+    from .._core.core import ClientCore
     from .._core.runner import Runner
-    from .._core.session import AccountSession, ClientCore
+    from .._core.session import AccountSession
 
 #: What ``read()`` accepts at most unless told otherwise.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024

@@ -1,0 +1,105 @@
+"""Responses returned open (downloads) and streamed request bodies (uploads)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import anyio
+import attrs
+
+from .errors import NetworkError
+from .request_body import UploadBody
+from .transport import HttpResponse, StreamedResponse, Transport
+
+
+@attrs.frozen(slots=True)
+class Streaming:
+    """How :meth:`ClientCore.open_stream` differs from a plain send."""
+
+    anonymous: Mapping[str, str] | None
+    redirect: bool
+
+
+#: Statuses whose ``Location`` a caller of ``open_stream(redirect=True)`` may follow.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+#: How much of a failed streamed response's body is kept for the error message.
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+def query_values(url: str) -> tuple[str, ...]:
+    return tuple(value for _, value in parse_qsl(urlsplit(url).query) if value)
+
+
+def without_query(url: str) -> str:
+    # A pre-signed URL's query is its credential: keep it out of logs, hooks and errors.
+    parts = urlsplit(url)
+    return parts._replace(query="…" if parts.query else "", fragment="").geturl()
+
+
+class OpenStream:
+    """A response whose head has arrived and whose body is still on the wire."""
+
+    __slots__ = ("_closed", "_context", "response")
+
+    def __init__(
+        self, context: AbstractAsyncContextManager[StreamedResponse], response: StreamedResponse
+    ) -> None:
+        self._context = context
+        self.response = response
+        self._closed = False
+
+    async def aclose(self) -> None:
+        """Release the connection (idempotent; runs to the end even when cancelled)."""
+        if not self._closed:
+            self._closed = True
+            with anyio.CancelScope(shield=True):
+                await self._context.__aexit__(None, None, None)
+
+    async def read_error(self) -> bytes:
+        """The start of a failed response's body (enough for an error message), then close."""
+        kept = bytearray()
+        try:
+            async for chunk in self.response.aiter_bytes():
+                kept += chunk
+                if len(kept) >= _ERROR_BODY_LIMIT:
+                    break
+        except NetworkError:
+            pass  # the status says enough
+        finally:
+            await self.aclose()
+        return bytes(kept[:_ERROR_BODY_LIMIT])
+
+
+async def open_stream(
+    http: Transport, limiter: Any, method: str, url: str, headers: Mapping[str, str]
+) -> OpenStream:
+    context = http.stream(method, url, headers)
+    if limiter is None:
+        response = await context.__aenter__()
+    else:
+        # The in-flight cap covers waiting for the answer, not reading a long body.
+        async with limiter:
+            response = await context.__aenter__()
+    return OpenStream(context, response)
+
+
+async def send_upload(
+    http: Transport,
+    limiter: Any,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    upload: UploadBody,
+) -> HttpResponse:
+    body = upload.open()
+    try:
+        if limiter is None:
+            return await http.send(method, url, headers, body)
+        async with limiter:
+            return await http.send(method, url, headers, body)
+    finally:
+        await body.aclose()
