@@ -12,15 +12,14 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from ._version import __version__
 
 
-@attrs.frozen
-class Command:
+class Command(NamedTuple):
+    # A NamedTuple rather than an attrs class: this module is imported on every run of
+    # the command line, and `basecamp --help` should not pay for importing attrs.
     name: str
     help: str
     module: str  # provides add_arguments(parser) and run(args) -> int

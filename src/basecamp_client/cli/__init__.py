@@ -29,7 +29,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     import click
 
-    from .._core.errors import BasecampError
     from .commands import build
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -42,9 +41,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         _say(f"error: {exc.format_message()}")
         return exc.exit_code
-    except BasecampError as exc:
-        _basecamp_error(exc, args)
-        return exc.exit_code
     except (KeyboardInterrupt, click.Abort):
         _say("interrupted")
         return 130
@@ -54,6 +50,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        # Imported only now: the client core is not needed to print help or complete.
+        from .._core.errors import BasecampError
+
+        if isinstance(exc, BasecampError):
+            _basecamp_error(exc, args)
+            return exc.exit_code
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug (ours or a dependency's): one line, the traceback only when asked for."""
+    from .._core.errors import scrub
+
+    if os.environ.get("BASECAMP_LOG", "").strip().lower() == "debug":
+        import traceback
+
+        _say(scrub("".join(traceback.format_exception(exc))))
+    _say(f"error: internal error: {type(exc).__name__}: {scrub(str(exc))[:300]}")
+    _say("(set BASECAMP_LOG=debug to see where; please report it)")
+    return 1
 
 
 def _say(text: str) -> None:

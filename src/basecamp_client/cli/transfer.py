@@ -4,6 +4,7 @@ standard output, with a progress bar when standard error is a terminal."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 import tempfile
@@ -23,7 +24,7 @@ _CHUNK = 256 * 1024
 def progress_bar(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
     """A ``progress(done, total)`` callback drawing a bar on stderr, or ``None`` when
     stderr is not a terminal (nothing is drawn into a log)."""
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or importlib.util.find_spec("rich") is None:
         yield None
         return
     from rich.progress import (
