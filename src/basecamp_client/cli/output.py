@@ -75,9 +75,14 @@ class Output:
                 table.add([jsonable(v) for v in page])
             table.finish()
             return table.rows
-        if not self.jsonl:
-            self.stream.write("[")
+        started = False
         async for page in pages:
+            # "[" only once the first page is in: a command that fails before any item
+            # writes nothing at all. One that fails later leaves the array unclosed, so
+            # no reader mistakes the part for the whole list.
+            if not started and not self.jsonl:
+                self.stream.write("[")
+            started = True
             for item in page:
                 text = dumps(item)
                 if self.jsonl:
@@ -87,7 +92,7 @@ class Output:
                 count += 1
             self.stream.flush()
         if not self.jsonl:
-            self.stream.write("\n]\n" if count else "]\n")
+            self.stream.write("\n]\n" if count else "[]\n" if not started else "]\n")
         self.stream.flush()
         return count
 
