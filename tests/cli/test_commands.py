@@ -67,9 +67,7 @@ def test_a_list_is_one_json_array_or_json_lines(env: dict[str, str]) -> None:
 def test_a_chain_of_reads(env: dict[str, str]) -> None:
     project = run("projects", "list", "--max-items", "1", env=env).json()[0]
     tools = {t["name"]: t["id"] for t in project["dock"]}
-    todoset = run(
-        "todosets", "get", "--todoset-id", str(tools["todoset"]), env=env
-    ).json()
+    todoset = run("todosets", "get", "--todoset-id", str(tools["todoset"]), env=env).json()
     assert todoset["bucket"]["id"] == project["id"]
     lists = run("todolists", "list", "--todoset-id", str(todoset["id"]), env=env).json()
     first = lists[0]
