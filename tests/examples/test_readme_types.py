@@ -70,9 +70,12 @@ def test_every_readme_sample_passes_mypy_strict(tmp_path: Path) -> None:
     files = []
     for name, text in CONTEXTS.items():
         (tmp_path / f"{name}.py").write_text(text)
+    added: dict[str, int] = {}  # file name → lines put before the sample's first
     for sample in samples:
         path = tmp_path / f"readme_line_{sample.line}.py"
-        path.write_text(_module(sample))
+        text = _module(sample)
+        path.write_text(text)
+        added[path.name] = text[: text.index(sample.code.splitlines()[0])].count("\n")
         files.append(str(path))
     result = subprocess.run(
         [
@@ -94,8 +97,7 @@ def test_every_readme_sample_passes_mypy_strict(tmp_path: Path) -> None:
         if name.startswith("readme_line_") and rest.split(":")[0].isdigit():
             first = int(name.removeprefix("readme_line_").removesuffix(".py"))
             number, _, message = rest.partition(":")
-            offset = 3 if "_cell" in (tmp_path / name).read_text() else 2
-            report.append(f"README.md:{first + int(number) - 1 - offset}:{message}")
+            report.append(f"README.md:{first + int(number) - 1 - added[name]}:{message}")
         else:
             report.append(line)
     assert result.returncode == 0, "\n".join(report)
