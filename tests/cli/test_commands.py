@@ -247,3 +247,27 @@ def test_completion_scripts(env: dict[str, str]) -> None:
     assert completions.code == 0
     assert "create" in completions.out
     assert "create-in-todoset" in completions.out
+
+
+def test_a_reader_that_leaves_early_stops_the_list(env: dict[str, str]) -> None:
+    import subprocess
+    import sys
+
+    project = run("projects", "list", "--max-items", "1", env=env).json()[0]
+    todoset = next(t["id"] for t in project["dock"] if t["name"] == "todoset")
+    lists = run("todolists", "list", "--todoset-id", str(todoset), env=env).json()
+    backlog = next(t for t in lists if t["name"] == "Backlog")  # 120 to-dos, 4 pages
+    with subprocess.Popen(
+        [sys.executable, "-m", "basecamp_client", "todos", "list", "--jsonl",
+         "--todolist-id", str(backlog["id"])],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as process:  # fmt: skip
+        assert process.stdout is not None
+        assert process.stderr is not None
+        first = json.loads(process.stdout.readline())
+        process.stdout.close()  # `| head -n 1`
+        err = process.stderr.read()
+        code = process.wait(timeout=60)
+    assert first["parent"]["id"] == backlog["id"]
+    assert code == 141
+    assert err == b""

@@ -45,11 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say("interrupted")
         return 130
     except BrokenPipeError:
-        # The reader went away (`basecamp … | head`): stop quietly, as a process
-        # killed by SIGPIPE would, without a second error when Python flushes stdout.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
+        from .output import reader_gone
+
+        return reader_gone()
     except Exception as exc:
         # Imported only now: the client core is not needed to print help or complete.
         from .._core.errors import BasecampError

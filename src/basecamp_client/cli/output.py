@@ -104,6 +104,17 @@ def _has_rich() -> bool:
     return importlib.util.find_spec("rich") is not None
 
 
+def reader_gone() -> int:
+    """Standard output was closed early (``basecamp … | head``): stop quietly, as a
+    process killed by SIGPIPE would (exit code 141), and keep Python's final flush of
+    stdout from failing again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
+
+
 def note(text: str, *, stream: IO[str] | None = None) -> None:
     """A remark for the person at the terminal (on stderr, never in the output)."""
     err = stream or sys.stderr

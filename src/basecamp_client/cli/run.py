@@ -75,7 +75,12 @@ def run_method(method: Method, values: dict[str, Any], settings: Settings) -> in
     from .output import Output
 
     output = Output(json_=settings.json, jsonl=settings.jsonl)
-    return int(anyio.run(_invoke, method, kwargs, values, settings, output))
+    try:
+        return int(anyio.run(_invoke, method, kwargs, values, settings, output))
+    except BrokenPipeError:  # caught here: click would turn it into exit code 1
+        from .output import reader_gone
+
+        return reader_gone()
 
 
 async def _invoke(

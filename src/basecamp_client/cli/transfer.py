@@ -107,7 +107,12 @@ def download(url: str, *, output: str | None, overwrite: bool, account: int | No
     to_stdout = output == "-" or (output is None and not sys.stdout.isatty())
     if output and not to_stdout:
         _check_destination(output, overwrite)
-    return int(anyio.run(_download, url, output, to_stdout, overwrite, account))
+    try:
+        return int(anyio.run(_download, url, output, to_stdout, overwrite, account))
+    except BrokenPipeError:  # caught here: click would turn it into exit code 1
+        from .output import reader_gone
+
+        return reader_gone()
 
 
 def _check_destination(output: str, overwrite: bool) -> None:
