@@ -271,3 +271,58 @@ def test_a_reader_that_leaves_early_stops_the_list(env: dict[str, str]) -> None:
     assert first["parent"]["id"] == backlog["id"]
     assert code == 141
     assert err == b""
+
+
+def test_an_expired_token_in_the_token_file_is_refreshed_and_saved(tmp_path: Path) -> None:
+    from basecamp_client import Token
+    from basecamp_client.oauth import LaunchpadEndpoints
+    from basecamp_client.oauth.token_file import StoredLogin, read_token_file, write_token_file
+    from basecamp_client.testing import FakeBasecamp
+
+    from ..oauth.fake_launchpad import CLIENT_ID, CLIENT_SECRET, running_launchpad
+
+    token_file = tmp_path / "token.json"
+    with running_launchpad() as launchpad, FakeBasecamp.with_sample_data().serve() as server:
+        launchpad.refresh_tokens.add("refresh-for-the-cli-test")
+        write_token_file(
+            token_file,
+            StoredLogin(
+                token=Token(
+                    access_token="expired-access-token-0123",
+                    refresh_token="refresh-for-the-cli-test",
+                    expires_at=1_000_000.0,  # long ago
+                ),
+                client_id=CLIENT_ID,
+                redirect_uri="http://localhost:8765/callback",
+                endpoints=LaunchpadEndpoints.at(launchpad.url),
+                account_id=server.fake.account_id,
+            ),
+        )
+        env = clean_env(
+            HOME=str(tmp_path),
+            BASECAMP_TOKEN_FILE=str(token_file),
+            BASECAMP_CLIENT_SECRET=CLIENT_SECRET,
+            BASECAMP_USER_AGENT="cli tests (tests@example.com)",
+            BASECAMP_BASE_URL=server.base_url,
+        )
+        result = run("my-profile", "get", env=env)
+
+        assert result.code == 0, result.err
+        assert result.json()["name"] == "Marisol Quintero"
+        (issued,) = launchpad.issued
+        saved = read_token_file(token_file)
+        assert saved.token.access_token == issued["access_token"]
+        assert saved.token.refresh_token == "refresh-for-the-cli-test"
+        assert issued["access_token"] not in result.out + result.err
+        assert CLIENT_SECRET not in result.out + result.err
+
+        # Without the client secret, the expired token cannot be refreshed: a clear error.
+        write_token_file(token_file, saved.with_token(Token(
+            access_token="expired-again-0123", refresh_token="refresh-for-the-cli-test",
+            expires_at=1_000_000.0,
+        )))  # fmt: skip
+        no_secret = {k: v for k, v in env.items() if k != "BASECAMP_CLIENT_SECRET"}
+        result = run("my-profile", "get", env=no_secret)
+        assert result.code == 2
+        assert "no client secret to refresh" in result.err
+        assert "BASECAMP_CLIENT_SECRET" in result.err

@@ -194,3 +194,29 @@ def test_help_needs_neither_the_core_nor_the_services() -> None:
     assert not {m for m in modules if m.startswith("basecamp_client._core")}
     assert not {m for m in modules if m.startswith("basecamp_client._generated.services")}
     assert not {m for m in modules if m.split(".")[0] in ("httpx", "anyio", "attrs", "rich")}
+
+
+def test_body_fields_must_have_their_json_type() -> None:
+    from basecamp_client.cli.catalog import Argument
+    from basecamp_client.cli.params import from_json_value
+
+    def arg(spec: str) -> Argument:
+        return Argument("x", "x", "body", spec, False, "")
+
+    assert from_json_value(arg("list:int"), [1, 2]) == [1, 2]
+    assert from_json_value(arg("date"), "2026-03-01") == dt.date(2026, 3, 1)
+    assert from_json_value(arg("enum:a|b"), "b") == "b"
+    assert from_json_value(arg("bool"), False) is False
+    assert from_json_value(arg("str"), None) is None
+    for spec, value, message in [
+        ("list:int", ["1"], "expected a number"),
+        ("list:int", 1, "expected a JSON array"),
+        ("int", True, "expected a number"),
+        ("int", 1.5, "expected an integer"),
+        ("str", 5, "expected a string"),
+        ("bool", "yes", "expected true or false"),
+        ("enum:a|b", "c", "'c' is not one of"),
+        ("date", "soon", "not a date"),
+    ]:
+        with pytest.raises(click.BadParameter, match=message):
+            from_json_value(arg(spec), value)

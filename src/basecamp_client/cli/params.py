@@ -250,10 +250,14 @@ def flatten(values: Sequence[Any]) -> list[Any]:
 
 
 def from_json_value(argument: Argument, value: Any) -> Any:
-    """A value of a ``--body`` JSON object as the SDK argument ``argument`` takes it."""
-    spec = argument.type
+    """A value of a ``--body`` JSON object as the SDK argument ``argument`` takes it: the
+    JSON type must match (a string for text, dates and choices, a number for numbers…)."""
     if value is None:
         return None
+    return _from_json(argument.type, value)
+
+
+def _from_json(spec: str, value: Any) -> Any:
     if spec == "json":
         return value
     if spec.startswith(("model:", "list:model:")):
@@ -261,12 +265,22 @@ def from_json_value(argument: Argument, value: Any) -> Any:
         return kind.convert(json.dumps(value), None, None)
     if spec.startswith("list:"):
         if not isinstance(value, list):
-            raise click.BadParameter(f"{argument.wire}: expected a JSON array")
-        kind, _ = click_type(spec[5:])
-        return [kind.convert(v, None, None) if isinstance(v, str) else v for v in value]
-    if spec in ("date", "datetime") and isinstance(value, str):
-        return _SCALARS[spec].convert(value, None, None)
-    return value
+            raise click.BadParameter(f"expected a JSON array, got {_json_kind(value)}")
+        return [_from_json(spec[5:], v) for v in value]
+    if spec == "bool":
+        if not isinstance(value, bool):
+            raise click.BadParameter(f"expected true or false, got {_json_kind(value)}")
+        return value
+    if spec in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise click.BadParameter(f"expected a number, got {_json_kind(value)}")
+        if spec == "int" and not isinstance(value, int):
+            raise click.BadParameter(f"expected an integer, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise click.BadParameter(f"expected a string, got {_json_kind(value)}")
+    kind, _ = click_type(spec)
+    return kind.convert(value, None, None)
 
 
 def expand_lists(args: list[str], list_options: frozenset[str]) -> list[str]:
