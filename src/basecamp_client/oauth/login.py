@@ -211,7 +211,11 @@ def login(
             f"Saved the tokens for account {account.id} ({account.name or 'unnamed'}) to "
             f"{path} {private}.",
         )
-    _say(out, f'Use them with: AsyncBasecamp.from_token_file("{path}", user_agent="…")')
+    _say(
+        out,
+        f'Use them with: AsyncBasecamp.from_token_file("{path}", user_agent="…"), or the '
+        "basecamp command (pip install 'basecamp-client[cli]').",
+    )
     return stored
 
 
