@@ -17,7 +17,7 @@ from .params import POSITIVE, click_type, expand_lists, metavar
 #: Options the command line adds to a method's own arguments. An argument of the API
 #: with the same name wins; the option is then available before the service
 #: (``basecamp --account 1 …``) only, where the root has it.
-_OUTPUT_HELP = {
+_COMMON_HELP = {
     "account": "the account to use (default: $BASECAMP_ACCOUNT_ID, else the token file's)",
     "json": "print JSON even on a terminal",
     "jsonl": "print JSON lines: one object per line",
@@ -50,13 +50,13 @@ def _common_options(taken: set[str]) -> list[click.Option]:
                 ["--account", "cli_account"],
                 type=POSITIVE,
                 metavar="ID",
-                help=_OUTPUT_HELP["account"],
+                help=_COMMON_HELP["account"],
             )
         )
     for flag in ("json", "jsonl"):
         if f"--{flag}" not in taken:
             options.append(
-                click.Option([f"--{flag}", f"cli_{flag}"], is_flag=True, help=_OUTPUT_HELP[flag])
+                click.Option([f"--{flag}", f"cli_{flag}"], is_flag=True, help=_COMMON_HELP[flag])
             )
     return options
 
