@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from . import ir
+from .emit_catalog import render_catalog
 from .emit_safe_writes import (
     CREATE_NOTE,
     create_arg_annotation,
@@ -44,6 +45,7 @@ def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str
         title=api.title, version=api.version, package=package
     )
     files["_decode.py"] = env.get_template("decode.py.jinja").render()
+    files["catalog.py"] = render_catalog(env, api)
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(
         models=sorted(api.models, key=lambda m: m.name)
     )

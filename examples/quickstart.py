@@ -47,10 +47,12 @@ DEMO_USER_AGENT = "basecamp-client quickstart (demo@example.com)"
 
 
 class Out:
-    """Numbered steps with aligned labels: a few short lines each."""
+    """Numbered steps with aligned labels: a few short lines each, and under them the
+    SDK code the step ran (dimmed on a terminal)."""
 
     def __init__(self) -> None:
         self.step = 0
+        self.dim = ("\x1b[2m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
 
     def title(self, text: str) -> None:
         print(f"\n{text}")
@@ -61,6 +63,11 @@ class Out:
 
     def more(self, text: str) -> None:
         print(f"{'':<22}{text}")
+
+    def code(self, *lines: str) -> None:
+        start, end = self.dim
+        for line in lines:
+            print(f"{'':<22}{start}» {line}{end}")
 
 
 class Tally:
@@ -189,6 +196,10 @@ class Made:
 
 async def async_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
     out.title("Async client: AsyncBasecamp")
+    out.code(
+        "async with AsyncBasecamp(access_token=…, user_agent=…) as client:",
+        "    account = client.for_account()",
+    )
     async with AsyncBasecamp(**target.client_options, hooks=tally.hooks()) as client:
         account = client.for_account()
         project = made.project = await who_and_where(account, out)
@@ -216,10 +227,12 @@ async def async_tour(target: Target, out: Out, tally: Tally, made: Made) -> None
 async def who_and_where(account: Any, out: Out) -> Project | None:
     me = await account.my_profile.get()
     out.line("Signed in as", f"{me.name}" + (f", {me.title}" if me.title else ""))
+    out.code("me = await account.my_profile.get()")
     projects = await account.projects.list()  # every page, as typed Project models
     out.line("Projects", f"{len(projects)} (X-Total-Count: {projects.meta.total_count})")
     more = f" · … {len(projects) - 4} more" if len(projects) > 4 else ""
     out.more(" · ".join(p.name for p in projects[:4]) + more)
+    out.code("projects = await account.projects.list()   # every page, typed Project models")
     return pick_project(projects)
 
 
@@ -240,6 +253,10 @@ async def todos_step(account: Any, todoset_id: int, project: Project, out: Out, 
     out.line("To-do list", f'created "{todolist.name}" in {project.name}')
     for todo in todos:
         out.more(f"[{'x' if todo.id in done else ' '}] {todo.content}")
+    out.code(
+        "todo = await account.todos.create(todolist_id=todolist.id, content=…)",
+        "await account.todos.complete(todo_id=todo.id)",
+    )
 
 
 async def pagination_step(account: Any, todoset_id: int, out: Out, made: Made) -> None:
@@ -258,6 +275,7 @@ async def pagination_step(account: Any, todoset_id: int, out: Out, made: Made) -
         f"page{'s' * (len(sizes) != 1)} of {' + '.join(map(str, sizes))} "
         f"(X-Total-Count: {total})",
     )
+    out.code("async for page in account.todos.list(todolist_id=…).pages():")
 
 
 async def cache_step(account: Any, project: Project, out: Out, tally: Tally) -> None:
@@ -272,12 +290,14 @@ async def cache_step(account: Any, project: Project, out: Out, tally: Tally) -> 
         out.more(f"GET it again: 304 Not Modified, the cached Project returned{same}")
     else:
         out.more(f"GET it again: {after.status_code if after else '?'}, not from the cache")
+    out.code("project = await account.projects.get(project_id=…)   # twice")
 
 
 async def message_step(account: Any, board_id: int, out: Out, made: Made) -> None:
     attachment = await account.attachments.upload(IMAGE)  # streamed from the file
     size = IMAGE.stat().st_size
     out.line("Message + image", f"uploaded {IMAGE.name} ({size:,} bytes): got its attachable_sgid")
+    out.code(f'attachment = await account.attachments.upload("{IMAGE.name}")')
     # rich_text escapes text and attributes: no caption or name can inject markup.
     content = rt.html(
         rt.paragraph("Posted by ", rt.bold("examples/quickstart.py"), ", with an image:"),
@@ -290,28 +310,37 @@ async def message_step(account: Any, board_id: int, out: Out, made: Made) -> Non
     embedded = message.content_attachments or []
     shown = ", ".join(f"{a.filename} ({a.width}x{a.height} {a.content_type})" for a in embedded)
     out.more(f'posted "{message.subject}" embedding {shown or "nothing?"}')
+    out.code(
+        "await account.messages.create(board_id=…, subject=…,",
+        "    content=rt.html(rt.paragraph(…), rt.attachment(attachment, caption=…)))",
+    )
     if embedded:
         # Two hops: the API (with credentials), then signed storage (without them).
         data = await account.downloads.read(embedded[0], max_bytes=1_000_000)
         same = "identical" if data == IMAGE.read_bytes() else "DIFFERENT"
         out.more(f"downloaded it back: {len(data):,} bytes, {same}")
+        out.code("data = await account.downloads.read(message.content_attachments[0], …)")
 
 
 def sync_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
     out.title("Sync client: Basecamp (the same calls, without await)")
+    out.code("with Basecamp(access_token=…, user_agent=…) as client:")
     with Basecamp(**target.client_options, hooks=tally.hooks()) as client:
         account = client.for_account()
         projects = account.projects.list().collect()
         out.line("Projects", " · ".join(p.name for p in projects[:4]))
+        out.code("projects = account.projects.list().collect()")
         if made.todolist is not None:
             list_id, name = made.todolist
             todos = account.todos.list(todolist_id=list_id).collect()
             done = account.todos.list(todolist_id=list_id, completed=True).collect()
             out.line("To-dos", f'"{name}": {len(done)} done, {len(todos)} to go')
+            out.code("done = account.todos.list(todolist_id=…, completed=True).collect()")
         if made.long_list is not None:
             list_id, name = made.long_list
             sizes = [len(page.items) for page in account.todos.list(todolist_id=list_id).pages()]
             out.line("Pagination", f"{name}, page by page: {', '.join(map(str, sizes))}")
+            out.code("for page in account.todos.list(todolist_id=…).pages():")
         if made.project is not None:
             account.projects.get(project_id=made.project.id)
             account.projects.get(project_id=made.project.id)
@@ -320,6 +349,7 @@ def sync_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
             out.line(
                 "HTTP cache", f"project fetched twice: {last.status_code if last else '?'}{cached}"
             )
+            out.code("account.projects.get(project_id=…)   # twice")
         if target.real and made.created:
             what = " and ".join(kind for _id, kind in made.created)
             if target.keep:
@@ -328,6 +358,7 @@ def sync_tour(target: Target, out: Out, tally: Tally, made: Made) -> None:
                 for recording_id, _kind in made.created:
                     account.recordings.trash(recording_id=recording_id)
                 out.line("Cleanup", f"moved what the tour made to the trash ({what})")
+                out.code("account.recordings.trash(recording_id=…)")
 
 
 # --------------------------------------------------------------------------- main

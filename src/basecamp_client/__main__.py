@@ -1,8 +1,9 @@
-"""The command line: ``python -m basecamp_client <command> …`` (or ``basecamp-client``).
+"""``python -m basecamp_client …`` (and the ``basecamp-client`` script): the ``basecamp``
+command line (:mod:`basecamp_client.cli`) when its extra is installed.
 
-Each command is a :class:`Command`: a name, one line of help, and the module that
-provides ``add_arguments(parser)`` and ``run(args) -> int`` (its exit code). To add a
-command, write such a module and list it in :data:`COMMANDS`.
+Without click (no ``cli`` extra), only the commands in :data:`COMMANDS` work — ``login``,
+which needs nothing beyond the SDK. Each is a :class:`Command`: a name, one line of
+help, and the module that provides ``add_arguments(parser)`` and ``run(args) -> int``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from ._version import __version__
 
 
-@attrs.frozen
-class Command:
+class Command(NamedTuple):
+    # A NamedTuple rather than an attrs class: this module is imported on every run of
+    # the command line, and `basecamp --help` should not pay for importing attrs.
     name: str
     help: str
     module: str  # provides add_arguments(parser) and run(args) -> int
@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m basecamp_client",
+        epilog="Every API operation as a command: pip install 'basecamp-client[cli]'.",
         description="Tools for the basecamp-client library.",
     )
     parser.add_argument("--version", action="version", version=f"basecamp-client {__version__}")
@@ -52,8 +53,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        import click  # noqa: F401  (only to know whether the cli extra is there)
+    except ImportError:
+        return _minimal(argv)
+    from .cli import main as cli_main
+
+    return cli_main(argv)
+
+
+def _minimal(argv: Sequence[str] | None) -> int:
+    """The command line without the ``cli`` extra: ``login`` only."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words and words[0] not in {c.name for c in COMMANDS} and not words[0].startswith("-"):
+        print(
+            f"error: {words[0]!r} needs the command line's extra: "
+            "pip install 'basecamp-client[cli]'",
+            file=sys.stderr,
+        )
+        return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     command: Command | None = getattr(args, "_command", None)
     if command is None:
         parser.print_help(sys.stderr)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from basecamp_client import (
+    AsyncBasecamp,
     Hooks,
     OperationEnd,
     OperationStart,
@@ -182,6 +183,16 @@ def test_basecamp_log_env_attaches_a_handler(monkeypatch: pytest.MonkeyPatch) ->
     finally:
         logger.setLevel(saved[0])
         logger.handlers[:] = saved[1]
+
+
+def test_an_unknown_basecamp_log_value_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UsageError, match="BASECAMP_LOG='verbose' is not a log level"):
+        logs.configure_from_env({"BASECAMP_LOG": "verbose"})
+    monkeypatch.setattr(logs, "_configured", False)
+    monkeypatch.setenv("BASECAMP_LOG", "Verbose")
+    with pytest.raises(UsageError, match="debug, info, warning or error"):
+        AsyncBasecamp(access_token="t" * 20, user_agent="logs (tests@example.com)")
+    logs.configure_from_env({"BASECAMP_LOG": "off"})  # off and unset are fine
 
 
 def test_redact_headers() -> None:

@@ -47,7 +47,13 @@ def test_the_tour_runs_green_against_the_fake() -> None:
     positions = [out.index(line) for line in expected]
     assert positions == sorted(positions)
     assert "Traceback" not in out
-    assert len(out.splitlines()) < 35, "the tour should stay short"
+    # Each step shows the SDK code it ran, right under it.
+    code = [line.strip() for line in out.splitlines() if line.strip().startswith("» ")]
+    assert "» me = await account.my_profile.get()" in code
+    assert "» await account.todos.complete(todo_id=todo.id)" in code
+    assert "» projects = account.projects.list().collect()" in code
+    assert out.index("Signed in as") < out.index("» me = await") < out.index("Projects")
+    assert len(out.splitlines()) < 55, "the tour should stay short"
 
 
 def test_in_process_tour(capsys: pytest.CaptureFixture[str]) -> None:

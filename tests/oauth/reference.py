@@ -1,4 +1,5 @@
-"""Payload examples from the public API reference (../shared/reference), when present.
+"""Payload examples from the public API reference (``../shared/reference``, or
+``$BASECAMP_REFERENCE_DIR`` as for the other tests that read it), when present.
 
 The reference is not part of the repository: tests using it skip cleanly without it.
 """
@@ -6,15 +7,18 @@ The reference is not part of the repository: tests using it skip cleanly without
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-EXAMPLES = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "bc3-api-examples.json"
+REFERENCE = Path(
+    os.environ.get("BASECAMP_REFERENCE_DIR")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 )
+EXAMPLES = REFERENCE / "bc3-api-examples.json"
 
 
 @lru_cache(maxsize=1)

@@ -218,3 +218,17 @@ def test_endpoints_must_be_https_or_local() -> None:
         LaunchpadEndpoints(token_url="http://launchpad.example/authorization/token")
     with pytest.raises(UsageError, match="query"):
         LaunchpadEndpoints.at("https://launchpad.example/?x=1")
+
+
+def test_the_reference_directory_can_be_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from . import reference
+
+    monkeypatch.setenv("BASECAMP_REFERENCE_DIR", "/elsewhere/reference")
+    try:
+        moved = importlib.reload(reference).EXAMPLES
+        assert str(moved) == "/elsewhere/reference/bc3-api-examples.json"
+    finally:
+        monkeypatch.delenv("BASECAMP_REFERENCE_DIR")
+        importlib.reload(reference)

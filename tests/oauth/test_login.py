@@ -210,13 +210,19 @@ def test_account_choice(launchpad: FakeLaunchpad, redirect_uri: str, tmp_path: P
     launchpad.accounts.append(
         {"product": "bc3", "id": 5550001, "name": "Second", "href": "https://x.example/5550001"}
     )
-    with pytest.raises(LoginError, match="several") as info:
-        login(
-            settings(launchpad, redirect_uri, tmp_path / "t.json"),
-            out=io.StringIO(),
-            browser=launchpad.browse,
-        )
-    assert "--account" in str(info.value)
+    # Nobody to ask (no terminal): the fresh tokens are kept, with every account named
+    # and none made the default.
+    out = io.StringIO()
+    stored = login(
+        settings(launchpad, redirect_uri, tmp_path / "t.json"),
+        out=out,
+        browser=launchpad.browse,
+    )
+    assert stored.account_id is None
+    assert read_token_file(tmp_path / "t.json") == stored
+    assert [a_id for a_id, _name in stored.accounts] == [99999999, 5550001]
+    assert "no default account" in out.getvalue()
+    assert "--account ID" in out.getvalue()
 
     asked: list[str] = []
     answers = iter(["7", "2"])  # out of range first, then the second Basecamp account

@@ -237,14 +237,37 @@ async def test_a_token_refreshed_by_another_process_is_adopted(tmp_path: Path) -
 
 def test_the_secret_comes_from_the_argument_the_file_or_the_environment(tmp_path: Path) -> None:
     path = write_token_file(tmp_path / "t.json", STORED)
-    with pytest.raises(TokenFileError, match="no client secret") as info:
-        open_token_file(path, environ={})
-    assert "BASECAMP_CLIENT_SECRET" in (info.value.hint or "")
+    assert open_token_file(path, environ={}).launchpad.client_secret is None
     env = open_token_file(path, environ={"BASECAMP_CLIENT_SECRET": "from-env"})
     assert env.launchpad.client_secret == "from-env"
     write_token_file(path, attrs.evolve(STORED, client_secret="from-file"))
     assert open_token_file(path, environ={}).launchpad.client_secret == "from-file"
     assert open_token_file(path, client_secret="arg", environ={}).launchpad.client_secret == "arg"
+
+
+@pytest.mark.anyio
+async def test_without_a_secret_the_token_serves_until_a_refresh_is_needed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock()
+    valid = Token(access_token="acc-1", refresh_token="ref-1", expires_at=NOW + 3600)
+    path = write_token_file(tmp_path / "t.json", STORED.with_token(valid))
+    fake = FakeToken()
+    credentials = open_token_file(
+        path, transport=httpx.MockTransport(fake), clock=clock, environ={}
+    )
+    assert await credentials.provider.get_token() == "acc-1"  # valid: no secret needed
+
+    clock.set(NOW + 3600 - 60)  # inside the refresh window, still valid: kept, with a warning
+    assert await credentials.provider.get_token() == "acc-1"
+    assert "token_file" in caplog.text
+
+    clock.set(NOW + 3600 + 1)  # expired: the refresh it needs fails, saying what to do
+    with pytest.raises(TokenFileError, match="no client secret") as info:
+        await credentials.provider.get_token()
+    assert not info.value.retryable
+    assert "BASECAMP_CLIENT_SECRET" in (info.value.hint or "")
+    assert fake.forms == []  # nothing was sent to Launchpad without the secret
 
 
 def test_from_token_file_builds_both_clients(

@@ -13,6 +13,8 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 
+from .errors import UsageError
+
 logger = logging.getLogger("basecamp_client")
 
 #: Headers whose values never reach a log line or a hook payload.
@@ -25,6 +27,7 @@ _LEVELS = {
     "warning": logging.WARNING,
     "error": logging.ERROR,
 }
+_OFF = frozenset({"", "0", "off", "false", "none"})
 _configured = False
 
 
@@ -46,19 +49,24 @@ def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     """Honour ``BASECAMP_LOG`` once per process: attach a stderr handler at that level.
 
     Does nothing when the variable is unset or when the ``basecamp_client`` logger
-    already has a handler (the application configured logging itself).
+    already has a handler (the application configured logging itself). Any other value
+    than a level or ``off`` is a :class:`UsageError`.
     """
     global _configured
     if _configured and environ is None:
         return
     env = os.environ if environ is None else environ
-    _configured = True
     wanted = env.get("BASECAMP_LOG", "").strip().lower()
-    if not wanted or wanted in ("0", "off", "false", "none"):
-        return
     level = _LEVELS.get(wanted)
+    if level is None and wanted not in _OFF:
+        # A typo (``verbose``) would otherwise leave the user waiting for logs that never
+        # come; refused each time, so every client built meanwhile says so.
+        raise UsageError(
+            f"BASECAMP_LOG={env['BASECAMP_LOG'].strip()!r} is not a log level: use debug, "
+            "info, warning or error (or off, or leave it unset)"
+        )
+    _configured = True
     if level is None:
-        logger.warning("BASECAMP_LOG=%r is not one of debug, info, warning, error", wanted)
         return
     logger.setLevel(level)
     if not logger.handlers:

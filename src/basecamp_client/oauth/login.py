@@ -97,8 +97,9 @@ async def _open_browser(browser: Browser, url: str) -> None:
 
 def choose_account(
     authorization: Authorization, *, requested: int | None, ask: Ask | None
-) -> LaunchpadAccount:
-    """The Basecamp 4 account to store: the requested one, the only one, or asked for."""
+) -> LaunchpadAccount | None:
+    """The Basecamp 4 account to store: the requested one, the only one, or asked for;
+    ``None`` when there are several and ``ask`` is ``None`` (no terminal)."""
     usable = authorization.basecamp_accounts
     if requested is not None:
         match = next((a for a in authorization.accounts if a.id == requested), None)
@@ -121,9 +122,7 @@ def choose_account(
     if len(usable) == 1:
         return usable[0]
     if ask is None:
-        raise LoginError(
-            "several Basecamp 4 accounts are available", hint="choose one with --account ID"
-        )
+        return None  # several, and no one to ask: the caller saves them all undecided
     for _ in range(3):
         answer = ask(f"Which account? [1-{len(usable)}, or an account id]: ").strip()
         if answer.isdigit():
@@ -180,14 +179,15 @@ def login(
     who = authorization.identity
     launchpad = settings.launchpad
     stored = StoredLogin(
+        accounts=tuple((a.id, a.name) for a in authorization.basecamp_accounts),
         token=token,
         client_id=launchpad.client_id,
         client_secret=launchpad.client_secret if settings.save_client_secret else None,
         redirect_uri=launchpad.redirect_uri,
         grant_style=launchpad.grant_style,
         endpoints=launchpad.endpoints,
-        account_id=account.id,
-        account_name=account.name,
+        account_id=account.id if account else None,
+        account_name=account.name if account else None,
         identity={
             k: v
             for k, v in (("id", who.id), ("name", who.name), ("email_address", who.email_address))
@@ -196,12 +196,26 @@ def login(
     )
     replaced = settings.token_file.expanduser().exists()
     path = write_token_file(settings.token_file, stored)
+    private = f"(readable only by you{'; replaced the previous file' if replaced else ''})"
+    if account is None:
+        _say(
+            out,
+            f"Saved the tokens to {path} {private}, with no default account: this login "
+            f"reaches {len(stored.accounts)} Basecamp 4 accounts and there is no terminal to "
+            "ask which. Pick one per use with --account ID (or BASECAMP_ACCOUNT_ID), or log "
+            "in again with --account ID to make it the default.",
+        )
+    else:
+        _say(
+            out,
+            f"Saved the tokens for account {account.id} ({account.name or 'unnamed'}) to "
+            f"{path} {private}.",
+        )
     _say(
         out,
-        f"Saved the tokens for account {account.id} ({account.name or 'unnamed'}) to {path} "
-        f"(readable only by you{'; replaced the previous file' if replaced else ''}).",
+        f'Use them with: AsyncBasecamp.from_token_file("{path}", user_agent="…"), or the '
+        "basecamp command (pip install 'basecamp-client[cli]').",
     )
-    _say(out, f'Use them with: AsyncBasecamp.from_token_file("{path}", user_agent="…")')
     return stored
 
 

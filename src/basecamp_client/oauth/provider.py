@@ -51,22 +51,19 @@ def open_token_file(
     """Read a token file written by ``login`` and build a refreshing provider on it.
 
     The client secret comes from ``client_secret``, else the file (when the login saved
-    it), else ``$BASECAMP_CLIENT_SECRET``; without one the token cannot be refreshed, so
-    that is an error now rather than in two weeks. Refreshed tokens are written back to
-    the file atomically. Before refreshing, the file is read again: when another process
-    sharing it has refreshed already, its token is adopted instead.
+    it), else ``$BASECAMP_CLIENT_SECRET``. Without one (and with Launchpad's legacy
+    grant, which needs it), the token is used while it is valid; the refresh it then
+    needs fails with a :class:`TokenFileError` saying how to supply the secret.
+    Refreshed tokens are written back to the file atomically. Before refreshing, the
+    file is read again: when another process sharing it has refreshed already, its
+    token is adopted instead.
     """
     clock = clock or SYSTEM_CLOCK
     file = Path(path).expanduser()
     login = read_token_file(file)
     env = os.environ if environ is None else environ
     secret = client_secret or login.client_secret or env.get("BASECAMP_CLIENT_SECRET") or None
-    if login.token.refresh_token and not secret:
-        raise TokenFileError(
-            f"no client secret to refresh the tokens in {str(file)!r}",
-            hint="pass client_secret=, set BASECAMP_CLIENT_SECRET, or log in with "
-            "--save-client-secret",
-        )
+    cannot_refresh = not secret and login.grant_style == "legacy"
     launchpad = LaunchpadClient(
         client_id=login.client_id,
         client_secret=secret,
@@ -92,6 +89,8 @@ def open_token_file(
         ):
             logger.info("adopted a token refreshed by another process")
             return on_disk
+        if cannot_refresh:
+            raise _no_secret(file, still_valid=not current.is_expired(now=clock.time()))
         return await launchpad.refresh(current)
 
     async def save(token: Token) -> None:
@@ -103,6 +102,17 @@ def open_token_file(
     if not login.token.refresh_token:
         logger.warning("the token in %s cannot be refreshed; %s", file, LOGIN_AGAIN)
     return TokenFileCredentials(path=file, login=login, provider=provider, launchpad=launchpad)
+
+
+def _no_secret(file: Path, *, still_valid: bool) -> TokenFileError:
+    # Retryable while the token is still valid: the provider then keeps using it (with
+    # a warning) and raises only once it has expired.
+    return TokenFileError(
+        f"no client secret to refresh the tokens in {str(file)!r}"
+        + (" (the access token is about to expire)" if still_valid else ""),
+        retryable=still_valid,
+        hint="pass client_secret=, set BASECAMP_CLIENT_SECRET, or log in with --save-client-secret",
+    )
 
 
 def client_settings_from_token_file(

@@ -31,7 +31,17 @@ FORMAT = "basecamp-client/token-file"
 VERSION = 1
 MAX_TOKEN_FILE = 1024 * 1024
 _KNOWN_KEYS = frozenset(
-    {"format", "version", "token", "client", "launchpad", "account", "identity", "saved_at"}
+    {
+        "format",
+        "version",
+        "token",
+        "client",
+        "launchpad",
+        "account",
+        "accounts",
+        "identity",
+        "saved_at",
+    }
 )
 
 
@@ -50,7 +60,9 @@ class StoredLogin:
     """Everything a token file holds: the tokens, and what is needed to refresh them.
 
     The client secret is stored only when the login was asked to (``--save-client-secret``);
-    otherwise it is supplied when the file is used.
+    otherwise it is supplied when the file is used. ``account_id`` is the account used
+    by default (``None`` when the login reached several and none was chosen);
+    ``accounts`` lists the Basecamp 4 accounts the login reaches, as (id, name).
     """
 
     token: Token
@@ -62,6 +74,7 @@ class StoredLogin:
     account_id: int | None = None
     account_name: str | None = None
     identity: Mapping[str, Any] = attrs.field(factory=dict)
+    accounts: tuple[tuple[int, str | None], ...] = ()
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
     def with_token(self, token: Token) -> StoredLogin:
@@ -100,6 +113,7 @@ class StoredLogin:
                 if self.account_id is not None
                 else None
             ),
+            "accounts": [{"id": a_id, "name": name} for a_id, name in self.accounts],
             "identity": dict(self.identity) or None,
             "saved_at": saved,
         }
@@ -158,8 +172,23 @@ class StoredLogin:
                 else None
             ),
             identity=dict(identity) if isinstance(identity, Mapping) else {},
+            accounts=_accounts(data.get("accounts")),
             extra={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
         )
+
+
+def _accounts(raw: Any) -> tuple[tuple[int, str | None], ...]:
+    """The listed accounts; entries that are not ``{"id": int, "name": str}`` are skipped
+    (the list only informs, nothing depends on it)."""
+    if not isinstance(raw, list):
+        return ()
+    found = []
+    for entry in raw:
+        if isinstance(entry, Mapping):
+            a_id, name = entry.get("id"), entry.get("name")
+            if isinstance(a_id, int) and not isinstance(a_id, bool):
+                found.append((a_id, name if isinstance(name, str) else None))
+    return tuple(found)
 
 
 def _section(data: Mapping[str, Any], key: str, source: str) -> Mapping[str, Any]:
