@@ -118,21 +118,30 @@ def _shown_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else repr(url)
 
 
-def storage_url(location: str | None, hop1_url: str, api_base: str) -> str:
-    """The absolute URL of hop 1's redirect, if it is one to follow."""
+def storage_url(location: str | None, hop1_url: str, api_base: str, *, status: int) -> str:
+    """The absolute URL of hop 1's redirect (HTTP ``status``), if it is one to follow."""
     if not location:
-        raise UnsafeLinkError("DownloadFile: the API answered a redirect without a Location")
+        raise _refused(status, "the API answered a redirect without a Location")
     target = urljoin(hop1_url, location.strip())
     parts = urlsplit(target)
     allowed = ("https",) if urlsplit(api_base).scheme == "https" else ("https", "http")
     if parts.scheme.lower() not in allowed or not parts.hostname:
-        raise UnsafeLinkError(
-            f"DownloadFile: refusing a redirect to {_shown_origin(target)} "
-            "(only https URLs are followed)"
+        raise _refused(
+            status, f"refusing a redirect to {_shown_origin(target)} (only https URLs are followed)"
         )
     if parts.username or parts.password:
-        raise UnsafeLinkError("DownloadFile: refusing a redirect to a URL carrying a user name")
+        raise _refused(status, "refusing a redirect to a URL carrying a user name")
     return target
+
+
+def _refused(status: int, why: str) -> UnsafeLinkError:
+    # The answer was a redirect: say so, with its status, so nobody mistakes the
+    # refusal for a failed transfer.
+    return UnsafeLinkError(
+        f"{DOWNLOAD.id}: {why}; the redirect was not followed",
+        http_status=status,
+        operation_id=DOWNLOAD.id,
+    )
 
 
 def _size(headers: Any) -> int | None:
@@ -246,18 +255,21 @@ async def open_download(
     if hop1.response.status_code not in REDIRECT_STATUSES:
         return Download(hop1, url, progress)
     location = hop1.response.headers.get("location")
+    hop1_status = hop1.response.status_code
     await hop1.aclose()
-    target_url = storage_url(location, url, api_base)
+    target_url = storage_url(location, url, api_base, status=hop1_status)
     anonymous = {
         "User-Agent": core.config.full_user_agent,
         "Accept": "*/*",
         "Accept-Encoding": "identity",
     }
     hop2 = await core.open_stream(DOWNLOAD, target_url, anonymous=anonymous, redirect=True)
-    if hop2.response.status_code in REDIRECT_STATUSES:
+    hop2_status = hop2.response.status_code
+    if hop2_status in REDIRECT_STATUSES:
         await hop2.aclose()
-        raise UnsafeLinkError(
-            "DownloadFile: the storage host answered with another redirect; only one is "
-            "followed (credentials or not, a download does not wander further)"
+        raise _refused(
+            hop2_status,
+            "the storage host answered with another redirect; a download follows only one "
+            "(credentials or not, it does not wander further)",
         )
     return Download(hop2, target_url, progress)
