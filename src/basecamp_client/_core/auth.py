@@ -22,6 +22,7 @@ import attrs
 
 from .clock import SYSTEM_CLOCK, Clock
 from .errors import AuthError, BasecampError, UsageError
+from .header_text import check_visible
 
 logger = logging.getLogger("basecamp_client.auth")
 
@@ -89,12 +90,12 @@ class StaticToken:
         return False
 
 
-def check_token(token: object) -> str:
+def check_token(token: object, what: str = "access token") -> str:
+    """``token`` if it can travel in an ``Authorization`` header; else a
+    :class:`UsageError` (which never quotes the token)."""
     if not isinstance(token, str) or not token.strip():
-        raise UsageError("access token must be a non-empty string")
-    if any(ch in token for ch in "\r\n\x00 "):
-        raise UsageError("access token must not contain spaces or line breaks")
-    return token
+        raise UsageError(f"{what} must be a non-empty string")
+    return check_visible(what, token, secret=True)
 
 
 Refresher = Callable[[Token], Awaitable[Token]]

@@ -14,6 +14,7 @@ import attrs
 
 from .._version import __version__
 from .errors import UsageError
+from .header_text import check_field_value, check_visible
 
 DEFAULT_BASE_URL = "https://3.basecampapi.com"
 SDK_PRODUCT = f"basecamp-client-python/{__version__}"
@@ -33,9 +34,7 @@ def build_user_agent(user_agent: str | None) -> str:
             "user_agent is required: Basecamp rejects requests that do not name the "
             'application and a contact, e.g. user_agent="Acme Reports (ops@acme.example)"'
         )
-    text = str(user_agent).strip()
-    if any(ch in text for ch in "\r\n\x00"):
-        raise UsageError("user_agent must be a single line of text")
+    text = check_field_value("user_agent", str(user_agent).strip())
     if not _CONTACT.search(text):
         raise UsageError(
             f"user_agent {text!r} names no contact: add an e-mail address or URL, "
@@ -46,7 +45,20 @@ def build_user_agent(user_agent: str | None) -> str:
 
 def validate_base_url(base_url: str) -> str:
     """HTTPS only, except for a server on this machine (tests, the fake Basecamp)."""
-    parts = urlsplit(str(base_url))
+    if not isinstance(base_url, str):
+        raise UsageError(f"base_url must be a string, got {type(base_url).__name__}")
+    # Every request line starts with it: no spaces, line breaks or non-ASCII.
+    if any(ord(ch) > 0x7E for ch in base_url):
+        raise UsageError(
+            f"base_url must be ASCII, got {base_url!r}: write an international domain in "
+            "its xn-- form and percent-encode the path"
+        )
+    check_visible("base_url", base_url)
+    parts = urlsplit(base_url)
+    try:
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        raise UsageError(f"base_url has an invalid port: {base_url!r}") from None
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
         raise UsageError(f"base_url must be an absolute https:// URL, got {base_url!r}")
@@ -191,6 +203,8 @@ class Config:
             not isinstance(self.access_token, str) or not self.access_token.strip()
         ):
             raise UsageError("access_token must be a non-empty string")
+        if self.access_token is not None:
+            check_visible("access_token", self.access_token, secret=True)
 
     @property
     def full_user_agent(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .auth import Auth, StaticToken, TokenProvider, check_token, fingerprint
 from .errors import UsageError
+from .header_text import check_field_value, check_header_name
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -95,8 +96,12 @@ class ProviderCredentials(Credentials):
         token = await self._provider.get_token()
         prepared = self._prepared
         if prepared is None or prepared.marker != token:
+            # Checked once per new token, before it is put in a header: a provider that
+            # hands out a token with a line break or non-ASCII text gets a UsageError
+            # here, on every backend, instead of a raw encoding error from one of them.
             if not isinstance(token, str) or not token:
                 raise UsageError("the token provider returned no access token")
+            check_token(token, "the token provider's access token")
             prepared = self._prepared = _bearer(self._base, token)
         return prepared
 
@@ -120,10 +125,23 @@ class CustomCredentials(Credentials):
         headers = dict(self._base)
         await self._auth.apply(headers)
         base = self._base
-        added = tuple(sorted((k.lower(), v) for k, v in headers.items() if base.get(k) != v))
-        cached = self._cache
-        if cached is not None and cached[0] == added:
-            return cached[1]
+        try:
+            added = tuple(sorted((k.lower(), v) for k, v in headers.items() if base.get(k) != v))
+        except (AttributeError, TypeError):
+            added = ()  # a name or value that is not a string: refused just below
+        else:
+            cached = self._cache
+            if cached is not None and cached[0] == added:
+                return cached[1]
+        # Checked once per new set of headers, before any is sent: a line break or
+        # non-ASCII text is a UsageError here, on every backend.
+        for name, value in headers.items():
+            if base.get(name) == value:
+                continue
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise UsageError("auth.apply() must set header names and values as strings")
+            check_header_name("auth.apply()", name)
+            check_field_value(f"the {name} header set by auth.apply()", value, secret=True)
         parts = [f"{k}:{v}" for k, v in added]
         secrets = tuple(v for _, v in added if len(v) >= 8)
         names = frozenset(k for k, _ in added)

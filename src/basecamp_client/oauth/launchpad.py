@@ -20,6 +20,7 @@ import attrs
 from .._core.auth import Token
 from .._core.config import SDK_PRODUCT
 from .._core.errors import UsageError
+from .._core.header_text import check_field_value
 from .._core.transport import HttpResponse, choose_backend, open_transport
 from .errors import OAuthResponseError
 from .flow import (
@@ -54,6 +55,13 @@ _EXCHANGE_HINT = (
 def _style(_inst: Any, _attr: Any, value: Any) -> None:
     if value not in GRANT_STYLES:
         raise UsageError(f"grant_style must be 'legacy' or 'standard', got {value!r}")
+
+
+def _header_text(_inst: Any, attr: Any, value: Any) -> None:
+    if value is not None:
+        if not isinstance(value, str):
+            raise UsageError(f"{attr.name} must be a string, got {type(value).__name__}")
+        check_field_value(attr.name, value)
 
 
 def _non_empty(_inst: Any, attr: Any, value: Any) -> None:
@@ -92,7 +100,7 @@ class LaunchpadClient:
     endpoints: LaunchpadEndpoints = attrs.field(factory=LaunchpadEndpoints)
     grant_style: GrantStyle = attrs.field(default="legacy", validator=_style)
     pkce: bool | None = None
-    user_agent: str | None = None
+    user_agent: str | None = attrs.field(default=None, validator=_header_text)
     timeout: float = 30.0
     max_response_bytes: int = MAX_TOKEN_RESPONSE
     transport: Any = attrs.field(default=None, repr=False, eq=False)
