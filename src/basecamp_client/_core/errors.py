@@ -262,6 +262,16 @@ class UnsafeLinkError(ApiError):
     default_hint = "report this response; the client only follows links on the API origin"
 
 
+class PaginationError(ApiError):
+    """A list's pages did not add up: a next link back to a page already fetched, an
+    empty page that still offers a next one, an unreadable Link header, or more pages
+    than the listing may fetch. The listing stopped there."""
+
+    code = "pagination"
+    exit_code = 10
+    default_hint = "report this response; max_pages= bounds how far a listing goes"
+
+
 class NetworkError(BasecampError):
     """The request failed on the network; ``request_sent`` tells whether it may have arrived."""
 

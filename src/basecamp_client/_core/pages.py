@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from .decoding import ObjectDecoder
-from .errors import DecodeError, UnsafeLinkError
+from .errors import DecodeError, PaginationError, UnsafeLinkError
 from .hooks import PageFetched
 from .json_body import loads
 from .links import next_page_url, origin
@@ -87,7 +87,15 @@ def _next_link(
     link = response.headers.get("link")
     if not link:
         return None
-    nxt = next_page_url(response.url, link)
+    try:
+        nxt = next_page_url(response.url, link)
+    except (PaginationError, UnsafeLinkError) as exc:
+        raise type(exc)(
+            f"{op_id}: {exc.message}",
+            http_status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            operation_id=op_id,
+        ) from None
     if nxt is not None and origin(nxt) != api_origin:
         raise UnsafeLinkError(f"{op_id}: refusing a pagination link off the API origin")
     return nxt

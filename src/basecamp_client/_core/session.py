@@ -194,4 +194,5 @@ class AccountSession:
             max_items=max_items,
             max_pages=max_pages,
             single_page=single,
+            name=op.id,
         )
