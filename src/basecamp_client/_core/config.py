@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from .._version import __version__
+from .deadlines import check_deadline
 from .errors import UsageError
 from .header_text import check_field_value, check_visible
 
@@ -105,6 +106,10 @@ def _status_set(value: Any) -> frozenset[int] | None:
     return statuses
 
 
+#: One attempt may take this many times ``timeout`` in all (see ``Config.attempt_timeout``).
+ATTEMPT_TIMEOUT_FACTOR = 3
+
+
 HTTP_BACKENDS = ("auto", "asyncio", "httpx")
 
 
@@ -194,6 +199,10 @@ class Config:
     max_in_flight: int | None = attrs.field(
         default=None, validator=_positive("max_in_flight", integer=True)
     )
+    # Time limits beyond `timeout` (issue 12): `deadline` bounds a whole call, retries,
+    # backoff and pauses included (None: no bound but each attempt's, see
+    # `attempt_timeout`). A call may set its own: `account.with_options(deadline=…)`.
+    deadline: float | None = attrs.field(default=None, converter=check_deadline)
 
     def __attrs_post_init__(self) -> None:
         build_user_agent(self.user_agent)
@@ -205,6 +214,14 @@ class Config:
             raise UsageError("access_token must be a non-empty string")
         if self.access_token is not None:
             check_visible("access_token", self.access_token, secret=True)
+
+    @property
+    def attempt_timeout(self) -> float:
+        """Seconds one attempt may take from sending the request to the last byte of the
+        answer: ``ATTEMPT_TIMEOUT_FACTOR`` (3) times ``timeout``, and at least
+        ``connect_timeout + timeout``. ``timeout`` bounds each wait; this bounds their sum,
+        so a server trickling its answer a byte at a time cannot hold an attempt open."""
+        return max(ATTEMPT_TIMEOUT_FACTOR * self.timeout, self.connect_timeout + self.timeout)
 
     @property
     def full_user_agent(self) -> str:
@@ -228,7 +245,8 @@ class Config:
         ``BASECAMP_MAX_IN_FLIGHT``, ``BASECAMP_RATE_LIMIT`` (``50/10``: 50 requests per
         10 seconds), ``BASECAMP_CACHE`` (``0``/``false``/``no``/``off`` disables the HTTP
         cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``,
-        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``).
+        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``),
+        ``BASECAMP_DEADLINE`` (seconds a whole call may take).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -259,6 +277,7 @@ class Config:
         number("BASECAMP_MAX_IN_FLIGHT", "max_in_flight", int)
         number("BASECAMP_CACHE_MAX_ENTRIES", "cache_max_entries", int)
         number("BASECAMP_CACHE_MAX_BYTES", "cache_max_bytes", int)
+        number("BASECAMP_DEADLINE", "deadline", float)
         raw_rate = env.get("BASECAMP_RATE_LIMIT", "").strip()
         if raw_rate:
             count, _sep, period = raw_rate.replace(",", "/").partition("/")

@@ -22,6 +22,8 @@ import re
 from typing import TYPE_CHECKING, Any, Protocol, Union
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .clock import SYSTEM_CLOCK, Clock
+from .deadlines import CallDeadline, until
 from .errors import NetworkError, UnsafeLinkError, UsageError
 from .operation import Operation, RetrySpec
 from .progress import Progress, ProgressCallback
@@ -183,6 +185,8 @@ class Download:
 
     __slots__ = (
         "_chunks",
+        "_clock",
+        "_deadline",
         "_opened",
         "_progress",
         "content_type",
@@ -191,9 +195,21 @@ class Download:
         "size",
     )
 
-    def __init__(self, opened: OpenStream, url: str, progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        opened: OpenStream,
+        url: str,
+        progress: ProgressCallback | None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        deadline: CallDeadline | None = None,
+    ) -> None:
         response = opened.response
         self._opened = opened
+        # The body may take as long as it needs (the transport's idle timeout still bounds
+        # each read), unless the call set a deadline: then that bounds the whole transfer.
+        self._clock = clock
+        self._deadline = deadline
         self._chunks: AsyncIterator[bytes] | None = None
         #: Bytes in the file, when the response says (``Content-Length``).
         self.size = _size(response.headers)
@@ -214,7 +230,11 @@ class Download:
             if self._progress is not None:
                 await self._progress.report(0)
         try:
-            chunk = await anext(chunks, b"")
+            if self._deadline is None:
+                chunk = await anext(chunks, b"")
+            else:
+                with until(self._clock, self._deadline):
+                    chunk = await anext(chunks, b"")
         except NetworkError as exc:
             await self.aclose()
             raise NetworkError(
@@ -245,15 +265,25 @@ class Download:
 
 
 async def open_download(
-    core: ClientCore, target: DownloadTarget, *, progress: ProgressCallback | None = None
+    core: ClientCore,
+    target: DownloadTarget,
+    *,
+    progress: ProgressCallback | None = None,
+    deadline: CallDeadline | None = None,
 ) -> Download:
-    """Open the download of ``target`` (a URL or an object with a ``download_url``)."""
+    """Open the download of ``target`` (a URL or an object with a ``download_url``).
+
+    Each hop's attempts get the client's per-attempt limit up to the response head; the
+    body then has the transport's idle timeout, and ``deadline`` (when set) bounds the
+    whole download from the first request to the last byte.
+    """
     given, from_api = url_of(target)
     api_base = core.config.base_url
     url = check_api_url(given, api_base, from_api=from_api)
-    hop1 = await core.open_stream(DOWNLOAD, url, redirect=True)
+    clock = core.clock
+    hop1 = await core.open_stream(DOWNLOAD, url, redirect=True, deadline=deadline)
     if hop1.response.status_code not in REDIRECT_STATUSES:
-        return Download(hop1, url, progress)
+        return Download(hop1, url, progress, clock=clock, deadline=deadline)
     location = hop1.response.headers.get("location")
     hop1_status = hop1.response.status_code
     await hop1.aclose()
@@ -263,7 +293,9 @@ async def open_download(
         "Accept": "*/*",
         "Accept-Encoding": "identity",
     }
-    hop2 = await core.open_stream(DOWNLOAD, target_url, anonymous=anonymous, redirect=True)
+    hop2 = await core.open_stream(
+        DOWNLOAD, target_url, anonymous=anonymous, redirect=True, deadline=deadline
+    )
     hop2_status = hop2.response.status_code
     if hop2_status in REDIRECT_STATUSES:
         await hop2.aclose()
@@ -272,4 +304,4 @@ async def open_download(
             "the storage host answered with another redirect; a download follows only one "
             "(credentials or not, it does not wander further)",
         )
-    return Download(hop2, target_url, progress)
+    return Download(hop2, target_url, progress, clock=clock, deadline=deadline)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from .deadlines import call_deadline
 from .decoding import ObjectDecoder
 from .errors import DecodeError, PaginationError, UnsafeLinkError
 from .hooks import PageFetched
@@ -16,6 +17,7 @@ from .links import next_page_url, origin
 from .operation import Operation
 from .pagination import PageData
 from .transport import HttpResponse
+from .unset import UNSET, Unset
 
 if TYPE_CHECKING:
     from .core import ClientCore
@@ -113,18 +115,34 @@ def _total_count(headers: Mapping[str, str], name: str | None) -> int | None:
 
 
 class PageFetcher(Generic[T]):
-    """The paginator's ``fetch``: one page through the core (cache, retries, hooks)."""
+    """The paginator's ``fetch``: one page through the core (cache, retries, hooks).
+    A ``deadline`` bounds each page's fetch, not the whole listing (which the caller's
+    own pace decides while iterating)."""
 
-    __slots__ = ("_core", "_decoder", "_op")
+    __slots__ = ("_core", "_deadline", "_decoder", "_op")
 
-    def __init__(self, core: ClientCore, op: Operation, decoder: PageDecoder[T]) -> None:
+    def __init__(
+        self,
+        core: ClientCore,
+        op: Operation,
+        decoder: PageDecoder[T],
+        deadline: float | Unset | None = UNSET,
+    ) -> None:
         self._core = core
         self._op = op
         self._decoder = decoder
+        self._deadline = deadline
 
     async def __call__(self, url: str, number: int, store: bool) -> PageData[T]:
         core = self._core
-        data: PageData[T] = await core.execute(self._op, url, self._decoder, raw=True, store=store)
+        data: PageData[T] = await core.execute(
+            self._op,
+            url,
+            self._decoder,
+            raw=True,
+            store=store,
+            deadline=call_deadline(core, self._deadline),
+        )
         hooks = core.hooks
         if hooks is not None and hooks.on_page:
             await core.page_fetched(
