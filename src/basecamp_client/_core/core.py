@@ -452,7 +452,8 @@ class ClientCore:
     def _past_deadline(
         self, op: Operation, deadline: CallDeadline, exc: NetworkError, replayable: bool
     ) -> NetworkError:
-        sent = deadline.attempts > 0 and exc.request_sent
+        # Cut off mid-attempt: the request may have arrived.
+        sent = deadline.sending and exc.request_sent
         error = NetworkError(
             f"{op.id}: {deadline.message()}",
             request_sent=sent,
@@ -500,6 +501,8 @@ class ClientCore:
             unsigned = Prepared({}, "anonymous", None, query_values(url), frozenset())
         while True:
             attempt += 1
+            if deadline is not None:
+                deadline.sending = False  # until this attempt's request goes out
             entry: CacheEntry | None = None
             if anonymous is not None:
                 prepared, headers = unsigned, anonymous
@@ -532,6 +535,7 @@ class ClientCore:
             )
             if deadline is not None:
                 deadline.attempts = attempt
+                deadline.sending = True
             try:
                 if streaming is not None:
                     opened = await open_stream(http, limiter, method, url, headers, limit)

@@ -42,15 +42,17 @@ def check_deadline(value: object, name: str = "deadline") -> float | None:
 
 class CallDeadline:
     """When a call must be over: ``end`` on the client clock's ``now()``, for ``seconds``
-    as the caller set them. ``attempts`` counts the attempts started under it, so that
-    an expiry can tell whether a request may have reached the server."""
+    as the caller set them. ``attempts`` counts the attempts started under it and
+    ``sending`` says whether one is on the wire, so that an expiry can tell whether a
+    request may have reached the server."""
 
-    __slots__ = ("attempts", "end", "seconds")
+    __slots__ = ("attempts", "end", "seconds", "sending")
 
     def __init__(self, end: float, seconds: float) -> None:
         self.end = end
         self.seconds = seconds
         self.attempts = 0
+        self.sending = False
 
     def __repr__(self) -> str:
         return f"CallDeadline(seconds={self.seconds:g}, end={self.end:.3f})"
