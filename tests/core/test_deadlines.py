@@ -444,3 +444,32 @@ async def test_a_long_download_body_is_bounded_only_by_a_deadline(anyio_backend:
             await bc.for_account(1).with_options(deadline=60).downloads.read(url)
         assert clock.now() - start <= 60 + 10
     assert "bytes of the file" in info.value.message
+
+
+# -- Launchpad: a trickling token endpoint cannot hold a refresh ---------------------------
+
+
+def trickle_in_real_time(server: ThreadServer, conn: socket.socket) -> None:
+    """One byte every 20 ms, forever: each read is quick, the whole never ends."""
+    if read_head(conn) is None:
+        return
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 60000\r\n\r\n")
+    while not server.stopping.wait(0.02):
+        conn.sendall(b" ")
+
+
+async def test_a_trickling_launchpad_ends_the_refresh(combination: tuple[str, str]) -> None:
+    from basecamp_client.oauth import LaunchpadClient
+    from basecamp_client.oauth.flow import LaunchpadEndpoints
+
+    with ThreadServer(trickle_in_real_time) as server:
+        # timeout=0.25: each wait 0.25 s, the whole exchange 3 x 0.25 = 0.75 s (real time).
+        launchpad = LaunchpadClient(
+            client_id="id",
+            client_secret="secret-value",
+            redirect_uri="http://localhost:8765/callback",
+            endpoints=LaunchpadEndpoints.at(server.url),
+            timeout=0.25,
+        )
+        with pytest.raises(NetworkError, match=r"token refresh took longer than 0.75s"):
+            await launchpad.refresh("refresh-token-value")
