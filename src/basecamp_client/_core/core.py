@@ -34,7 +34,7 @@ from .credentials import (
     StaticCredentials,
     make_credentials,
 )
-from .deadlines import CallDeadline, TimeLimit, until
+from .deadlines import CallDeadline, TimeLimit, not_retried_before, past_deadline, until
 from .errors import BasecampError, DecodeError, NetworkError, UsageError
 from .errors import error_for_response as _error_for_response
 from .hooks import (
@@ -109,15 +109,6 @@ ONE_SHOT_HINT = (
     "not retried: the upload's source is a one-time stream that was already sent; "
     "pass a path, bytes or a seekable file to let the client retry"
 )
-
-
-def _not_retried_before(error: BasecampError, deadline: CallDeadline) -> BasecampError:
-    """``error``, saying that the retry it allowed would have started past the deadline."""
-    error.hint = (
-        f"not retried: the next attempt would start after the call's deadline of "
-        f"{deadline.seconds:g}s"
-    )
-    return error
 
 
 # Pools and loops a forked child inherited: never used again, never collected (their
@@ -446,27 +437,8 @@ class ClientCore:
         except NetworkError as exc:
             if not limit.expired and self.clock.now() < deadline.end:
                 raise
-            raise self._past_deadline(op, deadline, exc, replayable) from None
+            raise past_deadline(op, deadline, exc, replayable=replayable) from None
         raise AssertionError("unreachable")  # pragma: no cover  (the limit raises)
-
-    def _past_deadline(
-        self, op: Operation, deadline: CallDeadline, exc: NetworkError, replayable: bool
-    ) -> NetworkError:
-        # Cut off mid-attempt: the request may have arrived.
-        sent = deadline.sending and exc.request_sent
-        error = NetworkError(
-            f"{op.id}: {deadline.message()}",
-            request_sent=sent,
-            retryable=True,
-            operation_id=op.id,
-            attempts=deadline.attempts or None,
-            hint="the server is slow or unreachable; try again later, or allow more time "
-            "with deadline=",
-        )
-        if sent and not (op.is_safe_to_replay and replayable):
-            error.retryable = False  # the write may have arrived
-            error.hint = "the request may have been processed; check before resending"
-        return error
 
     async def _attempts(
         self,
@@ -575,7 +547,7 @@ class ClientCore:
                         error.hint = "the request may have been processed; check before resending"
                     raise error from None
                 if deadline is not None and clock.now() + decision.delay >= deadline.end:
-                    raise _not_retried_before(error, deadline) from None
+                    raise not_retried_before(error, deadline) from None
                 await self._retry_scheduled(op, shown, attempt, decision.delay, exc.message, None)
                 await clock.sleep(decision.delay)
                 continue
@@ -634,12 +606,12 @@ class ClientCore:
                         attempt, base_delay=policy.base_delay, max_delay=policy.max_delay
                     )
                 )
-            past_deadline = (
+            too_late = (
                 deadline is not None
                 and decision.retry
                 and clock.now() + decision.delay >= deadline.end
             )
-            if not decision.retry or not resendable or past_deadline:
+            if not decision.retry or not resendable or too_late:
                 failure = _error_for_response(
                     status,
                     response.headers,
@@ -650,8 +622,8 @@ class ClientCore:
                 )
                 for secret in prepared.secrets:
                     failure.redact(secret)
-                if past_deadline and deadline is not None:
-                    failure = _not_retried_before(failure, deadline)
+                if too_late and deadline is not None:
+                    failure = not_retried_before(failure, deadline)
                 elif decision.retry:
                     failure.hint = ONE_SHOT_HINT
                 elif decision.retry_after_exceeded:

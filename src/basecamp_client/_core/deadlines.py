@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 import anyio
 
 from .clock import SYSTEM_CLOCK, Clock, FakeClock
-from .errors import NetworkError, UsageError
+from .errors import BasecampError, NetworkError, UsageError
 from .unset import Unset
 
 if TYPE_CHECKING:
     from .core import ClientCore
+    from .operation import Operation
 
 
 def check_deadline(value: object, name: str = "deadline") -> float | None:
@@ -141,3 +142,33 @@ class TimeLimit:
 def until(clock: Clock, deadline: CallDeadline) -> TimeLimit:
     """A :class:`TimeLimit` ending at ``deadline.end`` (the whole call's bound)."""
     return TimeLimit(clock, max(deadline.end - clock.now(), 0.0), deadline.message())
+
+
+def past_deadline(
+    op: Operation, deadline: CallDeadline, exc: NetworkError, *, replayable: bool
+) -> NetworkError:
+    """The error of a call that ran past its deadline (``exc``: what ended it)."""
+    # Cut off mid-attempt: the request may have arrived.
+    sent = deadline.sending and exc.request_sent
+    error = NetworkError(
+        f"{op.id}: {deadline.message()}",
+        request_sent=sent,
+        retryable=True,
+        operation_id=op.id,
+        attempts=deadline.attempts or None,
+        hint="the server is slow or unreachable; try again later, or allow more time "
+        "with deadline=",
+    )
+    if sent and not (op.is_safe_to_replay and replayable):
+        error.retryable = False  # the write may have arrived
+        error.hint = "the request may have been processed; check before resending"
+    return error
+
+
+def not_retried_before(error: BasecampError, deadline: CallDeadline) -> BasecampError:
+    """``error``, saying that the retry it allowed would have started past the deadline."""
+    error.hint = (
+        f"not retried: the next attempt would start after the call's deadline of "
+        f"{deadline.seconds:g}s"
+    )
+    return error
