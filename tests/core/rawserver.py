@@ -7,7 +7,9 @@ reader, writer)``; :func:`read_request` reads one request off a connection.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -124,3 +126,86 @@ class RawServer:
         for writer in self.writers:
             writer.close()
         await asyncio.sleep(0)
+
+
+# -- a thread-based twin, for tests that run under trio as well as asyncio -----------------
+
+ThreadHandler = Callable[["ThreadServer", socket.socket], None]
+
+
+def read_head(conn: socket.socket) -> bytes | None:
+    """The head of one request off a blocking socket (``None`` when the peer closed)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        try:
+            chunk = conn.recv(4096)
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+class ThreadServer:
+    """A raw-socket HTTP server on 127.0.0.1, on threads of its own: one to accept, one per
+    connection running ``handler(server, conn)``. Independent of the test's event loop,
+    so the same test runs under asyncio and trio. ``stopping`` is set on exit; handlers
+    that wait should wait on it (or with a timeout) so that exit never hangs."""
+
+    def __init__(self, handler: ThreadHandler) -> None:
+        self.handler = handler
+        self.connections = 0
+        self.stopping = threading.Event()
+        self.state: dict[str, Any] = {}
+        self._threads: list[threading.Thread] = []
+        self._conns: list[socket.socket] = []
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.settimeout(None)
+            self.connections += 1
+            self._conns.append(conn)
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            self.handler(self, conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def __enter__(self) -> ThreadServer:
+        thread = threading.Thread(target=self._accept, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        for conn in list(self._conns):
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._listener.close()
+        for thread in self._threads:
+            thread.join(timeout=5)

@@ -314,7 +314,7 @@ def test_exactly_one_credential_is_required() -> None:
         AsyncBasecamp(user_agent=UA, auth=object())  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="non-empty"):
         AsyncBasecamp(user_agent=UA, access_token="  ")
-    with pytest.raises(UsageError, match="line breaks"):
+    with pytest.raises(UsageError, match="line break"):
         AsyncBasecamp(user_agent=UA, access_token="abc\r\nX-Evil: 1")
 
 

@@ -15,6 +15,7 @@ from basecamp_client import (
     ConflictError,
     DecodeError,
     ForbiddenError,
+    LimitExceededError,
     NetworkError,
     NotFoundError,
     RateLimitError,
@@ -45,7 +46,7 @@ CASES: list[tuple[int, dict[str, str], type[BasecampError], str, int, bool]] = [
     (502, {}, ApiError, "api_error", 10, True),
     (503, {}, ApiError, "api_error", 10, True),
     (504, {}, ApiError, "api_error", 10, True),
-    (507, {}, ApiError, "api_error", 10, False),
+    (507, {}, LimitExceededError, "limit_exceeded", 12, False),
     (302, {}, ApiError, "api_error", 10, False),
     (418, {}, ApiError, "api_error", 10, False),
 ]

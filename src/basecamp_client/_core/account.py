@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from .errors import UsageError
 from .runner import Runner, SyncPaginator
 from .session import AccountSession
+from .unset import UNSET, Unset
+
+A = TypeVar("A", bound="AsyncAccountBase")
+S = TypeVar("S", bound="SyncAccountBase")
 
 
 def _lookup(registry: Mapping[str, tuple[str, str]], operation_id: str) -> tuple[str, str]:
@@ -37,6 +41,16 @@ class AsyncAccountBase:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} account_id={self.account_id}>"
+
+    def with_options(self: A, *, deadline: float | Unset | None = UNSET) -> A:
+        """This account with per-call options; the original is unchanged.
+
+        ``deadline``: seconds each call through the returned account may take in all —
+        attempts, retries, backoff, pauses (``None``: no bound). For a list it bounds
+        each page, for a download the whole transfer.
+        ``await account.with_options(deadline=5).projects.get(project_id=1)``
+        """
+        return type(self)(self._session.with_options(deadline=deadline))
 
     async def call(self, operation_id: str, /, **arguments: Any) -> Any:
         """Run an operation by its id: ``await account.call("GetProject", project_id=1)``.
@@ -65,6 +79,10 @@ class SyncAccountBase:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} account_id={self.account_id}>"
+
+    def with_options(self: S, *, deadline: float | Unset | None = UNSET) -> S:
+        """This account with per-call options (see :meth:`AsyncAccountBase.with_options`)."""
+        return type(self)(self._async.with_options(deadline=deadline), self._runner)
 
     def call(self, operation_id: str, /, **arguments: Any) -> Any:
         """Run an operation by its id; list operations are collected into a list."""

@@ -13,15 +13,15 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
-import anyio
 import attrs
 
 from .clock import SYSTEM_CLOCK, Clock
 from .errors import AuthError, BasecampError, UsageError
+from .header_text import check_visible
+from .single_flight import SingleFlight
 
 logger = logging.getLogger("basecamp_client.auth")
 
@@ -89,16 +89,21 @@ class StaticToken:
         return False
 
 
-def check_token(token: object) -> str:
+def check_token(token: object, what: str = "access token") -> str:
+    """``token`` if it can travel in an ``Authorization`` header; else a
+    :class:`UsageError` (which never quotes the token)."""
     if not isinstance(token, str) or not token.strip():
-        raise UsageError("access token must be a non-empty string")
-    if any(ch in token for ch in "\r\n\x00 "):
-        raise UsageError("access token must not contain spaces or line breaks")
-    return token
+        raise UsageError(f"{what} must be a non-empty string")
+    return check_visible(what, token, secret=True)
 
 
 Refresher = Callable[[Token], Awaitable[Token]]
 OnRefresh = Callable[[Token], Any]
+
+#: Seconds after a failed refresh during which no new refresh is attempted: calls in
+#: that window get the failure at once (or, while the current token is still valid and
+#: the failure was passing, go ahead with the current token).
+REFRESH_COOLDOWN = 10.0
 
 
 class OAuthRefreshingProvider:
@@ -106,7 +111,9 @@ class OAuthRefreshingProvider:
 
     ``refresher(token)`` obtains a new :class:`Token` (for Basecamp: a Launchpad refresh
     request). It runs at most once at a time, however many tasks ask for a token: the
-    first caller refreshes, the others wait for its result. ``on_refresh(new_token)``
+    first caller refreshes, the others wait for its result — a new token, or the same
+    error. After a failed refresh no new one is tried for ``REFRESH_COOLDOWN`` (10 s):
+    calls in that window get the failure at once. ``on_refresh(new_token)``
     (sync or async) is called after each refresh so the application can persist the new
     token; if it fails, the failure is logged and the new token is still used.
 
@@ -137,8 +144,7 @@ class OAuthRefreshingProvider:
         self._on_refresh = on_refresh
         self._buffer = float(refresh_buffer)
         self._clock = clock or SYSTEM_CLOCK
-        self._lock: anyio.Lock | None = None
-        self._lock_pid = 0
+        self._flight: SingleFlight[None] = SingleFlight(self._clock, cooldown=REFRESH_COOLDOWN)
         self._generation = 0
         #: Number of completed refreshes (for observability and tests).
         self.refresh_count = 0
@@ -155,44 +161,39 @@ class OAuthRefreshingProvider:
         expires_at = self._token.expires_at
         return expires_at is not None and self._clock.time() + self._buffer >= expires_at
 
-    def _get_lock(self) -> anyio.Lock:
-        # Created on first use, inside the event loop that will use it; and again in a
-        # forked child, where a lock held by a vanished task would never be released.
-        if self._lock is None or self._lock_pid != os.getpid():
-            self._lock = anyio.Lock()
-            self._lock_pid = os.getpid()
-        return self._lock
-
     async def get_token(self) -> str:
         if self._token.refresh_token is not None and self._expiring():
-            generation = self._generation
-            async with self._get_lock():
-                if generation == self._generation and self._expiring():
-                    try:
-                        await self._refresh_locked()
-                    except BasecampError as exc:
-                        # A passing outage should not fail requests the current token
-                        # can still make; a revoked grant is reported at once.
-                        if not exc.retryable or self._token.is_expired(now=self._clock.time()):
-                            raise
-                        logger.warning(
-                            "token refresh failed (%s); using the current token until it expires",
-                            exc.code,
-                        )
+            try:
+                await self._flight.run(self._refresh_if_expiring)
+            except BasecampError as exc:
+                # A passing outage should not fail requests the current token can still
+                # make; a revoked grant is reported at once.
+                if not exc.retryable or self._token.is_expired(now=self._clock.time()):
+                    raise
         return self._token.access_token
 
+    async def _refresh_if_expiring(self) -> None:
+        if not self._expiring():
+            return  # refreshed by a refresh() that ran while this call waited
+        try:
+            await self._refresh_locked()
+        except BasecampError as exc:
+            if exc.retryable and not self._token.is_expired(now=self._clock.time()):
+                logger.warning(
+                    "token refresh failed (%s); using the current token until it expires",
+                    exc.code,
+                )
+            raise
+
     async def refresh(self) -> bool:
-        """Refresh now (after a 401). Callers that queued behind a refresh that has just
-        completed share its result instead of refreshing again. ``False`` when the token
-        has no refresh token."""
+        """Refresh now (after a 401). Callers that queued behind a refresh share its
+        outcome instead of refreshing again; within ``REFRESH_COOLDOWN`` of a failed
+        refresh the failure is raised again without a new attempt. ``False`` when the
+        token has no refresh token."""
         if self._token.refresh_token is None:
             return False
-        generation = self._generation
-        async with self._get_lock():
-            if generation != self._generation:
-                return True
-            await self._refresh_locked()
-            return True
+        await self._flight.run(self._refresh_locked)
+        return True
 
     async def _refresh_locked(self) -> None:
         try:

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 import attrs
 
 from .._version import __version__
+from .deadlines import check_deadline
 from .errors import UsageError
+from .header_text import check_field_value, check_visible
 
 DEFAULT_BASE_URL = "https://3.basecampapi.com"
 SDK_PRODUCT = f"basecamp-client-python/{__version__}"
@@ -33,9 +35,7 @@ def build_user_agent(user_agent: str | None) -> str:
             "user_agent is required: Basecamp rejects requests that do not name the "
             'application and a contact, e.g. user_agent="Acme Reports (ops@acme.example)"'
         )
-    text = str(user_agent).strip()
-    if any(ch in text for ch in "\r\n\x00"):
-        raise UsageError("user_agent must be a single line of text")
+    text = check_field_value("user_agent", str(user_agent).strip())
     if not _CONTACT.search(text):
         raise UsageError(
             f"user_agent {text!r} names no contact: add an e-mail address or URL, "
@@ -46,7 +46,20 @@ def build_user_agent(user_agent: str | None) -> str:
 
 def validate_base_url(base_url: str) -> str:
     """HTTPS only, except for a server on this machine (tests, the fake Basecamp)."""
-    parts = urlsplit(str(base_url))
+    if not isinstance(base_url, str):
+        raise UsageError(f"base_url must be a string, got {type(base_url).__name__}")
+    # Every request line starts with it: no spaces, line breaks or non-ASCII.
+    if any(ord(ch) > 0x7E for ch in base_url):
+        raise UsageError(
+            f"base_url must be ASCII, got {base_url!r}: write an international domain in "
+            "its xn-- form and percent-encode the path"
+        )
+    check_visible("base_url", base_url)
+    parts = urlsplit(base_url)
+    try:
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        raise UsageError(f"base_url has an invalid port: {base_url!r}") from None
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
         raise UsageError(f"base_url must be an absolute https:// URL, got {base_url!r}")
@@ -91,6 +104,10 @@ def _status_set(value: Any) -> frozenset[int] | None:
         if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
             raise UsageError(f"retry_on holds {status!r}, which is not an HTTP status")
     return statuses
+
+
+#: One attempt may take this many times ``timeout`` in all (see ``Config.attempt_timeout``).
+ATTEMPT_TIMEOUT_FACTOR = 3
 
 
 HTTP_BACKENDS = ("auto", "asyncio", "httpx")
@@ -182,6 +199,10 @@ class Config:
     max_in_flight: int | None = attrs.field(
         default=None, validator=_positive("max_in_flight", integer=True)
     )
+    # Time limits beyond `timeout` (issue 12): `deadline` bounds a whole call, retries,
+    # backoff and pauses included (None: no bound but each attempt's, see
+    # `attempt_timeout`). A call may set its own: `account.with_options(deadline=…)`.
+    deadline: float | None = attrs.field(default=None, converter=check_deadline)
 
     def __attrs_post_init__(self) -> None:
         build_user_agent(self.user_agent)
@@ -191,6 +212,16 @@ class Config:
             not isinstance(self.access_token, str) or not self.access_token.strip()
         ):
             raise UsageError("access_token must be a non-empty string")
+        if self.access_token is not None:
+            check_visible("access_token", self.access_token, secret=True)
+
+    @property
+    def attempt_timeout(self) -> float:
+        """Seconds one attempt may take from sending the request to the last byte of the
+        answer: ``ATTEMPT_TIMEOUT_FACTOR`` (3) times ``timeout``, and at least
+        ``connect_timeout + timeout``. ``timeout`` bounds each wait; this bounds their sum,
+        so a server trickling its answer a byte at a time cannot hold an attempt open."""
+        return max(ATTEMPT_TIMEOUT_FACTOR * self.timeout, self.connect_timeout + self.timeout)
 
     @property
     def full_user_agent(self) -> str:
@@ -214,7 +245,8 @@ class Config:
         ``BASECAMP_MAX_IN_FLIGHT``, ``BASECAMP_RATE_LIMIT`` (``50/10``: 50 requests per
         10 seconds), ``BASECAMP_CACHE`` (``0``/``false``/``no``/``off`` disables the HTTP
         cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``,
-        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``).
+        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``),
+        ``BASECAMP_DEADLINE`` (seconds a whole call may take).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -245,6 +277,7 @@ class Config:
         number("BASECAMP_MAX_IN_FLIGHT", "max_in_flight", int)
         number("BASECAMP_CACHE_MAX_ENTRIES", "cache_max_entries", int)
         number("BASECAMP_CACHE_MAX_BYTES", "cache_max_bytes", int)
+        number("BASECAMP_DEADLINE", "deadline", float)
         raw_rate = env.get("BASECAMP_RATE_LIMIT", "").strip()
         if raw_rate:
             count, _sep, period = raw_rate.replace(",", "/").partition("/")

@@ -34,6 +34,7 @@ from .credentials import (
     StaticCredentials,
     make_credentials,
 )
+from .deadlines import CallDeadline, TimeLimit, not_retried_before, past_deadline, until
 from .errors import BasecampError, DecodeError, NetworkError, UsageError
 from .errors import error_for_response as _error_for_response
 from .hooks import (
@@ -109,6 +110,7 @@ ONE_SHOT_HINT = (
     "pass a path, bytes or a seekable file to let the client retry"
 )
 
+
 # Pools and loops a forked child inherited: never used again, never collected (their
 # finalisers would touch sockets and loops that belong to the parent).
 ABANDONED: list[object] = []
@@ -154,6 +156,11 @@ class ClientCore:
             )
         else:
             self.cache = None
+        # Each attempt's limit on its total time (see Config.attempt_timeout).
+        self.attempt_timeout = config.attempt_timeout
+        self._attempt_message = (
+            f"no complete answer within {self.attempt_timeout:g}s, the limit for one attempt"
+        )
         self.throttle = Throttle(
             self.clock,
             rate_limit=config.rate_limit,
@@ -254,6 +261,7 @@ class ClientCore:
         raw: bool = False,
         replayable: bool = True,
         store: bool = True,
+        deadline: CallDeadline | None = None,
     ) -> T:
         """Run one operation: send (with retries), then decode the response.
 
@@ -263,12 +271,12 @@ class ClientCore:
         ``replayable=False`` marks a streamed body that cannot be sent twice; an
         :class:`UploadBody` says for itself whether it can (see :meth:`send`).
         ``store=False`` revalidates against the cache but adds nothing to it (streamed
-        list pages).
+        list pages). ``deadline`` bounds the whole call (see :mod:`.deadlines`).
         """
         hooks = self.hooks
         if hooks is None or not (hooks.on_operation_start or hooks.on_operation_end):
             result = await self._execute(
-                op, url, decode, content, content_type, raw, replayable, store
+                op, url, decode, content, content_type, raw, replayable, store, deadline
             )
             return result[0]
         clock = self.clock
@@ -277,7 +285,7 @@ class ClientCore:
             await emit(hooks.on_operation_start, OperationStart(op.id, op.method, url))
         try:
             value, status = await self._execute(
-                op, url, decode, content, content_type, raw, replayable, store
+                op, url, decode, content, content_type, raw, replayable, store, deadline
             )
         except BasecampError as exc:
             if hooks.on_operation_end:
@@ -305,12 +313,20 @@ class ClientCore:
         raw: bool,
         replayable: bool,
         store: bool = True,
+        deadline: CallDeadline | None = None,
     ) -> tuple[T, int]:
         cache = self.cache
         cacheable = cache is not None and decode is not None and op.method == "GET"
         response: HttpResponse
         response, prepared, entry = await self._send(
-            op, url, content, content_type, decode if cacheable else None, replayable, None
+            op,
+            url,
+            content,
+            content_type,
+            decode if cacheable else None,
+            replayable,
+            None,
+            deadline,
         )
         status = response.status_code
         if status == 304:
@@ -356,6 +372,7 @@ class ClientCore:
         *,
         cache_decoder: Hashable = None,
         replayable: bool = True,
+        deadline: CallDeadline | None = None,
     ) -> tuple[HttpResponse, Prepared, CacheEntry | None]:
         """Send ``op`` to ``url`` until it succeeds or the retry rules say stop.
 
@@ -367,7 +384,9 @@ class ClientCore:
         allow is still skipped when the body cannot be produced again (a one-time
         stream already read): the error then says so in its hint.
         """
-        return await self._send(op, url, content, content_type, cache_decoder, replayable, None)
+        return await self._send(
+            op, url, content, content_type, cache_decoder, replayable, None, deadline
+        )
 
     async def open_stream(
         self,
@@ -376,6 +395,7 @@ class ClientCore:
         *,
         anonymous: Mapping[str, str] | None = None,
         redirect: bool = False,
+        deadline: CallDeadline | None = None,
     ) -> OpenStream:
         """Like :meth:`send` for a body-less request, but the successful response is
         returned open, its body unread (close it with ``aclose()``).
@@ -383,11 +403,12 @@ class ClientCore:
         ``anonymous`` replaces the credential headers with exactly these headers (for a
         host that must not see the client's credentials: no throttling, no 401 replay,
         and the URL's query is left out of logs, hooks and errors). ``redirect=True``
-        also returns a 3xx answer, for the caller to follow or refuse.
+        also returns a 3xx answer, for the caller to follow or refuse. The attempt's time
+        limit covers the response head only; ``deadline`` bounds the opening.
         """
         opened: OpenStream
         opened, _prepared, _entry = await self._send(
-            op, url, None, None, None, True, Streaming(anonymous, redirect)
+            op, url, None, None, None, True, Streaming(anonymous, redirect), deadline
         )
         return opened
 
@@ -400,6 +421,35 @@ class ClientCore:
         cache_decoder: Hashable,
         replayable: bool,
         streaming: Streaming | None,
+        deadline: CallDeadline | None = None,
+    ) -> tuple[Any, Prepared, CacheEntry | None]:
+        if deadline is None:
+            return await self._attempts(
+                op, url, content, content_type, cache_decoder, replayable, streaming, None
+            )
+        # The whole call — attempts, backoff, pauses, a token refresh — within the deadline.
+        limit = until(self.clock, deadline)
+        try:
+            with limit:
+                return await self._attempts(
+                    op, url, content, content_type, cache_decoder, replayable, streaming, deadline
+                )
+        except NetworkError as exc:
+            if not limit.expired and self.clock.now() < deadline.end:
+                raise
+            raise past_deadline(op, deadline, exc, replayable=replayable) from None
+        raise AssertionError("unreachable")  # pragma: no cover  (the limit raises)
+
+    async def _attempts(
+        self,
+        op: Operation,
+        url: str,
+        content: Content | UploadBody,
+        content_type: str | None,
+        cache_decoder: Hashable,
+        replayable: bool,
+        streaming: Streaming | None,
+        deadline: CallDeadline | None,
     ) -> tuple[Any, Prepared, CacheEntry | None]:
         upload: UploadBody | None = None
         if isinstance(content, UploadBody):
@@ -423,6 +473,8 @@ class ClientCore:
             unsigned = Prepared({}, "anonymous", None, query_values(url), frozenset())
         while True:
             attempt += 1
+            if deadline is not None:
+                deadline.sending = False  # until this attempt's request goes out
             entry: CacheEntry | None = None
             if anonymous is not None:
                 prepared, headers = unsigned, anonymous
@@ -449,17 +501,26 @@ class ClientCore:
                 await self._request_started(op, shown, attempt, headers, prepared.secret_names)
             limiter = throttle.limiter() if anonymous is None else None
             opened: OpenStream | None = None
+            # The attempt's total time; an upload's starts once its body is sent.
+            limit = TimeLimit(
+                clock, self.attempt_timeout, self._attempt_message, started=upload is None
+            )
+            if deadline is not None:
+                deadline.attempts = attempt
+                deadline.sending = True
             try:
                 if streaming is not None:
-                    opened = await open_stream(http, limiter, method, url, headers)
+                    opened = await open_stream(http, limiter, method, url, headers, limit)
                     response: HttpResponse | StreamedResponse = opened.response
                 elif upload is not None:
-                    response = await send_upload(http, limiter, method, url, headers, upload)
+                    response = await send_upload(http, limiter, method, url, headers, upload, limit)
                 elif limiter is None:
-                    response = await http.send(method, url, headers, content)
+                    with limit:
+                        response = await http.send(method, url, headers, content)
                 else:
                     async with limiter:
-                        response = await http.send(method, url, headers, content)
+                        with limit:
+                            response = await http.send(method, url, headers, content)
             except NetworkError as exc:
                 error = NetworkError(
                     f"{op.id}: {exc.message}",
@@ -485,6 +546,8 @@ class ClientCore:
                         error.retryable = False  # the write may have arrived
                         error.hint = "the request may have been processed; check before resending"
                     raise error from None
+                if deadline is not None and clock.now() + decision.delay >= deadline.end:
+                    raise not_retried_before(error, deadline) from None
                 await self._retry_scheduled(op, shown, attempt, decision.delay, exc.message, None)
                 await clock.sleep(decision.delay)
                 continue
@@ -501,7 +564,12 @@ class ClientCore:
             if opened is not None:
                 if streaming is not None and streaming.redirect and status in REDIRECT_STATUSES:
                     return opened, prepared, entry
-                body = await opened.read_error()
+                try:
+                    # The start of the error body, within the attempt's time too.
+                    with TimeLimit(clock, self.attempt_timeout, self._attempt_message):
+                        body = await opened.read_error()
+                except NetworkError:
+                    body = b""  # the status says enough
             else:
                 body = response.content  # type: ignore[union-attr]
             resendable = upload is None or upload.can_resend()
@@ -538,7 +606,12 @@ class ClientCore:
                         attempt, base_delay=policy.base_delay, max_delay=policy.max_delay
                     )
                 )
-            if not decision.retry or not resendable:
+            too_late = (
+                deadline is not None
+                and decision.retry
+                and clock.now() + decision.delay >= deadline.end
+            )
+            if not decision.retry or not resendable or too_late:
                 failure = _error_for_response(
                     status,
                     response.headers,
@@ -549,7 +622,9 @@ class ClientCore:
                 )
                 for secret in prepared.secrets:
                     failure.redact(secret)
-                if decision.retry:
+                if too_late and deadline is not None:
+                    failure = not_retried_before(failure, deadline)
+                elif decision.retry:
                     failure.hint = ONE_SHOT_HINT
                 elif decision.retry_after_exceeded:
                     failure.hint = decision.reason

@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .auth import Auth, StaticToken, TokenProvider, check_token, fingerprint
-from .errors import UsageError
+from .clock import SYSTEM_CLOCK
+from .errors import AuthError, BasecampError, UsageError
+from .header_text import check_field_value, check_header_name
+from .single_flight import SingleFlight
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -83,47 +86,100 @@ class StaticCredentials(Credentials):
 
 
 class ProviderCredentials(Credentials):
-    __slots__ = ("_base", "_prepared", "_provider")
+    __slots__ = ("_base", "_flight", "_prepared", "_provider")
     kind = "token provider"
 
     def __init__(self, base: Mapping[str, str], provider: TokenProvider) -> None:
         self._base = dict(base)
         self._provider = provider
         self._prepared: Prepared | None = None
+        # Concurrent 401s make one refresh() call, whatever the provider does itself.
+        self._flight: SingleFlight[bool] = SingleFlight(SYSTEM_CLOCK)
 
     async def prepare(self) -> Prepared:
-        token = await self._provider.get_token()
+        try:
+            token = await self._provider.get_token()
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise _provider_failed("get_token", exc) from exc
         prepared = self._prepared
         if prepared is None or prepared.marker != token:
+            # Checked once per new token, before it is put in a header: a provider that
+            # hands out a token with a line break or non-ASCII text gets a UsageError
+            # here, on every backend, instead of a raw encoding error from one of them.
             if not isinstance(token, str) or not token:
                 raise UsageError("the token provider returned no access token")
+            check_token(token, "the token provider's access token")
             prepared = self._prepared = _bearer(self._base, token)
         return prepared
 
     async def recover(self, marker: object) -> bool:
-        current = await self._provider.get_token()
+        try:
+            current = await self._provider.get_token()
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise _provider_failed("get_token", exc) from exc
         if current != marker:
             return True  # another task refreshed while this request was in flight
-        return bool(await self._provider.refresh())
+        return await self._flight.run(self._refresh)
+
+    async def _refresh(self) -> bool:
+        try:
+            return bool(await self._provider.refresh())
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise _provider_failed("refresh", exc) from exc
+
+
+def _provider_failed(method: str, exc: Exception, who: str = "the token provider") -> AuthError:
+    # The application's provider is code we do not control: its failure becomes a typed
+    # error (named by type only: its message might quote a token).
+    return AuthError(
+        f"{who}'s {method}() failed: {type(exc).__name__}",
+        retryable=True,
+        hint=f"{who} raised an unexpected error; see the chained exception",
+    )
 
 
 class CustomCredentials(Credentials):
-    __slots__ = ("_auth", "_base", "_cache")
+    __slots__ = ("_auth", "_base", "_cache", "_flight")
     kind = "custom auth"
 
     def __init__(self, base: Mapping[str, str], auth: Auth) -> None:
         self._base = dict(base)
         self._auth = auth
         self._cache: tuple[tuple[tuple[str, str], ...], Prepared] | None = None
+        self._flight: SingleFlight[bool] = SingleFlight(SYSTEM_CLOCK)
 
     async def prepare(self) -> Prepared:
         headers = dict(self._base)
-        await self._auth.apply(headers)
+        try:
+            await self._auth.apply(headers)
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise _provider_failed("apply", exc, "the auth object") from exc
         base = self._base
-        added = tuple(sorted((k.lower(), v) for k, v in headers.items() if base.get(k) != v))
-        cached = self._cache
-        if cached is not None and cached[0] == added:
-            return cached[1]
+        try:
+            added = tuple(sorted((k.lower(), v) for k, v in headers.items() if base.get(k) != v))
+        except (AttributeError, TypeError):
+            added = ()  # a name or value that is not a string: refused just below
+        else:
+            cached = self._cache
+            if cached is not None and cached[0] == added:
+                return cached[1]
+        # Checked once per new set of headers, before any is sent: a line break or
+        # non-ASCII text is a UsageError here, on every backend.
+        for name, value in headers.items():
+            if base.get(name) == value:
+                continue
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise UsageError("auth.apply() must set header names and values as strings")
+            check_header_name("auth.apply()", name)
+            check_field_value(f"the {name} header set by auth.apply()", value, secret=True)
         parts = [f"{k}:{v}" for k, v in added]
         secrets = tuple(v for _, v in added if len(v) >= 8)
         names = frozenset(k for k, _ in added)
@@ -138,7 +194,15 @@ class CustomCredentials(Credentials):
         current = await self.prepare()
         if current.marker != marker:
             return True
-        return bool(await refresh())
+        return await self._flight.run(self._refresh)
+
+    async def _refresh(self) -> bool:
+        try:
+            return bool(await self._auth.refresh())  # type: ignore[attr-defined]
+        except BasecampError:
+            raise
+        except Exception as exc:
+            raise _provider_failed("refresh", exc, "the auth object") from exc
 
 
 def make_credentials(

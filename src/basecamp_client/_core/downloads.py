@@ -22,6 +22,8 @@ import re
 from typing import TYPE_CHECKING, Any, Protocol, Union
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .clock import SYSTEM_CLOCK, Clock
+from .deadlines import CallDeadline, until
 from .errors import NetworkError, UnsafeLinkError, UsageError
 from .operation import Operation, RetrySpec
 from .progress import Progress, ProgressCallback
@@ -118,21 +120,30 @@ def _shown_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else repr(url)
 
 
-def storage_url(location: str | None, hop1_url: str, api_base: str) -> str:
-    """The absolute URL of hop 1's redirect, if it is one to follow."""
+def storage_url(location: str | None, hop1_url: str, api_base: str, *, status: int) -> str:
+    """The absolute URL of hop 1's redirect (HTTP ``status``), if it is one to follow."""
     if not location:
-        raise UnsafeLinkError("DownloadFile: the API answered a redirect without a Location")
+        raise _refused(status, "the API answered a redirect without a Location")
     target = urljoin(hop1_url, location.strip())
     parts = urlsplit(target)
     allowed = ("https",) if urlsplit(api_base).scheme == "https" else ("https", "http")
     if parts.scheme.lower() not in allowed or not parts.hostname:
-        raise UnsafeLinkError(
-            f"DownloadFile: refusing a redirect to {_shown_origin(target)} "
-            "(only https URLs are followed)"
+        raise _refused(
+            status, f"refusing a redirect to {_shown_origin(target)} (only https URLs are followed)"
         )
     if parts.username or parts.password:
-        raise UnsafeLinkError("DownloadFile: refusing a redirect to a URL carrying a user name")
+        raise _refused(status, "refusing a redirect to a URL carrying a user name")
     return target
+
+
+def _refused(status: int, why: str) -> UnsafeLinkError:
+    # The answer was a redirect: say so, with its status, so nobody mistakes the
+    # refusal for a failed transfer.
+    return UnsafeLinkError(
+        f"{DOWNLOAD.id}: {why}; the redirect was not followed",
+        http_status=status,
+        operation_id=DOWNLOAD.id,
+    )
 
 
 def _size(headers: Any) -> int | None:
@@ -174,6 +185,8 @@ class Download:
 
     __slots__ = (
         "_chunks",
+        "_clock",
+        "_deadline",
         "_opened",
         "_progress",
         "content_type",
@@ -182,9 +195,21 @@ class Download:
         "size",
     )
 
-    def __init__(self, opened: OpenStream, url: str, progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        opened: OpenStream,
+        url: str,
+        progress: ProgressCallback | None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        deadline: CallDeadline | None = None,
+    ) -> None:
         response = opened.response
         self._opened = opened
+        # The body may take as long as it needs (the transport's idle timeout still bounds
+        # each read), unless the call set a deadline: then that bounds the whole transfer.
+        self._clock = clock
+        self._deadline = deadline
         self._chunks: AsyncIterator[bytes] | None = None
         #: Bytes in the file, when the response says (``Content-Length``).
         self.size = _size(response.headers)
@@ -205,7 +230,11 @@ class Download:
             if self._progress is not None:
                 await self._progress.report(0)
         try:
-            chunk = await anext(chunks, b"")
+            if self._deadline is None:
+                chunk = await anext(chunks, b"")
+            else:
+                with until(self._clock, self._deadline):
+                    chunk = await anext(chunks, b"")
         except NetworkError as exc:
             await self.aclose()
             raise NetworkError(
@@ -236,28 +265,43 @@ class Download:
 
 
 async def open_download(
-    core: ClientCore, target: DownloadTarget, *, progress: ProgressCallback | None = None
+    core: ClientCore,
+    target: DownloadTarget,
+    *,
+    progress: ProgressCallback | None = None,
+    deadline: CallDeadline | None = None,
 ) -> Download:
-    """Open the download of ``target`` (a URL or an object with a ``download_url``)."""
+    """Open the download of ``target`` (a URL or an object with a ``download_url``).
+
+    Each hop's attempts get the client's per-attempt limit up to the response head; the
+    body then has the transport's idle timeout, and ``deadline`` (when set) bounds the
+    whole download from the first request to the last byte.
+    """
     given, from_api = url_of(target)
     api_base = core.config.base_url
     url = check_api_url(given, api_base, from_api=from_api)
-    hop1 = await core.open_stream(DOWNLOAD, url, redirect=True)
+    clock = core.clock
+    hop1 = await core.open_stream(DOWNLOAD, url, redirect=True, deadline=deadline)
     if hop1.response.status_code not in REDIRECT_STATUSES:
-        return Download(hop1, url, progress)
+        return Download(hop1, url, progress, clock=clock, deadline=deadline)
     location = hop1.response.headers.get("location")
+    hop1_status = hop1.response.status_code
     await hop1.aclose()
-    target_url = storage_url(location, url, api_base)
+    target_url = storage_url(location, url, api_base, status=hop1_status)
     anonymous = {
         "User-Agent": core.config.full_user_agent,
         "Accept": "*/*",
         "Accept-Encoding": "identity",
     }
-    hop2 = await core.open_stream(DOWNLOAD, target_url, anonymous=anonymous, redirect=True)
-    if hop2.response.status_code in REDIRECT_STATUSES:
+    hop2 = await core.open_stream(
+        DOWNLOAD, target_url, anonymous=anonymous, redirect=True, deadline=deadline
+    )
+    hop2_status = hop2.response.status_code
+    if hop2_status in REDIRECT_STATUSES:
         await hop2.aclose()
-        raise UnsafeLinkError(
-            "DownloadFile: the storage host answered with another redirect; only one is "
-            "followed (credentials or not, a download does not wander further)"
+        raise _refused(
+            hop2_status,
+            "the storage host answered with another redirect; a download follows only one "
+            "(credentials or not, it does not wander further)",
         )
-    return Download(hop2, target_url, progress)
+    return Download(hop2, target_url, progress, clock=clock, deadline=deadline)

@@ -236,6 +236,16 @@ class ApiError(BasecampError):
     exit_code = 10
 
 
+class LimitExceededError(ApiError):
+    """507: the account has hit a limit of its plan (storage full); retrying does not help."""
+
+    code = "limit_exceeded"
+    exit_code = 12
+    default_hint = (
+        "the Basecamp account is out of storage: delete files or trash, or upgrade the plan"
+    )
+
+
 class DecodeError(ApiError):
     """The response was not the JSON the operation promises."""
 
@@ -250,6 +260,16 @@ class UnsafeLinkError(ApiError):
     code = "unsafe_link"
     exit_code = 10
     default_hint = "report this response; the client only follows links on the API origin"
+
+
+class PaginationError(ApiError):
+    """A list's pages did not add up: a next link back to a page already fetched, an
+    empty page that still offers a next one, an unreadable Link header, or more pages
+    than the listing may fetch. The listing stopped there."""
+
+    code = "pagination"
+    exit_code = 10
+    default_hint = "report this response; max_pages= bounds how far a listing goes"
 
 
 class NetworkError(BasecampError):
@@ -274,7 +294,6 @@ _HINTS: dict[int, str] = {
     502: "a gateway in front of Basecamp failed; retrying later may help",
     503: "Basecamp is unavailable or overloaded; retrying later may help",
     504: "a gateway in front of Basecamp timed out; retrying later may help",
-    507: "the account has run out of storage",
 }
 
 RETRYABLE_API_STATUSES = frozenset({500, 502, 503, 504})
@@ -342,12 +361,19 @@ def error_for_response(
         return NotFoundError(where + _message(payload, "not found"), **common)
     if status in (400, 422):
         fields = _field_errors(payload)
-        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
-        message = _message(payload, summary or "the request was rejected as invalid")
+        # The field errors are what the caller must fix: always in the message (sorted, so
+        # the message is stable), after the server's own summary when it sent one.
+        summary = "; ".join(f"{k}: {', '.join(fields[k])}" for k in sorted(fields))
+        message = _message(payload, "")
+        if summary:
+            message = f"{message} ({summary})" if message else summary
+        message = message or "the request was rejected as invalid"
         hint = _HINTS.get(status) if not fields else None
         return ValidationError(where + message, field_errors=fields, hint=hint, **common)
     if status in (409, 412):
         return ConflictError(where + _message(payload, "conflict"), **common)
+    if status == 507:
+        return LimitExceededError(where + _message(payload, "insufficient storage"), **common)
     if status == 429:
         wait = f" (retry after {retry_after:g}s)" if retry_after is not None else ""
         return RateLimitError(

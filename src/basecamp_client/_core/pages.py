@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from .deadlines import call_deadline
 from .decoding import ObjectDecoder
-from .errors import DecodeError, UnsafeLinkError
+from .errors import DecodeError, PaginationError, UnsafeLinkError
 from .hooks import PageFetched
 from .json_body import loads
 from .links import next_page_url, origin
 from .operation import Operation
 from .pagination import PageData
 from .transport import HttpResponse
+from .unset import UNSET, Unset
 
 if TYPE_CHECKING:
     from .core import ClientCore
@@ -87,7 +89,15 @@ def _next_link(
     link = response.headers.get("link")
     if not link:
         return None
-    nxt = next_page_url(response.url, link)
+    try:
+        nxt = next_page_url(response.url, link)
+    except (PaginationError, UnsafeLinkError) as exc:
+        raise type(exc)(
+            f"{op_id}: {exc.message}",
+            http_status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            operation_id=op_id,
+        ) from None
     if nxt is not None and origin(nxt) != api_origin:
         raise UnsafeLinkError(f"{op_id}: refusing a pagination link off the API origin")
     return nxt
@@ -105,18 +115,34 @@ def _total_count(headers: Mapping[str, str], name: str | None) -> int | None:
 
 
 class PageFetcher(Generic[T]):
-    """The paginator's ``fetch``: one page through the core (cache, retries, hooks)."""
+    """The paginator's ``fetch``: one page through the core (cache, retries, hooks).
+    A ``deadline`` bounds each page's fetch, not the whole listing (which the caller's
+    own pace decides while iterating)."""
 
-    __slots__ = ("_core", "_decoder", "_op")
+    __slots__ = ("_core", "_deadline", "_decoder", "_op")
 
-    def __init__(self, core: ClientCore, op: Operation, decoder: PageDecoder[T]) -> None:
+    def __init__(
+        self,
+        core: ClientCore,
+        op: Operation,
+        decoder: PageDecoder[T],
+        deadline: float | Unset | None = UNSET,
+    ) -> None:
         self._core = core
         self._op = op
         self._decoder = decoder
+        self._deadline = deadline
 
     async def __call__(self, url: str, number: int, store: bool) -> PageData[T]:
         core = self._core
-        data: PageData[T] = await core.execute(self._op, url, self._decoder, raw=True, store=store)
+        data: PageData[T] = await core.execute(
+            self._op,
+            url,
+            self._decoder,
+            raw=True,
+            store=store,
+            deadline=call_deadline(core, self._deadline),
+        )
         hooks = core.hooks
         if hooks is not None and hooks.on_page:
             await core.page_fetched(

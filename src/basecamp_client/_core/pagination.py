@@ -2,6 +2,11 @@
 
 Iterating keeps at most one page in memory; awaiting (or ``collect()``) gathers
 everything into a :class:`ListResult` that remembers the total the API reported.
+
+The server decides where a listing goes next, so every listing is bounded: a next link
+back to a page already fetched, or an empty page that still offers a next one, ends it
+with :class:`PaginationError` (no page is fetched twice), and so does passing
+:data:`PAGE_CEILING` pages when the caller set no ``max_pages``.
 """
 
 from __future__ import annotations
@@ -11,7 +16,16 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .errors import PaginationError
+from .links import page_key
+
 T = TypeVar("T")
+
+#: Pages a listing may fetch when the caller sets no ``max_pages``: about a million
+#: items at Basecamp's 100 a page, far beyond any real list, yet a bound on a server
+#: that hands out fresh next links forever. Reaching it is an error, not a quiet
+#: truncation; an explicit ``max_pages`` replaces it.
+PAGE_CEILING = 10_000
 
 
 @attrs.frozen(slots=True)
@@ -70,7 +84,7 @@ class AsyncPaginator(Generic[T]):
     from the first page.
     """
 
-    __slots__ = ("_fetch", "_first_url", "_max_items", "_max_pages", "_single_page")
+    __slots__ = ("_fetch", "_first_url", "_max_items", "_max_pages", "_name", "_single_page")
 
     def __init__(
         self,
@@ -80,12 +94,14 @@ class AsyncPaginator(Generic[T]):
         max_items: int | None = None,
         max_pages: int | None = None,
         single_page: bool = False,
+        name: str = "list",
     ) -> None:
         self._fetch = fetch
         self._first_url = first_url
         self._max_items = max_items
         self._max_pages = 1 if single_page else max_pages
         self._single_page = single_page
+        self._name = name  # the operation id, for errors
 
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._first_url}>"
@@ -104,7 +120,9 @@ class AsyncPaginator(Generic[T]):
         number = 0
         remaining = self._max_items
         max_pages = self._max_pages
+        seen: set[bytes] = set()  # digests of the pages fetched (links.page_key)
         while url is not None:
+            seen.add(page_key(url))
             data = await self._fetch(url, number + 1, store)
             number += 1
             items, total, next_url = data.items, data.total_count, data.next_url
@@ -121,8 +139,26 @@ class AsyncPaginator(Generic[T]):
                 yield Page(items, number, total, next_url, cut)
                 return
             yield Page(items, number, total, next_url)
+            if next_url is not None:
+                # After the page was handed out: what came so far is the caller's.
+                self._check_next(number, items, next_url, seen)
             del items
             url = next_url
+
+    def _check_next(self, number: int, items: list[T], next_url: str, seen: set[bytes]) -> None:
+        """Refuse a next link that cannot lead anywhere new (before it is fetched)."""
+        where = f"{self._name}: page {number}"
+        hint = None
+        if not items:
+            problem = f"{where} is empty but links to a next page; stopped there"
+        elif page_key(next_url) in seen:
+            problem = f"{where} links back to a page already fetched; stopped instead of looping"
+        elif self._max_pages is None and number >= PAGE_CEILING:
+            problem = f"{where}: the listing reached {PAGE_CEILING:,} pages and still goes on"
+            hint = "pass max_pages= to fetch more pages (or fewer, and keep what came)"
+        else:
+            return
+        raise PaginationError(problem, hint=hint, operation_id=self._name)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         pages = self.pages()

@@ -29,6 +29,9 @@ from .operation import Operation
 TRANSIENT_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
 #: Statuses that mean the request was refused before processing: safe for any method.
 NOT_PROCESSED_STATUSES: frozenset[int] = frozenset({429})
+#: Statuses never retried, whatever ``retry_on`` says: an account out of storage (507)
+#: stays so until someone frees space, so a retry would only repeat the upload.
+NEVER_RETRIED_STATUSES: frozenset[int] = frozenset({507})
 #: Statuses whose response may carry a Retry-After header worth reading.
 RETRY_AFTER_STATUSES: frozenset[int] = frozenset({429, 503})
 
@@ -76,6 +79,8 @@ def policy_for(
 
 def status_is_retryable(status: int, *, replayable: bool, retry_on: frozenset[int]) -> bool:
     """Whether a response with ``status`` may be answered by sending the request again."""
+    if status in NEVER_RETRIED_STATUSES:
+        return False
     if status in NOT_PROCESSED_STATUSES:
         return True
     return replayable and status in retry_on
@@ -162,7 +167,9 @@ def decide(
         if not network_error_is_retryable(request_sent=request_sent, replayable=policy.replayable):
             return RetryDecision(False, reason="the request may have reached the server")
     elif not status_is_retryable(status, replayable=policy.replayable, retry_on=policy.retry_on):
-        if status in policy.retry_on or status in TRANSIENT_STATUSES:
+        if status not in NEVER_RETRIED_STATUSES and (
+            status in policy.retry_on or status in TRANSIENT_STATUSES
+        ):
             return RetryDecision(False, reason="a write that is not idempotent is never replayed")
         return RetryDecision(False, reason=f"HTTP {status} is not retryable")
     if retry_after is not None and retry_after > policy.max_retry_after:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, overload
 
 from .core import ClientCore
 from .credentials import JSON_CONTENT_TYPE
+from .deadlines import call_deadline, check_deadline
 from .encoding import encode_body, encode_query, format_path
 from .errors import UsageError
 from .operation import Operation
@@ -21,7 +22,7 @@ from .pagination import AsyncPaginator
 from .progress import ProgressCallback, check_progress
 from .request_body import UploadBody, file_name, media_type, multipart_framing
 from .sources import UploadSource, open_source
-from .unset import UNSET
+from .unset import UNSET, Unset
 
 T = TypeVar("T")
 
@@ -31,18 +32,28 @@ _EMPTY: Mapping[str, Any] = {}
 class AccountSession:
     """One client bound to one Basecamp account; the target of generated code."""
 
-    __slots__ = ("_base", "_prefix", "account_id", "core")
+    __slots__ = ("_base", "_prefix", "account_id", "core", "deadline")
 
-    def __init__(self, core: ClientCore, account_id: int) -> None:
+    def __init__(
+        self, core: ClientCore, account_id: int, *, deadline: float | Unset | None = UNSET
+    ) -> None:
         if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
             raise UsageError(f"account_id must be a positive integer, got {account_id!r}")
         self.core = core
         self.account_id = account_id
         self._base = core.config.base_url
         self._prefix = f"{self._base}/{account_id}"
+        #: Seconds each call may take in all (``None``: no bound; UNSET: the client's).
+        self.deadline = deadline if isinstance(deadline, Unset) else check_deadline(deadline)
 
     def __repr__(self) -> str:
         return f"<AccountSession account_id={self.account_id}>"
+
+    def with_options(self, *, deadline: float | Unset | None = UNSET) -> AccountSession:
+        """The same account with per-call settings replaced (those not given are kept)."""
+        if isinstance(deadline, Unset):
+            deadline = self.deadline  # not given: kept
+        return AccountSession(self.core, self.account_id, deadline=deadline)
 
     def url(self, op: Operation, path: Mapping[str, Any], query: Mapping[str, Any] | None) -> str:
         rel = format_path(op.path, op.path_params, path) if op.path_params else op.path
@@ -64,11 +75,13 @@ class AccountSession:
     ) -> T:
         """Send the operation and decode its JSON response with ``decode``."""
         url = self.url(op, path, query)
+        core = self.core
+        deadline = call_deadline(core, self.deadline)
         if body is None:
-            return await self.core.execute(op, url, decode)
+            return await core.execute(op, url, decode, deadline=deadline)
         payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
-        return await self.core.execute(
-            op, url, decode, content=payload, content_type=JSON_CONTENT_TYPE
+        return await core.execute(
+            op, url, decode, content=payload, content_type=JSON_CONTENT_TYPE, deadline=deadline
         )
 
     async def call_empty(
@@ -81,11 +94,15 @@ class AccountSession:
     ) -> None:
         """Send an operation whose response carries nothing of interest (204)."""
         url = self.url(op, path, query)
+        core = self.core
+        deadline = call_deadline(core, self.deadline)
         if body is None:
-            await self.core.execute(op, url, None)
+            await core.execute(op, url, None, deadline=deadline)
             return
         payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
-        await self.core.execute(op, url, None, content=payload, content_type=JSON_CONTENT_TYPE)
+        await core.execute(
+            op, url, None, content=payload, content_type=JSON_CONTENT_TYPE, deadline=deadline
+        )
 
     @overload
     async def upload(
@@ -155,7 +172,8 @@ class AccountSession:
         if name_query is not None:
             query = {**(query or {}), name_query: filename}
         url = self.url(op, path, query)
-        return await self.core.execute(op, url, decode, content=body)
+        deadline = call_deadline(self.core, self.deadline)
+        return await self.core.execute(op, url, decode, content=body, deadline=deadline)
 
     def paginate(
         self,
@@ -189,9 +207,10 @@ class AccountSession:
             self.core.origin,
         )
         return AsyncPaginator(
-            PageFetcher(self.core, op, decoder),
+            PageFetcher(self.core, op, decoder, self.deadline),
             first_url,
             max_items=max_items,
             max_pages=max_pages,
             single_page=single,
+            name=op.id,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -10,8 +10,9 @@ from urllib.parse import parse_qsl, urlsplit
 import anyio
 import attrs
 
+from .deadlines import TimeLimit
 from .errors import NetworkError
-from .request_body import UploadBody
+from .request_body import BodyStream, UploadBody
 from .transport import HttpResponse, StreamedResponse, Transport
 
 
@@ -75,16 +76,47 @@ class OpenStream:
 
 
 async def open_stream(
-    http: Transport, limiter: Any, method: str, url: str, headers: Mapping[str, str]
+    http: Transport,
+    limiter: Any,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    limit: TimeLimit,
 ) -> OpenStream:
+    """Send the request; return once the response head has arrived, within ``limit``
+    (the body is read later, under the transport's idle timeout)."""
     context = http.stream(method, url, headers)
     if limiter is None:
-        response = await context.__aenter__()
+        with limit:
+            response = await context.__aenter__()
     else:
         # The in-flight cap covers waiting for the answer, not reading a long body.
         async with limiter:
-            response = await context.__aenter__()
+            with limit:
+                response = await context.__aenter__()
     return OpenStream(context, response)
+
+
+class _Sent:
+    """The body of one upload attempt, calling ``done()`` once all of it was handed to
+    the transport: the attempt's time limit starts then, not while a large file is
+    still going out."""
+
+    __slots__ = ("_body", "_done")
+
+    def __init__(self, body: BodyStream, done: Callable[[], None]) -> None:
+        self._body = body
+        self._done = done
+
+    def __aiter__(self) -> _Sent:
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            return await self._body.__anext__()
+        except StopAsyncIteration:
+            self._done()
+            raise
 
 
 async def send_upload(
@@ -94,12 +126,18 @@ async def send_upload(
     url: str,
     headers: Mapping[str, str],
     upload: UploadBody,
+    limit: TimeLimit,
 ) -> HttpResponse:
     body = upload.open()
+    sent = _Sent(body, limit.start)
     try:
         if limiter is None:
-            return await http.send(method, url, headers, body)
-        async with limiter:
-            return await http.send(method, url, headers, body)
+            with limit:
+                response = await http.send(method, url, headers, sent)
+        else:
+            async with limiter:
+                with limit:
+                    response = await http.send(method, url, headers, sent)
     finally:
         await body.aclose()
+    return response

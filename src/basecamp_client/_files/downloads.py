@@ -18,9 +18,11 @@ from typing import IO, TYPE_CHECKING
 
 import anyio.to_thread
 
+from .._core.deadlines import call_deadline
 from .._core.downloads import Download, DownloadTarget, open_download
 from .._core.errors import UsageError
 from .._core.progress import ProgressCallback, check_progress
+from .._core.unset import UNSET, Unset
 
 if TYPE_CHECKING:
     from .._core.core import ClientCore
@@ -41,12 +43,17 @@ class AsyncDownloadStream:
     that, :attr:`size`, :attr:`content_type` and :attr:`filename` describe the file.
     """
 
-    __slots__ = ("_closed", "_core", "_download", "_progress", "_target")
+    __slots__ = ("_closed", "_core", "_deadline", "_download", "_progress", "_target")
 
     def __init__(
-        self, core: ClientCore, target: DownloadTarget, progress: ProgressCallback | None
+        self,
+        core: ClientCore,
+        target: DownloadTarget,
+        progress: ProgressCallback | None,
+        deadline: float | Unset | None = UNSET,
     ) -> None:
         self._core = core
+        self._deadline = deadline
         self._target = target
         self._progress = check_progress(progress)
         self._download: Download | None = None
@@ -75,7 +82,12 @@ class AsyncDownloadStream:
         if self._closed:
             raise UsageError("this download stream is closed")
         if self._download is None:
-            self._download = await open_download(self._core, self._target, progress=self._progress)
+            self._download = await open_download(
+                self._core,
+                self._target,
+                progress=self._progress,
+                deadline=call_deadline(self._core, self._deadline),
+            )
         return self._download
 
     def __aiter__(self) -> AsyncIterator[bytes]:
@@ -222,7 +234,8 @@ class AsyncDownloadsService:
         ``progress(received, total)`` is called as chunks arrive (``total`` is ``None``
         when the size is not known).
         """
-        return AsyncDownloadStream(self._session.core, target, progress)
+        session = self._session
+        return AsyncDownloadStream(session.core, target, progress, session.deadline)
 
     async def read(
         self,

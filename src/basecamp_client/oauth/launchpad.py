@@ -18,9 +18,12 @@ from urllib.parse import urlencode
 import attrs
 
 from .._core.auth import Token
-from .._core.config import SDK_PRODUCT
+from .._core.clock import SYSTEM_CLOCK
+from .._core.config import ATTEMPT_TIMEOUT_FACTOR, SDK_PRODUCT
+from .._core.deadlines import TimeLimit
 from .._core.errors import UsageError
-from .._core.transport import HttpResponse, choose_backend, open_transport
+from .._core.header_text import check_field_value
+from .._core.transport import HttpResponse, Transport, choose_backend, open_transport
 from .errors import OAuthResponseError
 from .flow import (
     GRANT_STYLES,
@@ -54,6 +57,13 @@ _EXCHANGE_HINT = (
 def _style(_inst: Any, _attr: Any, value: Any) -> None:
     if value not in GRANT_STYLES:
         raise UsageError(f"grant_style must be 'legacy' or 'standard', got {value!r}")
+
+
+def _header_text(_inst: Any, attr: Any, value: Any) -> None:
+    if value is not None:
+        if not isinstance(value, str):
+            raise UsageError(f"{attr.name} must be a string, got {type(value).__name__}")
+        check_field_value(attr.name, value)
 
 
 def _non_empty(_inst: Any, attr: Any, value: Any) -> None:
@@ -92,7 +102,7 @@ class LaunchpadClient:
     endpoints: LaunchpadEndpoints = attrs.field(factory=LaunchpadEndpoints)
     grant_style: GrantStyle = attrs.field(default="legacy", validator=_style)
     pkce: bool | None = None
-    user_agent: str | None = None
+    user_agent: str | None = attrs.field(default=None, validator=_header_text)
     timeout: float = 30.0
     max_response_bytes: int = MAX_TOKEN_RESPONSE
     transport: Any = attrs.field(default=None, repr=False, eq=False)
@@ -228,27 +238,44 @@ class LaunchpadClient:
             max_keepalive_connections=1,
             transport=self.transport,
         )
+        # `timeout` bounds each wait; this bounds the whole exchange, so a Launchpad that
+        # trickles its answer cannot hold a refresh (and every request queued behind it).
+        total = ATTEMPT_TIMEOUT_FACTOR * self.timeout
         try:
-            async with http.stream(method, url, headers, body) as streamed:
-                # Read at most ``limit`` bytes: a hostile or broken endpoint must not be
-                # able to make the client buffer an arbitrarily large answer.
-                if _declared_size(streamed.headers) > limit:
-                    raise _too_big(what, limit, streamed.status_code)
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in streamed.aiter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise _too_big(what, limit, streamed.status_code)
-                    chunks.append(chunk)
-                return HttpResponse(
-                    status_code=streamed.status_code,
-                    headers=streamed.headers,
-                    content=b"".join(chunks),
-                    url=streamed.url,
-                )
+            with TimeLimit(SYSTEM_CLOCK, total, f"the {what} took longer than {total:g}s"):
+                response = await _exchange(http, method, url, headers, body, limit, what)
         finally:
             await http.aclose()
+        return response
+
+
+async def _exchange(
+    http: Transport,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    limit: int,
+    what: str,
+) -> HttpResponse:
+    async with http.stream(method, url, headers, body) as streamed:
+        # Read at most ``limit`` bytes: a hostile or broken endpoint must not be able to
+        # make the client buffer an arbitrarily large answer.
+        if _declared_size(streamed.headers) > limit:
+            raise _too_big(what, limit, streamed.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in streamed.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _too_big(what, limit, streamed.status_code)
+            chunks.append(chunk)
+        return HttpResponse(
+            status_code=streamed.status_code,
+            headers=streamed.headers,
+            content=b"".join(chunks),
+            url=streamed.url,
+        )
 
 
 def _declared_size(headers: Mapping[str, str]) -> int:
