@@ -147,7 +147,10 @@ async def _run(op: ir.Operation, required_only: bool) -> None:
     assert sorted(parse_qsl(url.query)) == sorted(_query_pairs(query))
     if op.is_upload:
         pass
-    elif op.body_kind == "json" and (body or op.body_required):
+    elif op.body_kind == "json" and (
+        body or op.body_required or any(p.location == "body" for p in op.params)
+    ):
+        # An operation with body fields always sends a JSON object, `{}` when none is set.
         assert request.headers["content-type"] == "application/json; charset=utf-8"
         assert json.loads(request.content) == body
     else:
