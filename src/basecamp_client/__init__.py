@@ -42,8 +42,15 @@ if TYPE_CHECKING:
         RetryScheduled,
     )
     from ._core.nulls import NULL, Null
-    from ._core.pagination import AsyncPaginator, ListMeta, ListResult, Page
-    from ._core.runner import SyncPaginator
+    from ._core.pagination import (
+        AsyncPaginator,
+        AsyncWrappedPaginator,
+        ListMeta,
+        ListResult,
+        Page,
+        WrappedPage,
+    )
+    from ._core.runner import SyncPaginator, SyncWrappedPaginator
     from ._core.unset import UNSET, Unset
 
 _EXPORTS = {
@@ -89,7 +96,10 @@ _EXPORTS = {
     "ListResult": "._core.pagination",
     "ListMeta": "._core.pagination",
     "Page": "._core.pagination",
+    "AsyncWrappedPaginator": "._core.pagination",
+    "WrappedPage": "._core.pagination",
     "SyncPaginator": "._core.runner",
+    "SyncWrappedPaginator": "._core.runner",
     "UNSET": "._core.unset",
     "Unset": "._core.unset",
 }
@@ -102,6 +112,7 @@ __all__ = [
     "AsyncBasecamp",
     "AsyncEdit",
     "AsyncPaginator",
+    "AsyncWrappedPaginator",
     "Auth",
     "AuthError",
     "Basecamp",
@@ -133,6 +144,7 @@ __all__ = [
     "StaticToken",
     "SyncEdit",
     "SyncPaginator",
+    "SyncWrappedPaginator",
     "SystemClock",
     "Token",
     "TokenProvider",
@@ -140,6 +152,7 @@ __all__ = [
     "Unset",
     "UsageError",
     "ValidationError",
+    "WrappedPage",
     "__version__",
 ]
 

@@ -157,6 +157,9 @@ async def _run(op: ir.Operation, required_only: bool) -> None:
         assert request.content == b""
     if op.response_kind == "none":
         assert result is None
+    elif op.page_wrapper is not None:
+        # A wrapped list comes back as its object, the list in its field.
+        assert len(getattr(result, str(op.page_field))) == 1
     elif op.response_kind in ("list", "paginated"):
         assert len(result) == 1
     else:

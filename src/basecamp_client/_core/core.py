@@ -318,7 +318,7 @@ class ClientCore:
             value: Any = entry.value
             if raw and isinstance(value, PageData):
                 # Hand out a copy: the caller may mutate the list it gets.
-                value = PageData(list(value.items), value.total_count, value.next_url)
+                value = value.copy()
             return value, status
         if cache is not None and op.method in _UNSAFE:
             # A write makes any cached GET of the same URL worthless.
@@ -344,7 +344,7 @@ class ClientCore:
                 entry = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
                 cache.set((prepared.fingerprint, url), entry)  # type: ignore[union-attr]
                 if raw and isinstance(value, PageData):
-                    value = PageData(list(value.items), value.total_count, value.next_url)
+                    value = value.copy()
         return value, status
 
     async def send(
