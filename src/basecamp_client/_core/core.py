@@ -529,7 +529,10 @@ class ClientCore:
             decision = decide(
                 policy, attempt=attempt, status=status, retry_after=retry_after, random=self.random
             )
-            if status == 429 and anonymous is None:
+            # A 429 without Retry-After where the description leaves 429 out of retryOn is
+            # this operation's quota (see retry.py): it neither waits nor holds the client.
+            quota = status == 429 and retry_after is None and policy.quota_429
+            if status == 429 and anonymous is None and not quota:
                 # Hold the whole client, not just this task.
                 throttle.pause(
                     retry_after
@@ -552,6 +555,9 @@ class ClientCore:
                 if decision.retry:
                     failure.hint = ONE_SHOT_HINT
                 elif decision.retry_after_exceeded:
+                    failure.hint = decision.reason
+                elif quota:
+                    failure.retryable = False
                     failure.hint = decision.reason
                 elif failure.retryable and status != 429 and not policy.replayable:
                     failure.retryable = False
