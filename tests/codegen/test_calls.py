@@ -178,6 +178,7 @@ async def test_every_operation_sends_what_the_description_says(service: ir.Servi
 
 
 def test_registry_covers_every_operation() -> None:
+    assert len(OPERATIONS) == 287  # Basecamp API 2026-10-19
     assert set(OPERATIONS) == {op.id for op in API.operations}
     for op in API.operations:
         assert OPERATIONS[op.id] == (op.service, op.method_name)

@@ -234,6 +234,8 @@ def test_credentials_are_marked_sensitive(ours: Document) -> None:
         ("WebhookUpdate", "payload_url"),
         ("OAuthTokenResponse", "access_token"),
         ("OAuthTokenResponse", "refresh_token"),
+        ("StreamTicket", "ticket"),
+        ("StreamTicket", "url"),  # carries the ticket in its query
     ]:
         assert schemas[schema]["properties"][prop]["x-basecamp-sensitive"] == credential
     for _where, _prop, sub in schema_props(ours):
