@@ -53,8 +53,10 @@ _RESERVED_CLASS_NAMES = frozenset(
         "WriteSemantics",
         "AccountSession",
         "AsyncPaginator",
+        "AsyncWrappedPaginator",
         "Runner",
         "SyncPaginator",
+        "SyncWrappedPaginator",
         "UploadSource",
         "ProgressCallback",
         "AsyncAccountBase",
@@ -101,6 +103,8 @@ class _Builder:
         # Names the generated modules import themselves; a model may not take them.
         self._taken: set[str] = set(_RESERVED_CLASS_NAMES)
         self.merges: dict[str, Any] = {}  # operation id → its raw x-sdk-merge
+        # id() of an inline object schema → its model (the document outlives the builder).
+        self._inline: dict[int, str] = {}
 
     # -- models -------------------------------------------------------------------------
 
@@ -241,8 +245,13 @@ class _Builder:
                 "list", nullable=nullable, item=self.type_of(schema.get("items"), context + "Item")
             )
         if self._is_object(schema):
-            name = self._claim(pascal(context))
-            self._pending.append((name, context, schema))
+            # The same inline object reached twice (a wrapped page's list, seen as the
+            # page's items and as a field of the wrapper) is one model.
+            name = self._inline.get(id(schema), "")
+            if not name:
+                name = self._claim(pascal(context))
+                self._inline[id(schema)] = name
+                self._pending.append((name, context, schema))
             return ir.TypeRef("model", nullable=nullable, model=name)
         if kind == "object" or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
@@ -358,12 +367,14 @@ class _Builder:
         status, response_schema = self._success(op, where)
         kind: ir.ResponseKind
         rtype: ir.TypeRef | None = None
+        wrapper: ir.TypeRef | None = None
         context = pascal(op_id) + "Response"
         if response_schema is None:
             kind = "none"
         elif pagination is not None:
             kind = "paginated"
             rtype = self._page_item(response_schema, pagination, context, where)
+            wrapper = self._page_wrapper(response_schema, pagination, context)
         else:
             resolved = self.type_of(response_schema, context)
             if resolved.kind == "list" and resolved.item is not None:
@@ -394,6 +405,7 @@ class _Builder:
             idempotent=_idempotent(op),
             retry=_retry(op, where),
             pagination=pagination,
+            page_wrapper=wrapper,
             write_semantics=_write_semantics(op),
             deprecated=op.get("deprecated") is True,
             account_scoped=op.get("x-account-scoped") is not False,
@@ -472,6 +484,20 @@ class _Builder:
             raise SpecError(f"{where}: x-basecamp-pagination on a response that is not a list")
         return resolved.item
 
+    def _page_wrapper(
+        self, schema: Any, pagination: ir.Pagination, context: str
+    ) -> ir.TypeRef | None:
+        """The model of the object a page wraps its list in, when it has other fields too
+        (a person's progress: ``person`` beside the paged ``events``); else ``None``."""
+        if pagination.items_key is None:
+            return None
+        target = self._deref(schema)
+        props, _ = self._merged_properties(target) if isinstance(target, dict) else ({}, set())
+        if set(props) <= {pagination.items_key}:
+            return None  # a bare wrapper: nothing beside the list worth keeping
+        resolved = self.type_of(schema, context)
+        return resolved if resolved.kind == "model" else None
+
     def _pagination(self, op: dict[str, Any]) -> ir.Pagination | None:
         spec = op.get("x-basecamp-pagination")
         if not isinstance(spec, dict):
@@ -533,6 +559,20 @@ def _with_merges(builder: _Builder, service: ir.Service) -> ir.Service:
             merge = resolve_merge(op, raw, service.operations, builder.models)
             draft = builder.claim(f"{merge.record}Draft")
             op = attrs.evolve(op, merge=attrs.evolve(merge, draft=draft))
+        ops.append(op)
+    return attrs.evolve(service, operations=tuple(ops))
+
+
+def _with_page_fields(builder: _Builder, service: ir.Service) -> ir.Service:
+    """Name the attribute that holds the list in each wrapped page's model."""
+    import attrs
+
+    ops = []
+    for op in service.operations:
+        if op.page_wrapper is not None and op.pagination is not None:
+            model = builder.models[str(op.page_wrapper.model)]
+            [field] = [f.name for f in model.fields if f.wire == op.pagination.items_key]
+            op = attrs.evolve(op, page_field=field)
         ops.append(op)
     return attrs.evolve(service, operations=tuple(ops))
 
@@ -627,7 +667,7 @@ def build(doc: Document) -> ir.Api:
             )
         )
 
-    services = [_with_merges(builder, s) for s in services]
+    services = [_with_page_fields(builder, _with_merges(builder, s)) for s in services]
     models = _assign_modules(builder.models)
     info = doc.get("info") or {}
     return ir.Api(

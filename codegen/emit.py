@@ -270,12 +270,23 @@ def _decoder(op: ir.Operation) -> tuple[str, str] | None:
     return "_decode.json_value", ""
 
 
+def _wrapper_decoder(op: ir.Operation) -> tuple[str, str] | None:
+    """(constant name, expression) of the decoder of a wrapped page's object."""
+    if op.page_wrapper is None:
+        return None
+    model = str(op.page_wrapper.model)
+    return f"_{upper_snake(model)}", f"_decode.one({model}.from_dict, {py_str(model)})"
+
+
 def _returns(op: ir.Operation, names: Names) -> tuple[str, str]:
     """(async return annotation, sync return annotation)."""
     t = op.response_type
     if op.response_kind == "none" or t is None:
         return "None", "None"
     item = t.model if t.kind == "model" else "Any"
+    if op.response_kind == "paginated" and op.page_wrapper is not None:
+        both = f"[{item}, {op.page_wrapper.model}]"
+        return f"AsyncWrappedPaginator{both}", f"SyncWrappedPaginator{both}"
     if op.response_kind == "paginated":
         return f"AsyncPaginator[{item}]", f"SyncPaginator[{item}]"
     if op.response_kind == "list":
@@ -305,7 +316,13 @@ def _method_doc(op: ir.Operation) -> str:
             text = " ".join(p.description.split())
             lines.append(f"    {p.name}: {text}")
         parts.append("\n".join(lines))
-    if op.response_kind == "paginated":
+    if op.response_kind == "paginated" and op.page_wrapper is not None:
+        parts.append(
+            f"Returns a lazy paginator: iterate it for the ``{op.page_field}`` page by page, "
+            f"or await it for the whole {op.page_wrapper.model} (its ``{op.page_field}`` "
+            "holding every page's). ``max_items`` / ``max_pages`` stop early."
+        )
+    elif op.response_kind == "paginated":
         parts.append(
             "Returns a lazy paginator: iterate it, or await it for the whole list. "
             "``max_items`` / ``max_pages`` stop early."
@@ -392,6 +409,13 @@ def _async_body(op: ir.Operation, decoder: str | None) -> str:
         args.append(f"body={_mapping(body)}")
     elif op.body_kind == "json" and op.body_required:
         args.append("body={}")
+    if op.response_kind == "paginated" and op.page_wrapper is not None:
+        wrapper = _wrapper_decoder(op)
+        assert wrapper is not None
+        args += [f"decode={decoder}", f"wrapper={wrapper[0]}"]
+        args.append(f"field={py_str(str(op.page_field))}")
+        args += ["max_items=max_items", "max_pages=max_pages"]
+        return "return self._session.paginate_wrapped(" + ", ".join(args) + ")"
     if op.response_kind == "paginated":
         args += [f"decode={decoder}", "max_items=max_items", "max_pages=max_pages"]
         return "return self._session.paginate(" + ", ".join(args) + ")"
@@ -413,7 +437,8 @@ def _call_args(op: ir.Operation) -> list[str]:
 def _sync_body(op: ir.Operation) -> str:
     args = _call_args(op)
     if op.response_kind == "paginated":
-        return f"return SyncPaginator(self._runner, self._a.{op.method_name}({', '.join(args)}))"
+        cls = "SyncWrappedPaginator" if op.page_wrapper is not None else "SyncPaginator"
+        return f"return {cls}(self._runner, self._a.{op.method_name}({', '.join(args)}))"
     return f"return self._runner.run(self._a.{op.method_name}{''.join(', ' + a for a in args)})"
 
 
@@ -428,6 +453,9 @@ def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str
             decoder, expr = found
             if expr:
                 decoders[decoder] = expr
+        wrapper = _wrapper_decoder(op)
+        if wrapper is not None:
+            decoders[wrapper[0]] = wrapper[1]
         returns, sync_returns = _returns(op, names)
         ops.append(
             {
@@ -581,6 +609,7 @@ _ASYNC_CORE = (
     "PaginationSpec",
     "WriteSemantics",
     "AsyncPaginator",
+    "AsyncWrappedPaginator",
     "Null",
     "create_body",
     "MergeField",
@@ -590,7 +619,15 @@ _ASYNC_CORE = (
     "EditDraft",
     *_UPLOAD_CORE,
 )
-_SYNC_CORE = ("UNSET", "Unset", "SyncPaginator", "Null", "SyncEdit", *_UPLOAD_CORE)
+_SYNC_CORE = (
+    "UNSET",
+    "Unset",
+    "SyncPaginator",
+    "SyncWrappedPaginator",
+    "Null",
+    "SyncEdit",
+    *_UPLOAD_CORE,
+)
 
 
 def _mentions(text: str, word: str) -> bool:

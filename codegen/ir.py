@@ -155,6 +155,10 @@ class Operation:
     idempotent: bool = False
     retry: Retry | None = None
     pagination: Pagination | None = None
+    # A paginated list the API wraps in an object beside other fields: that object's model
+    # and the attribute of the list in it (``PersonProgress``, ``events``).
+    page_wrapper: TypeRef | None = None
+    page_field: str | None = None
     write_semantics: WriteSemantics | None = None
     merge: Merge | None = None  # replace-semantics writes with ``x-sdk-merge``
     deprecated: bool = False
@@ -188,6 +192,8 @@ class Operation:
             found |= param.type.models()
         if self.response_type is not None:
             found |= self.response_type.models()
+        if self.page_wrapper is not None:
+            found |= self.page_wrapper.models()
         return found
 
 

@@ -44,8 +44,15 @@ if TYPE_CHECKING:
         RetryScheduled,
     )
     from ._core.nulls import NULL, Null
-    from ._core.pagination import AsyncPaginator, ListMeta, ListResult, Page
-    from ._core.runner import SyncPaginator
+    from ._core.pagination import (
+        AsyncPaginator,
+        AsyncWrappedPaginator,
+        ListMeta,
+        ListResult,
+        Page,
+        WrappedPage,
+    )
+    from ._core.runner import SyncPaginator, SyncWrappedPaginator
     from ._core.unset import UNSET, Unset
 
 _EXPORTS = {
@@ -93,7 +100,10 @@ _EXPORTS = {
     "ListResult": "._core.pagination",
     "ListMeta": "._core.pagination",
     "Page": "._core.pagination",
+    "AsyncWrappedPaginator": "._core.pagination",
+    "WrappedPage": "._core.pagination",
     "SyncPaginator": "._core.runner",
+    "SyncWrappedPaginator": "._core.runner",
     "UNSET": "._core.unset",
     "Unset": "._core.unset",
 }
@@ -106,6 +116,7 @@ __all__ = [
     "AsyncBasecamp",
     "AsyncEdit",
     "AsyncPaginator",
+    "AsyncWrappedPaginator",
     "Auth",
     "AuthError",
     "Basecamp",
@@ -139,6 +150,7 @@ __all__ = [
     "StaticToken",
     "SyncEdit",
     "SyncPaginator",
+    "SyncWrappedPaginator",
     "SystemClock",
     "Token",
     "TokenProvider",
@@ -146,6 +158,7 @@ __all__ = [
     "Unset",
     "UsageError",
     "ValidationError",
+    "WrappedPage",
     "__version__",
 ]
 

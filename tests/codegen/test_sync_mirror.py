@@ -64,6 +64,7 @@ def accounts() -> Iterator[tuple[AsyncAccount, SyncAccount]]:
 
 def _sync_return(annotation: str) -> str:
     twin = annotation.replace("AsyncPaginator[", "SyncPaginator[")
+    twin = twin.replace("AsyncWrappedPaginator[", "SyncWrappedPaginator[")
     return twin.replace("AsyncEdit[", "SyncEdit[").replace("Async", "")
 
 

@@ -226,3 +226,36 @@ async def test_404_and_validation_errors_are_immediate() -> None:
         with pytest.raises(ValidationError):
             await session(client).call(CREATE, body={"name": ""}, decode=identity)
     assert server.count == 1
+
+
+async def test_a_quota_429_is_not_retried_but_a_rate_limit_is() -> None:
+    # embeds.create leaves 429 out of its retryOn: more than 100 new embeds an hour answer
+    # 429 without Retry-After for the rest of the hour, which no retry can outwait.
+    def embeds(*statuses: int, **headers: str) -> Recorder:
+        remaining = list(statuses)
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            if remaining:
+                return json_response(remaining.pop(0), {"error": "slow down"}, **headers)
+            embed = {"sgid": "s", "url": "https://example.com/v", "status": "pending"}
+            return json_response(200, embed)
+
+        return Recorder(handler)
+
+    clock = FakeClock()
+    quota = embeds(429)
+    async with make_client(quota, clock=clock) as client:
+        with pytest.raises(RateLimitError) as info:
+            await client.for_account(99).embeds.create(url="https://example.com/v")
+        # Other requests are not held back: the quota is this operation's alone.
+        assert client._core.throttle.pause_until == 0
+    assert quota.count == 1
+    assert clock.sleeps == []
+    assert not info.value.retryable
+    assert "quota" in str(info.value.hint)
+    limited = embeds(429, **{"Retry-After": "3"})
+    async with make_client(limited, clock=clock) as client:
+        embed = await client.for_account(99).embeds.create(url="https://example.com/v")
+    assert embed.status == "pending"
+    assert limited.count == 2
+    assert clock.sleeps == [3.0]

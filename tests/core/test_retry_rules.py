@@ -156,3 +156,21 @@ def test_retry_after_forms(header: str | None, seconds: float | None) -> None:
 def test_status_helper_for_never_processed_requests() -> None:
     assert status_is_retryable(429, replayable=False, retry_on=frozenset())
     assert not status_is_retryable(503, replayable=False, retry_on=frozenset({503}))
+
+
+def test_a_429_is_a_quota_where_the_description_leaves_it_out() -> None:
+    # retryOn [503] (new embeds per hour, the account's user limit): a 429 without
+    # Retry-After is a quota that retrying does not lift; with Retry-After it is the
+    # ordinary rate limit and is waited out as everywhere else.
+    quota = policy_for(op("POST", idempotent=True, retry_on=frozenset({503})))
+    refused = decide(quota, attempt=1, status=429)
+    assert not refused.retry
+    assert "quota" in refused.reason
+    assert decide(quota, attempt=1, status=429, retry_after=2.0).retry
+    assert decide(quota, attempt=1, status=503).retry
+    ordinary = policy_for(op("POST", retry_on=frozenset({429, 503})))
+    assert decide(ordinary, attempt=1, status=429).retry
+    # A client-wide retry_on never turns an operation's quota into a rate limit.
+    overridden = policy_for(op("GET", retry_on=frozenset({503})), retry_on=frozenset({429}))
+    assert overridden.quota_429
+    assert not decide(overridden, attempt=1, status=429).retry

@@ -16,6 +16,8 @@ import pytest
 
 from codegen.loader import Document, load
 
+from .additions import description_2026_10_19
+
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = ROOT / "openapi" / "openapi.yaml"
 EXAMPLE_MAP = Path(__file__).with_name("example_schemas.json")
@@ -43,6 +45,21 @@ def ours() -> Document:
 def reference() -> Document:
     """Basecamp's published description."""
     return load(_reference_file("basecamp-openapi.json"))
+
+
+@pytest.fixture(scope="session")
+def additions() -> dict[str, Any]:
+    """The facts of API 2026-10-19 over the published description: operations and fields."""
+    data: dict[str, Any] = json.loads(
+        _reference_file("basecamp-2026-10-19-additions.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@pytest.fixture(scope="session")
+def reference_latest(reference: Document, additions: dict[str, Any]) -> Document:
+    """Basecamp's API 2026-10-19: the published description with the additions laid over it."""
+    return description_2026_10_19(reference, additions)
 
 
 @pytest.fixture(scope="session")

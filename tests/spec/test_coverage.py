@@ -1,8 +1,10 @@
-"""Our description covers every operation of Basecamp's published one, fact for fact.
+"""Our description covers every operation of Basecamp's API 2026-10-19, fact for fact.
 
-Both are reduced by codegen.drift (the same code behind ``make spec-drift``), so wrapper
-schemas, nullability style and formats are not differences; names, requiredness of
-parameters and base JSON types of every parameter and body field are.
+The newer API is Basecamp's published description (2026-08-11, 250 operations) with the
+2026-10-19 additions (37 operations, new fields) laid over it from the reference facts
+(tests/spec/additions.py). Both sides are reduced by codegen.drift (the same code behind
+``make spec-drift``), so wrapper schemas, nullability style and formats are not differences;
+names, requiredness of parameters and base JSON types of every parameter and body field are.
 """
 
 from __future__ import annotations
@@ -30,23 +32,38 @@ def _ops(doc: Document) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-def test_every_reference_operation_is_ours(reference: Document, ours: Document) -> None:
-    theirs, mine = _ops(reference), _ops(ours)
-    assert len(theirs) == 250
+def test_every_operation_of_the_newer_api_is_ours(
+    reference: Document, reference_latest: Document, ours: Document
+) -> None:
+    assert len(_ops(reference)) == 250
+    theirs, mine = _ops(reference_latest), _ops(ours)
+    assert len(theirs) == 287
     assert sorted(theirs.keys() - mine.keys()) == []
     assert sorted(mine.keys() - theirs.keys()) == []
     renamed = {k: (theirs[k]["operationId"], mine[k]["operationId"]) for k in theirs}
     assert {k: v for k, v in renamed.items() if v[0] != v[1]} == {}
+    assert ours["info"]["version"] == reference_latest["info"]["version"] == "2026-10-19"
 
 
-def test_parameters_and_fields_match(reference: Document, ours: Document) -> None:
-    report = drift.compare(reference, ours)
+def test_parameters_and_fields_match(reference_latest: Document, ours: Document) -> None:
+    report = drift.compare(reference_latest, ours)
     assert not report.has_differences, drift.format_report(report)
     assert report.notes == {}, drift.format_report(report)
 
 
-def test_basecamp_extensions_are_kept(reference: Document, ours: Document) -> None:
-    theirs, mine = _ops(reference), _ops(ours)
+def test_the_older_api_differs_only_by_the_additions(reference: Document, ours: Document) -> None:
+    # Against 2026-08-11 alone, the drift report shows exactly what 2026-10-19 brought.
+    report = drift.compare(reference, ours)
+    removed = [d for d in report.operations if d.kind == "removed"]
+    assert len(removed) == 37
+    assert len(report.operations) == 37
+    fields = {d.leaf for d in report.by_operation}
+    assert {"starred", "wallpaper", "subtasks_count", "completion", "performed_by"} <= fields
+    assert {d.kind for d in report.by_operation} == {"removed"}
+
+
+def test_basecamp_extensions_are_kept(reference_latest: Document, ours: Document) -> None:
+    theirs, mine = _ops(reference_latest), _ops(ours)
     for key, op in theirs.items():
         for ext in EXTENSIONS:
             assert mine[key].get(ext) == op.get(ext), f"{op['operationId']} {ext}"

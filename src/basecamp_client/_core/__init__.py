@@ -19,9 +19,9 @@ from .edit import AsyncEdit, EditDraft, SyncEdit
 from .errors import DecodeError
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
-from .pagination import AsyncPaginator, ListResult
+from .pagination import AsyncPaginator, AsyncWrappedPaginator, ListResult
 from .progress import ProgressCallback
-from .runner import Runner, SyncPaginator
+from .runner import Runner, SyncPaginator, SyncWrappedPaginator
 from .safe_write import MergeField, MergeSpec, merge_update
 from .session import AccountSession
 from .sources import UploadSource
@@ -34,6 +34,7 @@ __all__ = [
     "AsyncAccountBase",
     "AsyncEdit",
     "AsyncPaginator",
+    "AsyncWrappedPaginator",
     "DecodeError",
     "EditDraft",
     "ListResult",
@@ -50,6 +51,7 @@ __all__ = [
     "SyncAccountBase",
     "SyncEdit",
     "SyncPaginator",
+    "SyncWrappedPaginator",
     "Unset",
     "UploadSource",
     "WriteSemantics",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from .errors import UsageError
-from .runner import Runner, SyncPaginator
+from .runner import Runner, SyncPaginator, SyncWrappedPaginator
 from .session import AccountSession
 from .unset import UNSET, Unset
 
@@ -55,7 +55,7 @@ class AsyncAccountBase:
     async def call(self, operation_id: str, /, **arguments: Any) -> Any:
         """Run an operation by its id: ``await account.call("GetProject", project_id=1)``.
 
-        List operations are collected into a list.
+        List operations are collected into a list (a wrapped list into its object).
         """
         service, method = _lookup(self.OPERATIONS, operation_id)
         result = getattr(getattr(self, service), method)(**arguments)
@@ -88,6 +88,6 @@ class SyncAccountBase:
         """Run an operation by its id; list operations are collected into a list."""
         service, method = _lookup(self.OPERATIONS, operation_id)
         result = getattr(getattr(self, service), method)(**arguments)
-        if isinstance(result, SyncPaginator):
+        if isinstance(result, (SyncPaginator, SyncWrappedPaginator)):
             return result.collect()
         return result

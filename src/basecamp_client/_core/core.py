@@ -334,7 +334,7 @@ class ClientCore:
             value: Any = entry.value
             if raw and isinstance(value, PageData):
                 # Hand out a copy: the caller may mutate the list it gets.
-                value = PageData(list(value.items), value.total_count, value.next_url)
+                value = value.copy()
             return value, status
         if cache is not None and op.method in _UNSAFE:
             # A write makes any cached GET of the same URL worthless.
@@ -360,7 +360,7 @@ class ClientCore:
                 entry = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
                 cache.set((prepared.fingerprint, url), entry)  # type: ignore[union-attr]
                 if raw and isinstance(value, PageData):
-                    value = PageData(list(value.items), value.total_count, value.next_url)
+                    value = value.copy()
         return value, status
 
     async def send(
@@ -597,7 +597,10 @@ class ClientCore:
             decision = decide(
                 policy, attempt=attempt, status=status, retry_after=retry_after, random=self.random
             )
-            if status == 429 and anonymous is None:
+            # A 429 without Retry-After where the description leaves 429 out of retryOn is
+            # this operation's quota (see retry.py): it neither waits nor holds the client.
+            quota = status == 429 and retry_after is None and policy.quota_429
+            if status == 429 and anonymous is None and not quota:
                 # Hold the whole client, not just this task.
                 throttle.pause(
                     retry_after
@@ -627,6 +630,9 @@ class ClientCore:
                 elif decision.retry:
                     failure.hint = ONE_SHOT_HINT
                 elif decision.retry_after_exceeded:
+                    failure.hint = decision.reason
+                elif quota:
+                    failure.retryable = False
                     failure.hint = decision.reason
                 elif failure.retryable and status != 429 and not policy.replayable:
                     failure.retryable = False

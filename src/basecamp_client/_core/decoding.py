@@ -23,8 +23,13 @@ _fromisoformat = _dt.datetime.fromisoformat
 _date_fromisoformat = _dt.date.fromisoformat
 
 
-def parse_date(value: Any) -> Any:
-    """``YYYY-MM-DD`` text to a :class:`datetime.date`; anything else unchanged."""
+# The converters below are typed as plain ``Callable[[Any], Any]``, whatever each one is
+# underneath (a function here, a C method there, depending on the Python version): a
+# generated decoder keeps either a fast ``iso_*`` or a lenient ``parse_*`` in one local
+# variable, and that must type-check under every supported Python version.
+
+
+def _parse_date(value: Any) -> Any:
     if type(value) is str:
         try:
             return _date_fromisoformat(value)
@@ -33,16 +38,21 @@ def parse_date(value: Any) -> Any:
     return value
 
 
+#: ``YYYY-MM-DD`` text to a :class:`datetime.date`; anything else unchanged.
+parse_date: Callable[[Any], Any] = _parse_date
+
 if sys.version_info >= (3, 11):
 
-    def parse_datetime(value: Any) -> Any:
-        """ISO 8601 text to a :class:`datetime.datetime`; anything else unchanged."""
+    def _parse_datetime(value: Any) -> Any:
         if type(value) is str:
             try:
                 return _fromisoformat(value)
             except ValueError:
                 return value
         return value
+
+    #: ISO 8601 text to a :class:`datetime.datetime`; anything else unchanged.
+    parse_datetime: Callable[[Any], Any] = _parse_datetime
 
     #: ISO 8601 text to a datetime (date), raising ``ValueError`` for other text. The
     #: generated decoders call these inline and, on ``ValueError``, decode the object
@@ -52,8 +62,7 @@ if sys.version_info >= (3, 11):
 
 else:
 
-    def parse_datetime(value: Any) -> Any:
-        """ISO 8601 text to a :class:`datetime.datetime`; anything else unchanged."""
+    def _parse_datetime(value: Any) -> Any:
         if type(value) is str:
             try:
                 if value[-1:] == "Z":
@@ -66,8 +75,9 @@ else:
 
     # Before 3.11 fromisoformat refuses the "Z" every Basecamp timestamp ends with: the
     # inline parsers are the lenient ones, so that decoding never takes the slow path.
-    iso_datetime = parse_datetime
-    iso_date = parse_date
+    parse_datetime: Callable[[Any], Any] = _parse_datetime
+    iso_datetime: Callable[[Any], Any] = _parse_datetime
+    iso_date: Callable[[Any], Any] = _parse_date
 
 
 def format_datetime(value: Any) -> Any:

@@ -36,6 +36,9 @@ class PageDecoder(Generic[T]):
     total_header: str | None
     single: bool
     origin: tuple[str, str | None, int | None] = attrs.field(eq=True)
+    # For a list wrapped in an object beside other fields: decodes that object (its list
+    # emptied) for the page's ``wrapper``.
+    wrapper: Callable[[Any], Any] | None = None
 
     def __call__(self, response: HttpResponse) -> PageData[T]:
         # Parsing and decoding a page allocates thousands of objects that all stay alive:
@@ -45,15 +48,15 @@ class PageDecoder(Generic[T]):
         if paused:
             gc.disable()
         try:
-            items = self._items(response)
+            items, wrapper = self._items(response)
         finally:
             if paused:
                 gc.enable()
         total = _total_count(response.headers, self.total_header)
         nxt = None if self.single else _next_link(self.op_id, response, self.origin)
-        return PageData(items, total, nxt)
+        return PageData(items, total, nxt, wrapper)
 
-    def _items(self, response: HttpResponse) -> list[T]:
+    def _items(self, response: HttpResponse) -> tuple[list[T], Any]:
         try:
             payload = loads(response.content)
         except ValueError:
@@ -62,8 +65,19 @@ class PageDecoder(Generic[T]):
                 http_status=response.status_code,
                 operation_id=self.op_id,
             ) from None
+        wrapper = None
         if self.items_key is not None and isinstance(payload, Mapping):
+            if self.wrapper is not None:
+                # The object around the list, decoded with its list emptied: the
+                # paginator puts each page's own items there.
+                wrapper = self.wrapper({**payload, self.items_key: []})
             payload = payload.get(self.items_key, [])
+        elif self.wrapper is not None:
+            raise DecodeError(
+                f"{self.op_id}: expected a JSON object holding {self.items_key!r}",
+                http_status=response.status_code,
+                operation_id=self.op_id,
+            )
         if not isinstance(payload, list):
             raise DecodeError(
                 f"{self.op_id}: expected a JSON list",
@@ -80,7 +94,7 @@ class PageDecoder(Generic[T]):
             # The parsed object is not needed once decoded: release it now, so a page
             # never holds both its parsed JSON and its models in full.
             payload[index] = None
-        return items
+        return items, wrapper
 
 
 def _next_link(

@@ -9,6 +9,10 @@ The rules, in one place:
   statuses the operation's ``RetrySpec.retry_on`` adds, timeouts and dropped
   connections. A non-idempotent POST is never replayed after a 5xx or a read timeout,
   because the server may already have done the write.
+* An operation whose description leaves ``429`` out of its ``retryOn`` uses 429 for a
+  quota that waiting a few seconds does not lift (new embeds per hour, the account's
+  user limit): there a 429 is retried only when it carries ``Retry-After``, the mark of
+  the ordinary rate limit.
 * Waits grow exponentially from the base delay, doubling per attempt, capped at
   ``max_delay``, with random jitter on top. A ``Retry-After`` answer is honoured as
   sent; one longer than ``max_retry_after`` ends the call at once instead of sleeping
@@ -49,6 +53,8 @@ class RetryPolicy:
     max_retry_after: float
     retry_on: frozenset[int]
     replayable: bool
+    # The operation's description leaves 429 out: a 429 without Retry-After is a quota.
+    quota_429: bool = False
 
 
 def policy_for(
@@ -74,6 +80,7 @@ def policy_for(
         max_retry_after=max_retry_after,
         retry_on=(retry_on if retry_on is not None else spec.retry_on | TRANSIENT_STATUSES),
         replayable=op.is_safe_to_replay and replayable_body,
+        quota_429=429 not in spec.retry_on,
     )
 
 
@@ -172,6 +179,10 @@ def decide(
         ):
             return RetryDecision(False, reason="a write that is not idempotent is never replayed")
         return RetryDecision(False, reason=f"HTTP {status} is not retryable")
+    elif status == 429 and policy.quota_429 and retry_after is None:
+        return RetryDecision(
+            False, reason="HTTP 429 without Retry-After here is a quota that retrying does not lift"
+        )
     if retry_after is not None and retry_after > policy.max_retry_after:
         return RetryDecision(
             False,

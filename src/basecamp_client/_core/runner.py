@@ -25,12 +25,13 @@ import os
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from .errors import UsageError
-from .pagination import AsyncPaginator, ListResult, Page
+from .pagination import AsyncPaginator, AsyncWrappedPaginator, ListResult, Page, WrappedPage
 
 T = TypeVar("T")
+W = TypeVar("W")
 P = ParamSpec("P")
 
 _RUNNERS: weakref.WeakSet[Runner] = weakref.WeakSet()
@@ -235,24 +236,22 @@ def _close_all_at_exit() -> None:
 atexit.register(_close_all_at_exit)
 
 
-class SyncPaginator(Generic[T]):
-    """The sync face of :class:`AsyncPaginator`: iterate it, or ``collect()`` it.
-
-    Iteration fetches page by page through the runner, so memory stays bounded by one
-    page, as with the async paginator.
-    """
+class _SyncPaginator(Generic[T]):
+    """What both sync paginators share: page-by-page iteration through the runner, so
+    memory stays bounded by one page, as with the async paginators."""
 
     __slots__ = ("_paginator", "_runner")
 
-    def __init__(self, runner: Runner, paginator: AsyncPaginator[T]) -> None:
+    def __init__(
+        self, runner: Runner, paginator: AsyncPaginator[T] | AsyncWrappedPaginator[T, Any]
+    ):
         self._runner = runner
         self._paginator = paginator
 
     def __repr__(self) -> str:
-        return f"<SyncPaginator {self._paginator!r}>"
+        return f"<{type(self).__name__} {self._paginator!r}>"
 
-    def pages(self) -> Iterator[Page[T]]:
-        """Yield pages one at a time, with their meta."""
+    def _pages(self) -> Iterator[Page[T]]:
         runner = self._runner
         agen = runner.run(_make_pages, self._paginator)
         try:
@@ -270,17 +269,49 @@ class SyncPaginator(Generic[T]):
                 pass  # the client was closed meanwhile; nothing left to release
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
+        for page in self._pages():
             items = page.items
             del page
             yield from items
             del items
 
+
+class SyncPaginator(_SyncPaginator[T]):
+    """The sync face of :class:`AsyncPaginator`: iterate it, or ``collect()`` it."""
+
+    __slots__ = ()
+
+    def __init__(self, runner: Runner, paginator: AsyncPaginator[T]) -> None:
+        super().__init__(runner, paginator)
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Yield pages one at a time, with their meta."""
+        return self._pages()
+
     def collect(self) -> ListResult[T]:
         """Fetch every page (within the caps) into one list with ``.meta``."""
-        return self._runner.run(self._paginator.collect)
+        return self._runner.run(cast("AsyncPaginator[T]", self._paginator).collect)
 
 
-async def _make_pages(paginator: AsyncPaginator[T]) -> Any:
+class SyncWrappedPaginator(_SyncPaginator[T], Generic[T, W]):
+    """The sync face of :class:`AsyncWrappedPaginator`: iterate it for the items,
+    ``pages()`` for each page with its whole object, ``collect()`` for the first page's
+    object holding every item."""
+
+    __slots__ = ()
+
+    def __init__(self, runner: Runner, paginator: AsyncWrappedPaginator[T, W]) -> None:
+        super().__init__(runner, paginator)
+
+    def pages(self) -> Iterator[WrappedPage[T, W]]:
+        """Yield pages one at a time, each with its whole object as ``wrapper``."""
+        return cast("Iterator[WrappedPage[T, W]]", self._pages())
+
+    def collect(self) -> W:
+        """The first page's object, its list field holding every item (a ListResult)."""
+        return self._runner.run(cast("AsyncWrappedPaginator[T, W]", self._paginator).collect)
+
+
+async def _make_pages(paginator: AsyncPaginator[T] | AsyncWrappedPaginator[T, Any]) -> Any:
     # Created on the loop thread so the async generator's finaliser hooks are that loop's.
     return paginator.pages()

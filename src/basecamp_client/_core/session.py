@@ -18,13 +18,14 @@ from .encoding import encode_body, encode_query, format_path
 from .errors import UsageError
 from .operation import Operation
 from .pages import PageDecoder, PageFetcher
-from .pagination import AsyncPaginator
+from .pagination import AsyncPaginator, AsyncWrappedPaginator, FetchPage
 from .progress import ProgressCallback, check_progress
 from .request_body import UploadBody, file_name, media_type, multipart_framing
 from .sources import UploadSource, open_source
 from .unset import UNSET, Unset
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -189,6 +190,59 @@ class AccountSession:
 
         A ``page`` query argument asks for exactly that one page.
         """
+        fetch, first_url, single = self._page_walk(
+            op, path, query, decode, None, max_items, max_pages
+        )
+        return AsyncPaginator(
+            fetch,
+            first_url,
+            max_items=max_items,
+            max_pages=max_pages,
+            single_page=single,
+            name=op.id,
+        )
+
+    def paginate_wrapped(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = _EMPTY,
+        query: Mapping[str, Any] | None = None,
+        decode: Callable[[Any], T],
+        wrapper: Callable[[Any], W],
+        field: str,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+    ) -> AsyncWrappedPaginator[T, W]:
+        """:meth:`paginate` for a list the API wraps in an object beside other fields
+        (``op.pagination.items_key`` names the list): ``wrapper`` decodes that object and
+        ``field`` is the attribute of its list."""
+        if op.pagination is None or op.pagination.items_key is None:
+            raise UsageError(f"{op.id}: the operation's pages do not wrap their list")
+        fetch, first_url, single = self._page_walk(
+            op, path, query, decode, wrapper, max_items, max_pages
+        )
+        return AsyncWrappedPaginator(
+            fetch,
+            first_url,
+            field=field,
+            max_items=max_items,
+            max_pages=max_pages,
+            single_page=single,
+            name=op.id,
+        )
+
+    def _page_walk(
+        self,
+        op: Operation,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any] | None,
+        decode: Callable[[Any], T],
+        wrapper: Callable[[Any], Any] | None,
+        max_items: int | None,
+        max_pages: int | None,
+    ) -> tuple[FetchPage[T], str, bool]:
+        """(page fetcher, first URL, one page only) of a paginator, arguments checked."""
         for name, cap in (("max_items", max_items), ("max_pages", max_pages)):
             if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
                 raise UsageError(f"{name} must be a positive integer, got {cap!r}")
@@ -205,12 +259,6 @@ class AccountSession:
             spec.total_count_header if spec else None,
             single,
             self.core.origin,
+            wrapper,
         )
-        return AsyncPaginator(
-            PageFetcher(self.core, op, decoder, self.deadline),
-            first_url,
-            max_items=max_items,
-            max_pages=max_pages,
-            single_page=single,
-            name=op.id,
-        )
+        return PageFetcher(self.core, op, decoder, self.deadline), first_url, single

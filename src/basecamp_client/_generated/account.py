@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .services.comments import AsyncCommentsService
     from .services.documents import AsyncDocumentsService
     from .services.drafts import AsyncDraftsService
+    from .services.embeds import AsyncEmbedsService
     from .services.events import AsyncEventsService
     from .services.everything import AsyncEverythingService
     from .services.folders import AsyncFoldersService
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from .services.notifications import AsyncNotificationsService
     from .services.out_of_office import AsyncOutOfOfficeService
     from .services.people import AsyncPeopleService
+    from .services.pings import AsyncPingsService
     from .services.projects import AsyncProjectsService
     from .services.questionnaires import AsyncQuestionnairesService
     from .services.questions import AsyncQuestionsService
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
     from .services.schedules import AsyncSchedulesService
     from .services.search import AsyncSearchService
     from .services.subscriptions import AsyncSubscriptionsService
+    from .services.subtasks import AsyncSubtasksService
+    from .services.template_library import AsyncTemplateLibraryService
     from .services.templates import AsyncTemplatesService
     from .services.timeline import AsyncTimelineService
     from .services.timesheets import AsyncTimesheetsService
@@ -86,6 +90,7 @@ if TYPE_CHECKING:
     from .sync.comments import CommentsService
     from .sync.documents import DocumentsService
     from .sync.drafts import DraftsService
+    from .sync.embeds import EmbedsService
     from .sync.events import EventsService
     from .sync.everything import EverythingService
     from .sync.folders import FoldersService
@@ -103,6 +108,7 @@ if TYPE_CHECKING:
     from .sync.notifications import NotificationsService
     from .sync.out_of_office import OutOfOfficeService
     from .sync.people import PeopleService
+    from .sync.pings import PingsService
     from .sync.projects import ProjectsService
     from .sync.questionnaires import QuestionnairesService
     from .sync.questions import QuestionsService
@@ -112,6 +118,8 @@ if TYPE_CHECKING:
     from .sync.schedules import SchedulesService
     from .sync.search import SearchService
     from .sync.subscriptions import SubscriptionsService
+    from .sync.subtasks import SubtasksService
+    from .sync.template_library import TemplateLibraryService
     from .sync.templates import TemplatesService
     from .sync.timeline import TimelineService
     from .sync.timesheets import TimesheetsService
@@ -128,10 +136,12 @@ if TYPE_CHECKING:
 OPERATIONS: Mapping[str, tuple[str, str]] = {
     "ArchiveProject": ("projects", "archive"),
     "ArchiveRecording": ("recordings", "archive"),
+    "CompleteSubtask": ("subtasks", "complete"),
     "CompleteTodo": ("todos", "complete"),
     "CreateAnswer": ("answers", "create"),
     "CreateAttachment": ("attachments", "upload"),
     "CreateBookmark": ("bookmarks", "create"),
+    "CreateBubbleUp": ("notifications", "bubble_up"),
     "CreateCampfireLine": ("campfires", "create_line"),
     "CreateCampfireUpload": ("campfires", "upload_file"),
     "CreateCard": ("cards", "create"),
@@ -141,6 +151,7 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "CreateCloudFile": ("cloud_files", "create"),
     "CreateComment": ("comments", "create"),
     "CreateDocument": ("documents", "create"),
+    "CreateEmbed": ("embeds", "create"),
     "CreateEventBoost": ("boosts", "create_for_event"),
     "CreateFolder": ("folders", "create"),
     "CreateGaugeNeedle": ("gauges", "create_needle"),
@@ -148,12 +159,19 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "CreateLineupMarker": ("lineup", "create_marker"),
     "CreateMessage": ("messages", "create"),
     "CreateMessageType": ("message_types", "create"),
+    "CreatePing": ("pings", "create"),
     "CreateProject": ("projects", "create"),
     "CreateProjectFromTemplate": ("templates", "create_project"),
     "CreateQuestion": ("questions", "create"),
     "CreateRecordingBoost": ("boosts", "create"),
     "CreateScheduleEntry": ("schedule_entries", "create"),
+    "CreateStreamTicket": ("events", "create_stream_ticket"),
+    "CreateSubtask": ("subtasks", "create"),
     "CreateTemplate": ("templates", "create"),
+    "CreateTemplateLibraryCardTable": ("template_library", "create_card_table"),
+    "CreateTemplateLibraryCopy": ("template_library", "create_copy"),
+    "CreateTemplateLibraryTodolist": ("template_library", "create_todolist"),
+    "CreateTemplatification": ("template_library", "create_templatification"),
     "CreateTimesheetEntry": ("timesheets", "create"),
     "CreateTodo": ("todos", "create"),
     "CreateTodolist": ("todolists", "create"),
@@ -167,11 +185,13 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "CreateWormhole": ("card_tables", "create_wormhole"),
     "DeleteBookmark": ("bookmarks", "delete"),
     "DeleteBoost": ("boosts", "delete"),
+    "DeleteBubbleUp": ("notifications", "remove_bubble_up"),
     "DeleteCampfireLine": ("campfires", "delete_line"),
     "DeleteChatbot": ("chatbots", "delete"),
     "DeleteFolder": ("folders", "delete"),
     "DeleteLineupMarker": ("lineup", "delete_marker"),
     "DeleteMessageType": ("message_types", "delete"),
+    "DeleteSubtask": ("subtasks", "delete"),
     "DeleteTemplate": ("templates", "delete"),
     "DeleteTool": ("tools", "delete"),
     "DeleteWebhook": ("webhooks", "delete"),
@@ -181,9 +201,11 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "DestroyTimesheetEntry": ("timesheets", "delete"),
     "DisableCardColumnOnHold": ("card_columns", "disable_on_hold"),
     "DisableOutOfOffice": ("out_of_office", "disable"),
+    "DisableProjectClients": ("clients", "disable"),
     "DisableTool": ("tools", "disable"),
     "EnableCardColumnOnHold": ("card_columns", "enable_on_hold"),
     "EnableOutOfOffice": ("out_of_office", "enable"),
+    "EnableProjectClients": ("clients", "enable"),
     "EnableTool": ("tools", "enable"),
     "GetAccount": ("account", "get"),
     "GetAnswer": ("answers", "get"),
@@ -206,6 +228,7 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "GetCloudFile": ("cloud_files", "get"),
     "GetComment": ("comments", "get"),
     "GetDocument": ("documents", "get"),
+    "GetEmbed": ("embeds", "get"),
     "GetEverythingCheckins": ("everything", "list_checkins"),
     "GetEverythingComments": ("everything", "list_comments"),
     "GetEverythingCompletedCards": ("everything", "list_completed_cards"),
@@ -243,6 +266,7 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "GetOverdueTodos": ("reports", "get_overdue_todos"),
     "GetPerson": ("people", "get"),
     "GetPersonProgress": ("timeline", "list_for_person"),
+    "GetPing": ("pings", "get"),
     "GetProgressReport": ("timeline", "list"),
     "GetProject": ("projects", "get"),
     "GetProjectConstruction": ("templates", "get_construction"),
@@ -257,7 +281,12 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "GetScheduleEntryOccurrence": ("schedule_entries", "get_occurrence"),
     "GetSearchMetadata": ("search", "get_metadata"),
     "GetSubscription": ("subscriptions", "get"),
+    "GetSubtask": ("subtasks", "get"),
     "GetTemplate": ("templates", "get"),
+    "GetTemplateLibraryCardTables": ("template_library", "get_card_tables"),
+    "GetTemplateLibraryCopy": ("template_library", "get_copy"),
+    "GetTemplateLibraryTodolists": ("template_library", "get_todolists"),
+    "GetTemplatification": ("template_library", "get_templatification"),
     "GetTimesheetEntry": ("timesheets", "get"),
     "GetTimesheetReport": ("timesheets", "list"),
     "GetTodo": ("todos", "get"),
@@ -294,13 +323,16 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "ListMyDrafts": ("drafts", "list"),
     "ListPeople": ("people", "list"),
     "ListPingablePeople": ("people", "list_pingable"),
+    "ListPings": ("pings", "list"),
     "ListProjectPeople": ("people", "list_for_project"),
     "ListProjects": ("projects", "list"),
     "ListQuestionAnswerers": ("questions", "list_answerers"),
     "ListQuestions": ("questions", "list"),
+    "ListRecentProjects": ("projects", "list_recent"),
     "ListRecordingBoosts": ("boosts", "list"),
     "ListRecordings": ("recordings", "list"),
     "ListScheduleEntries": ("schedule_entries", "list"),
+    "ListSubtasks": ("subtasks", "list"),
     "ListTemplates": ("templates", "list"),
     "ListTodolistGroups": ("todolist_groups", "list"),
     "ListTodolists": ("todolists", "list"),
@@ -312,15 +344,21 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "MarkAsRead": ("notifications", "mark_as_read"),
     "MoveCard": ("cards", "move"),
     "MoveCardColumn": ("card_columns", "move"),
+    "MoveRecordingToVault": ("recordings", "move_to_vault"),
     "PauseQuestion": ("questions", "pause"),
     "PinMessage": ("messages", "pin"),
+    "PollEvents": ("events", "poll"),
+    "PollInbox": ("events", "poll_inbox"),
     "PrioritizeAssignment": ("my_assignments", "prioritize"),
+    "RecordProjectVisit": ("projects", "record_visit"),
     "RemoveAccountLogo": ("account", "remove_logo"),
+    "RemoveProjectWallpaper": ("projects", "remove_wallpaper"),
     "ReorderUpNext": ("my_assignments", "move_priority"),
     "ReplaceDocument": ("documents", "replace"),
     "ReplaceScheduleEntry": ("schedule_entries", "replace"),
     "ReplaceTodo": ("todos", "replace"),
     "RepositionCardStep": ("card_steps", "reposition"),
+    "RepositionSubtask": ("subtasks", "reposition"),
     "RepositionTodo": ("todos", "reposition"),
     "RepositionTodolist": ("todolists", "reposition"),
     "RepositionTodolistGroup": ("todolist_groups", "reposition"),
@@ -330,6 +368,7 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "SetCardColumnColor": ("card_columns", "set_color"),
     "SetCardStepCompletion": ("card_steps", "set_completion"),
     "SetClientVisibility": ("recordings", "set_client_visibility"),
+    "SpotlightRecording": ("recordings", "spotlight"),
     "Subscribe": ("subscriptions", "subscribe"),
     "SubscribeToCardColumn": ("card_columns", "subscribe"),
     "ToggleGauge": ("gauges", "toggle"),
@@ -337,13 +376,16 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "TrashRecording": ("recordings", "trash"),
     "UnarchiveProject": ("projects", "unarchive"),
     "UnarchiveRecording": ("recordings", "unarchive"),
+    "UncompleteSubtask": ("subtasks", "uncomplete"),
     "UncompleteTodo": ("todos", "uncomplete"),
     "UnpinMessage": ("messages", "unpin"),
+    "UnspotlightRecording": ("recordings", "unspotlight"),
     "Unsubscribe": ("subscriptions", "unsubscribe"),
     "UnsubscribeFromCardColumn": ("card_columns", "unsubscribe"),
     "UpdateAccountLogo": ("account", "upload_logo"),
     "UpdateAccountName": ("account", "rename"),
     "UpdateAnswer": ("answers", "update"),
+    "UpdateBoost": ("boosts", "update"),
     "UpdateCalendar": ("calendars", "update"),
     "UpdateCampfireLine": ("campfires", "update_line"),
     "UpdateCard": ("cards", "update"),
@@ -364,10 +406,13 @@ OPERATIONS: Mapping[str, tuple[str, str]] = {
     "UpdateMyProfile": ("my_profile", "update"),
     "UpdateProject": ("projects", "update"),
     "UpdateProjectAccess": ("people", "update_project_access"),
+    "UpdateProjectClientAccess": ("clients", "update_access"),
+    "UpdateProjectWallpaper": ("projects", "upload_wallpaper"),
     "UpdateQuestion": ("questions", "update"),
     "UpdateQuestionNotificationSettings": ("questions", "update_notification_settings"),
     "UpdateScheduleSettings": ("schedules", "update"),
     "UpdateSubscription": ("subscriptions", "update"),
+    "UpdateSubtask": ("subtasks", "update"),
     "UpdateTemplate": ("templates", "update"),
     "UpdateTimesheetEntry": ("timesheets", "update"),
     "UpdateTodolistOrGroup": ("todolists", "replace"),
@@ -384,6 +429,7 @@ UPLOAD_OPERATIONS: frozenset[str] = frozenset(
         "CreateAttachment",
         "CreateCampfireUpload",
         "UpdateAccountLogo",
+        "UpdateProjectWallpaper",
     }
 )
 
@@ -454,7 +500,7 @@ class AsyncAccount(AsyncAccountBase):
 
     @cached_property
     def card_steps(self) -> AsyncCardStepsService:
-        """Steps (checklist items) on cards."""
+        """Steps (checklist items) on cards, through the card table routes."""
         from .services.card_steps import AsyncCardStepsService
 
         return AsyncCardStepsService(self._session)
@@ -482,7 +528,7 @@ class AsyncAccount(AsyncAccountBase):
 
     @cached_property
     def clients(self) -> AsyncClientsService:
-        """Client approvals, client messages and their replies."""
+        """Client access to projects, client approvals, client messages and their replies."""
         from .services.clients import AsyncClientsService
 
         return AsyncClientsService(self._session)
@@ -523,8 +569,15 @@ class AsyncAccount(AsyncAccountBase):
         return AsyncDraftsService(self._session)
 
     @cached_property
+    def embeds(self) -> AsyncEmbedsService:
+        """Link previews (of videos, pages) to place in rich text."""
+        from .services.embeds import AsyncEmbedsService
+
+        return AsyncEmbedsService(self._session)
+
+    @cached_property
     def events(self) -> AsyncEventsService:
-        """The change history of a recording."""
+        """The change history of a recording, the account's event feed and agents' inboxes."""
         from .services.events import AsyncEventsService
 
         return AsyncEventsService(self._session)
@@ -622,7 +675,7 @@ class AsyncAccount(AsyncAccountBase):
 
     @cached_property
     def notifications(self) -> AsyncNotificationsService:
-        """The current user's notifications and bubble-ups."""
+        """The current user's notifications, and bubbling recordings up into them."""
         from .services.notifications import AsyncNotificationsService
 
         return AsyncNotificationsService(self._session)
@@ -640,6 +693,13 @@ class AsyncAccount(AsyncAccountBase):
         from .services.people import AsyncPeopleService
 
         return AsyncPeopleService(self._session)
+
+    @cached_property
+    def pings(self) -> AsyncPingsService:
+        """Pings, the private chats between people."""
+        from .services.pings import AsyncPingsService
+
+        return AsyncPingsService(self._session)
 
     @cached_property
     def projects(self) -> AsyncProjectsService:
@@ -703,6 +763,20 @@ class AsyncAccount(AsyncAccountBase):
         from .services.subscriptions import AsyncSubscriptionsService
 
         return AsyncSubscriptionsService(self._session)
+
+    @cached_property
+    def subtasks(self) -> AsyncSubtasksService:
+        """Subtasks of to-dos and cards (card steps included)."""
+        from .services.subtasks import AsyncSubtasksService
+
+        return AsyncSubtasksService(self._session)
+
+    @cached_property
+    def template_library(self) -> AsyncTemplateLibraryService:
+        """Templates of to-do lists and card tables, saved from projects and copied into them."""
+        from .services.template_library import AsyncTemplateLibraryService
+
+        return AsyncTemplateLibraryService(self._session)
 
     @cached_property
     def templates(self) -> AsyncTemplatesService:
@@ -846,7 +920,7 @@ class SyncAccount(SyncAccountBase):
 
     @cached_property
     def card_steps(self) -> CardStepsService:
-        """Steps (checklist items) on cards."""
+        """Steps (checklist items) on cards, through the card table routes."""
         from .sync.card_steps import CardStepsService
 
         return CardStepsService(self._async.card_steps, self._runner)
@@ -874,7 +948,7 @@ class SyncAccount(SyncAccountBase):
 
     @cached_property
     def clients(self) -> ClientsService:
-        """Client approvals, client messages and their replies."""
+        """Client access to projects, client approvals, client messages and their replies."""
         from .sync.clients import ClientsService
 
         return ClientsService(self._async.clients, self._runner)
@@ -915,8 +989,15 @@ class SyncAccount(SyncAccountBase):
         return DraftsService(self._async.drafts, self._runner)
 
     @cached_property
+    def embeds(self) -> EmbedsService:
+        """Link previews (of videos, pages) to place in rich text."""
+        from .sync.embeds import EmbedsService
+
+        return EmbedsService(self._async.embeds, self._runner)
+
+    @cached_property
     def events(self) -> EventsService:
-        """The change history of a recording."""
+        """The change history of a recording, the account's event feed and agents' inboxes."""
         from .sync.events import EventsService
 
         return EventsService(self._async.events, self._runner)
@@ -1014,7 +1095,7 @@ class SyncAccount(SyncAccountBase):
 
     @cached_property
     def notifications(self) -> NotificationsService:
-        """The current user's notifications and bubble-ups."""
+        """The current user's notifications, and bubbling recordings up into them."""
         from .sync.notifications import NotificationsService
 
         return NotificationsService(self._async.notifications, self._runner)
@@ -1032,6 +1113,13 @@ class SyncAccount(SyncAccountBase):
         from .sync.people import PeopleService
 
         return PeopleService(self._async.people, self._runner)
+
+    @cached_property
+    def pings(self) -> PingsService:
+        """Pings, the private chats between people."""
+        from .sync.pings import PingsService
+
+        return PingsService(self._async.pings, self._runner)
 
     @cached_property
     def projects(self) -> ProjectsService:
@@ -1095,6 +1183,20 @@ class SyncAccount(SyncAccountBase):
         from .sync.subscriptions import SubscriptionsService
 
         return SubscriptionsService(self._async.subscriptions, self._runner)
+
+    @cached_property
+    def subtasks(self) -> SubtasksService:
+        """Subtasks of to-dos and cards (card steps included)."""
+        from .sync.subtasks import SubtasksService
+
+        return SubtasksService(self._async.subtasks, self._runner)
+
+    @cached_property
+    def template_library(self) -> TemplateLibraryService:
+        """Templates of to-do lists and card tables, saved from projects and copied into them."""
+        from .sync.template_library import TemplateLibraryService
+
+        return TemplateLibraryService(self._async.template_library, self._runner)
 
     @cached_property
     def templates(self) -> TemplatesService:

@@ -16,16 +16,17 @@ SERVICES: dict[str, str] = {
     "calendars": "Calendars outside projects, each backed by a schedule.",
     "campfires": "Chats (Campfires): their lines and shared files.",
     "card_columns": "Columns of a card table.",
-    "card_steps": "Steps (checklist items) on cards.",
+    "card_steps": "Steps (checklist items) on cards, through the card table routes.",
     "card_tables": "Card tables (kanban boards) and their wormholes to other boards.",
     "cards": "Cards in card table columns.",
     "chatbots": "Chatbots that post into a chat.",
-    "clients": "Client approvals, client messages and their replies.",
+    "clients": "Client access to projects, client approvals, client messages and their replies.",
     "cloud_files": "Files linked from cloud storage services.",
     "comments": "Comments on any commentable recording.",
     "documents": "Documents in Docs & Files.",
     "drafts": "The current user's unpublished drafts.",
-    "events": "The change history of a recording.",
+    "embeds": "Link previews (of videos, pages) to place in rich text.",
+    "events": "The change history of a recording, the account's event feed and agents' inboxes.",
     "everything": "Account-wide lists of to-dos, cards, messages, files and more.",
     "folders": "The current user's home-screen folders of projects.",
     "forwards": "Emails forwarded into an inbox and their replies.",
@@ -39,9 +40,10 @@ SERVICES: dict[str, str] = {
     "my_assignments": "The current user's assignments and Up Next priorities.",
     "my_notes": "The current user's private note.",
     "my_profile": "The current user's own profile and preferences.",
-    "notifications": "The current user's notifications and bubble-ups.",
+    "notifications": "The current user's notifications, and bubbling recordings up into them.",
     "out_of_office": "People's out-of-office periods.",
     "people": "People in the account and who has access to which project.",
+    "pings": "Pings, the private chats between people.",
     "projects": "Projects: create, change, archive and trash them.",
     "questionnaires": "A project's automatic check-ins tool.",
     "questions": "Check-in questions and their schedules.",
@@ -51,6 +53,8 @@ SERVICES: dict[str, str] = {
     "schedules": "A project's schedule.",
     "search": "Full-text search across the account.",
     "subscriptions": "Who is notified about a recording.",
+    "subtasks": "Subtasks of to-dos and cards (card steps included).",
+    "template_library": "Templates of to-do lists and card tables, saved from projects and copied into them.",
     "templates": "Project templates and the projects built from them.",
     "timeline": "Activity timelines for the account, a project or a person.",
     "timesheets": "Time tracking entries and reports.",
@@ -165,6 +169,11 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("event_id", "eventId", "path", "int", True, ""),
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
     )),
+    ("UpdateBoost", "boosts", "update", "call", "PUT /boosts/{boostId}",
+     "Change a boost's text; only the person who boosted may.", "Boost", False, (
+        ("boost_id", "boostId", "path", "int", True, ""),
+        ("content", "content", "body", "str", True, "The boost's new text, a few characters or an emoji."),
+    )),
     ("GetCalendar", "calendars", "get", "call", "GET /calendars/{calendarId}",
      "Fetch a calendar, with a link to the schedule behind it.", "Calendar", False, (
         ("calendar_id", "calendarId", "path", "int", True, ""),
@@ -270,14 +279,14 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("description", "description", "body", "str", False, ""),
     )),
     ("CreateCardStep", "card_steps", "create", "call", "POST /card_tables/cards/{cardId}/steps.json",
-     "Add a step to a card.", "CardStep", False, (
+     "Add a step to a card.", "Subtask", False, (
         ("card_id", "cardId", "path", "int", True, ""),
         ("title", "title", "body", "str", True, ""),
         ("due_on", "due_on", "body", "date", False, "Due date."),
         ("assignee_ids", "assignee_ids", "body", "list:int", False, "Ids of the people to assign."),
     )),
     ("GetCardStep", "card_steps", "get", "call", "GET /card_tables/steps/{stepId}",
-     "Fetch one card step.", "CardStep", False, (
+     "Fetch one card step.", "Subtask", False, (
         ("step_id", "stepId", "path", "int", True, ""),
     )),
     ("RepositionCardStep", "card_steps", "reposition", "empty", "POST /card_tables/cards/{cardId}/positions.json",
@@ -287,12 +296,12 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("position", "position", "body", "int", True, "New position among the card's steps, counting from 0."),
     )),
     ("SetCardStepCompletion", "card_steps", "set_completion", "call", "PUT /card_tables/steps/{stepId}/completions.json",
-     "Mark a step as done (`on`) or not done (empty string).", "CardStep", False, (
+     "Mark a step as done (`on`) or not done (empty string).", "Subtask", False, (
         ("step_id", "stepId", "path", "int", True, ""),
         ("completion", "completion", "body", "enum:on|", True, "`on` marks the step done; an empty string marks it not done."),
     )),
     ("UpdateCardStep", "card_steps", "update", "call", "PUT /card_tables/steps/{stepId}",
-     "Change a step's title, due date or assignees.", "CardStep", False, (
+     "Change a step's title, due date or assignees.", "Subtask", False, (
         ("step_id", "stepId", "path", "int", True, ""),
         ("title", "title", "body", "str", False, ""),
         ("due_on", "due_on", "body", "date", False, "Due date."),
@@ -382,6 +391,14 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("service_name", "service_name", "body", "str", True, ""),
         ("command_url", "command_url", "body", "str", False, "Where Basecamp should send commands addressed to the bot."),
     )),
+    ("DisableProjectClients", "clients", "disable", "call", "DELETE /projects/{projectId}/client_enablement.json",
+     "Stop a project from having clients.", "ProjectClientsState", False, (
+        ("project_id", "projectId", "path", "int", True, ""),
+    )),
+    ("EnableProjectClients", "clients", "enable", "call", "POST /projects/{projectId}/client_enablement.json",
+     "Let a project have clients, which must come before any client is given access.", "ProjectClientsState", False, (
+        ("project_id", "projectId", "path", "int", True, ""),
+    )),
     ("GetClientApproval", "clients", "get_approval", "call", "GET /client/approvals/{approvalId}",
      "Fetch one client approval request with its responses.", "ClientApproval", False, (
         ("approval_id", "approvalId", "path", "int", True, ""),
@@ -415,6 +432,13 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("bucket_id", "bucketId", "path", "int", True, ""),
         ("recording_id", "recordingId", "path", "int", True, ""),
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
+    )),
+    ("UpdateProjectClientAccess", "clients", "update_access", "call", "PUT /projects/{projectId}/people/client_users.json",
+     "Give or take away clients' access to a project, or invite new clients to it.", "ProjectAccessResult", False, (
+        ("project_id", "projectId", "path", "int", True, ""),
+        ("grant", "grant", "body", "list:int", False, "Ids of existing client users to give access (ids of team members are skipped)."),
+        ("revoke", "revoke", "body", "list:int", False, "Ids of client users to take access from (team members are never removed)."),
+        ("create", "create", "body", "list:model:client_invitation:ClientInvitation", False, "New clients to invite by email address; all are invited or none."),
     )),
     ("CreateCloudFile", "cloud_files", "create", "call", "POST /buckets/{bucketId}/vaults/{vaultId}/cloud_files.json",
      "Link a file from a cloud storage service into a Docs & Files folder.", "CloudFile", False, (
@@ -502,10 +526,39 @@ METHODS: tuple[tuple[object, ...], ...] = (
      "List the current user's unpublished drafts, most recently changed first.", "list:Draft", False, (
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
     )),
+    ("CreateEmbed", "embeds", "create", "call", "POST /embeds.json",
+     "Make an embed (a link preview for rich text) of a URL, or get the one that already exists.", "Embed", False, (
+        ("url", "url", "body", "str", True, "The URL of the content to embed."),
+    )),
+    ("GetEmbed", "embeds", "get", "call", "GET /embeds/{sgid}",
+     "Fetch an embed by its sgid, to see whether it is ready.", "Embed", False, (
+        ("sgid", "sgid", "path", "str", True, "The embed's sgid, as `embeds.create` returned it (sent escaped as one path segment)."),
+    )),
+    ("CreateStreamTicket", "events", "create_stream_ticket", "call", "POST /events/stream_ticket.json",
+     "Get a short-lived ticket and the WebSocket URL of the account's live event stream.", "StreamTicket", False, ()),
     ("ListEvents", "events", "list", "paginated", "GET /recordings/{recordingId}/events.json",
      "List the change history of a recording.", "list:Event", False, (
         ("recording_id", "recordingId", "path", "int", True, ""),
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
+    )),
+    ("PollEvents", "events", "poll", "call", "GET /events.json",
+     "Read one page of the account's event feed, after a cursor.", "EventFeedPage", False, (
+        ("since", "since", "query", "str", False, "Start after this event id (a decimal number; `0` for all the history the feed still holds) or `now` for the present."),
+        ("position", "position", "query", "str", False, "An opaque cursor from an earlier page, to continue after it. It only works with the same filters."),
+        ("types", "types", "query", "str", False, "Only these event types, comma-separated (`message.created,todo.completed`)."),
+        ("buckets", "buckets", "query", "str", False, "Only events in these projects, as up to 100 comma-separated ids."),
+        ("creators", "creators", "query", "str", False, "Only events created by these people, as up to 100 comma-separated ids."),
+        ("performers", "performers", "query", "str", False, "Only events carried out by these people or agents (the agent when one acted for someone, else the creator), as up to 100 comma-separated ids; `self` is the caller."),
+        ("exclude_performers", "exclude_performers", "query", "str", False, "Leave out events carried out by these, as up to 100 comma-separated ids; `self` keeps an agent from hearing its own actions."),
+        ("actor_types", "actor_types", "query", "str", False, "Only events whose actor is of these kinds, comma-separated `agent` and `person`."),
+    )),
+    ("PollInbox", "events", "poll_inbox", "call", "GET /inbox.json",
+     "Read one page of the calling agent's inbox (what addressed it), after a cursor.", "InboxPage", False, (
+        ("since", "since", "query", "str", False, "Start after this item id (a decimal number; `0` for the oldest item kept) or `now` for the present."),
+        ("position", "position", "query", "str", False, "An opaque cursor from an earlier inbox page, to continue after it. It only works with the same filters."),
+        ("reasons", "reasons", "query", "str", False, "Only items addressed for these reasons, comma-separated (`mentioned`, `assigned`, `subscribed`, `watched`, `pinged`, `boosted`)."),
+        ("types", "types", "query", "str", False, "Only these event types, comma-separated."),
+        ("buckets", "buckets", "query", "str", False, "Only items in these projects, as up to 100 comma-separated ids."),
     )),
     ("GetEverythingNoDueDateCards", "everything", "list_cards_without_due_date", "paginated", "GET /cards/no_due_date.json",
      "List open cards without a due date across all projects, grouped by project.", "list:BucketCardsGroup", False, (
@@ -840,6 +893,11 @@ METHODS: tuple[tuple[object, ...], ...] = (
      "Change the current user's time zone, week start or clock preferences.", "Preferences", False, (
         ("person", "person", "body", "model:preferences_attributes:PreferencesAttributes", True, ""),
     )),
+    ("CreateBubbleUp", "notifications", "bubble_up", "empty", "POST /recordings/{recordingId}/bubble_up.json",
+     "Bubble a recording up into the current user's notifications, now or later.", "", False, (
+        ("recording_id", "recordingId", "path", "int", True, ""),
+        ("at", "at", "body", "str", True, "When it should bubble up: `now`, `today`, `tomorrow`, `weekend`, `next_week`, or a date (`2026-11-02`)."),
+    )),
     ("GetMyNotifications", "notifications", "list", "call", "GET /my/readings.json",
      "Fetch the current user's notifications: unread, read and bubbled-up items.", "NotificationInbox", False, (
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
@@ -852,6 +910,10 @@ METHODS: tuple[tuple[object, ...], ...] = (
     ("MarkAsRead", "notifications", "mark_as_read", "empty", "PUT /my/unreads.json",
      "Mark notifications as read by their readable sgids.", "", False, (
         ("readables", "readables", "body", "list:str", True, "The `readable_sgid` of each notification to mark as read."),
+    )),
+    ("DeleteBubbleUp", "notifications", "remove_bubble_up", "empty", "DELETE /recordings/{recordingId}/bubble_up.json",
+     "Cancel the current user's bubble-up of a recording.", "", False, (
+        ("recording_id", "recordingId", "path", "int", True, ""),
     )),
     ("DisableOutOfOffice", "out_of_office", "disable", "empty", "DELETE /people/{personId}/out_of_office.json",
      "Clear a person's out-of-office period.", "", False, (
@@ -888,6 +950,17 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("revoke", "revoke", "body", "list:int", False, ""),
         ("create", "create", "body", "list:model:person_create:PersonCreate", False, ""),
     )),
+    ("CreatePing", "pings", "create", "call", "POST /circles.json",
+     "Start a Ping with some people, or get back the one already with exactly those people.", "Ping", False, (
+        ("user_ids", "user_ids", "body", "list:int", True, "Ids of the people to ping; the current user joins automatically."),
+        ("new_group", "new_group", "body", "bool", False, "Start a new group even when a Ping with exactly these people exists (honoured when pinging two or more other people)."),
+    )),
+    ("GetPing", "pings", "get", "call", "GET /circles/{pingId}",
+     "Fetch one Ping, archived or not, by its id (the id of its bucket).", "Ping", False, (
+        ("ping_id", "pingId", "path", "int", True, ""),
+    )),
+    ("ListPings", "pings", "list", "call", "GET /circles.json",
+     "List the current user's active Pings that have at least one line, latest activity first.", "list:Ping", False, ()),
     ("ArchiveProject", "projects", "archive", "empty", "PUT /projects/{projectId}/status/archived.json",
      "Archive a project.", "", False, (
         ("project_id", "projectId", "path", "int", True, ""),
@@ -906,6 +979,16 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("status", "status", "query", "enum:active|archived|trashed", False, "Only items with this status; active items when left out."),
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
     )),
+    ("ListRecentProjects", "projects", "list_recent", "call", "GET /my/recent_projects.json",
+     "List the projects the current user visited last, most recent first (up to 50).", "list:Project", False, ()),
+    ("RecordProjectVisit", "projects", "record_visit", "empty", "POST /projects/{projectId}/recent_visit.json",
+     "Count a visit to a project, moving it to the front of the current user's recent projects.", "", False, (
+        ("project_id", "projectId", "path", "int", True, ""),
+    )),
+    ("RemoveProjectWallpaper", "projects", "remove_wallpaper", "empty", "DELETE /projects/{projectId}/wallpaper.json",
+     "Take a project's wallpaper image away.", "", False, (
+        ("project_id", "projectId", "path", "int", True, ""),
+    )),
     ("TrashProject", "projects", "trash", "empty", "DELETE /projects/{projectId}",
      "Move a project to the trash.", "", False, (
         ("project_id", "projectId", "path", "int", True, ""),
@@ -921,6 +1004,12 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("description", "description", "body", "str", False, ""),
         ("admissions", "admissions", "body", "enum:invite|employee|team", False, ""),
         ("schedule_attributes", "schedule_attributes", "body", "model:schedule_attributes:ScheduleAttributes", False, ""),
+        ("wallpaper_mode", "wallpaper_mode", "body", "str", False, "How the wallpaper is laid out, `fill` or `tile` (set the image itself with `projects.upload_wallpaper`)."),
+    )),
+    ("UpdateProjectWallpaper", "projects", "upload_wallpaper", "upload", "PUT /projects/{projectId}/wallpaper.json",
+     "Upload a wallpaper image for a project, replacing any current one.", "", False, (
+        ("project_id", "projectId", "path", "int", True, ""),
+        ("mode", "mode", "query", "str", False, "`fill` or `tile`; left out, the current layout is kept."),
     )),
     ("GetQuestionnaire", "questionnaires", "get", "call", "GET /questionnaires/{questionnaireId}",
      "Fetch a project's automatic check-ins tool.", "Questionnaire", False, (
@@ -988,10 +1077,20 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("direction", "direction", "query", "enum:asc|desc", False, "Sort direction."),
         ("page", "page", "query", "int", False, "Page number. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
     )),
+    ("MoveRecordingToVault", "recordings", "move_to_vault", "empty", "POST /recordings/{recordingId}/filing.json",
+     "Move a document, upload or folder into another folder of the same project, or reorder it.", "", False, (
+        ("recording_id", "recordingId", "path", "int", True, "Id of the document, upload or folder (vault) to move."),
+        ("parent_id", "parent_id", "body", "int", True, "Id of the destination folder (vault), in the same project."),
+        ("position", "position", "body", "int", False, "Place in the destination, counting from 1 (the default); past the end puts it last."),
+    )),
     ("SetClientVisibility", "recordings", "set_client_visibility", "call", "PUT /recordings/{recordingId}/client_visibility.json",
      "Show a recording to clients or hide it from them.", "Recording", False, (
         ("recording_id", "recordingId", "path", "int", True, ""),
         ("visible_to_clients", "visible_to_clients", "body", "bool", True, "Show it to the project's clients."),
+    )),
+    ("SpotlightRecording", "recordings", "spotlight", "call", "POST /recordings/{recordingId}/spotlight.json",
+     "Feature a recording in the spotlight of its project's (or template's) home page.", "Recording", False, (
+        ("recording_id", "recordingId", "path", "int", True, ""),
     )),
     ("TrashRecording", "recordings", "trash", "empty", "PUT /recordings/{recordingId}/status/trashed.json",
      "Move a recording to the trash.", "", False, (
@@ -999,6 +1098,10 @@ METHODS: tuple[tuple[object, ...], ...] = (
     )),
     ("UnarchiveRecording", "recordings", "unarchive", "empty", "PUT /recordings/{recordingId}/status/active.json",
      "Bring an archived recording back to active.", "", False, (
+        ("recording_id", "recordingId", "path", "int", True, ""),
+    )),
+    ("UnspotlightRecording", "recordings", "unspotlight", "empty", "DELETE /recordings/{recordingId}/spotlight.json",
+     "Take a recording out of the spotlight.", "", False, (
         ("recording_id", "recordingId", "path", "int", True, ""),
     )),
     ("GetAssignedTodos", "reports", "get_assigned_todos", "call", "GET /reports/todos/assigned/{personId}",
@@ -1117,6 +1220,85 @@ METHODS: tuple[tuple[object, ...], ...] = (
         ("subscriptions", "subscriptions", "body", "list:int", False, "Ids of the people to subscribe and notify."),
         ("unsubscriptions", "unsubscriptions", "body", "list:int", False, ""),
     )),
+    ("CompleteSubtask", "subtasks", "complete", "empty", "POST /subtasks/{subtaskId}/completion.json",
+     "Tick a subtask off.", "", False, (
+        ("subtask_id", "subtaskId", "path", "int", True, ""),
+    )),
+    ("CreateSubtask", "subtasks", "create", "call", "POST /recordings/{recordingId}/subtasks.json",
+     "Create a subtask on a to-do or card.", "Subtask", False, (
+        ("recording_id", "recordingId", "path", "int", True, "Id of the to-do or card."),
+        ("title", "title", "body", "str", True, ""),
+        ("due_on", "due_on", "body", "date", False, "Due date."),
+        ("assignee_ids", "assignee_ids", "body", "list:int", False, "Ids of the people to assign."),
+    )),
+    ("DeleteSubtask", "subtasks", "delete", "empty", "DELETE /subtasks/{subtaskId}",
+     "Delete a subtask for good.", "", False, (
+        ("subtask_id", "subtaskId", "path", "int", True, ""),
+    )),
+    ("GetSubtask", "subtasks", "get", "call", "GET /subtasks/{subtaskId}",
+     "Fetch one subtask.", "Subtask", False, (
+        ("subtask_id", "subtaskId", "path", "int", True, ""),
+    )),
+    ("ListSubtasks", "subtasks", "list", "paginated", "GET /recordings/{recordingId}/subtasks.json",
+     "List the subtasks of a to-do or card, in their order.", "list:Subtask", False, (
+        ("recording_id", "recordingId", "path", "int", True, "Id of the to-do or card."),
+        ("page", "page", "query", "int", False, "Fetch only this page. Prefer following the `Link: rel=\"next\"` header to building page URLs."),
+    )),
+    ("RepositionSubtask", "subtasks", "reposition", "empty", "PUT /subtasks/{subtaskId}/position.json",
+     "Move a subtask to another place among its siblings (1 is the top).", "", False, (
+        ("subtask_id", "subtaskId", "path", "int", True, ""),
+        ("position", "position", "body", "int", True, "New place among the siblings, counting from 1."),
+    )),
+    ("UncompleteSubtask", "subtasks", "uncomplete", "empty", "DELETE /subtasks/{subtaskId}/completion.json",
+     "Reopen a completed subtask.", "", False, (
+        ("subtask_id", "subtaskId", "path", "int", True, ""),
+    )),
+    ("UpdateSubtask", "subtasks", "update", "call", "PUT /subtasks/{subtaskId}",
+     "Change a subtask's title, due date or assignees; fields left out keep their values.", "Subtask", False, (
+        ("subtask_id", "subtaskId", "path", "int", True, ""),
+        ("title", "title", "body", "str", False, ""),
+        ("due_on", "due_on", "body", "date", False, "New due date; `null` clears it."),
+        ("assignee_ids", "assignee_ids", "body", "list:int", False, "Ids of the people to assign, replacing the current ones; `[]` unassigns everyone."),
+    )),
+    ("CreateTemplateLibraryCardTable", "template_library", "create_card_table", "call", "POST /template_library/card_tables.json",
+     "Add a new card table template to the library, with the standard columns.", "CardTable", False, (
+        ("name", "name", "body", "str", True, "Name of the template (the answer calls it `title`)."),
+    )),
+    ("CreateTemplateLibraryCopy", "template_library", "create_copy", "call", "POST /template_library/copies.json",
+     "Start copying a template from the library into a project.", "TemplateLibraryCopy", False, (
+        ("template_recording_id", "template_recording_id", "body", "int", True, "Id of the library template (a to-do list or card table)."),
+        ("destination_project_id", "destination_project_id", "body", "int", False, "The project to copy into; send this or `destination_parent_id`."),
+        ("destination_parent_id", "destination_parent_id", "body", "int", False, "The project's to-do set (for a to-do list template) or dock (for a card table template); wins over `destination_project_id` when both are sent."),
+        ("adding_people_confirmed", "adding_people_confirmed", "body", "bool", False, "Go ahead even though people named in the template gain access to the project."),
+    )),
+    ("CreateTemplatification", "template_library", "create_templatification", "call", "POST /buckets/{bucketId}/recordings/{recordingId}/templatifications.json",
+     "Start saving a to-do list or card table into the template library.", "Templatification", False, (
+        ("bucket_id", "bucketId", "path", "int", True, "Id of the project holding the recording."),
+        ("recording_id", "recordingId", "path", "int", True, "Id of the to-do list or card table."),
+        ("template_name", "template_name", "body", "str", False, "Name of the template; the recording's title when left out."),
+        ("copy_assignments", "copy_assignments", "body", "bool", False, "Keep the assignees (the people involved are added to the template library too)."),
+        ("copy_comments", "copy_comments", "body", "bool", False, "Keep the comments."),
+        ("move_cards_to_triage", "move_cards_to_triage", "body", "bool", False, "Put every card in the template's triage column (card tables only)."),
+    )),
+    ("CreateTemplateLibraryTodolist", "template_library", "create_todolist", "call", "POST /template_library/todolists.json",
+     "Add a new, empty to-do list template to the library.", "Todolist", False, (
+        ("name", "name", "body", "str", True, ""),
+        ("description", "description", "body", "str", False, "Rich text (HTML)."),
+    )),
+    ("GetTemplateLibraryCardTables", "template_library", "get_card_tables", "call", "GET /template_library/card_tables.json",
+     "Fetch the card table templates of the library, with the library's bucket.", "TemplateLibraryCardTables", False, ()),
+    ("GetTemplateLibraryCopy", "template_library", "get_copy", "call", "GET /template_library/copies/{copyId}",
+     "See how far copying a template into a project has got.", "TemplateLibraryCopy", False, (
+        ("copy_id", "copyId", "path", "int", True, ""),
+    )),
+    ("GetTemplatification", "template_library", "get_templatification", "call", "GET /buckets/{bucketId}/recordings/{recordingId}/templatifications/{templatificationId}",
+     "See how far saving a to-do list or card table as a template has got.", "Templatification", False, (
+        ("bucket_id", "bucketId", "path", "int", True, ""),
+        ("recording_id", "recordingId", "path", "int", True, ""),
+        ("templatification_id", "templatificationId", "path", "int", True, ""),
+    )),
+    ("GetTemplateLibraryTodolists", "template_library", "get_todolists", "call", "GET /template_library/todolists.json",
+     "Fetch the to-do list templates of the library, with the library's bucket and to-do set.", "TemplateLibraryTodolists", False, ()),
     ("CreateTemplate", "templates", "create", "call", "POST /templates.json",
      "Create a project template.", "Template", False, (
         ("name", "name", "body", "str", True, ""),

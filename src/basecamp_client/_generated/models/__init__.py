@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from .bookmark_status import BookmarkStatus
     from .boost import Boost
     from .boost_create import BoostCreate
+    from .boost_update import BoostUpdate
+    from .bubble_up_create import BubbleUpCreate
     from .bucket_cards_group import BucketCardsGroup
     from .bucket_todos_group import BucketTodosGroup
     from .calendar import Calendar
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
     from .card_column_update import CardColumnUpdate
     from .card_create import CardCreate
     from .card_move import CardMove
-    from .card_step import CardStep
     from .card_step_completion_update import CardStepCompletionUpdate
     from .card_step_create import CardStepCreate
     from .card_step_reposition import CardStepReposition
@@ -65,6 +66,9 @@ if TYPE_CHECKING:
     from .client_approval_response import ClientApprovalResponse
     from .client_company import ClientCompany
     from .client_correspondence import ClientCorrespondence
+    from .client_invitation import ClientInvitation
+    from .client_invitation_error import ClientInvitationError
+    from .client_invitation_errors import ClientInvitationErrors
     from .client_reply import ClientReply
     from .client_side import ClientSide
     from .client_visibility_update import ClientVisibilityUpdate
@@ -75,6 +79,7 @@ if TYPE_CHECKING:
     from .comment import Comment
     from .comment_create import CommentCreate
     from .comment_update import CommentUpdate
+    from .completion import Completion
     from .dock_item import DockItem
     from .document import Document
     from .document_create import DocumentCreate
@@ -83,10 +88,17 @@ if TYPE_CHECKING:
     from .draft import Draft
     from .draft_bucket import DraftBucket
     from .draft_parent import DraftParent
+    from .embed import Embed
+    from .embed_create import EmbedCreate
     from .error import Error
     from .event import Event
     from .event_details import EventDetails
+    from .event_feed_error import EventFeedError
+    from .event_feed_filter_mismatch import EventFeedFilterMismatch
+    from .event_feed_gone import EventFeedGone
+    from .event_feed_page import EventFeedPage
     from .everything_file import EverythingFile
+    from .feed_event import FeedEvent
     from .field_validation_error import FieldValidationError
     from .folder import Folder
     from .folder_create import FolderCreate
@@ -109,6 +121,9 @@ if TYPE_CHECKING:
     from .hill_chart_dot import HillChartDot
     from .hill_chart_update import HillChartUpdate
     from .inbox import Inbox
+    from .inbox_gone import InboxGone
+    from .inbox_item import InboxItem
+    from .inbox_page import InboxPage
     from .lineup_marker import LineupMarker
     from .lineup_marker_create import LineupMarkerCreate
     from .lineup_marker_update import LineupMarkerUpdate
@@ -142,6 +157,9 @@ if TYPE_CHECKING:
     from .person_create import PersonCreate
     from .person_mention import PersonMention
     from .person_progress import PersonProgress
+    from .ping import Ping
+    from .ping_create import PingCreate
+    from .ping_links import PingLinks
     from .preferences import Preferences
     from .preferences_attributes import PreferencesAttributes
     from .preferences_update import PreferencesUpdate
@@ -149,11 +167,15 @@ if TYPE_CHECKING:
     from .project import Project
     from .project_access_result import ProjectAccessResult
     from .project_access_update import ProjectAccessUpdate
+    from .project_client_access_update import ProjectClientAccessUpdate
+    from .project_clients_state import ProjectClientsState
     from .project_construction import ProjectConstruction
     from .project_construction_attributes import ProjectConstructionAttributes
     from .project_construction_create import ProjectConstructionCreate
     from .project_create import ProjectCreate
     from .project_update import ProjectUpdate
+    from .project_wallpaper import ProjectWallpaper
+    from .project_wallpaper_upload import ProjectWallpaperUpload
     from .question import Question
     from .question_answer import QuestionAnswer
     from .question_attributes import QuestionAttributes
@@ -170,6 +192,7 @@ if TYPE_CHECKING:
     from .recording import Recording
     from .recording_bucket import RecordingBucket
     from .recording_category import RecordingCategory
+    from .recording_move import RecordingMove
     from .recording_parent import RecordingParent
     from .rich_text_attachment import RichTextAttachment
     from .schedule import Schedule
@@ -183,11 +206,26 @@ if TYPE_CHECKING:
     from .search_result import SearchResult
     from .search_result_attachment import SearchResultAttachment
     from .search_type import SearchType
+    from .stream_ticket import StreamTicket
     from .subscription import Subscription
     from .subscription_update import SubscriptionUpdate
+    from .subtask import Subtask
+    from .subtask_create import SubtaskCreate
+    from .subtask_reposition import SubtaskReposition
+    from .subtask_update import SubtaskUpdate
     from .template import Template
+    from .template_copy_confirmation import TemplateCopyConfirmation
+    from .template_copy_person import TemplateCopyPerson
     from .template_create import TemplateCreate
+    from .template_library_card_table_create import TemplateLibraryCardTableCreate
+    from .template_library_card_tables import TemplateLibraryCardTables
+    from .template_library_copy import TemplateLibraryCopy
+    from .template_library_copy_create import TemplateLibraryCopyCreate
+    from .template_library_todolist_create import TemplateLibraryTodolistCreate
+    from .template_library_todolists import TemplateLibraryTodolists
     from .template_update import TemplateUpdate
+    from .templatification import Templatification
+    from .templatification_create import TemplatificationCreate
     from .timeline_attachment import TimelineAttachment
     from .timeline_event import TimelineEvent
     from .timeline_event_data import TimelineEventData
@@ -196,7 +234,6 @@ if TYPE_CHECKING:
     from .timesheet_entry_update import TimesheetEntryUpdate
     from .todo import Todo
     from .todo_bucket import TodoBucket
-    from .todo_completion import TodoCompletion
     from .todo_create import TodoCreate
     from .todo_parent import TodoParent
     from .todo_replace import TodoReplace
@@ -264,6 +301,8 @@ _MODULES = {
     "BookmarkStatus": "bookmark_status",
     "Boost": "boost",
     "BoostCreate": "boost_create",
+    "BoostUpdate": "boost_update",
+    "BubbleUpCreate": "bubble_up_create",
     "BucketCardsGroup": "bucket_cards_group",
     "BucketTodosGroup": "bucket_todos_group",
     "Calendar": "calendar",
@@ -283,7 +322,6 @@ _MODULES = {
     "CardColumnUpdate": "card_column_update",
     "CardCreate": "card_create",
     "CardMove": "card_move",
-    "CardStep": "card_step",
     "CardStepCompletionUpdate": "card_step_completion_update",
     "CardStepCreate": "card_step_create",
     "CardStepReposition": "card_step_reposition",
@@ -299,6 +337,9 @@ _MODULES = {
     "ClientApprovalResponse": "client_approval_response",
     "ClientCompany": "client_company",
     "ClientCorrespondence": "client_correspondence",
+    "ClientInvitation": "client_invitation",
+    "ClientInvitationError": "client_invitation_error",
+    "ClientInvitationErrors": "client_invitation_errors",
     "ClientReply": "client_reply",
     "ClientSide": "client_side",
     "ClientVisibilityUpdate": "client_visibility_update",
@@ -309,6 +350,7 @@ _MODULES = {
     "Comment": "comment",
     "CommentCreate": "comment_create",
     "CommentUpdate": "comment_update",
+    "Completion": "completion",
     "DockItem": "dock_item",
     "Document": "document",
     "DocumentCreate": "document_create",
@@ -317,10 +359,17 @@ _MODULES = {
     "Draft": "draft",
     "DraftBucket": "draft_bucket",
     "DraftParent": "draft_parent",
+    "Embed": "embed",
+    "EmbedCreate": "embed_create",
     "Error": "error",
     "Event": "event",
     "EventDetails": "event_details",
+    "EventFeedError": "event_feed_error",
+    "EventFeedFilterMismatch": "event_feed_filter_mismatch",
+    "EventFeedGone": "event_feed_gone",
+    "EventFeedPage": "event_feed_page",
     "EverythingFile": "everything_file",
+    "FeedEvent": "feed_event",
     "FieldValidationError": "field_validation_error",
     "Folder": "folder",
     "FolderCreate": "folder_create",
@@ -343,6 +392,9 @@ _MODULES = {
     "HillChartDot": "hill_chart_dot",
     "HillChartUpdate": "hill_chart_update",
     "Inbox": "inbox",
+    "InboxGone": "inbox_gone",
+    "InboxItem": "inbox_item",
+    "InboxPage": "inbox_page",
     "LineupMarker": "lineup_marker",
     "LineupMarkerCreate": "lineup_marker_create",
     "LineupMarkerUpdate": "lineup_marker_update",
@@ -376,6 +428,9 @@ _MODULES = {
     "PersonCreate": "person_create",
     "PersonMention": "person_mention",
     "PersonProgress": "person_progress",
+    "Ping": "ping",
+    "PingCreate": "ping_create",
+    "PingLinks": "ping_links",
     "Preferences": "preferences",
     "PreferencesAttributes": "preferences_attributes",
     "PreferencesUpdate": "preferences_update",
@@ -383,11 +438,15 @@ _MODULES = {
     "Project": "project",
     "ProjectAccessResult": "project_access_result",
     "ProjectAccessUpdate": "project_access_update",
+    "ProjectClientAccessUpdate": "project_client_access_update",
+    "ProjectClientsState": "project_clients_state",
     "ProjectConstruction": "project_construction",
     "ProjectConstructionAttributes": "project_construction_attributes",
     "ProjectConstructionCreate": "project_construction_create",
     "ProjectCreate": "project_create",
     "ProjectUpdate": "project_update",
+    "ProjectWallpaper": "project_wallpaper",
+    "ProjectWallpaperUpload": "project_wallpaper_upload",
     "Question": "question",
     "QuestionAnswer": "question_answer",
     "QuestionAttributes": "question_attributes",
@@ -404,6 +463,7 @@ _MODULES = {
     "Recording": "recording",
     "RecordingBucket": "recording_bucket",
     "RecordingCategory": "recording_category",
+    "RecordingMove": "recording_move",
     "RecordingParent": "recording_parent",
     "RichTextAttachment": "rich_text_attachment",
     "Schedule": "schedule",
@@ -417,11 +477,26 @@ _MODULES = {
     "SearchResult": "search_result",
     "SearchResultAttachment": "search_result_attachment",
     "SearchType": "search_type",
+    "StreamTicket": "stream_ticket",
     "Subscription": "subscription",
     "SubscriptionUpdate": "subscription_update",
+    "Subtask": "subtask",
+    "SubtaskCreate": "subtask_create",
+    "SubtaskReposition": "subtask_reposition",
+    "SubtaskUpdate": "subtask_update",
     "Template": "template",
+    "TemplateCopyConfirmation": "template_copy_confirmation",
+    "TemplateCopyPerson": "template_copy_person",
     "TemplateCreate": "template_create",
+    "TemplateLibraryCardTableCreate": "template_library_card_table_create",
+    "TemplateLibraryCardTables": "template_library_card_tables",
+    "TemplateLibraryCopy": "template_library_copy",
+    "TemplateLibraryCopyCreate": "template_library_copy_create",
+    "TemplateLibraryTodolistCreate": "template_library_todolist_create",
+    "TemplateLibraryTodolists": "template_library_todolists",
     "TemplateUpdate": "template_update",
+    "Templatification": "templatification",
+    "TemplatificationCreate": "templatification_create",
     "TimelineAttachment": "timeline_attachment",
     "TimelineEvent": "timeline_event",
     "TimelineEventData": "timeline_event_data",
@@ -430,7 +505,6 @@ _MODULES = {
     "TimesheetEntryUpdate": "timesheet_entry_update",
     "Todo": "todo",
     "TodoBucket": "todo_bucket",
-    "TodoCompletion": "todo_completion",
     "TodoCreate": "todo_create",
     "TodoParent": "todo_parent",
     "TodoReplace": "todo_replace",
@@ -499,6 +573,8 @@ __all__ = [
     "BookmarkStatus",
     "Boost",
     "BoostCreate",
+    "BoostUpdate",
+    "BubbleUpCreate",
     "BucketCardsGroup",
     "BucketTodosGroup",
     "Calendar",
@@ -518,7 +594,6 @@ __all__ = [
     "CardColumnUpdate",
     "CardCreate",
     "CardMove",
-    "CardStep",
     "CardStepCompletionUpdate",
     "CardStepCreate",
     "CardStepReposition",
@@ -534,6 +609,9 @@ __all__ = [
     "ClientApprovalResponse",
     "ClientCompany",
     "ClientCorrespondence",
+    "ClientInvitation",
+    "ClientInvitationError",
+    "ClientInvitationErrors",
     "ClientReply",
     "ClientSide",
     "ClientVisibilityUpdate",
@@ -544,6 +622,7 @@ __all__ = [
     "Comment",
     "CommentCreate",
     "CommentUpdate",
+    "Completion",
     "DockItem",
     "Document",
     "DocumentCreate",
@@ -552,10 +631,17 @@ __all__ = [
     "Draft",
     "DraftBucket",
     "DraftParent",
+    "Embed",
+    "EmbedCreate",
     "Error",
     "Event",
     "EventDetails",
+    "EventFeedError",
+    "EventFeedFilterMismatch",
+    "EventFeedGone",
+    "EventFeedPage",
     "EverythingFile",
+    "FeedEvent",
     "FieldValidationError",
     "Folder",
     "FolderCreate",
@@ -578,6 +664,9 @@ __all__ = [
     "HillChartDot",
     "HillChartUpdate",
     "Inbox",
+    "InboxGone",
+    "InboxItem",
+    "InboxPage",
     "LineupMarker",
     "LineupMarkerCreate",
     "LineupMarkerUpdate",
@@ -611,6 +700,9 @@ __all__ = [
     "PersonCreate",
     "PersonMention",
     "PersonProgress",
+    "Ping",
+    "PingCreate",
+    "PingLinks",
     "Preferences",
     "PreferencesAttributes",
     "PreferencesUpdate",
@@ -618,11 +710,15 @@ __all__ = [
     "Project",
     "ProjectAccessResult",
     "ProjectAccessUpdate",
+    "ProjectClientAccessUpdate",
+    "ProjectClientsState",
     "ProjectConstruction",
     "ProjectConstructionAttributes",
     "ProjectConstructionCreate",
     "ProjectCreate",
     "ProjectUpdate",
+    "ProjectWallpaper",
+    "ProjectWallpaperUpload",
     "Question",
     "QuestionAnswer",
     "QuestionAttributes",
@@ -639,6 +735,7 @@ __all__ = [
     "Recording",
     "RecordingBucket",
     "RecordingCategory",
+    "RecordingMove",
     "RecordingParent",
     "RichTextAttachment",
     "Schedule",
@@ -652,11 +749,26 @@ __all__ = [
     "SearchResult",
     "SearchResultAttachment",
     "SearchType",
+    "StreamTicket",
     "Subscription",
     "SubscriptionUpdate",
+    "Subtask",
+    "SubtaskCreate",
+    "SubtaskReposition",
+    "SubtaskUpdate",
     "Template",
+    "TemplateCopyConfirmation",
+    "TemplateCopyPerson",
     "TemplateCreate",
+    "TemplateLibraryCardTableCreate",
+    "TemplateLibraryCardTables",
+    "TemplateLibraryCopy",
+    "TemplateLibraryCopyCreate",
+    "TemplateLibraryTodolistCreate",
+    "TemplateLibraryTodolists",
     "TemplateUpdate",
+    "Templatification",
+    "TemplatificationCreate",
     "TimelineAttachment",
     "TimelineEvent",
     "TimelineEventData",
@@ -665,7 +777,6 @@ __all__ = [
     "TimesheetEntryUpdate",
     "Todo",
     "TodoBucket",
-    "TodoCompletion",
     "TodoCreate",
     "TodoParent",
     "TodoReplace",

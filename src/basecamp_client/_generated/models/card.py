@@ -21,10 +21,11 @@ from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .card_step import CardStep, _share_card_step
+from .completion import Completion, _decode_completion
 from .person import Person, _share_person
 from .recording_parent import RecordingParent, _share_recording_parent
 from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
+from .subtask import Subtask, _share_subtask
 from .todo_bucket import TodoBucket, _share_todo_bucket
 
 _CARD_KEYS = Keys(
@@ -60,6 +61,10 @@ _CARD_KEYS = Keys(
     "boosts_count",
     "boosts_url",
     "comment_count",
+    "completion",
+    "subtasks_count",
+    "subtasks_completed_count",
+    "subtasks_url",
 )
 _CARD_VALUES = operator.itemgetter(
     "id",
@@ -82,6 +87,9 @@ _CARD_VALUES = operator.itemgetter(
     "boosts_count",
     "boosts_url",
     "comment_count",
+    "subtasks_count",
+    "subtasks_completed_count",
+    "subtasks_url",
 )
 
 
@@ -123,6 +131,10 @@ class _CardSlots:
         "boosts_count",
         "boosts_url",
         "comment_count",
+        "completion",
+        "subtasks_count",
+        "subtasks_completed_count",
+        "subtasks_url",
         "extra",
         "_absent",
         "__weakref__",
@@ -141,7 +153,7 @@ def _decode_card(data: Mapping[str, Any], _memo: Memo | None = None) -> Card:
     else:
         to_date = _iso_date
         to_datetime = _iso_datetime
-        if len(data) == 32:
+        if len(data) == 36:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _CARD_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
             d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -170,6 +182,9 @@ def _decode_card(data: Mapping[str, Any], _memo: Memo | None = None) -> Card:
             obj.boosts_count,
             obj.boosts_url,
             obj.comment_count,
+            obj.subtasks_count,
+            obj.subtasks_completed_count,
+            obj.subtasks_url,
         ) = _CARD_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
@@ -195,9 +210,12 @@ def _decode_card(data: Mapping[str, Any], _memo: Memo | None = None) -> Card:
             else x
         )
         obj.steps = (
-            [_share_card_step(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_subtask(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["steps"], list)
             else x
+        )
+        obj.completion = (
+            _decode_completion(x, _memo) if isinstance(x := d["completion"], dict) else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
@@ -255,10 +273,18 @@ class Card(_CardSlots):
     completer: Person | None = None
     assignees: list[Person] | None = None
     completion_subscribers: list[Person] | None = None
-    steps: list[CardStep] | None = None
+    steps: list[Subtask] | None = None
     boosts_count: int | None = None
     boosts_url: str | None = None
     comment_count: int | None = None
+    completion: Completion | None = None
+    """Who completed it and when; absent while it is open."""
+    subtasks_count: int | None = None
+    """How many subtasks it has."""
+    subtasks_completed_count: int | None = None
+    """How many of its subtasks are completed."""
+    subtasks_url: str | None = None
+    """Where to list its subtasks (`subtasks.list`)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -363,7 +389,7 @@ class Card(_CardSlots):
                 )
             if self.steps is not None:
                 out["steps"] = (
-                    [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
+                    [i0.to_dict() if isinstance(i0, Subtask) else i0 for i0 in self.steps]
                     if isinstance(self.steps, list)
                     else self.steps
                 )
@@ -373,6 +399,18 @@ class Card(_CardSlots):
                 out["boosts_url"] = self.boosts_url
             if self.comment_count is not None:
                 out["comment_count"] = self.comment_count
+            if self.completion is not None:
+                out["completion"] = (
+                    self.completion.to_dict()
+                    if isinstance(self.completion, Completion)
+                    else self.completion
+                )
+            if self.subtasks_count is not None:
+                out["subtasks_count"] = self.subtasks_count
+            if self.subtasks_completed_count is not None:
+                out["subtasks_completed_count"] = self.subtasks_completed_count
+            if self.subtasks_url is not None:
+                out["subtasks_url"] = self.subtasks_url
         else:
             out = {
                 "id": self.id,
@@ -425,12 +463,18 @@ class Card(_CardSlots):
                 ]
                 if isinstance(self.completion_subscribers, list)
                 else self.completion_subscribers,
-                "steps": [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
+                "steps": [i0.to_dict() if isinstance(i0, Subtask) else i0 for i0 in self.steps]
                 if isinstance(self.steps, list)
                 else self.steps,
                 "boosts_count": self.boosts_count,
                 "boosts_url": self.boosts_url,
                 "comment_count": self.comment_count,
+                "completion": self.completion.to_dict()
+                if isinstance(self.completion, Completion)
+                else self.completion,
+                "subtasks_count": self.subtasks_count,
+                "subtasks_completed_count": self.subtasks_completed_count,
+                "subtasks_url": self.subtasks_url,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

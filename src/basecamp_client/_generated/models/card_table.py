@@ -20,6 +20,7 @@ from basecamp_client._core import parse_datetime as _parse_datetime
 from ._base import NOTHING, Keys, Settled
 from .card_column import CardColumn, _share_card_column
 from .person import Person, _share_person
+from .recording_parent import RecordingParent, _share_recording_parent
 from .todo_bucket import TodoBucket, _share_todo_bucket
 from .wormhole import Wormhole, _share_wormhole
 
@@ -42,6 +43,8 @@ _CARD_TABLE_KEYS = Keys(
     "lists",
     "wormholes",
     "public_link_url",
+    "parent",
+    "position",
 )
 _CARD_TABLE_VALUES = operator.itemgetter(
     "id",
@@ -55,6 +58,7 @@ _CARD_TABLE_VALUES = operator.itemgetter(
     "bookmark_url",
     "subscription_url",
     "public_link_url",
+    "position",
 )
 
 
@@ -82,6 +86,8 @@ class _CardTableSlots:
         "lists",
         "wormholes",
         "public_link_url",
+        "parent",
+        "position",
         "extra",
         "_absent",
         "__weakref__",
@@ -98,7 +104,7 @@ def _decode_card_table(data: Mapping[str, Any], _memo: Memo | None = None) -> Ca
         d, absent, extra = data, data.absent, data.extra
     else:
         to_datetime = _iso_datetime
-        if len(data) == 18:
+        if len(data) == 20:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _CARD_TABLE_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
             d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -118,6 +124,7 @@ def _decode_card_table(data: Mapping[str, Any], _memo: Memo | None = None) -> Ca
             obj.bookmark_url,
             obj.subscription_url,
             obj.public_link_url,
+            obj.position,
         ) = _CARD_TABLE_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
@@ -138,6 +145,7 @@ def _decode_card_table(data: Mapping[str, Any], _memo: Memo | None = None) -> Ca
             if isinstance(x := d["wormholes"], list)
             else x
         )
+        obj.parent = _share_recording_parent(x, _memo) if isinstance(x := d["parent"], dict) else x
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
@@ -147,6 +155,19 @@ def _decode_card_table(data: Mapping[str, Any], _memo: Memo | None = None) -> Ca
     # Now the frozen public class (same slots): its __setattr__ refuses assignment.
     obj.__class__ = CardTable
     return obj  # type: ignore[no-any-return]
+
+
+def _share_card_table(data: Mapping[str, Any], _memo: Memo | None) -> CardTable:
+    """A nested CardTable: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_card_table(data)
+    seen = _memo.get("CardTable")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_card_table(data, _memo)
+    _memo["CardTable"] = (data, obj)
+    return obj
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True)
@@ -171,6 +192,8 @@ class CardTable(_CardTableSlots):
     lists: list[CardColumn] | None = None
     wormholes: list[Wormhole] | None = None
     public_link_url: str | None = None
+    parent: RecordingParent | None = None
+    position: int | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -239,6 +262,14 @@ class CardTable(_CardTableSlots):
                 )
             if self.public_link_url is not None:
                 out["public_link_url"] = self.public_link_url
+            if self.parent is not None:
+                out["parent"] = (
+                    self.parent.to_dict()
+                    if isinstance(self.parent, RecordingParent)
+                    else self.parent
+                )
+            if self.position is not None:
+                out["position"] = self.position
         else:
             out = {
                 "id": self.id,
@@ -273,6 +304,10 @@ class CardTable(_CardTableSlots):
                 if isinstance(self.wormholes, list)
                 else self.wormholes,
                 "public_link_url": self.public_link_url,
+                "parent": self.parent.to_dict()
+                if isinstance(self.parent, RecordingParent)
+                else self.parent,
+                "position": self.position,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

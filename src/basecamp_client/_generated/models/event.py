@@ -30,6 +30,7 @@ _EVENT_KEYS = Keys(
     "creator",
     "boosts_count",
     "boosts_url",
+    "performed_by",
 )
 _EVENT_VALUES = operator.itemgetter(
     "id",
@@ -54,6 +55,7 @@ class _EventSlots:
         "details",
         "boosts_count",
         "boosts_url",
+        "performed_by",
         "extra",
         "_absent",
         "__weakref__",
@@ -70,7 +72,7 @@ def _decode_event(data: Mapping[str, Any], _memo: Memo | None = None) -> Event:
         d, absent, extra = data, data.absent, data.extra
     else:
         to_datetime = _iso_datetime
-        if len(data) == 8:
+        if len(data) == 9:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _EVENT_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
             d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -88,6 +90,9 @@ def _decode_event(data: Mapping[str, Any], _memo: Memo | None = None) -> Event:
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.details = _decode_event_details(x, _memo) if isinstance(x := d["details"], dict) else x
+        obj.performed_by = (
+            _share_person(x, _memo) if isinstance(x := d["performed_by"], dict) else x
+        )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
@@ -111,6 +116,8 @@ class Event(_EventSlots):
     details: EventDetails | None = None
     boosts_count: int | None = None
     boosts_url: str | None = None
+    performed_by: Person | None = None
+    """Who actually did it when that differs from `creator` (an agent acting for someone, for example); absent otherwise."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -149,6 +156,12 @@ class Event(_EventSlots):
                 out["boosts_count"] = self.boosts_count
             if self.boosts_url is not None:
                 out["boosts_url"] = self.boosts_url
+            if self.performed_by is not None:
+                out["performed_by"] = (
+                    self.performed_by.to_dict()
+                    if isinstance(self.performed_by, Person)
+                    else self.performed_by
+                )
         else:
             out = {
                 "id": self.id,
@@ -163,6 +176,9 @@ class Event(_EventSlots):
                 else self.creator,
                 "boosts_count": self.boosts_count,
                 "boosts_url": self.boosts_url,
+                "performed_by": self.performed_by.to_dict()
+                if isinstance(self.performed_by, Person)
+                else self.performed_by,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

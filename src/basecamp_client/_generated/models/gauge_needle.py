@@ -196,6 +196,7 @@ class GaugeNeedle(_GaugeNeedleSlots):
     color: str | None = None
     position: int | None = None
     comment_count: int | None = None
+    """How many comments the reading has. Always sent since API 2026-10-19, yet not required here because the documented examples predate it."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(

@@ -24,6 +24,7 @@ from ._base import NOTHING, Keys, Settled
 from .client_company import ClientCompany, _share_client_company
 from .client_side import ClientSide, _decode_client_side
 from .dock_item import DockItem, _share_dock_item
+from .project_wallpaper import ProjectWallpaper, _decode_project_wallpaper
 
 _PROJECT_KEYS = Keys(
     "id",
@@ -48,6 +49,9 @@ _PROJECT_KEYS = Keys(
     "last_needle_position",
     "previous_needle_position",
     "timesheet_enabled",
+    "starred",
+    "star_url",
+    "wallpaper",
 )
 _PROJECT_VALUES = operator.itemgetter(
     "id",
@@ -65,6 +69,8 @@ _PROJECT_VALUES = operator.itemgetter(
     "last_needle_position",
     "previous_needle_position",
     "timesheet_enabled",
+    "starred",
+    "star_url",
 )
 
 
@@ -96,6 +102,9 @@ class _ProjectSlots:
         "last_needle_position",
         "previous_needle_position",
         "timesheet_enabled",
+        "starred",
+        "star_url",
+        "wallpaper",
         "extra",
         "_absent",
         "__weakref__",
@@ -114,7 +123,7 @@ def _decode_project(data: Mapping[str, Any], _memo: Memo | None = None) -> Proje
     else:
         to_date = _iso_date
         to_datetime = _iso_datetime
-        if len(data) == 22:
+        if len(data) == 25:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _PROJECT_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
             d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -138,6 +147,8 @@ def _decode_project(data: Mapping[str, Any], _memo: Memo | None = None) -> Proje
             obj.last_needle_position,
             obj.previous_needle_position,
             obj.timesheet_enabled,
+            obj.starred,
+            obj.star_url,
         ) = _PROJECT_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
@@ -153,6 +164,9 @@ def _decode_project(data: Mapping[str, Any], _memo: Memo | None = None) -> Proje
         )
         obj.clientside = (
             _decode_client_side(x, _memo) if isinstance(x := d["clientside"], dict) else x
+        )
+        obj.wallpaper = (
+            _decode_project_wallpaper(x, _memo) if isinstance(x := d["wallpaper"], dict) else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
@@ -206,6 +220,11 @@ class Project(_ProjectSlots):
     last_needle_position: int | None = None
     previous_needle_position: int | None = None
     timesheet_enabled: bool | None = None
+    starred: bool | None = None
+    """Whether the current user has starred the project (not sent by `projects.list_recent`)."""
+    star_url: str | None = None
+    wallpaper: ProjectWallpaper | None = None
+    """The project's wallpaper image, when one is set."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -278,6 +297,16 @@ class Project(_ProjectSlots):
                 out["previous_needle_position"] = self.previous_needle_position
             if self.timesheet_enabled is not None:
                 out["timesheet_enabled"] = self.timesheet_enabled
+            if self.starred is not None:
+                out["starred"] = self.starred
+            if self.star_url is not None:
+                out["star_url"] = self.star_url
+            if self.wallpaper is not None:
+                out["wallpaper"] = (
+                    self.wallpaper.to_dict()
+                    if isinstance(self.wallpaper, ProjectWallpaper)
+                    else self.wallpaper
+                )
         else:
             out = {
                 "id": self.id,
@@ -308,6 +337,11 @@ class Project(_ProjectSlots):
                 "last_needle_position": self.last_needle_position,
                 "previous_needle_position": self.previous_needle_position,
                 "timesheet_enabled": self.timesheet_enabled,
+                "starred": self.starred,
+                "star_url": self.star_url,
+                "wallpaper": self.wallpaper.to_dict()
+                if isinstance(self.wallpaper, ProjectWallpaper)
+                else self.wallpaper,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

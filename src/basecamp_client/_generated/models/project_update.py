@@ -21,11 +21,13 @@ _PROJECT_UPDATE_KEYS = Keys(
     "description",
     "admissions",
     "schedule_attributes",
+    "wallpaper_mode",
 )
 _PROJECT_UPDATE_VALUES = operator.itemgetter(
     "name",
     "description",
     "admissions",
+    "wallpaper_mode",
 )
 
 
@@ -39,6 +41,7 @@ class _ProjectUpdateSlots:
         "description",
         "admissions",
         "schedule_attributes",
+        "wallpaper_mode",
         "extra",
         "_absent",
         "__weakref__",
@@ -52,7 +55,7 @@ def _decode_project_update(data: Mapping[str, Any], _memo: Memo | None = None) -
     d: Mapping[str, Any]
     if type(data) is Settled:  # the second try: see the except clause below
         d, absent, extra = data, data.absent, data.extra
-    elif len(data) == 4:
+    elif len(data) == 5:
         d, absent, extra = data, NOTHING, {}
     elif (seen := _PROJECT_UPDATE_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
         d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -64,6 +67,7 @@ def _decode_project_update(data: Mapping[str, Any], _memo: Memo | None = None) -
             obj.name,
             obj.description,
             obj.admissions,
+            obj.wallpaper_mode,
         ) = _PROJECT_UPDATE_VALUES(d)
         obj.schedule_attributes = (
             _decode_schedule_attributes(x, _memo)
@@ -90,6 +94,8 @@ class ProjectUpdate(_ProjectUpdateSlots):
     admissions: str | None = None
     """One of: ``invite``, ``employee``, ``team`` (others are kept)."""
     schedule_attributes: ScheduleAttributes | None = None
+    wallpaper_mode: str | None = None
+    """How the wallpaper is laid out, `fill` or `tile` (set the image itself with `projects.upload_wallpaper`)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -118,6 +124,8 @@ class ProjectUpdate(_ProjectUpdateSlots):
                     if isinstance(self.schedule_attributes, ScheduleAttributes)
                     else self.schedule_attributes
                 )
+            if self.wallpaper_mode is not None:
+                out["wallpaper_mode"] = self.wallpaper_mode
         else:
             out = {
                 "name": self.name,
@@ -126,6 +134,7 @@ class ProjectUpdate(_ProjectUpdateSlots):
                 "schedule_attributes": self.schedule_attributes.to_dict()
                 if isinstance(self.schedule_attributes, ScheduleAttributes)
                 else self.schedule_attributes,
+                "wallpaper_mode": self.wallpaper_mode,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

@@ -61,6 +61,9 @@ _RECORDING_KEYS = Keys(
     "parent",
     "bucket",
     "creator",
+    "subtasks_count",
+    "subtasks_completed_count",
+    "subtasks_url",
 )
 _RECORDING_VALUES = operator.itemgetter(
     "id",
@@ -85,6 +88,9 @@ _RECORDING_VALUES = operator.itemgetter(
     "replies_url",
     "position",
     "description",
+    "subtasks_count",
+    "subtasks_completed_count",
+    "subtasks_url",
 )
 
 
@@ -126,6 +132,9 @@ class _RecordingSlots:
         "description",
         "service",
         "parent",
+        "subtasks_count",
+        "subtasks_completed_count",
+        "subtasks_url",
         "extra",
         "_absent",
         "__weakref__",
@@ -144,7 +153,7 @@ def _decode_recording(data: Mapping[str, Any], _memo: Memo | None = None) -> Rec
     else:
         to_date = _iso_date
         to_datetime = _iso_datetime
-        if len(data) == 32:
+        if len(data) == 35:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _RECORDING_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
             d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -175,6 +184,9 @@ def _decode_recording(data: Mapping[str, Any], _memo: Memo | None = None) -> Rec
             obj.replies_url,
             obj.position,
             obj.description,
+            obj.subtasks_count,
+            obj.subtasks_completed_count,
+            obj.subtasks_url,
         ) = _RECORDING_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
@@ -256,6 +268,12 @@ class Recording(_RecordingSlots):
     description: str | None = None
     service: DoorService | None = None
     parent: RecordingParent | None = None
+    subtasks_count: int | None = None
+    """How many subtasks it has (to-dos and cards only)."""
+    subtasks_completed_count: int | None = None
+    """How many of its subtasks are completed (to-dos and cards only)."""
+    subtasks_url: str | None = None
+    """Where to list its subtasks (to-dos and cards only)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -368,6 +386,12 @@ class Recording(_RecordingSlots):
                 out["creator"] = (
                     self.creator.to_dict() if isinstance(self.creator, Person) else self.creator
                 )
+            if self.subtasks_count is not None:
+                out["subtasks_count"] = self.subtasks_count
+            if self.subtasks_completed_count is not None:
+                out["subtasks_completed_count"] = self.subtasks_completed_count
+            if self.subtasks_url is not None:
+                out["subtasks_url"] = self.subtasks_url
         else:
             out = {
                 "id": self.id,
@@ -422,6 +446,9 @@ class Recording(_RecordingSlots):
                 "creator": self.creator.to_dict()
                 if isinstance(self.creator, Person)
                 else self.creator,
+                "subtasks_count": self.subtasks_count,
+                "subtasks_completed_count": self.subtasks_completed_count,
+                "subtasks_url": self.subtasks_url,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

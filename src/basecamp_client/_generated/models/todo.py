@@ -21,11 +21,11 @@ from basecamp_client._core import parse_date as _parse_date
 from basecamp_client._core import parse_datetime as _parse_datetime
 
 from ._base import NOTHING, Keys, Settled
-from .card_step import CardStep, _share_card_step
+from .completion import Completion, _decode_completion
 from .person import Person, _share_person
 from .rich_text_attachment import RichTextAttachment, _share_rich_text_attachment
+from .subtask import Subtask, _share_subtask
 from .todo_bucket import TodoBucket, _share_todo_bucket
-from .todo_completion import TodoCompletion, _decode_todo_completion
 from .todo_parent import TodoParent, _share_todo_parent
 
 _TODO_KEYS = Keys(
@@ -60,6 +60,9 @@ _TODO_KEYS = Keys(
     "boosts_url",
     "steps",
     "completion",
+    "subtasks_count",
+    "subtasks_completed_count",
+    "subtasks_url",
 )
 _TODO_VALUES = operator.itemgetter(
     "id",
@@ -81,6 +84,9 @@ _TODO_VALUES = operator.itemgetter(
     "completion_url",
     "boosts_count",
     "boosts_url",
+    "subtasks_count",
+    "subtasks_completed_count",
+    "subtasks_url",
 )
 
 
@@ -121,6 +127,9 @@ class _TodoSlots:
         "boosts_url",
         "steps",
         "completion",
+        "subtasks_count",
+        "subtasks_completed_count",
+        "subtasks_url",
         "extra",
         "_absent",
         "__weakref__",
@@ -139,7 +148,7 @@ def _decode_todo(data: Mapping[str, Any], _memo: Memo | None = None) -> Todo:
     else:
         to_date = _iso_date
         to_datetime = _iso_datetime
-        if len(data) == 31:
+        if len(data) == 34:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _TODO_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(seen[0]):
             d, absent, extra = {**data, **seen[1]}, seen[0], {}
@@ -167,6 +176,9 @@ def _decode_todo(data: Mapping[str, Any], _memo: Memo | None = None) -> Todo:
             obj.completion_url,
             obj.boosts_count,
             obj.boosts_url,
+            obj.subtasks_count,
+            obj.subtasks_completed_count,
+            obj.subtasks_url,
         ) = _TODO_VALUES(d)
         obj.created_at = to_datetime(x) if type(x := d["created_at"]) is str else x
         obj.updated_at = to_datetime(x) if type(x := d["updated_at"]) is str else x
@@ -191,12 +203,12 @@ def _decode_todo(data: Mapping[str, Any], _memo: Memo | None = None) -> Todo:
             else x
         )
         obj.steps = (
-            [_share_card_step(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
+            [_share_subtask(i0, _memo) if isinstance(i0, dict) else i0 for i0 in x]
             if isinstance(x := d["steps"], list)
             else x
         )
         obj.completion = (
-            _decode_todo_completion(x, _memo) if isinstance(x := d["completion"], dict) else x
+            _decode_completion(x, _memo) if isinstance(x := d["completion"], dict) else x
         )
     except (KeyError, ValueError):
         if type(data) is Settled:
@@ -256,8 +268,15 @@ class Todo(_TodoSlots):
     completion_url: str | None = None
     boosts_count: int | None = None
     boosts_url: str | None = None
-    steps: list[CardStep] | None = None
-    completion: TodoCompletion | None = None
+    steps: list[Subtask] | None = None
+    completion: Completion | None = None
+    """Who completed it and when; absent while it is open."""
+    subtasks_count: int | None = None
+    """How many subtasks it has."""
+    subtasks_completed_count: int | None = None
+    """How many of its subtasks are completed."""
+    subtasks_url: str | None = None
+    """Where to list its subtasks (`subtasks.list`)."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -358,16 +377,22 @@ class Todo(_TodoSlots):
                 out["boosts_url"] = self.boosts_url
             if self.steps is not None:
                 out["steps"] = (
-                    [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
+                    [i0.to_dict() if isinstance(i0, Subtask) else i0 for i0 in self.steps]
                     if isinstance(self.steps, list)
                     else self.steps
                 )
             if self.completion is not None:
                 out["completion"] = (
                     self.completion.to_dict()
-                    if isinstance(self.completion, TodoCompletion)
+                    if isinstance(self.completion, Completion)
                     else self.completion
                 )
+            if self.subtasks_count is not None:
+                out["subtasks_count"] = self.subtasks_count
+            if self.subtasks_completed_count is not None:
+                out["subtasks_completed_count"] = self.subtasks_completed_count
+            if self.subtasks_url is not None:
+                out["subtasks_url"] = self.subtasks_url
         else:
             out = {
                 "id": self.id,
@@ -419,12 +444,15 @@ class Todo(_TodoSlots):
                 "completion_url": self.completion_url,
                 "boosts_count": self.boosts_count,
                 "boosts_url": self.boosts_url,
-                "steps": [i0.to_dict() if isinstance(i0, CardStep) else i0 for i0 in self.steps]
+                "steps": [i0.to_dict() if isinstance(i0, Subtask) else i0 for i0 in self.steps]
                 if isinstance(self.steps, list)
                 else self.steps,
                 "completion": self.completion.to_dict()
-                if isinstance(self.completion, TodoCompletion)
+                if isinstance(self.completion, Completion)
                 else self.completion,
+                "subtasks_count": self.subtasks_count,
+                "subtasks_completed_count": self.subtasks_completed_count,
+                "subtasks_url": self.subtasks_url,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

@@ -198,6 +198,19 @@ def _decode_todolist(data: Mapping[str, Any], _memo: Memo | None = None) -> Todo
     return obj  # type: ignore[no-any-return]
 
 
+def _share_todolist(data: Mapping[str, Any], _memo: Memo | None) -> Todolist:
+    """A nested Todolist: the one decoded from an equal object earlier in the same
+    response when there is one (models are frozen), else decoded now."""
+    if _memo is None:
+        return _decode_todolist(data)
+    seen = _memo.get("Todolist")
+    if seen is not None and seen[0] == data:
+        return seen[1]  # type: ignore[no-any-return]
+    obj = _decode_todolist(data, _memo)
+    _memo["Todolist"] = (data, obj)
+    return obj
+
+
 @attrs.define(frozen=True, slots=True, kw_only=True)
 class Todolist(_TodolistSlots):
     """A to-do list, or a group inside one; both share this shape."""

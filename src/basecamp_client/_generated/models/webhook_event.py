@@ -30,6 +30,7 @@ _WEBHOOK_EVENT_KEYS = Keys(
     "recording",
     "creator",
     "copy",
+    "performed_by",
 )
 _WEBHOOK_EVENT_VALUES = operator.itemgetter(
     "id",
@@ -51,6 +52,7 @@ class _WebhookEventSlots:
         "recording",
         "creator",
         "copy",
+        "performed_by",
         "extra",
         "_absent",
         "__weakref__",
@@ -67,7 +69,7 @@ def _decode_webhook_event(data: Mapping[str, Any], _memo: Memo | None = None) ->
         d, absent, extra = data, data.absent, data.extra
     else:
         to_datetime = _iso_datetime
-        if len(data) == 7:
+        if len(data) == 8:
             d, absent, extra = data, NOTHING, {}
         elif (seen := _WEBHOOK_EVENT_KEYS.lacking.get(len(data))) and data.keys().isdisjoint(
             seen[0]
@@ -86,6 +88,9 @@ def _decode_webhook_event(data: Mapping[str, Any], _memo: Memo | None = None) ->
         obj.recording = _share_recording(x, _memo) if isinstance(x := d["recording"], dict) else x
         obj.creator = _share_person(x, _memo) if isinstance(x := d["creator"], dict) else x
         obj.copy = _share_webhook_copy(x, _memo) if isinstance(x := d["copy"], dict) else x
+        obj.performed_by = (
+            _share_person(x, _memo) if isinstance(x := d["performed_by"], dict) else x
+        )
     except (KeyError, ValueError):
         if type(data) is Settled:
             raise
@@ -124,6 +129,8 @@ class WebhookEvent(_WebhookEventSlots):
     creator: Person | None = None
     copy: WebhookCopy | None = None
     """Where the recording was copied or moved to; only on copy and move events."""
+    performed_by: Person | None = None
+    """Who actually carried the change out when someone (an agent, say) acted on the creator's behalf."""
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """Keys the description does not know, kept as they came and sent back by ``to_dict()``."""
     _absent: frozenset[str] = attrs.field(
@@ -162,6 +169,12 @@ class WebhookEvent(_WebhookEventSlots):
                 out["copy"] = (
                     self.copy.to_dict() if isinstance(self.copy, WebhookCopy) else self.copy
                 )
+            if self.performed_by is not None:
+                out["performed_by"] = (
+                    self.performed_by.to_dict()
+                    if isinstance(self.performed_by, Person)
+                    else self.performed_by
+                )
         else:
             out = {
                 "id": self.id,
@@ -175,6 +188,9 @@ class WebhookEvent(_WebhookEventSlots):
                 if isinstance(self.creator, Person)
                 else self.creator,
                 "copy": self.copy.to_dict() if isinstance(self.copy, WebhookCopy) else self.copy,
+                "performed_by": self.performed_by.to_dict()
+                if isinstance(self.performed_by, Person)
+                else self.performed_by,
             }
             for key in absent:  # known keys the decoded object lacked
                 if out[key] is None:

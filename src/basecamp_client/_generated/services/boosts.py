@@ -93,6 +93,17 @@ LIST_EVENT_BOOSTS = Operation(
     success_status=200,
 )
 
+UPDATE_BOOST = Operation(
+    id="UpdateBoost",
+    method="PUT",
+    path="/boosts/{boostId}",
+    path_params=("boostId",),
+    idempotent=True,
+    retry=RetrySpec(max_attempts=3, base_delay=1.0, retry_on=frozenset({429, 503})),
+    body="json",
+    success_status=200,
+)
+
 _BOOST = _decode.one(Boost.from_dict, "Boost")
 
 
@@ -203,4 +214,18 @@ class AsyncBoostsService:
             decode=_BOOST,
             max_items=max_items,
             max_pages=max_pages,
+        )
+
+    async def update(self, *, boost_id: int, content: str) -> Boost:
+        """Change a boost's text; only the person who boosted may.
+
+        Answers 403 for someone else's boost or when the boosted recording no longer takes comments, and 404 when the boost or its recording is gone.
+
+        Args:
+            content: The boost's new text, a few characters or an emoji.
+
+        ``PUT /boosts/{boostId}`` (operation ``UpdateBoost``)
+        """
+        return await self._session.call(
+            UPDATE_BOOST, path={"boostId": boost_id}, body={"content": content}, decode=_BOOST
         )

@@ -41,6 +41,17 @@ LIST_RECORDINGS = Operation(
     success_status=200,
 )
 
+MOVE_RECORDING_TO_VAULT = Operation(
+    id="MoveRecordingToVault",
+    method="POST",
+    path="/recordings/{recordingId}/filing.json",
+    path_params=("recordingId",),
+    idempotent=False,
+    retry=RetrySpec(max_attempts=2, base_delay=1.0, retry_on=frozenset({429, 503})),
+    body="json",
+    success_status=204,
+)
+
 SET_CLIENT_VISIBILITY = Operation(
     id="SetClientVisibility",
     method="PUT",
@@ -50,6 +61,17 @@ SET_CLIENT_VISIBILITY = Operation(
     retry=RetrySpec(max_attempts=3, base_delay=1.0, retry_on=frozenset({429, 503})),
     body="json",
     success_status=200,
+)
+
+SPOTLIGHT_RECORDING = Operation(
+    id="SpotlightRecording",
+    method="POST",
+    path="/recordings/{recordingId}/spotlight.json",
+    path_params=("recordingId",),
+    idempotent=True,
+    retry=RetrySpec(max_attempts=3, base_delay=1.0, retry_on=frozenset({429, 503})),
+    body=None,
+    success_status=201,
 )
 
 TRASH_RECORDING = Operation(
@@ -67,6 +89,17 @@ UNARCHIVE_RECORDING = Operation(
     id="UnarchiveRecording",
     method="PUT",
     path="/recordings/{recordingId}/status/active.json",
+    path_params=("recordingId",),
+    idempotent=True,
+    retry=RetrySpec(max_attempts=3, base_delay=1.0, retry_on=frozenset({429, 503})),
+    body=None,
+    success_status=204,
+)
+
+UNSPOTLIGHT_RECORDING = Operation(
+    id="UnspotlightRecording",
+    method="DELETE",
+    path="/recordings/{recordingId}/spotlight.json",
     path_params=("recordingId",),
     idempotent=True,
     retry=RetrySpec(max_attempts=3, base_delay=1.0, retry_on=frozenset({429, 503})),
@@ -135,6 +168,26 @@ class AsyncRecordingsService:
             max_pages=max_pages,
         )
 
+    async def move_to_vault(
+        self, *, recording_id: int, parent_id: int, position: int | Unset = UNSET
+    ) -> None:
+        """Move a document, upload or folder into another folder of the same project, or reorder it.
+
+        The recording keeps its id, comments, bookmarks and history, and a folder takes its contents along. Naming the folder it is already in only changes its position. Moving to another project is not possible here (404), nor a folder into one of its own subfolders (422).
+
+        Args:
+            recording_id: Id of the document, upload or folder (vault) to move.
+            parent_id: Id of the destination folder (vault), in the same project.
+            position: Place in the destination, counting from 1 (the default); past the end puts it last.
+
+        ``POST /recordings/{recordingId}/filing.json`` (operation ``MoveRecordingToVault``)
+        """
+        await self._session.call_empty(
+            MOVE_RECORDING_TO_VAULT,
+            path={"recordingId": recording_id},
+            body={"parent_id": parent_id, "position": position},
+        )
+
     async def set_client_visibility(
         self, *, recording_id: int, visible_to_clients: bool
     ) -> Recording:
@@ -152,6 +205,17 @@ class AsyncRecordingsService:
             decode=_RECORDING,
         )
 
+    async def spotlight(self, *, recording_id: int) -> Recording:
+        """Feature a recording in the spotlight of its project's (or template's) home page.
+
+        Spotlighting a recording that is already in the spotlight answers 201 again.
+
+        ``POST /recordings/{recordingId}/spotlight.json`` (operation ``SpotlightRecording``)
+        """
+        return await self._session.call(
+            SPOTLIGHT_RECORDING, path={"recordingId": recording_id}, decode=_RECORDING
+        )
+
     async def trash(self, *, recording_id: int) -> None:
         """Move a recording to the trash.
 
@@ -165,3 +229,12 @@ class AsyncRecordingsService:
         ``PUT /recordings/{recordingId}/status/active.json`` (operation ``UnarchiveRecording``)
         """
         await self._session.call_empty(UNARCHIVE_RECORDING, path={"recordingId": recording_id})
+
+    async def unspotlight(self, *, recording_id: int) -> None:
+        """Take a recording out of the spotlight.
+
+        A recording that is not in the spotlight answers 204 too.
+
+        ``DELETE /recordings/{recordingId}/spotlight.json`` (operation ``UnspotlightRecording``)
+        """
+        await self._session.call_empty(UNSPOTLIGHT_RECORDING, path={"recordingId": recording_id})

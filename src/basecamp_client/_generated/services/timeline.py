@@ -9,6 +9,7 @@ from basecamp_client._core import (
     UNSET,
     AccountSession,
     AsyncPaginator,
+    AsyncWrappedPaginator,
     Operation,
     PaginationSpec,
     RetrySpec,
@@ -16,6 +17,7 @@ from basecamp_client._core import (
 )
 
 from .. import _decode
+from ..models.person_progress import PersonProgress
 from ..models.timeline_event import TimelineEvent
 
 GET_PROGRESS_REPORT = Operation(
@@ -56,6 +58,7 @@ GET_PROJECT_TIMELINE = Operation(
     success_status=200,
 )
 
+_PERSON_PROGRESS = _decode.one(PersonProgress.from_dict, "PersonProgress")
 _TIMELINE_EVENT = _decode.one(TimelineEvent.from_dict, "TimelineEvent")
 
 
@@ -98,23 +101,25 @@ class AsyncTimelineService:
         page: int | Unset = UNSET,
         max_items: int | None = None,
         max_pages: int | None = None,
-    ) -> AsyncPaginator[TimelineEvent]:
+    ) -> AsyncWrappedPaginator[TimelineEvent, PersonProgress]:
         """List one person's recent activity.
 
-        Pages through `events`; `person` is repeated on every page.
+        The events come in pages, each with the person: iterate the result for the events page by page, or await it for the person with every event (`progress.person`, `progress.events`).
 
         Args:
             page: Page number. Prefer following the `Link: rel="next"` header to building page URLs.
 
-        Returns a lazy paginator: iterate it, or await it for the whole list. ``max_items`` / ``max_pages`` stop early.
+        Returns a lazy paginator: iterate it for the ``events`` page by page, or await it for the whole PersonProgress (its ``events`` holding every page's). ``max_items`` / ``max_pages`` stop early.
 
         ``GET /reports/users/progress/{personId}.json`` (operation ``GetPersonProgress``)
         """
-        return self._session.paginate(
+        return self._session.paginate_wrapped(
             GET_PERSON_PROGRESS,
             path={"personId": person_id},
             query={"page": page},
             decode=_TIMELINE_EVENT,
+            wrapper=_PERSON_PROGRESS,
+            field="events",
             max_items=max_items,
             max_pages=max_pages,
         )

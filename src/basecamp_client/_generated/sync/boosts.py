@@ -111,3 +111,15 @@ class BoostsService:
                 max_pages=max_pages,
             ),
         )
+
+    def update(self, *, boost_id: int, content: str) -> Boost:
+        """Change a boost's text; only the person who boosted may.
+
+        Answers 403 for someone else's boost or when the boosted recording no longer takes comments, and 404 when the boost or its recording is gone.
+
+        Args:
+            content: The boost's new text, a few characters or an emoji.
+
+        ``PUT /boosts/{boostId}`` (operation ``UpdateBoost``)
+        """
+        return self._runner.run(self._a.update, boost_id=boost_id, content=content)

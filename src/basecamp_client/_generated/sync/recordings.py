@@ -72,6 +72,24 @@ class RecordingsService:
             ),
         )
 
+    def move_to_vault(
+        self, *, recording_id: int, parent_id: int, position: int | Unset = UNSET
+    ) -> None:
+        """Move a document, upload or folder into another folder of the same project, or reorder it.
+
+        The recording keeps its id, comments, bookmarks and history, and a folder takes its contents along. Naming the folder it is already in only changes its position. Moving to another project is not possible here (404), nor a folder into one of its own subfolders (422).
+
+        Args:
+            recording_id: Id of the document, upload or folder (vault) to move.
+            parent_id: Id of the destination folder (vault), in the same project.
+            position: Place in the destination, counting from 1 (the default); past the end puts it last.
+
+        ``POST /recordings/{recordingId}/filing.json`` (operation ``MoveRecordingToVault``)
+        """
+        return self._runner.run(
+            self._a.move_to_vault, recording_id=recording_id, parent_id=parent_id, position=position
+        )
+
     def set_client_visibility(self, *, recording_id: int, visible_to_clients: bool) -> Recording:
         """Show a recording to clients or hide it from them.
 
@@ -86,6 +104,15 @@ class RecordingsService:
             visible_to_clients=visible_to_clients,
         )
 
+    def spotlight(self, *, recording_id: int) -> Recording:
+        """Feature a recording in the spotlight of its project's (or template's) home page.
+
+        Spotlighting a recording that is already in the spotlight answers 201 again.
+
+        ``POST /recordings/{recordingId}/spotlight.json`` (operation ``SpotlightRecording``)
+        """
+        return self._runner.run(self._a.spotlight, recording_id=recording_id)
+
     def trash(self, *, recording_id: int) -> None:
         """Move a recording to the trash.
 
@@ -99,3 +126,12 @@ class RecordingsService:
         ``PUT /recordings/{recordingId}/status/active.json`` (operation ``UnarchiveRecording``)
         """
         return self._runner.run(self._a.unarchive, recording_id=recording_id)
+
+    def unspotlight(self, *, recording_id: int) -> None:
+        """Take a recording out of the spotlight.
+
+        A recording that is not in the spotlight answers 204 too.
+
+        ``DELETE /recordings/{recordingId}/spotlight.json`` (operation ``UnspotlightRecording``)
+        """
+        return self._runner.run(self._a.unspotlight, recording_id=recording_id)
