@@ -28,6 +28,7 @@ from typing import Any
 
 from .loader import Document
 from .names import pascal, words
+from .summary import flatten_fields
 
 SCHEMA_PREFIX = "#/components/schemas/"
 REVIEW_KEY = "x-review"
@@ -119,6 +120,7 @@ class Importer:
     def __init__(self, upstream: Document, ours: Document, review_note: str) -> None:
         self.upstream = upstream
         self.up_schemas: dict[str, Any] = (upstream.get("components") or {}).get("schemas") or {}
+        self.ours = ours
         self.our_schemas: dict[str, Any] = (ours.get("components") or {}).get("schemas") or {}
         self.review_note = review_note
         # New schemas in the order they were first needed: name → (part, schema).
@@ -141,12 +143,27 @@ class Importer:
         derived = wrapper_name(component)
         if derived is None and component in self.our_schemas:
             return component
+        if (
+            derived is not None
+            and derived in self.our_schemas
+            and self._same_shape(component, derived)
+        ):
+            return derived  # ours already names this body (``UpdateWebhook`` → ``WebhookUpdate``)
         name = self._free(derived or component)
         self._renamed[component] = name
         self.new_schemas[name] = (part, {})  # reserve the name before recursing
         converted = self.convert(self.up_schemas[component], part)
         self.new_schemas[name] = (part, {REVIEW_KEY: self.review_note, **converted})
         return name
+
+    def _same_shape(self, component: str, ours: str) -> bool:
+        """Whether an upstream schema and one of ours have the same fields and JSON types."""
+
+        def shape(document: Document, name: str) -> dict[str, str]:
+            fields = flatten_fields(document, {"$ref": SCHEMA_PREFIX + name})
+            return {path: info.base_type for path, info in fields.items()}
+
+        return shape(self.upstream, component) == shape(self.ours, ours)
 
     def named(self, schema: dict[str, Any], wanted: str, part: str) -> dict[str, Any]:
         """A ``$ref`` to ``schema`` stored under a fresh name near ``wanted``."""

@@ -101,13 +101,21 @@ def _noun_forms(service: str) -> list[list[str]]:
 
 
 def _by_resource(operation_id: str, services: Iterable[str]) -> str | None:
+    """The service whose resource the words after the verb name: at their start
+    (``UpdateBoost``), else at their end (``ListEventBoosts``); the longest name wins."""
     rest = words(operation_id)[1:]
-    best: tuple[int, str] | None = None
-    for service in sorted(services):
-        for form in _noun_forms(service):
-            if rest[: len(form)] == form and (best is None or len(form) > best[0]):
-                best = (len(form), service)
-    return best[1] if best else None
+    for matches in (
+        lambda form: rest[: len(form)] == form,
+        lambda form: len(rest) > len(form) and rest[-len(form) :] == form,
+    ):
+        best: tuple[int, str] | None = None
+        for service in sorted(services):
+            for form in _noun_forms(service):
+                if matches(form) and (best is None or len(form) > best[0]):
+                    best = (len(form), service)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def _largest(layout: Layout, candidates: Iterable[str], tag: str) -> str:
@@ -126,8 +134,11 @@ def choose_service(layout: Layout, path: str, operation_id: str, tag: str) -> tu
         return named, f"{operation_id} names the {named} resource"
     best = max((shared_prefix(path, op.path) for op in layout.operations), default=0)
     if best > 0:
-        near = {op.service for op in layout.operations if shared_prefix(path, op.path) == best}
-        service = _largest(layout, near, tag)
+        near = [op for op in layout.operations if shared_prefix(path, op.path) == best]
+        # The resource the shared prefix names (``/todosets/{id}`` for ``…/hill.json``)
+        # before its other sub-resources.
+        owners = {op.service for op in near if len(segments(op.path)) == best}
+        service = _largest(layout, owners or {op.service for op in near}, tag)
         prefix = "/" + "/".join(segments(path)[:best])
         return service, f"shares {prefix} with {service} operations"
     if layout.tag_services.get(tag):
