@@ -104,10 +104,14 @@ def _by_resource(operation_id: str, services: Iterable[str]) -> str | None:
     """The service whose resource the words after the verb name: at their start
     (``UpdateBoost``), else at their end (``ListEventBoosts``); the longest name wins."""
     rest = words(operation_id)[1:]
-    for matches in (
-        lambda form: rest[: len(form)] == form,
-        lambda form: len(rest) > len(form) and rest[-len(form) :] == form,
-    ):
+
+    def at_start(form: list[str]) -> bool:
+        return rest[: len(form)] == form
+
+    def at_end(form: list[str]) -> bool:
+        return len(rest) > len(form) and rest[-len(form) :] == form
+
+    for matches in (at_start, at_end):
         best: tuple[int, str] | None = None
         for service in sorted(services):
             for form in _noun_forms(service):

@@ -31,7 +31,11 @@ class EditError(Exception):
 
 
 class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML ships no types
-    """Our parts' style: block mappings, flow style for non-empty lists of scalars."""
+    """Our parts' style: block mappings, flow style for non-empty lists of scalars, no
+    anchors or aliases (a value used twice is written twice)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
@@ -70,17 +74,22 @@ def _dump_at(column: int, node: Any, *, item: bool) -> list[str]:
     return lines[depth + (1 if item else 0) :]
 
 
-def _last_line(node: yaml.Node) -> int:
-    """The last line (0-based) that holds part of ``node``."""
-    if isinstance(node, yaml.ScalarNode):
-        end = node.end_mark
-        if end.column == 0 and end.line > node.start_mark.line:
-            return int(end.line) - 1
-        return int(end.line)
-    if getattr(node, "flow_style", False) or not node.value:
-        return int(node.end_mark.line)
-    last = node.value[-1]
-    return _last_line(last[1] if isinstance(node, yaml.MappingNode) else last)
+def _last_line(node: yaml.Node, lines: list[str]) -> int:
+    """The last line (0-based) that holds part of ``node``, trailing comments excluded.
+
+    A node ends where its end mark is: right after a scalar or a flow collection, or — for a
+    block collection — where the next token starts (the line is the next entry's when only
+    indentation precedes the mark). Read from the mark, not the children, so that an alias
+    (which shares its anchor's node and lines) cannot mislead it.
+    """
+    end = node.end_mark
+    line = int(end.line)
+    if line >= len(lines) or not lines[line][: int(end.column)].strip():
+        line -= 1
+    start = int(node.start_mark.line)
+    while line > start and lines[line].strip().startswith("#") | (not lines[line].strip()):
+        line -= 1
+    return max(line, start)
 
 
 class YamlFile:
@@ -134,6 +143,9 @@ class YamlFile:
         if node is None:
             raise EditError(f"{self.name}: the document is empty")
         return node
+
+    def _lines(self) -> list[str]:
+        return self.text.splitlines(keepends=True)
 
     def _pair(self, path: Sequence[Key]) -> tuple[yaml.Node, yaml.Node]:
         parent = self._node(path[:-1])
@@ -193,7 +205,9 @@ class YamlFile:
         def change(parent: Any, k: Key) -> None:
             parent[k] = value
 
-        self._splice(first, _last_line(value_node), new, self._expected(path, change))
+        self._splice(
+            first, _last_line(value_node, self._lines()), new, self._expected(path, change)
+        )
 
     def _insert_pair(self, parent_path: list[Key], key: Key, value: Any, after: str | None) -> None:
         parent = self._node(parent_path)
@@ -214,7 +228,7 @@ class YamlFile:
             if not found:
                 raise EditError(f"{self.name}: no {after!r} at {parent_path}")
             anchor = found[0]
-        at = _last_line(anchor) + 1
+        at = _last_line(anchor, self._lines()) + 1
         new = _dump_at(column, {key: value}, item=False)
 
         def change(target: Any, k: Key) -> None:
@@ -241,7 +255,7 @@ class YamlFile:
             self.set(path, [*current, item])
             return
         column = int(node.start_mark.column)
-        at = _last_line(node) + 1
+        at = _last_line(node, self._lines()) + 1
         new = _dump_at(column, item, item=True)
 
         def change(parent: Any, k: Key) -> None:
@@ -260,7 +274,7 @@ class YamlFile:
         def change(parent: Any, k: Key) -> None:
             del parent[k]
 
-        self._splice(first, _last_line(value_node), [], self._expected(path, change))
+        self._splice(first, _last_line(value_node, self._lines()), [], self._expected(path, change))
 
     def rename(self, path: Sequence[Key], new_key: str) -> None:
         """Give the key at ``path`` another name, keeping its value and its place."""
@@ -281,4 +295,6 @@ class YamlFile:
             target.clear()
             target.update(items)
 
-        self._splice(first, _last_line(value_node), new, self._expected(path, change))
+        self._splice(
+            first, _last_line(value_node, self._lines()), new, self._expected(path, change)
+        )
