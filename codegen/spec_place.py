@@ -186,10 +186,14 @@ def choose_method(layout: Layout, service: str, operation_id: str, *, replace: b
     for candidate in (method_name(operation_id, service), snake(operation_id)):
         if usable(candidate):
             return candidate
-    base, n = snake(operation_id), 2
-    while not usable(f"{base}_{n}"):
-        n += 1
-    return f"{base}_{n}"
+    base = snake(operation_id)
+    while base == service or base.startswith(service + "_"):
+        # ``ProjectsGet`` in projects: ``get``, ``get_2``…; ``Projects`` alone: ``call``.
+        base = base[len(service) + 1 :] or "call"
+    for n in range(2, len(taken) + 3):  # one of these is free: ``taken`` has fewer names
+        if usable(f"{base}_{n}"):
+            return f"{base}_{n}"
+    raise AssertionError("unreachable: more free suffixes than taken names")
 
 
 def place(
