@@ -47,6 +47,7 @@ from .compare import (
     api_version,
     compare,
     compare_operation,
+    extension_detail,
     is_older,
     parse_accepted,
 )
@@ -269,6 +270,7 @@ __all__ = [
     "base_type",
     "compare",
     "compare_operation",
+    "extension_detail",
     "flatten_fields",
     "format_report",
     "is_older",

@@ -97,11 +97,10 @@ class Workspace:
         return part_files(self.entry_file.data, self.entry)
 
     def merged(self) -> Document:
-        """Our description as the files now stand, merged (a copy)."""
+        """Our description as the files now stand, merged. It shares the parts' data:
+        read it, never change it (edits go through the files)."""
         document = copy.deepcopy(self.entry_file.data)
-        parts = [
-            (self.entry.parent / rel, copy.deepcopy(self.file(rel).data)) for rel in self.parts()
-        ]
+        parts = [(self.entry.parent / rel, self.file(rel).data) for rel in self.parts()]
         return assemble(document, parts)
 
     def merged_cache(self) -> Document:

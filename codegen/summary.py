@@ -237,13 +237,20 @@ def field_info(
     )
 
 
-def flatten_fields(document: Document, schema: Any) -> dict[str, FieldInfo]:
+_Cache = dict[tuple[int, bool, bool], FieldInfo]
+
+
+def flatten_fields(
+    document: Document, schema: Any, cache: _Cache | None = None
+) -> dict[str, FieldInfo]:
     """Every field of a body schema as ``dotted.path`` → :class:`FieldInfo`.
 
     The key ``""`` holds the body's own type; array items add ``[]`` and map values ``{}``.
+    ``cache`` (keyed by schema identity: only while ``document`` lives and is unchanged)
+    spares re-reading shapes every operation embeds (``Person`` sits in ~150).
     """
     out: dict[str, FieldInfo] = {}
-    _flatten(document, schema, "", out, (), False, False, 0)
+    _flatten(document, schema, "", out, (), False, False, 0, {} if cache is None else cache)
     return out
 
 
@@ -265,10 +272,16 @@ def _flatten(
     documented_only: bool,
     required: bool,
     depth: int,
+    cache: _Cache,
 ) -> None:
     if isinstance(schema, dict) and schema.get(DOCUMENTED_ONLY):
         documented_only = True
-    out[prefix] = field_info(document, schema, required=required, documented_only=documented_only)
+    key = (id(schema), required, documented_only)
+    info = cache.get(key)
+    if info is None:
+        info = field_info(document, schema, required=required, documented_only=documented_only)
+        cache[key] = info
+    out[prefix] = info
     if depth >= MAX_DEPTH:
         return
     for alt, chain in _branches(document, schema):
@@ -281,17 +294,41 @@ def _flatten(
             for name, sub in (part.get("properties") or {}).items():
                 child = f"{prefix}.{name}" if prefix else name
                 _flatten(
-                    document, sub, child, out, inner, documented_only, name in needed, depth + 1
+                    document,
+                    sub,
+                    child,
+                    out,
+                    inner,
+                    documented_only,
+                    name in needed,
+                    depth + 1,
+                    cache,
                 )
             items = part.get("items")
             if isinstance(items, dict):
                 _flatten(
-                    document, items, prefix + "[]", out, inner, documented_only, False, depth + 1
+                    document,
+                    items,
+                    prefix + "[]",
+                    out,
+                    inner,
+                    documented_only,
+                    False,
+                    depth + 1,
+                    cache,
                 )
             extra = part.get("additionalProperties")
             if isinstance(extra, dict):
                 _flatten(
-                    document, extra, prefix + "{}", out, inner, documented_only, False, depth + 1
+                    document,
+                    extra,
+                    prefix + "{}",
+                    out,
+                    inner,
+                    documented_only,
+                    False,
+                    depth + 1,
+                    cache,
                 )
 
 
@@ -323,7 +360,12 @@ def _json_media(content: Mapping[str, Any]) -> str:
 
 
 def summarize_operation(
-    document: Document, path: str, method: str, path_item: Any, operation: Any
+    document: Document,
+    path: str,
+    method: str,
+    path_item: Any,
+    operation: Any,
+    cache: _Cache | None = None,
 ) -> OperationSummary:
     params = {
         key: ParamInfo(
@@ -340,14 +382,14 @@ def summarize_operation(
     request_fields: dict[str, FieldInfo] = {}
     if content:
         media_type = "application/json" if "application/json" in content else next(iter(content))
-        request_fields = flatten_fields(document, content[media_type].get("schema", {}))
+        request_fields = flatten_fields(document, content[media_type].get("schema", {}), cache)
     status, response = success_response(document, operation)
     response_content = (response or {}).get("content") or {}
     response_media = _json_media(response_content)
     response_fields: dict[str, FieldInfo] = {}
     if response_media:
         schema = (response_content[response_media] or {}).get("schema", {})
-        response_fields = flatten_fields(document, schema)
+        response_fields = flatten_fields(document, schema, cache)
     return OperationSummary(
         method=method.upper(),
         path=account_relative(path),
@@ -370,11 +412,12 @@ def summarize(document: Document) -> dict[tuple[str, str], OperationSummary]:
     The description is normalised first (a copy: ``document`` is left as it is).
     """
     doc = normalise(document)
+    cache: _Cache = {}
     out: dict[tuple[str, str], OperationSummary] = {}
     for path, path_item in (doc.get("paths") or {}).items():
         for method in HTTP_METHODS:
             operation = path_item.get(method)
             if isinstance(operation, dict):
-                summary = summarize_operation(doc, path, method, path_item, operation)
+                summary = summarize_operation(doc, path, method, path_item, operation, cache)
                 out[summary.key] = summary
     return out
