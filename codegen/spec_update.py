@@ -30,98 +30,24 @@ import copy
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .compare import accepted_beside, api_version, compare, extension_detail, is_older
-from .loader import Document, SpecError, assemble, load, part_files
+from .loader import Document, SpecError, load
 from .names import method_name, service_name, words
 from .normalise import normalise
-from .spec_import import EXTENSION_ORDER, REVIEW_KEY, SCHEMA_PREFIX, TODO, Importer, make_nullable
+from .spec_fields import FieldSync
+from .spec_import import EXTENSION_ORDER, REVIEW_KEY, TODO, Importer
 from .spec_place import Layout, Placed, anchor, place
-from .summary import BEHAVIOUR_EXTENSIONS, deref, field_info
-from .yaml_edit import EditError, Key, YamlFile
+from .spec_workspace import Change, Loc, Workspace
+from .summary import BEHAVIOUR_EXTENSIONS, deref
+from .yaml_edit import EditError
 
 ENTRY_NAME = "openapi.yaml"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 _MAX_DEPTH = 12
-
-
-@dataclass(frozen=True)
-class Change:
-    file: str  # relative to the entry file's directory
-    sign: str  # "+" added, "~" changed
-    text: str
-
-
-@dataclass(frozen=True)
-class Loc:
-    """A node in one of our files: the file and the keys leading to it."""
-
-    file: str
-    path: tuple[Key, ...]
-
-    def __truediv__(self, key: Key) -> Loc:
-        return Loc(self.file, (*self.path, key))
-
-
-@dataclass
-class Workspace:
-    """Our description's files, read once, edited in memory, written at the end."""
-
-    entry: Path
-    files: dict[str, YamlFile] = field(default_factory=dict)
-    _cache: tuple[tuple[tuple[str, int], ...], Document] | None = None
-
-    def file(self, rel: str) -> YamlFile:
-        if rel not in self.files:
-            path = self.entry.parent / rel
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise SpecError(f"cannot read {path}: {exc.strerror}") from None
-            self.files[rel] = YamlFile(text, rel)
-        return self.files[rel]
-
-    def create(self, rel: str, text: str) -> YamlFile:
-        self.files[rel] = YamlFile(text, rel)
-        self.files[rel].changed = True
-        return self.files[rel]
-
-    @property
-    def entry_file(self) -> YamlFile:
-        return self.file(self.entry.name)
-
-    def parts(self) -> list[str]:
-        return part_files(self.entry_file.data, self.entry)
-
-    def merged(self) -> Document:
-        """Our description as the files now stand, merged. It shares the parts' data:
-        read it, never change it (edits go through the files)."""
-        document = copy.deepcopy(self.entry_file.data)
-        parts = [(self.entry.parent / rel, self.file(rel).data) for rel in self.parts()]
-        return assemble(document, parts)
-
-    def merged_cache(self) -> Document:
-        """:meth:`merged`, recomputed only after an edit (for resolving ``$ref``\\ s)."""
-        stamp = tuple(sorted((rel, f.edits) for rel, f in self.files.items()))
-        if self._cache is None or self._cache[0] != stamp:
-            self._cache = (stamp, self.merged())
-        return self._cache[1]
-
-    def get(self, loc: Loc, default: Any = None) -> Any:
-        return self.file(loc.file).get(loc.path, default)
-
-    def write(self) -> list[str]:
-        written = []
-        for rel, yaml_file in sorted(self.files.items()):
-            if yaml_file.changed:
-                target = self.entry.parent / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(yaml_file.text, encoding="utf-8", newline="\n")
-                written.append(rel)
-        return written
 
 
 class Updater:
@@ -314,19 +240,13 @@ class Updater:
 
     def sync_operations(self) -> None:
         ours = self.ws.merged()
-        self._schema_files = {
-            name: rel
-            for rel in [self.ws.entry.name, *self.ws.parts()]
-            for name in (self.ws.file(rel).get(["components", "schemas"]) or {})
-        }
         path_files = {
             path: rel
             for rel in self.ws.parts()
             for path in (self.ws.file(rel).get(["paths"]) or {})
         }
-        self._seen: set[tuple[Loc, int]] = set()
         importer = Importer(self.up, ours, self.note("schema"))
-        self._importer = importer
+        self._fields = FieldSync(self.ws, self.up, importer, self.changed)
         for path, method, up_op in self._upstream_operations():
             rel = path_files.get(path)
             if rel is None or not isinstance(self.ws.get(Loc(rel, ("paths", path, method))), dict):
@@ -416,7 +336,7 @@ class Updater:
             if media != "application/json":
                 continue
             if media in ((ours.get("requestBody") or {}).get("content") or {}):
-                self._sync_schema(
+                self._fields.sync_schema(
                     (value or {}).get("schema"),
                     loc / "requestBody" / "content" / media / "schema",
                     0,
@@ -429,149 +349,13 @@ class Updater:
         my_response = (ours.get("responses") or {}).get(my_code) or {}
         for media, value in (up_response.get("content") or {}).items():
             if media in (my_response.get("content") or {}):
-                self._sync_schema(
+                self._fields.sync_schema(
                     (value or {}).get("schema"),
                     loc / "responses" / my_code / "content" / media / "schema",
                     0,
                 )
 
     # -- fields ---------------------------------------------------------------------------
-
-    def _resolve_ours(self, loc: Loc) -> tuple[Loc, Any]:
-        """Follow our ``$ref``\\ s (and a nullable ``anyOf``) to the node that has the shape."""
-        node = self.ws.get(loc)
-        for _ in range(_MAX_DEPTH):
-            if not isinstance(node, dict):
-                return loc, node
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-                name = ref[len(SCHEMA_PREFIX) :]
-                rel = self._schema_files.get(name)
-                if rel is None:
-                    return loc, None
-                loc = Loc(rel, ("components", "schemas", name))
-                node = self.ws.get(loc)
-                continue
-            branches = [
-                i
-                for i, b in enumerate(node.get("anyOf") or node.get("oneOf") or [])
-                if not (isinstance(b, dict) and b.get("type") == "null")
-            ]
-            if len(branches) == 1 and "properties" not in node:
-                key = "anyOf" if "anyOf" in node else "oneOf"
-                loc = loc / key / branches[0]
-                node = self.ws.get(loc)
-                continue
-            return loc, node
-        return loc, node
-
-    def _resolve_upstream(self, node: Any) -> Any:
-        node = deref(self.up, node)
-        if isinstance(node, dict) and "properties" not in node:
-            branches = [
-                b
-                for b in node.get("anyOf") or node.get("oneOf") or []
-                if not (isinstance(b, dict) and b.get("type") == "null")
-            ]
-            if len(branches) == 1:
-                return self._resolve_upstream(branches[0])
-        return node
-
-    def _sync_schema(self, up_node: Any, loc: Loc, depth: int) -> None:
-        if depth > _MAX_DEPTH or up_node is None:
-            return
-        theirs = self._resolve_upstream(up_node)
-        loc, mine = self._resolve_ours(loc)
-        if not isinstance(theirs, dict) or not isinstance(mine, dict):
-            return
-        key = (loc, id(theirs))
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        up_props, up_required = _properties(self.up, theirs)
-        if up_props:
-            self._sync_properties(loc, mine, up_props, up_required, depth)
-        if isinstance(theirs.get("items"), dict) and isinstance(mine.get("items"), dict):
-            self._sync_schema(theirs["items"], loc / "items", depth + 1)
-        extra_up, extra_mine = theirs.get("additionalProperties"), mine.get("additionalProperties")
-        if isinstance(extra_up, dict) and isinstance(extra_mine, dict):
-            self._sync_schema(extra_up, loc / "additionalProperties", depth + 1)
-
-    def _sync_properties(
-        self,
-        loc: Loc,
-        mine: dict[str, Any],
-        up_props: dict[str, Any],
-        up_required: set[str],
-        depth: int,
-    ) -> None:
-        holders = _property_holders(loc, mine, self)
-        for name, up_prop in up_props.items():
-            holder = next(
-                (h for h in holders if name in (self.ws.get(h / "properties") or {})), None
-            )
-            if holder is None:
-                target = holders[-1] if holders else None
-                if target is None:
-                    continue
-                converted = self._importer.convert(up_prop, target.file)
-                self.ws.file(target.file).set([*target.path, "properties", name], converted)
-                kind = field_info(self.up, up_prop).base_type
-                self.changed(target.file, "+", f"field {_describe(target)}.{name} ({kind})")
-                continue
-            prop_loc = holder / "properties" / name
-            self._sync_facets(holder, name, prop_loc, up_prop, name in up_required)
-            self._sync_schema(up_prop, prop_loc, depth + 1)
-
-    def _sync_facets(
-        self, holder: Loc, name: str, prop_loc: Loc, up_prop: Any, up_required: bool
-    ) -> None:
-        yaml_file = self.ws.file(prop_loc.file)
-        mine = self.ws.get(prop_loc)
-        if not isinstance(mine, dict):
-            return
-        where = f"{_describe(holder)}.{name}"
-        theirs_info = field_info(self.up, up_prop)
-        ours_info = field_info(self.ws.merged_cache(), mine)
-        if theirs_info.nullable and not ours_info.nullable:
-            yaml_file.set(list(prop_loc.path), make_nullable(mine))
-            self.changed(prop_loc.file, "~", f"field {where} may be null")
-            mine = self.ws.get(prop_loc)
-        required = self.ws.get(holder / "required") or []
-        if name in required and not up_required:
-            rest = [r for r in required if r != name]
-            if rest:
-                yaml_file.set([*holder.path, "required"], rest)
-            else:
-                yaml_file.delete([*holder.path, "required"])
-            self.changed(prop_loc.file, "~", f"field {where} is no longer required")
-        if ours_info.enum and set(theirs_info.enum) - set(ours_info.enum):
-            enum_loc = self._enum_holder(prop_loc)
-            if enum_loc is not None:
-                current = list(self.ws.get(enum_loc / "enum") or [])
-                added = sorted(set(theirs_info.enum) - {str(v) for v in current})
-                self.ws.file(enum_loc.file).set([*enum_loc.path, "enum"], current + added)
-                self.changed(enum_loc.file, "~", f"field {where} enum adds {', '.join(added)}")
-        up_mark = _sensitive_mark(self.up, up_prop)
-        if up_mark is not None and theirs_info.sensitive != ours_info.sensitive:
-            yaml_file.set([*prop_loc.path, "x-basecamp-sensitive"], up_mark)
-            self.changed(prop_loc.file, "~", f"field {where} is {theirs_info.sensitive} data")
-        if mine.get("x-documented-only") is True:
-            yaml_file.delete([*prop_loc.path, "x-documented-only"])
-            self.changed(prop_loc.file, "~", f"field {where}: upstream describes it now")
-
-    def _enum_holder(self, loc: Loc) -> Loc | None:
-        for _ in range(_MAX_DEPTH):
-            node = self.ws.get(loc)
-            if not isinstance(node, dict):
-                return None
-            if "enum" in node:
-                return loc
-            resolved, _node = self._resolve_ours(loc)
-            if resolved == loc:
-                return None
-            loc = resolved
-        return None
 
 
 def _preceding(keys: list[str], key: str) -> str | None:
@@ -586,58 +370,6 @@ def _preceding(keys: list[str], key: str) -> str | None:
 def _success_code(responses: dict[Any, Any]) -> str | None:
     codes = sorted(str(c) for c in responses if str(c).isdigit() and str(c).startswith("2"))
     return codes[0] if codes else None
-
-
-def _properties(document: Document, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
-    props: dict[str, Any] = {}
-    required: set[str] = set()
-    for part in schema.get("allOf") or []:
-        sub = deref(document, part)
-        if isinstance(sub, dict):
-            more, needed = _properties(document, sub)
-            props.update(more)
-            required |= needed
-    props.update(schema.get("properties") or {})
-    required |= {r for r in schema.get("required") or [] if isinstance(r, str)}
-    return props, required
-
-
-def _property_holders(loc: Loc, mine: dict[str, Any], updater: Updater) -> list[Loc]:
-    """Our nodes that hold ``properties`` for an object: itself, then its allOf parts."""
-    holders = [loc] if "properties" in mine else []
-    for i in range(len(mine.get("allOf") or [])):
-        part_loc, node = updater._resolve_ours(loc / "allOf" / i)
-        if isinstance(node, dict) and "properties" in node:
-            holders.append(part_loc)
-    return holders
-
-
-def _sensitive_mark(document: Document, schema: Any) -> dict[str, Any] | None:
-    node = schema
-    for _ in range(_MAX_DEPTH):
-        if not isinstance(node, dict):
-            return None
-        mark = node.get("x-basecamp-sensitive")
-        if isinstance(mark, dict):
-            return copy.deepcopy(mark)
-        if "$ref" not in node:
-            return None
-        node = deref(document, {"$ref": node["$ref"]})
-    return None
-
-
-def _describe(loc: Loc) -> str:
-    """``Person`` for a component, ``GetTodo response`` / ``… request`` for an inline body."""
-    path = list(loc.path)
-    if path[:2] == ["components", "schemas"] and len(path) > 2:
-        names = [str(path[2])]
-        names += [
-            str(k)
-            for k in path[3:]
-            if isinstance(k, str) and k not in ("properties", "items", "anyOf", "oneOf", "allOf")
-        ]
-        return ".".join(names)
-    return "/".join(str(k) for k in path[1:3])
 
 
 # ----------------------------------------------------------------------------- entry points
