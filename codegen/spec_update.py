@@ -47,7 +47,6 @@ from .yaml_edit import EditError
 
 ENTRY_NAME = "openapi.yaml"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-_MAX_DEPTH = 12
 
 
 class Updater:
@@ -148,7 +147,18 @@ class Updater:
         declared = {
             t.get("name") for t in self.ws.entry_file.get(["tags"]) or [] if isinstance(t, dict)
         }
+        where = {op.operation_id: f"{op.method.upper()} {op.path}" for op in layout.operations}
         for path, method, op in sorted(new, key=lambda n: (n[0], HTTP_METHODS.index(n[1]))):
+            if op["operationId"] in where:
+                # Same id at another path: moved or re-routed upstream. Adding it would
+                # define the id twice; which path is right is a person's call.
+                self.changed(
+                    self.ws.entry.name,
+                    "!",
+                    f"{op['operationId']} not added: upstream has it at {method.upper()} {path}, "
+                    f"ours at {where[op['operationId']]}",
+                )
+                continue
             placement = place(
                 layout,
                 path,
@@ -420,7 +430,7 @@ def format_result(result: UpdateResult, *, dry_run: bool = False) -> str:
         f"spec-update: upstream {result.upstream_version or '?'}, ours {result.ours_version or '?'}"
         + (" (dry run: nothing written)" if dry_run else "")
     ]
-    if not result.changes:
+    if not any(c.sign in "+~" for c in result.changes):
         lines.append("Nothing to update: ours already has everything upstream adds.")
     by_file: dict[str, list[Change]] = {}
     for change in result.changes:
@@ -434,13 +444,14 @@ def format_result(result: UpdateResult, *, dry_run: bool = False) -> str:
             f"{result.upstream_version} is older than our {result.ours_version}."
         )
     if result.changes:
-        kinds = Counter(c.text.split(" ", 1)[0] for c in result.changes if c.sign == "+")
+        kinds = Counter(_kind(c) for c in result.changes if c.sign == "+")
         summary = ", ".join(
             f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())
         )
         changed = sum(1 for c in result.changes if c.sign == "~")
+        made = sum(1 for c in result.changes if c.sign in "+~")
         lines.append(
-            f"{len(result.changes)} changes ({summary or 'no additions'}; {changed} changed) "
+            f"{made} changes ({summary or 'no additions'}; {changed} changed) "
             + (f"in {len(result.written)} files." if not dry_run else "would be made.")
         )
         lines.append(
@@ -453,6 +464,11 @@ def format_result(result: UpdateResult, *, dry_run: bool = False) -> str:
             "settle (types, formats, removals, response shapes): they need a person."
         )
     return "\n".join(lines) + "\n"
+
+
+def _kind(change: Change) -> str:
+    """What an addition adds: the first word, or ``parameter`` for ``Op: query parameter x``."""
+    return "parameter" if " parameter " in change.text else change.text.split(" ", 1)[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -421,6 +421,8 @@ def test_new_fields_parameters_and_what_upstream_allows(ours: Path, tmp_path: Pa
     assert person_now["properties"]["kind"]["enum"] == ["a", "b", "c"]
     assert person_now["properties"]["avatar"] == {"type": "string"}
     assert result.remaining == 0
+    summary_line = format_result(result).splitlines()[-2]
+    assert summary_line == "9 changes (2 fields, 1 parameter; 6 changed) in 3 files."
     assert update(write_upstream(tmp_path, doc), ours).changes == [], "idempotent"
 
 
@@ -462,6 +464,21 @@ def test_an_older_upstream_adds_but_does_not_roll_metadata_back(ours: Path, tmp_
     text = format_result(result)
     assert "1 metadata differences left as they are: upstream's 2025-06-01 is older" in text
     assert load(ours)["info"]["version"] == "2026-01-01"
+
+
+def test_an_operation_id_upstream_moved_is_not_added_twice(ours: Path, tmp_path: Path) -> None:
+    doc = published("2026-02-01")
+    paths = doc["paths"]
+    paths["/{accountId}/people/{personId}.json"] = paths.pop("/{accountId}/people/{personId}")
+    result = update(write_upstream(tmp_path, doc), ours)
+    text = format_result(result)
+    assert (
+        "  ! GetPerson not added: upstream has it at GET /people/{personId}.json, "
+        "ours at GET /people/{personId}"
+    ) in text
+    assert "/people/{personId}.json" not in read(ours, "parts/people.yaml")
+    assert result.remaining == 2, "the move is left to a person: drift still counts it"
+    api_from(ours)
 
 
 def test_dry_run_writes_nothing_and_untouched_files_keep_their_bytes(
