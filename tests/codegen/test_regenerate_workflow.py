@@ -70,7 +70,8 @@ def synthetic_upstream(tmp: Path) -> tuple[Path, dict[str, Any], dict[str, Any]]
     schemas["Todo"]["properties"]["estimate_minutes"] = {"type": "integer", "format": "int32"}
     # a changed retry policy
     get_todo = find_operation(document, "GetTodo")
-    old_retry = copy.deepcopy(get_todo["x-basecamp-retry"])
+    # Changed from what ours says, so that the change is a difference whatever ours says.
+    old_retry = copy.deepcopy(find_operation(load(OUR_SPEC), "GetTodo")["x-basecamp-retry"])
     new_retry = {**old_retry, "maxAttempts": old_retry["maxAttempts"] + 1}
     new_retry["retryOn"] = sorted({*old_retry["retryOn"], 502})
     get_todo["x-basecamp-retry"] = new_retry
@@ -119,12 +120,26 @@ def synthetic_upstream(tmp: Path) -> tuple[Path, dict[str, Any], dict[str, Any]]
                 "totalCountHeader": "X-Total-Count",
                 "maxPageSize": 50,
             },
-            "x-basecamp-retry": old_retry,
+            "x-basecamp-retry": {
+                "maxAttempts": 2,
+                "baseDelayMs": 1000,
+                "backoff": "exponential",
+                "retryOn": [429, 503],
+            },
         }
     }
     path = tmp / "newer-openapi.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path, old_retry, new_retry
+
+
+def dated_reference(tmp: Path) -> Path:
+    """The reference as it is, dated like the synthetic one: what ours already differs in."""
+    document = json.loads(UPSTREAM.read_text(encoding="utf-8"))
+    document["info"]["version"] = NEWER
+    path = tmp / "reference-dated.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
 
 
 def _retry_detail(old: dict[str, Any], new: dict[str, Any]) -> str:
@@ -139,7 +154,11 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     shutil.copytree(OUR_SPEC.parent, copy_root)
     entry = copy_root / "openapi.yaml"
     real_digest = tree_digest(OUR_SPEC.parent)
-    before = drift.compare(load(upstream), load(entry), accepted=drift.accepted_beside(entry))
+    accepted = drift.accepted_beside(entry)
+    # Whatever ours already differs in from the reference (operations newer than it, say)
+    # is the baseline; the synthetic description must add exactly its three changes.
+    baseline = drift.compare(load(dated_reference(tmp)), load(entry), accepted=accepted)
+    before = drift.compare(load(upstream), load(entry), accepted=accepted)
     result = update(upstream, entry)
     second = update(upstream, entry)
     after = drift.compare(load(upstream), load(entry), accepted=drift.accepted_beside(entry))
@@ -147,6 +166,7 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "tmp": tmp,
         "upstream": upstream,
         "entry": entry,
+        "baseline": baseline,
         "before": before,
         "result": result,
         "second": second,
@@ -160,20 +180,25 @@ def test_drift_reports_the_added_operation_the_retry_change_and_the_field(
     workflow: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     report: drift.DriftReport = workflow["before"]
-    added = [(d.kind, d.name, d.detail) for d in report.operations if d.kind == "added"]
-    assert added == [("added", f"GET {OP_PATH}", "ListTodoStickers")]
-    counted = {(d.kind, d.subject, d.leaf, d.detail) for d in report.by_operation}
+    baseline: drift.DriftReport = workflow["baseline"]
+    new_ops = set(report.operations) - set(baseline.operations)
+    assert [(d.kind, d.name, d.detail) for d in new_ops] == [
+        ("added", f"GET {OP_PATH}", "ListTodoStickers")
+    ]
+    introduced = {
+        (d.kind, d.subject, d.leaf, d.detail, tuple(report.by_operation[d]))
+        for d in set(report.by_operation) - set(baseline.by_operation)
+    }
     old_retry, new_retry = workflow["retry"]
-    assert ("changed", "x-basecamp-retry", "", _retry_detail(old_retry, new_retry)) in counted
-    assert ("added", "response field", "estimate_minutes", "integer") in counted
-    # Anything else is only ours has (operations and fields newer than the reference).
-    others = counted - {
+    assert {(kind, subject, leaf, detail) for kind, subject, leaf, detail, _ in introduced} == {
         ("changed", "x-basecamp-retry", "", _retry_detail(old_retry, new_retry)),
         ("added", "response field", "estimate_minutes", "integer"),
     }
-    assert {kind for kind, *_ in others} <= {"removed"}
-    assert drift.main([str(workflow["upstream"]), str(workflow["entry"].parent / "nowhere")]) == 2
-    capsys.readouterr()
+    retry_ops = {ops for _k, subject, _l, _d, ops in introduced if subject == "x-basecamp-retry"}
+    assert retry_ops == {("GetTodo",)}
+    assert drift.main([str(workflow["upstream"]), str(OUR_SPEC)]) == 1  # the real openapi/
+    printed = capsys.readouterr().out
+    assert f"+ GET {OP_PATH} (ListTodoStickers)" in printed
     text = drift.format_report(report)
     assert f"+ GET {OP_PATH} (ListTodoStickers)" in text
     assert (
@@ -201,8 +226,12 @@ def test_update_brings_them_into_the_copy_and_leaves_the_real_openapi_alone(
     assert find_operation(updated, "GetTodo")["x-basecamp-retry"] == new_retry
     assert updated["info"]["version"] == NEWER
     after: drift.DriftReport = workflow["after"]
-    assert {d.kind for d in after.operations} <= {"removed"}
-    assert {d.kind for d in after.by_operation} <= {"removed"}
+    before: drift.DriftReport = workflow["before"]
+    baseline: drift.DriftReport = workflow["baseline"]
+    introduced = set(before.by_operation) - set(baseline.by_operation)
+    assert not introduced & set(after.by_operation), "the update settled all three"
+    assert not [d for d in after.operations if d.kind == "added"]
+    assert not [d for d in after.by_operation if d.kind == "added"]
     assert workflow["second"].changes == [], "a second run changes nothing"
 
 
