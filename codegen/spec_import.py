@@ -26,7 +26,7 @@ import http
 from collections.abc import Callable
 from typing import Any
 
-from .loader import Document
+from .loader import Document, SpecError
 from .names import pascal, words
 from .summary import flatten_fields
 
@@ -126,6 +126,7 @@ class Importer:
         # New schemas in the order they were first needed: name → (part, schema).
         self.new_schemas: dict[str, tuple[str, dict[str, Any]]] = {}
         self._renamed: dict[str, str] = {}  # upstream component → our new name
+        self._inlining: set[str] = set()  # aliases being inlined (a cycle guard)
         self._error_refs = _error_responses(ours)
 
     # -- names ----------------------------------------------------------------------------
@@ -185,7 +186,15 @@ class Importer:
             component = ref[len(SCHEMA_PREFIX) :]
             target = self.up_schemas.get(component)
             if target is not None and not _is_object(target):
-                out = self.convert(target, part)  # an alias: inlined where used
+                # An alias: inlined where used. A chain of aliases that comes back to
+                # itself has no finite inline form.
+                if component in self._inlining:
+                    raise SpecError(f"upstream schema {component!r} is an alias of itself")
+                self._inlining.add(component)
+                try:
+                    out = self.convert(target, part)
+                finally:
+                    self._inlining.discard(component)
                 out = out if isinstance(out, dict) else {}
             else:
                 out = {"$ref": SCHEMA_PREFIX + self._schema_for(component, part)}

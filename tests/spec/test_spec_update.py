@@ -14,7 +14,7 @@ import pytest
 
 from codegen import drift
 from codegen.generate import api_from
-from codegen.loader import load
+from codegen.loader import SpecError, load
 from codegen.spec_update import format_result, main, update
 from codegen.yaml_edit import dump
 
@@ -504,6 +504,23 @@ def test_dry_run_writes_nothing_and_untouched_files_keep_their_bytes(
     )
     changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert changed == ["+        colour:", "+          type: string"]
+
+
+def test_an_alias_cycle_upstream_is_refused(ours: Path, tmp_path: Path) -> None:
+    doc = published("2026-02-01")
+    doc["components"]["schemas"]["LoopA"] = {"type": "array", "items": ref("LoopB")}
+    doc["components"]["schemas"]["LoopB"] = {"type": "array", "items": ref("LoopA")}
+    add_operation(
+        doc,
+        "/loops.json",
+        "get",
+        "ListLoops",
+        "Widgets",
+        responses=json_response("200", ref("LoopA")),
+    )
+    with pytest.raises(SpecError, match="'LoopA' is an alias of itself"):
+        update(write_upstream(tmp_path, doc), ours)
+    assert main([str(tmp_path / "upstream.json"), str(ours)]) == 2
 
 
 def test_cli(ours: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
