@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help venv test pytest lint format typecheck generate check-generated spec-drift demo bench clean
+.PHONY: help venv test pytest lint format typecheck generate check-generated spec-drift spec-update demo bench clean
 
 help:
 	@echo "make demo             run examples/quickstart.py against the embedded fake Basecamp"
@@ -13,6 +13,7 @@ help:
 	@echo "make generate         regenerate src/basecamp_client/_generated from openapi/"
 	@echo "make check-generated  fail if the committed generated code differs from a fresh run"
 	@echo "make spec-drift UPSTREAM=path/to/openapi.json   compare an upstream description with ours"
+	@echo "make spec-update UPSTREAM=path/to/openapi.json  bring what upstream adds into openapi/"
 	@echo "make bench            benchmarks against raw httpx and the official SDK"
 
 $(STAMP): pyproject.toml
@@ -58,18 +59,27 @@ demo: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
 
-# SPEC=path/to/openapi.(yaml|json) points the generator at another description.
+# SPEC=path/to/openapi.(yaml|json) points the generator at another description (Basecamp's
+# published openapi.json works as it is); OUT=dir and PACKAGE=dotted.name generate elsewhere.
 generate: $(STAMP)
-	$(PY) -m codegen generate $(if $(SPEC),--spec $(SPEC))
+	$(PY) -m codegen generate $(if $(SPEC),--spec $(SPEC)) $(if $(OUT),--out $(OUT)) $(if $(PACKAGE),--package $(PACKAGE))
 
 check-generated: $(STAMP)
 	$(PY) -m codegen check $(if $(SPEC),--spec $(SPEC))
 
 # Compare an upstream description (e.g. a new Basecamp openapi.json) with openapi/.
-# Exits non-zero when they differ. OURS defaults to openapi/openapi.yaml.
+# Exits 1 when something counted differs. OURS defaults to openapi/openapi.yaml;
+# DRIFT_ARGS=--all also lists refinements and accepted differences.
 spec-drift: $(STAMP)
 	@test -n "$(UPSTREAM)" || { echo "usage: make spec-drift UPSTREAM=path/to/openapi.json" >&2; exit 2; }
-	$(PY) -m codegen.drift $(UPSTREAM) $(OURS)
+	$(PY) -m codegen.drift $(UPSTREAM) $(OURS) $(DRIFT_ARGS)
+
+# Bring what an upstream description has and ours lacks into openapi/ (new operations marked
+# for review, new fields, parameters, metadata); prints each change. UPDATE_ARGS=--dry-run
+# prints without writing. Then: review, make generate, make test.
+spec-update: $(STAMP)
+	@test -n "$(UPSTREAM)" || { echo "usage: make spec-update UPSTREAM=path/to/openapi.json" >&2; exit 2; }
+	$(PY) -m codegen.spec_update $(UPSTREAM) $(OURS) $(UPDATE_ARGS)
 
 # Benchmarks in an environment of their own: this package (editable), raw httpx and the
 # official SDK to compare with, and py-spy for profiling. See docs/performance.md.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from .generate import DEFAULT_PACKAGE, DEFAULT_SPEC, REPO, GenerateError, check, generate
@@ -38,6 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _warnings_shown() -> Iterator[None]:
+    """Print the generator's warnings (an extension left out, …) as ``warning: …`` lines."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for warning in caught:
+                print(f"warning: {warning.message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     package: str = args.package
@@ -47,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out or REPO / "src" / Path(*package.split("."))
     try:
         if args.command == "check":
-            changed = check(args.spec, out, package=package, extensions=args.extensions)
+            with _warnings_shown():
+                changed = check(args.spec, out, package=package, extensions=args.extensions)
             if changed:
                 print(f"{out} is out of date with {args.spec}; run `make generate`.")
                 for rel in changed:
@@ -55,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"{out} is up to date.")
             return 0
-        api = generate(args.spec, out, package=package, extensions=args.extensions)
+        with _warnings_shown():
+            api = generate(args.spec, out, package=package, extensions=args.extensions)
     except (SpecError, GenerateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -38,7 +38,7 @@ from .render import (
 
 
 def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str, str]:
-    extensions.check(api)
+    extensions = extensions.fit(api)
     env = environment()
     files: dict[str, str] = {}
     files["__init__.py"] = env.get_template("package_init.py.jinja").render(

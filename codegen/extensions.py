@@ -16,6 +16,7 @@ Classes are named ``package.module:ClassName``.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ from .build import ACCOUNT_RESERVED
 from .loader import SpecError
 
 DEFAULT_EXTENSIONS = Path(__file__).parent / "extensions.yaml"
+
+
+class ExtensionSkipped(UserWarning):
+    """A hand-written extension was left out because the description lacks its service."""
+
 
 _REF = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)$")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -61,12 +67,17 @@ class Extensions:
     mixins: dict[str, Mixins] = attrs.field(factory=dict)
     services: tuple[ExtraService, ...] = ()
 
-    def check(self, api: ir.Api) -> None:
-        """Every mixin targets a generated service; no added service shadows one."""
+    def fit(self, api: ir.Api) -> Extensions:
+        """The extensions that apply to ``api``.
+
+        A mixin for a service the description does not generate is left out with an
+        :class:`ExtensionSkipped` warning, not refused: another description (Basecamp's
+        published one groups uploads under ``files``) may arrange services differently,
+        and generating from it must still work. The mixin's methods are then simply
+        absent. An added service that shadows a generated one, or takes a reserved
+        name, is an error: wiring either would change what ``account.<name>`` is.
+        """
         generated = {s.name for s in api.services}
-        unknown = sorted(set(self.mixins) - generated)
-        if unknown:
-            raise SpecError(f"extensions: mixins for services that do not exist: {unknown}")
         for extra in self.services:
             if extra.name in ACCOUNT_RESERVED:
                 raise SpecError(f"extensions: service name {extra.name!r} is reserved")
@@ -74,6 +85,19 @@ class Extensions:
                 raise SpecError(
                     f"extensions: service {extra.name!r} is also generated from the description"
                 )
+        unknown = sorted(set(self.mixins) - generated)
+        for service in unknown:
+            bases = ", ".join(f"{r.module}:{r.name}" for r in self.mixins[service].async_bases)
+            warnings.warn(
+                f"extensions: no service {service!r} in the description; "
+                f"its mixin ({bases}) is not wired in",
+                ExtensionSkipped,
+                stacklevel=2,
+            )
+        if not unknown:
+            return self
+        kept = {name: m for name, m in self.mixins.items() if name in generated}
+        return Extensions(kept, self.services)
 
 
 NONE = Extensions()

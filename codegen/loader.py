@@ -21,6 +21,11 @@ class SpecError(Exception):
     """The description cannot be loaded (bad file, duplicate definition, broken $ref)."""
 
 
+def read_data(path: str | Path) -> Any:
+    """A JSON (``.json``) or YAML file's data; a :class:`SpecError` when it cannot be read."""
+    return _read(Path(path))
+
+
 def _read(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -61,14 +66,25 @@ def load(path: str | Path) -> Document:
     """Load a description; merge its ``x-parts`` when it has any. Checks local $refs."""
     entry = Path(path)
     document = _read(entry)
+    parts = part_files(document, entry)
+    return assemble(document, [(entry.parent / rel, _read(entry.parent / rel)) for rel in parts])
+
+
+def part_files(document: Any, entry: Path) -> list[str]:
+    """The ``x-parts`` an entry document lists (relative paths), checked."""
     if not isinstance(document, dict) or "openapi" not in document:
         raise SpecError(f"{entry} is not an OpenAPI document (no 'openapi' key)")
-    parts = document.pop(PARTS_KEY, None) or []
+    parts = document.get(PARTS_KEY) or []
     if not isinstance(parts, list) or not all(isinstance(rel, str) for rel in parts):
         raise SpecError(f"{entry}: {PARTS_KEY} must be a list of file paths")
-    for rel in parts:
-        part_path = entry.parent / rel
-        part = _read(part_path)
+    return list(parts)
+
+
+def assemble(document: Document, parts: list[tuple[Path, Any]]) -> Document:
+    """The entry ``document`` (modified in place) with its parts' data merged in and
+    ``x-parts`` removed; every local ``$ref`` must resolve."""
+    document.pop(PARTS_KEY, None)
+    for part_path, part in parts:
         if not isinstance(part, dict):
             raise SpecError(f"{part_path}: a part must be a mapping")
         _merge_into(document, part, part_path)
