@@ -27,9 +27,11 @@ from ._render import Urls
 from ._resources import build_router
 from ._resources.people import new_person
 from ._resources.projects import new_project
-from ._router import BINARY, JSON, MULTIPART
+from ._router import BINARY, JSON, MULTIPART, Router
+from ._shapes import shapes
 from ._storage import serve as serve_storage
 from ._store import Record, Store
+from ._validate import body_errors, check_query, unprocessable
 from ._wire import (
     JSON_TYPE,
     RESET_AFTER,
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 
 DEFAULT_ACCOUNT_ID = 1_000_001
 _ROUTER = build_router()
+_ROUTER_LOCK = threading.Lock()
+_linked = False
 _ACCOUNT_PATH = re.compile(r"^/(\d+)(/.*)$")
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -107,6 +111,10 @@ class FakeBasecamp:
 
     Any bearer token is accepted unless ``tokens`` lists the valid ones (a list, or a
     mapping from token to the id of the person it authenticates).
+
+    Operations the fake does not model (card tables, timesheets, …) answer with a response
+    made up from the API description, the same for the same request and ``seed``; their
+    lists hold ``generated_items`` items (default: a seeded number from 1 to 20).
     """
 
     def __init__(
@@ -119,11 +127,20 @@ class FakeBasecamp:
         clock: FakeClock | None = None,
         page_sizes: tuple[int, ...] = GEARS,
         request_log_size: int = 1000,
+        generated_items: int | None = None,
     ) -> None:
         if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
             raise ValueError(f"account_id must be a positive integer, got {account_id!r}")
         if not page_sizes or any(isinstance(n, bool) or n < 1 for n in page_sizes):
             raise ValueError(f"page_sizes must be positive integers, got {page_sizes!r}")
+        if generated_items is not None and (
+            isinstance(generated_items, bool)
+            or not isinstance(generated_items, int)
+            or not 0 <= generated_items <= 10_000
+        ):
+            raise ValueError(
+                f"generated_items must be an integer from 0 to 10000, got {generated_items!r}"
+            )
         self.clock = clock if clock is not None else FakeClock()
         self.faults = Faults(self.clock)
         self._page_sizes = tuple(page_sizes)
@@ -142,6 +159,8 @@ class FakeBasecamp:
             else secrets.token_bytes(32)
         )
         store = Store(account_id, self.clock, secret=secret)
+        store.seed = seed
+        store.generated_items = generated_items
         self._store = store
         if seeded:
             from ._sample import populate
@@ -378,22 +397,36 @@ class FakeBasecamp:
             cached = self._cache.get(cache_key)
             if cached is not None and cached.gen == self._store.gen:
                 return self._send(request, rid, 200, cached)
-        match = _ROUTER.match(method, path)
+        match = _router().match(method, path)
         route = match.route
         body: Any = None
+        query = parse_qs(request.query, keep_blank_values=True)
+        shape = shapes().operations.get(route.operation) if route.operation else None
+        if shape is not None:
+            check_query(shape, query)
+        errors: dict[str, list[str]] = {}
         if method in _WRITES:
             body = self._read_body(request, route.body)
+            if shape is not None and route.body == JSON:
+                errors = body_errors(shapes(), shape, body)
+                if errors and route.generated:
+                    raise unprocessable(errors)
         call = Call(
             self._store,
             request,
             Urls(request.origin, self._store.account_id),
             match.params,
-            parse_qs(request.query, keep_blank_values=True),
+            query,
             me,
             match.bucket_id,
             body,
         )
+        # A hand-written handler reports the description's findings with its own, in the
+        # one 422 its form raises before it changes anything.
+        call.errors = errors
         result = route.handler(call)
+        if errors and not call.checked:
+            raise unprocessable(errors)
         if isinstance(result, Listing):
             return self._list(request, rid, call, result, cache_key)
         assert isinstance(result, Reply)
@@ -437,10 +470,17 @@ class FakeBasecamp:
         cache_key: tuple[str, str, str, int],
     ) -> FakeResponse:
         page = parse_page(call.q("page"))
-        start, stop = page_bounds(page, self._page_sizes)
+        sizes = self._page_sizes
+        if listing.max_page_size is not None:
+            sizes = tuple(min(size, listing.max_page_size) for size in sizes)
+        start, stop = page_bounds(page, sizes)
         items = listing.items
         total = len(items)
         body = b"[" + b",".join(listing.serialize(item) for item in items[start:stop]) + b"]"
+        if listing.wrapper is not None:
+            key, rest = listing.wrapper
+            head = dumps({k: v for k, v in rest.items() if k != key})
+            body = head[:-1] + (b"," if len(head) > 2 else b"") + dumps(key) + b":" + body + b"}"
         headers = [("X-Total-Count", str(total))]
         if stop < total:
             pairs = parse_qsl(request.query, keep_blank_values=True)
@@ -506,6 +546,20 @@ class FakeBasecamp:
             headers.append(("Content-Length", str(len(entry.body))))
             return FakeResponse(status, headers, b"")
         return FakeResponse(status, headers, entry.body)
+
+
+def _router() -> Router:
+    """The routes, with every operation of the description tied in on first use: loading
+    the operation table costs a few milliseconds that importing the fake need not pay."""
+    global _linked
+    if not _linked:
+        with _ROUTER_LOCK:
+            if not _linked:
+                from ._resources.generated import link
+
+                link(_ROUTER)
+                _linked = True
+    return _ROUTER
 
 
 def _record_of(store: Store, reply: Reply) -> Record | None:

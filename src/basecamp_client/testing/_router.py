@@ -24,16 +24,37 @@ _BUCKET = re.compile(r"^/buckets/(\d+)(/.*)$")
 
 
 class Route:
-    __slots__ = ("body", "handler", "method", "name", "pattern", "template")
+    __slots__ = (
+        "body",
+        "generated",
+        "handler",
+        "method",
+        "name",
+        "operation",
+        "pattern",
+        "template",
+    )
 
     def __init__(
-        self, method: str, template: str, handler: Callable[..., Any], body: str, name: str
+        self,
+        method: str,
+        template: str,
+        handler: Callable[..., Any],
+        body: str,
+        name: str,
+        operation: str | None = None,
+        generated: bool = False,
     ) -> None:
         self.method = method
         self.template = template
         self.handler = handler
         self.body = body
         self.name = name
+        # The id of the operation of the description this route answers (its request
+        # checks come from there); None for routes outside the description.
+        self.operation = operation
+        # Answered from the description (``_synth``) rather than from the store.
+        self.generated = generated
         self.pattern = re.compile("^" + _PARAM.sub(_group, template) + "$")
 
 
@@ -65,11 +86,23 @@ class Router:
         *,
         body: str = JSON,
         name: str = "",
-    ) -> None:
-        route = Route(method, template, handler, body, name or handler.__name__)
+        operation: str | None = None,
+        generated: bool = False,
+    ) -> Route:
+        route = Route(
+            method, template, handler, body, name or handler.__name__, operation, generated
+        )
         self.routes.append(route)
         head = template.split("/", 2)[1]
         self._by_head.setdefault(head, []).append(route)
+        return route
+
+    def find(self, method: str, path: str) -> Route | None:
+        """The route that would answer ``method`` on ``path``, or None (never raises)."""
+        try:
+            return self.match(method, path).route
+        except HttpError:
+            return None
 
     def match(self, method: str, path: str) -> Match:
         """The route for ``method`` and an account-relative ``path``; 404 or 405 otherwise."""
