@@ -113,7 +113,13 @@ def _check(
         for key, item in list(value.items())[:_MAX_ITEMS]:
             _check(shapes, t.item, item, f"{where}.{key}", errors, depth + 1, request)
     elif kind == "model" and t.model is not None and shapes.has_model(t.model):
-        for field in shapes.fields(t.model):
+        fields = shapes.fields(t.model)
+        if not request:
+            known = {field.name for field in fields}
+            for key in value:
+                if key not in known:
+                    errors.setdefault(f"{where}.{key}", []).append("is not in the description")
+        for field in fields:
             inner = f"{where}.{field.name}"
             got = value.get(field.name)
             if field.name not in value or (request and got is None):
