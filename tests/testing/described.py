@@ -52,6 +52,8 @@ EXTRA: dict[str, dict[str, Any]] = {
     "ReplaceDocument": {"title": "Made by the every-operation test"},
     "UpdateScheduleSettings": {"include_due_assignments": True},
     "UpdateVault": {"title": "Made by the every-operation test"},
+    # API 2026-10-19: an update must change something.
+    "UpdateSubtask": {"title": "Made by the every-operation test"},
 }
 # String parameters whose stateful handlers check what they hold.
 STRINGS = {
@@ -236,13 +238,16 @@ def snake(camel: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
 
 
-def raw_path(op_id: str, sample: Sample) -> str:
-    """The operation's account-relative path with the sample's ids filled in."""
+def raw_path(op_id: str, sample: Sample, ids: dict[str, int] | None = None) -> str:
+    """The operation's account-relative path with the sample's ids filled in (``ids``
+    first, by placeholder name)."""
     shape = shapes().operations[op_id]
     kinds = {p.name: p.type.kind for p in shape.of("path")}
 
     def fill(m: re.Match[str]) -> str:
         name = m.group(1)
+        if ids and name in ids:
+            return str(ids[name])
         if kinds.get(name) != "int":
             return "2026-02-01"
         known = sample.value_for(snake(name))

@@ -279,5 +279,8 @@ class Form:
             errors.setdefault(field, list(messages))
         if errors:
             field, messages = next(iter(errors.items()))
-            summary = f"{field.replace('_', ' ').capitalize()} {messages[0]}"
+            if field == "base":  # about the whole record: the message says it all
+                summary = messages[0][:1].upper() + messages[0][1:]
+            else:
+                summary = f"{field.replace('_', ' ').capitalize()} {messages[0]}"
             raise HttpError(422, summary, errors=errors)

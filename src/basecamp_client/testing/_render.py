@@ -35,6 +35,7 @@ SEGMENTS = {
     "Inbox": "inboxes",
     "CloudFile": "cloud_files",
     "GoogleDocument": "google_documents",
+    "Kanban::Step": "subtasks",
 }
 LINE_KINDS = ("Chat::Lines::RichText", "Chat::Lines::Text", "Chat::Lines::Upload")
 
@@ -124,6 +125,8 @@ def people(store: Store, ids: list[int], urls: Urls) -> list[dict[str, Any]]:
 
 def bucket(store: Store, bucket_id: int) -> dict[str, Any]:
     project = store.projects.get(bucket_id)
+    if project is None and bucket_id in store.circles:
+        return {"id": bucket_id, "name": store.circles[bucket_id].data["title"], "type": "Circle"}
     name = project.data["name"] if project is not None else ""
     return {"id": bucket_id, "name": name, "type": "Project"}
 
@@ -173,6 +176,8 @@ def location(record: Record, urls: Urls) -> str:
         return urls.item(record.bucket_id, "webhooks", record.id)
     if record.kind == "Message::Category":
         return urls.item(record.bucket_id, "categories", record.id)
+    if record.kind == "Circle":
+        return f"{urls.acct}/circles/{record.id}.json"
     return item_url(record, urls)
 
 
@@ -373,6 +378,14 @@ def render_todolist(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return d
 
 
+def _client_knows(model: str, field: str) -> bool:
+    """Whether the description the client was generated from has ``model.field``: fields
+    added by a newer API version are sent only once the client knows them."""
+    from ._shapes import shapes
+
+    return shapes().has_field(model, field)
+
+
 def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
     d = _content(store, r, urls)
@@ -388,6 +401,32 @@ def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d["assignees"] = people(store, data["assignee_ids"], urls)
     d["completion_subscribers"] = people(store, data["completion_subscriber_ids"], urls)
     d["completion_url"] = f"{urls.acct}/buckets/{r.bucket_id}/todos/{r.id}/completion.json"
+    if _client_knows("Todo", "subtasks_count"):
+        total = done = 0
+        for subtask in store.iter_kids(r.id, "subtasks"):
+            if subtask.status == ACTIVE:
+                total += 1
+                done += bool(subtask.data["completed"])
+        d["subtasks_count"] = total
+        d["subtasks_completed_count"] = done
+        d["subtasks_url"] = f"{urls.acct}/recordings/{r.id}/subtasks.json"
+    return d
+
+
+def render_subtask(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    data = r.data
+    d = _base(store, r, urls)
+    siblings = [s.id for s in store.iter_kids(r.parent_id, "subtasks") if s.status == ACTIVE]
+    d["position"] = siblings.index(r.id) + 1 if r.id in siblings else 0
+    _family(store, d, r, urls)
+    d["completed"] = data["completed"]
+    if data["completed"] and data.get("completion") is not None:
+        when, who = data["completion"]
+        d["completion"] = {"created_at": iso(when), "creator": person(store, who, urls)}
+    if data["due_on"] is not None:  # optional and typed non-null: left out when unset
+        d["due_on"] = data["due_on"]
+    d["assignees"] = people(store, data["assignee_ids"], urls)
+    d["completion_url"] = f"{urls.acct}/subtasks/{r.id}/completion.json"
     return d
 
 
@@ -569,6 +608,27 @@ def render_webhook(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     }
 
 
+def render_ping(store: Store, c: Record, urls: Urls) -> dict[str, Any]:
+    members = c.data["people"]
+    others = [p for p in members if p != c.creator_id] or members
+    chat = f"{urls.acct}/buckets/{c.id}/chats/{c.data['chat_id']}"
+    face = person(store, others[0], urls)
+    return {
+        "id": c.id,
+        "title": c.data["title"],
+        "named": False,
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
+        "url": f"{urls.acct}/circles/{c.id}.json",
+        "app_url": f"{urls.app_acct}/circles/{c.id}",
+        "bookmark_url": f"{urls.acct}/my/bookmarks/{store.sgid('Bucket', c.id)}.json",
+        "avatar_url": face["avatar_url"] if face is not None else "",
+        "room_url": f"{chat}.json",
+        "links": {"lines": f"{chat}/lines.json", "files": f"{chat}/uploads.json"},
+        "people": people(store, members, urls),
+    }
+
+
 def render_person(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     value = person(store, r.id, urls)
     assert value is not None
@@ -599,6 +659,8 @@ RENDERERS: dict[str, Callable[[Store, Record, Urls], dict[str, Any]]] = {
     "CloudFile": render_cloud_file,
     "GoogleDocument": render_google_document,
     "Webhook": render_webhook,
+    "Kanban::Step": render_subtask,
+    "Circle": render_ping,
 }
 
 

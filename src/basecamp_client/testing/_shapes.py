@@ -176,6 +176,7 @@ class Shapes:
         self.version = version
         self._rows = models
         self._models: dict[str, tuple[Field, ...]] = {}
+        self._names: dict[str, frozenset[str]] = {}
         self.operations = {op_id: OperationShape(op_id, row) for op_id, row in operations.items()}
 
     def fields(self, model: str) -> tuple[Field, ...]:
@@ -187,6 +188,12 @@ class Shapes:
 
     def has_model(self, model: str) -> bool:
         return model in self._rows
+
+    def has_field(self, model: str, field: str) -> bool:
+        names = self._names.get(model)
+        if names is None:
+            names = self._names[model] = frozenset(row[0] for row in self._rows.get(model, ()))
+        return field in names
 
     @property
     def model_names(self) -> tuple[str, ...]:

@@ -152,6 +152,8 @@ class Store:
         self.recordings: dict[int, Record] = {}
         self.webhooks: dict[int, Record] = {}
         self.categories: dict[int, Record] = {}
+        # Pings: buckets of type Circle, each with one chat (see _resources/pings.py).
+        self.circles: dict[int, Record] = {}
         self.children: dict[tuple[int, str], list[int]] = {}
         self.events: dict[int, list[Event]] = {}
         self.blobs_by_sgid: dict[str, Blob] = {}

@@ -9,14 +9,29 @@ from . import (
     files,
     messages,
     people,
+    pings,
     projects,
     recordings,
     schedules,
+    subtasks,
     todos,
     webhooks,
 )
 
-MODULES = (people, projects, todos, messages, chats, files, cloud, schedules, webhooks, recordings)
+MODULES = (
+    people,
+    projects,
+    todos,
+    subtasks,
+    messages,
+    chats,
+    pings,
+    files,
+    cloud,
+    schedules,
+    webhooks,
+    recordings,
+)
 
 
 def build_router() -> Router:
