@@ -65,6 +65,7 @@ STRINGS = {
     "starts_at": "2026-02-01T09:00:00Z",
     "ends_at": "2026-02-01T10:00:00Z",
     "date": "2026-02-01",
+    "content": "Nice one",  # a boost holds 16 characters at most
 }
 
 
@@ -139,6 +140,11 @@ class Sample:
                 f"{vault}/google_documents.json",
                 {"document_type": "doc", "url": "https://docs.google.com/document/d/1"},
             )
+        if name == "boost_id":
+            message = self.first("Message")
+            return self.post(f"/recordings/{message}/boosts.json", {"content": "+1"})
+        if name == "event_id":
+            return self.fake.store.events[self.first("Message")][0].id
         if name == "attachable_sgid":
             response = self._http.post(
                 "/attachments.json?name=dot.png", content=PNG, headers={"Content-Type": "image/png"}

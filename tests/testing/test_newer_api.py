@@ -3,7 +3,7 @@
 The operations are not in our description yet. This test builds the table codegen
 would write once they are (from the facts in ``../shared/reference``; skipped without
 it), puts it in place of the real one, and calls every added operation over HTTP:
-subtasks and Pings must reach the fake's stored resources, everything else a made-up
+subtasks, Pings and boosts must reach the fake's stored resources, everything else a made-up
 answer that matches the table.
 """
 
@@ -45,6 +45,7 @@ STATEFUL = {
     "ListPings",
     "CreatePing",
     "GetPing",
+    "UpdateBoost",
 }
 
 pytestmark = pytest.mark.skipif(not FACTS.exists(), reason=f"{FACTS} is not there")
@@ -161,11 +162,13 @@ def test_every_added_operation_is_answered(newer: Shapes) -> None:
     subtask = http.post(f"/recordings/{todo}/subtasks.json", json={"title": "A"}).json()["id"]
     ping = http.post("/circles.json", json={"user_ids": [someone]}).json()
     http.post(ping["links"]["lines"], json={"content": "hi"})
-    ids = {"recordingId": todo, "subtaskId": subtask, "pingId": ping["id"]}
+    boost = http.post(f"/recordings/{todo}/boosts.json", json={"content": "+1"}).json()["id"]
+    ids = {"recordingId": todo, "subtaskId": subtask, "pingId": ping["id"], "boostId": boost}
     for op_id in added:
         shape = newer.operations[op_id]
         route = router.find(shape.method, route_template(shape)[1])
-        assert route is not None and route.operation == op_id, op_id
+        assert route is not None, op_id
+        assert route.operation == op_id, op_id
         assert route.generated == (op_id not in STATEFUL), op_id
         path = raw_path(op_id, sample, ids)
         if shape.body == "multipart":

@@ -36,6 +36,7 @@ SEGMENTS = {
     "CloudFile": "cloud_files",
     "GoogleDocument": "google_documents",
     "Kanban::Step": "subtasks",
+    "Boost": "boosts",
 }
 LINE_KINDS = ("Chat::Lines::RichText", "Chat::Lines::Text", "Chat::Lines::Upload")
 
@@ -244,9 +245,17 @@ def _comments(store: Store, d: dict[str, Any], r: Record, urls: Urls) -> None:
     d["comments_url"] = urls.recording(r.bucket_id, r.id, "comments.json")
 
 
-def _boosts(d: dict[str, Any], r: Record, urls: Urls) -> None:
-    d["boosts_count"] = 0
+def _boosts(d: dict[str, Any], r: Record, urls: Urls, store: Store) -> None:
+    d["boosts_count"] = _boost_count(store, r.id)
     d["boosts_url"] = urls.recording(r.bucket_id, r.id, "boosts.json")
+
+
+def _boost_count(store: Store, recording_id: int, event_id: int | None = None) -> int:
+    return sum(
+        1
+        for b in store.iter_kids(recording_id, "boosts")
+        if b.status == ACTIVE and b.data.get("event_id") == event_id
+    )
 
 
 def _family(store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool = True) -> None:
@@ -263,7 +272,7 @@ def _content(store: Store, r: Record, urls: Urls, *, position: bool = True) -> d
     d = _base(store, r, urls)
     _subscription(d, r, urls)
     _comments(store, d, r, urls)
-    _boosts(d, r, urls)
+    _boosts(d, r, urls, store)
     if position:
         d["position"] = store.position(r)
     _family(store, d, r, urls)
@@ -463,7 +472,7 @@ def render_comment(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _base(store, r, urls)
     parent = store.recordings.get(r.parent_id)
     d["title"] = f"Re: {title_of(parent)}" if parent is not None else "Re:"
-    _boosts(d, r, urls)
+    _boosts(d, r, urls, store)
     _family(store, d, r, urls)
     d["content"] = r.data["content"]
     d["content_attachments"] = rich_attachments(store, r.data["attachments"], urls)
@@ -482,7 +491,7 @@ def render_chat(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 def render_line(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _base(store, r, urls)
     del d["bookmark_url"]
-    _boosts(d, r, urls)
+    _boosts(d, r, urls, store)
     _family(store, d, r, urls)
     if r.kind == "Chat::Lines::Upload":
         blob = store.blobs_by_sgid.get(r.data["sgid"])
@@ -629,6 +638,25 @@ def render_ping(store: Store, c: Record, urls: Urls) -> dict[str, Any]:
     }
 
 
+def render_boost(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "id": r.id,
+        "content": r.data["content"],
+        "created_at": iso(r.created_at),
+        "booster": person(store, r.creator_id, urls),
+    }
+    recording = store.recordings.get(r.parent_id)
+    if recording is not None:
+        d["recording"] = {
+            "id": recording.id,
+            "title": title_of(recording),
+            "type": recording.kind,
+            "url": item_url(recording, urls),
+            "app_url": app_url(store, recording, urls),
+        }
+    return d
+
+
 def render_person(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     value = person(store, r.id, urls)
     assert value is not None
@@ -661,6 +689,7 @@ RENDERERS: dict[str, Callable[[Store, Record, Urls], dict[str, Any]]] = {
     "Webhook": render_webhook,
     "Kanban::Step": render_subtask,
     "Circle": render_ping,
+    "Boost": render_boost,
 }
 
 
@@ -687,7 +716,7 @@ def render_event(store: Store, event: Event, urls: Urls) -> dict[str, Any]:
         "details": event.details,
         "created_at": iso(event.created_at),
         "creator": person(store, event.creator_id, urls),
-        "boosts_count": 0,
+        "boosts_count": _boost_count(store, event.recording_id, event.id),
         "boosts_url": urls.recording(
             bucket_id, event.recording_id, f"events/{event.id}/boosts.json"
         ),

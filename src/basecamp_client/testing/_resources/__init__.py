@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._router import Router
 from . import (
+    boosts,
     chats,
     cloud,
     files,
@@ -13,6 +14,7 @@ from . import (
     projects,
     recordings,
     schedules,
+    subscriptions,
     subtasks,
     todos,
     webhooks,
@@ -31,6 +33,8 @@ MODULES = (
     schedules,
     webhooks,
     recordings,
+    subscriptions,
+    boosts,
 )
 
 
