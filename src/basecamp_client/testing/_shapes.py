@@ -128,6 +128,7 @@ class OperationShape:
 
     __slots__ = (
         "body",
+        "body_params",
         "body_required",
         "id",
         "items_key",
@@ -137,6 +138,7 @@ class OperationShape:
         "paginated",
         "params",
         "path",
+        "required_query",
         "response",
         "status",
     )
@@ -151,6 +153,9 @@ class OperationShape:
         self.body: str | None = body
         self.body_required: bool = body_required
         self.params = tuple(Param(n, loc, parse(t), r) for n, loc, t, r in params)
+        # Looked up on every request to the operation: worked out once.
+        self.body_params = self.of("body")
+        self.required_query = tuple(p.name for p in self.of("query") if p.required)
         self.paginated = pagination is not None
         items_key, page_model, max_page_size = pagination or (None, None, None)
         self.items_key: str | None = items_key

@@ -38,9 +38,9 @@ _MESSAGES = {
 
 
 def check_query(shape: OperationShape, query: Mapping[str, list[str]]) -> None:
-    missing = [p.name for p in shape.of("query") if p.required and not any(query.get(p.name, ()))]
-    if missing:
-        raise HttpError(400, f"param is missing or the value is empty: {missing[0]}")
+    for name in shape.required_query:
+        if not any(query.get(name, ())):
+            raise HttpError(400, f"param is missing or the value is empty: {name}")
 
 
 def check_body(shapes: Shapes, shape: OperationShape, body: Any) -> None:
@@ -59,7 +59,7 @@ def unprocessable(errors: Mapping[str, list[str]]) -> HttpError:
 
 def body_errors(shapes: Shapes, shape: OperationShape, body: Any) -> dict[str, list[str]]:
     """What the description finds wrong with a JSON ``body``, by field (empty: nothing)."""
-    fields = shape.of("body")
+    fields = shape.body_params
     if not fields:
         return {}
     values: Mapping[str, Any] = body if isinstance(body, Mapping) else {}

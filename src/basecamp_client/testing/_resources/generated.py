@@ -50,17 +50,22 @@ def route_template(shape: OperationShape) -> tuple[str, str]:
 def link(router: Router, table: Shapes | None = None) -> None:
     """Tie described operations to the routes answering them; add the missing ones."""
     table = table or shapes()
-    for shape in sorted(table.operations.values(), key=lambda s: s.id):
+    missing: dict[tuple[str, str], OperationShape] = {}
+    # Probe the hand-written routes first, then add the others: the added routes'
+    # patterns are then compiled only when a request reaches them.
+    for op_id in sorted(table.operations):
+        shape = table.operations[op_id]
         template, probe = route_template(shape)
         route = router.find(shape.method, probe)
-        if route is not None and not route.generated:
+        if route is not None:
             if route.operation is None:
                 route.operation = shape.id
             continue
-        if route is not None:
-            continue  # two operations on one route: the first answers both
+        # Two operations on one route: the first answers both.
+        missing.setdefault((shape.method, template), shape)
+    for (method, template), shape in missing.items():
         router.add(
-            shape.method,
+            method,
             template,
             _handler(shape),
             body=_BODIES.get(shape.body, JSON),
