@@ -9,7 +9,8 @@ one module of constants. Nothing in the client imports it.
 Types are written as short strings, read by ``basecamp_client.testing._shapes``:
 ``int``, ``float``, ``str``, ``bool``, ``date``, ``datetime``, ``bytes``, ``any``,
 ``dict`` (any object); ``@Model``; ``[T]`` a list; ``{T}`` an object of ``T`` values;
-a ``?`` prefix for nullable; ``(a|b)`` after the kind for an enum.
+a ``?`` prefix for nullable; ``(a|b)`` after the kind for an enum, whose values spell
+the characters ``?@[]{}()|%`` as ``%XX``.
 """
 
 from __future__ import annotations
@@ -20,20 +21,15 @@ import jinja2
 
 from . import ir
 
-# Characters the type strings use as syntax: an enum value or model name holding one
-# would make the table ambiguous.
-_SYNTAX = set("?@[]{}()|")
-
-
-class ShapeError(ValueError):
-    """The description holds a name the compact type strings cannot spell."""
+# Characters the type strings use as syntax: written as %XX inside enum values (and
+# "%" itself, so that decoding is exact).
+_SYNTAX = frozenset("?@[]{}()|%")
 
 
 def type_code(t: ir.TypeRef) -> str:
     """The compact spelling of ``t`` (see the module docstring)."""
     if t.kind == "model":
-        assert t.model is not None
-        _check(t.model, "model name")
+        assert t.model is not None  # a Python class name: no syntax characters
         core = "@" + t.model
     elif t.kind == "list":
         core = "[" + (type_code(t.item) if t.item is not None else "any") + "]"
@@ -42,15 +38,12 @@ def type_code(t: ir.TypeRef) -> str:
     else:
         core = t.kind
     if t.enum:
-        for value in t.enum:
-            _check(value, "enum value")
-        core += "(" + "|".join(t.enum) + ")"
+        core += "(" + "|".join(_escape(value) for value in t.enum) + ")"
     return ("?" if t.nullable else "") + core
 
 
-def _check(text: str, what: str) -> None:
-    if _SYNTAX & set(text):
-        raise ShapeError(f"{what} {text!r} holds one of {''.join(sorted(_SYNTAX))}")
+def _escape(value: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c in _SYNTAX else c for c in value)
 
 
 def _response(op: ir.Operation) -> str | None:
@@ -64,7 +57,8 @@ def _page_model(api: ir.Api, op: ir.Operation) -> str | None:
     """The object a page of ``op`` wraps its items in (``{"events": […], …}``), if any.
 
     The IR keeps only the item type of a wrapped page; the wrapper is the one model
-    holding the items under that key."""
+    holding the items under that key. None when no model (an inline wrapper) or several
+    do: the fake then answers pages holding the items only."""
     if op.pagination is None or op.pagination.items_key is None:
         return None
     key = op.pagination.items_key
@@ -76,9 +70,7 @@ def _page_model(api: ir.Api, op: ir.Operation) -> str | None:
             for f in m.fields
         )
     )
-    if len(found) != 1:
-        raise ShapeError(f"{op.id}: the model wrapping its pages under {key!r} is one of {found}")
-    return found[0]
+    return found[0] if len(found) == 1 else None
 
 
 def context(api: ir.Api) -> dict[str, Any]:

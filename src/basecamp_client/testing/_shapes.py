@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 _WORD = re.compile(r"[A-Za-z0-9_:.\-]+")
 _lock = threading.Lock()
@@ -54,8 +55,12 @@ def unparse(t: Type) -> str:
     else:
         core = t.kind
     if t.enum:
-        core += "(" + "|".join(t.enum) + ")"
+        core += "(" + "|".join(_escape(v) for v in t.enum) + ")"
     return ("?" if t.nullable else "") + core
+
+
+def _escape(value: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c in "?@[]{}()|%" else c for c in value)
 
 
 _parsed: dict[str, Type] = {}
@@ -97,7 +102,7 @@ def _parse(code: str, i: int) -> tuple[Type, int]:
     enum: tuple[str, ...] = ()
     if code.startswith("(", i):
         end = code.index(")", i)
-        enum = tuple(code[i + 1 : end].split("|"))
+        enum = tuple(unquote(v) for v in code[i + 1 : end].split("|"))
         i = end + 1
     return Type(kind, nullable=nullable, model=model, item=item, enum=enum), i
 
