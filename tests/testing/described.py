@@ -46,6 +46,11 @@ RECORD_PARAMS = {
     "inbox_id": "Inbox",
     "recording_id": "Message",
 }
+# Operations whose stored records hang under another kind than RECORD_PARAMS says.
+RECORD_PARAMS_BY_OPERATION = {
+    "ListSubtasks": {"recording_id": "Todo"},
+    "CreateSubtask": {"recording_id": "Todo"},
+}
 # Optional arguments the fake's stateful handlers insist on (as Basecamp does: its own
 # description requires include_due_assignments; a vault without a title is refused).
 EXTRA: dict[str, dict[str, Any]] = {
@@ -104,12 +109,20 @@ class Sample:
         assert response.status_code == 201, response.text
         return int(response.json()["id"])
 
-    def value_for(self, name: str) -> Any:
-        """The sample's id (or value) for parameter ``name``; None when any will do.
-        Made once per sample: a webhook is created on the first ask only."""
+    def value_for(self, name: str, op_id: str = "") -> Any:
+        """The sample's id (or value) for parameter ``name`` of ``op_id``; None when any
+        will do. Made once per sample: a webhook is created on the first ask only."""
+        kind = RECORD_PARAMS_BY_OPERATION.get(op_id, {}).get(name)
+        if kind is not None:
+            return self.first(kind)
         if name not in self._made:
             self._made[name] = self._value_for(name)
         return self._made[name]
+
+    def someone(self) -> int:
+        """An active person other than the owner."""
+        store = self.fake.store
+        return next(p for p in sorted(store.people) if p != self.fake.owner_id)
 
     def _value_for(self, name: str) -> Any:
         if name in ("bucket_id", "project_id"):
@@ -118,6 +131,16 @@ class Sample:
             return self.fake.owner_id
         if name in RECORD_PARAMS:
             return self.first(RECORD_PARAMS[name])
+        # API 2026-10-19: subtasks of a to-do, Pings with a line written in them.
+        if name == "subtask_id":
+            return self.post(f"/recordings/{self.first('Todo')}/subtasks.json", {"title": "S"})
+        if name == "user_ids":
+            return [self.someone()]
+        if name == "ping_id":
+            response = self._http.post("/circles.json", json={"user_ids": [self.someone()]})
+            ping = response.json()
+            self._http.post(ping["links"]["lines"], json={"content": "Lunch?"})
+            return int(ping["id"])
         if name == "types":
             return ["Todo"]
         vault = f"/buckets/{self.project}/vaults/{self.first('Vault')}"
@@ -211,7 +234,7 @@ def arguments(op_id: str, sample: Sample) -> dict[str, Any]:
         if annotation == "UploadSource":
             args[name] = PNG
             continue
-        known = sample.value_for(name)
+        known = sample.value_for(name, op_id)
         if known is not None:
             args[name] = known
             continue
@@ -244,19 +267,16 @@ def snake(camel: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
 
 
-def raw_path(op_id: str, sample: Sample, ids: dict[str, int] | None = None) -> str:
-    """The operation's account-relative path with the sample's ids filled in (``ids``
-    first, by placeholder name)."""
+def raw_path(op_id: str, sample: Sample) -> str:
+    """The operation's account-relative path with the sample's ids filled in."""
     shape = shapes().operations[op_id]
     kinds = {p.name: p.type.kind for p in shape.of("path")}
 
     def fill(m: re.Match[str]) -> str:
         name = m.group(1)
-        if ids and name in ids:
-            return str(ids[name])
         if kinds.get(name) != "int":
             return "2026-02-01"
-        known = sample.value_for(snake(name))
+        known = sample.value_for(snake(name), op_id)
         return str(known if known is not None else 7)
 
     return re.sub(r"\{(\w+)\}", fill, shape.path)
@@ -275,7 +295,7 @@ def minimal_body(op_id: str, sample: Sample) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for param in shape.of("body"):
         if param.required or param.name in EXTRA.get(op_id, {}):
-            known = sample.value_for(param.name) if param.type.kind != "int" else None
+            known = sample.value_for(param.name, op_id) if param.type.kind != "int" else None
             body[param.name] = known if known is not None else _json_value(param.type, param.name)
     body.update({k: v for k, v in EXTRA.get(op_id, {}).items() if k in body})
     return body
