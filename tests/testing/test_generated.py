@@ -20,6 +20,7 @@ import pytest
 from basecamp_client.testing import FakeBasecamp
 from basecamp_client.testing._app import _router
 from basecamp_client.testing._resources.generated import route_template
+from basecamp_client.testing._server import uvicorn_available
 from basecamp_client.testing._shapes import OperationShape, Type, shapes
 from basecamp_client.testing._validate import problems
 
@@ -284,3 +285,32 @@ def test_made_up_json_is_compact_json() -> None:
     http = httpx.Client(transport=fake.transport(), base_url=api(fake), headers=HEADERS)
     body = http.get("/card_tables/1.json").content
     assert json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False).encode() == body
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "in-process",
+        "stdlib",
+        pytest.param(
+            "uvicorn",
+            marks=pytest.mark.skipif(not uvicorn_available(), reason="uvicorn not installed"),
+        ),
+    ],
+)
+def test_an_escaped_slash_stays_in_its_segment(mode: str) -> None:
+    """Opaque ids (an embed's sgid) may hold ``/``: the SDK sends it as ``%2F`` in one
+    segment, and the fake routes it so, in process and on a real socket."""
+    fake = FakeBasecamp.with_sample_data()
+    path = "/schedule_entries/5/occurrences/2026%2F02%2F01.json"
+    if mode == "in-process":
+        with httpx.Client(transport=fake.transport(), base_url=api(fake), headers=HEADERS) as c:
+            response = c.get(path)
+    else:
+        with (
+            fake.serve(server="stdlib") as running,
+            httpx.Client(base_url=running.account_url, headers=HEADERS) as c,
+        ):
+            response = c.get(path)
+    assert response.status_code == 200, response.text
+    assert fake.requests[-1].path.endswith("/occurrences/2026/02/01.json")

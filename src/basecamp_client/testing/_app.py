@@ -397,7 +397,13 @@ class FakeBasecamp:
             cached = self._cache.get(cache_key)
             if cached is not None and cached.gen == self._store.gen:
                 return self._send(request, rid, 200, cached)
-        match = _router().match(method, path)
+        raw = request.raw_path
+        if raw is not None and "%2f" in raw.lower():
+            # An escaped slash inside one segment: route on the path as sent.
+            m_raw = _ACCOUNT_PATH.match(raw)
+            match = _router().match(method, m_raw.group(2) if m_raw else raw, encoded=True)
+        else:
+            match = _router().match(method, path)
         route = match.route
         body: Any = None
         query = parse_qs(request.query, keep_blank_values=True)

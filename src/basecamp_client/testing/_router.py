@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from ._wire import HttpError
 
@@ -135,22 +136,30 @@ class Router:
         except HttpError:
             return None
 
-    def match(self, method: str, path: str) -> Match:
-        """The route for ``method`` and an account-relative ``path``; 404 or 405 otherwise."""
+    def match(self, method: str, path: str, *, encoded: bool = False) -> Match:
+        """The route for ``method`` and an account-relative ``path``; 404 or 405 otherwise.
+
+        An ``encoded`` path is still percent-encoded: it is split first, then each segment
+        decoded, so that an escaped slash (``%2F``, in an opaque id) stays in its segment.
+        """
         if path.endswith(".json"):
             path = path[:-5]
-        found = self._find(method, path, None)
+        found = self._find(method, path, None, encoded)
         if found is not None:
             return found
         bucketed = _BUCKET.match(path)
         if bucketed is not None:
-            found = self._find(method, bucketed.group(2), int(bucketed.group(1)))
+            found = self._find(method, bucketed.group(2), int(bucketed.group(1)), encoded)
             if found is not None:
                 return found
         raise HttpError(404, "Not found")
 
-    def _find(self, method: str, path: str, bucket_id: int | None) -> Match | None:
+    def _find(
+        self, method: str, path: str, bucket_id: int | None, encoded: bool = False
+    ) -> Match | None:
         segments = path.split("/")[1:]
+        if encoded:
+            segments = [unquote(segment) for segment in segments]
         allowed: list[str] = []
         for route in self._by_head.get((segments[0] if segments else "", len(segments)), ()):
             params = route.params(segments)
