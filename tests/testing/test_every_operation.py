@@ -21,7 +21,7 @@ from basecamp_client import AsyncBasecamp, Basecamp
 from basecamp_client._generated import shapes as table
 from basecamp_client._generated.account import OPERATIONS
 from basecamp_client.testing import FakeBasecamp
-from basecamp_client.testing._app import _router
+from basecamp_client.testing._resources import router
 from basecamp_client.testing._resources.generated import route_template
 from basecamp_client.testing._shapes import shapes
 
@@ -32,7 +32,7 @@ OP_IDS = sorted(OPERATIONS)
 
 def _generated(op_id: str) -> bool:
     shape = shapes().operations[op_id]
-    route = _router().find(shape.method, route_template(shape)[1])
+    route = router().find(shape.method, route_template(shape)[1])
     return route is not None and route.generated
 
 
@@ -125,9 +125,9 @@ def test_the_table_matches_the_registry() -> None:
 
 
 def test_every_described_operation_has_a_route() -> None:
-    router = _router()
+    routes = router()
     for op_id, shape in shapes().operations.items():
         _, probe = route_template(shape)
-        route = router.find(shape.method, probe)
+        route = routes.find(shape.method, probe)
         assert route is not None, f"{op_id}: no route for {shape.method} {probe}"
         assert route.operation is not None, f"{op_id}: answered by a route outside the description"

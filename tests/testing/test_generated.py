@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from basecamp_client.testing import FakeBasecamp
-from basecamp_client.testing._app import _router
+from basecamp_client.testing._resources import router
 from basecamp_client.testing._resources.generated import route_template
 from basecamp_client.testing._server import uvicorn_available
 from basecamp_client.testing._shapes import OperationShape, Type, shapes
@@ -31,7 +31,7 @@ REPO_SPEC = "openapi/openapi.yaml"
 
 
 def _route_generated(shape: OperationShape) -> bool:
-    route = _router().find(shape.method, route_template(shape)[1])
+    route = router().find(shape.method, route_template(shape)[1])
     return route is not None and route.generated
 
 

@@ -19,8 +19,7 @@ import httpx
 import pytest
 
 from basecamp_client._generated import shapes as table
-from basecamp_client.testing import FakeBasecamp, _app, _shapes
-from basecamp_client.testing._resources import build_router
+from basecamp_client.testing import FakeBasecamp, _resources, _shapes
 from basecamp_client.testing._resources.generated import route_template
 from basecamp_client.testing._shapes import Shapes, Type
 from basecamp_client.testing._validate import problems
@@ -137,13 +136,12 @@ def newer() -> Iterator[Shapes]:
     facts = json.loads(FACTS.read_text())
     rows = Table(facts)
     newer = Shapes("2026-10-19", rows.models, rows.operations)
-    saved = (_shapes._loaded, _app._ROUTER, _app._linked)
-    _shapes._loaded = newer
-    _app._ROUTER, _app._linked = build_router(), False
+    saved = (_shapes._loaded, _resources._built)
+    _shapes._loaded, _resources._built = newer, None
     try:
         yield newer
     finally:
-        _shapes._loaded, _app._ROUTER, _app._linked = saved
+        _shapes._loaded, _resources._built = saved
 
 
 def test_every_added_operation_is_answered(newer: Shapes) -> None:
@@ -156,7 +154,7 @@ def test_every_added_operation_is_answered(newer: Shapes) -> None:
     fake = FakeBasecamp.with_sample_data()
     sample = Sample(fake)
     http = httpx.Client(transport=fake.transport(), base_url=api(fake), headers=HEADERS)
-    router = _app._router()
+    router = _resources.router()
     # Ids come from the same helper the registry-wide SDK tests use, so that those find
     # the records these operations need once the client has them.
     for op_id in added:

@@ -19,15 +19,16 @@ from urllib.parse import parse_qs, parse_qsl
 
 import attrs
 
+from ._caching import ResponseCache, send
 from ._call import Call, Listing, Reply
 from ._clock import FakeClock
 from ._faults import Decision, Faults
 from ._pagination import GEARS, next_page_url, page_bounds, parse_page
 from ._render import Urls
-from ._resources import build_router
+from ._resources import router
 from ._resources.people import new_person
 from ._resources.projects import new_project
-from ._router import BINARY, JSON, MULTIPART, Router
+from ._router import BINARY, JSON, MULTIPART
 from ._shapes import shapes
 from ._storage import serve as serve_storage
 from ._store import Record, Store
@@ -40,8 +41,6 @@ from ._wire import (
     FakeResponse,
     HttpError,
     dumps,
-    http_date,
-    parse_http_date,
 )
 
 if TYPE_CHECKING:
@@ -49,16 +48,11 @@ if TYPE_CHECKING:
     from ._server import FakeServer
 
 DEFAULT_ACCOUNT_ID = 1_000_001
-_ROUTER = build_router()
-_ROUTER_LOCK = threading.Lock()
-_linked = False
 _ACCOUNT_PATH = re.compile(r"^/(\d+)(/.*)$")
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_CACHE_CONTROL = ("Cache-Control", "max-age=0, private, must-revalidate")
 _REASONS = {429: "Too many requests", 500: "Internal Server Error", 502: "Bad Gateway"}
 _REASONS.update({503: "Service Unavailable", 504: "Gateway Timeout"})
-_CACHE_LIMIT = 4096
 _LOG_BODY_LIMIT = 64 * 1024
 
 
@@ -86,19 +80,6 @@ class LoggedRequest:
     @property
     def params(self) -> dict[str, list[str]]:
         return parse_qs(self.query, keep_blank_values=True)
-
-
-class _Cached:
-    __slots__ = ("body", "etag", "gen", "headers", "last_modified")
-
-    def __init__(
-        self, gen: int, headers: list[tuple[str, str]], body: bytes, etag: str, last_modified: int
-    ) -> None:
-        self.gen = gen
-        self.headers = headers
-        self.body = body
-        self.etag = etag
-        self.last_modified = last_modified
 
 
 class FakeBasecamp:
@@ -146,7 +127,7 @@ class FakeBasecamp:
         self._page_sizes = tuple(page_sizes)
         self._lock = threading.RLock()
         self._log: deque[LoggedRequest] = deque(maxlen=request_log_size)
-        self._cache: dict[tuple[str, str, str, int], _Cached] = {}
+        self._cache = ResponseCache()
         self._counter = 0
         self._rid_prefix = secrets.token_hex(4)
         seeded = seed is not None or bool(sample_data)
@@ -394,16 +375,16 @@ class FakeBasecamp:
         readonly = method in ("GET", "HEAD")
         cache_key = (request.origin, request.path, request.query, me.id)
         if readonly:
-            cached = self._cache.get(cache_key)
-            if cached is not None and cached.gen == self._store.gen:
-                return self._send(request, rid, 200, cached)
+            cached = self._cache.get(cache_key, self._store.gen)
+            if cached is not None:
+                return send(request, rid, 200, cached)
         raw = request.raw_path
         if raw is not None and "%2f" in raw.lower():
             # An escaped slash inside one segment: route on the path as sent.
             m_raw = _ACCOUNT_PATH.match(raw)
-            match = _router().match(method, m_raw.group(2) if m_raw else raw, encoded=True)
+            match = router().match(method, m_raw.group(2) if m_raw else raw, encoded=True)
         else:
-            match = _router().match(method, path)
+            match = router().match(method, path)
         route = match.route
         body: Any = None
         query = parse_qs(request.query, keep_blank_values=True)
@@ -492,8 +473,9 @@ class FakeBasecamp:
             pairs = parse_qsl(request.query, keep_blank_values=True)
             url = next_page_url(request.origin, request.path, pairs, page + 1)
             headers.append(("Link", f'<{url}>; rel="next"'))
-        entry = self._remember(cache_key, headers, body, self._store.collection_last_modified())
-        return self._send(request, rid, 200, entry)
+        stamp = self._store.collection_last_modified()
+        entry = self._cache.remember(cache_key, headers, body, stamp, self._store.gen)
+        return send(request, rid, 200, entry)
 
     def _reply(
         self,
@@ -512,82 +494,15 @@ class FakeBasecamp:
                 if record is not None
                 else self._store.collection_last_modified()
             )
-            entry = self._remember(cache_key, list(reply.headers), body, stamp)
-            return self._send(request, rid, 200, entry)
+            entry = self._cache.remember(
+                cache_key, list(reply.headers), body, stamp, self._store.gen
+            )
+            return send(request, rid, 200, entry)
         headers = [("X-Request-Id", rid), *reply.headers]
         if body is not None:
             headers.append(("Content-Type", JSON_TYPE))
         return FakeResponse(reply.status, headers, body or b"")
 
-    def _remember(
-        self,
-        key: tuple[str, str, str, int],
-        headers: list[tuple[str, str]],
-        body: bytes,
-        stamp: int,
-    ) -> _Cached:
-        etag = 'W/"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-        headers = [
-            *headers,
-            ("Content-Type", JSON_TYPE),
-            ("ETag", etag),
-            ("Last-Modified", http_date(stamp)),
-            _CACHE_CONTROL,
-        ]
-        entry = _Cached(self._store.gen, headers, body, etag, stamp)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = entry
-        return entry
-
-    def _send(self, request: FakeRequest, rid: str, status: int, entry: _Cached) -> FakeResponse:
-        if _not_modified(request.headers, entry):
-            headers = [
-                (k, v) for k, v in entry.headers if k in ("ETag", "Last-Modified", "Cache-Control")
-            ]
-            headers.append(("X-Request-Id", rid))
-            return FakeResponse(304, headers)
-        headers = [*entry.headers, ("X-Request-Id", rid)]
-        if request.method == "HEAD":
-            headers.append(("Content-Length", str(len(entry.body))))
-            return FakeResponse(status, headers, b"")
-        return FakeResponse(status, headers, entry.body)
-
-
-def _router() -> Router:
-    """The routes, with every operation of the description tied in on first use: loading
-    the operation table costs a few milliseconds that importing the fake need not pay."""
-    global _linked
-    if not _linked:
-        with _ROUTER_LOCK:
-            if not _linked:
-                from ._resources.generated import link
-
-                link(_ROUTER)
-                _linked = True
-    return _ROUTER
-
 
 def _record_of(store: Store, reply: Reply) -> Record | None:
     return reply.value if isinstance(reply.value, Record) else None
-
-
-def _not_modified(headers: Mapping[str, str], entry: _Cached) -> bool:
-    """RFC 9110 §13: ``If-None-Match`` decides when present; else ``If-Modified-Since``."""
-    inm = headers.get("if-none-match")
-    if inm is not None:
-        if inm.strip() == "*":
-            return True
-        wanted = _opaque(entry.etag)
-        return any(_opaque(tag) == wanted for tag in inm.split(","))
-    ims = headers.get("if-modified-since")
-    if ims is not None:
-        since = parse_http_date(ims)
-        return since is not None and entry.last_modified <= since
-    return False
-
-
-def _opaque(tag: str) -> str:
-    """Weak comparison: ``W/"x"`` and ``"x"`` name the same representation."""
-    tag = tag.strip()
-    return tag[2:] if tag.startswith("W/") else tag

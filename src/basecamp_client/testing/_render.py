@@ -35,8 +35,6 @@ SEGMENTS = {
     "Inbox": "inboxes",
     "CloudFile": "cloud_files",
     "GoogleDocument": "google_documents",
-    "Kanban::Step": "subtasks",
-    "Boost": "boosts",
 }
 LINE_KINDS = ("Chat::Lines::RichText", "Chat::Lines::Text", "Chat::Lines::Upload")
 
@@ -220,7 +218,7 @@ def rich_attachments(store: Store, sgids: list[str], urls: Urls) -> list[dict[st
     return result
 
 
-def _base(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+def base_fields(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return {
         "id": r.id,
         "status": r.status,
@@ -258,7 +256,9 @@ def _boost_count(store: Store, recording_id: int, event_id: int | None = None) -
     )
 
 
-def _family(store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool = True) -> None:
+def family_fields(
+    store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool = True
+) -> None:
     if parent:
         ref = parent_ref(store, r, urls)
         if ref is not None:
@@ -269,13 +269,13 @@ def _family(store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool
 
 def _content(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
     """The common part of recordings people write: to-dos, messages, documents, …"""
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     _subscription(d, r, urls)
     _comments(store, d, r, urls)
     _boosts(d, r, urls, store)
     if position:
         d["position"] = store.position(r)
-    _family(store, d, r, urls)
+    family_fields(store, d, r, urls)
     return d
 
 
@@ -289,10 +289,10 @@ def _described(store: Store, r: Record, urls: Urls, *, position: bool = True) ->
 
 def _tool(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
     """The common part of a project's dock tools (message board, to-do set, …)."""
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     if position:
         d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
+    family_fields(store, d, r, urls, parent=False)
     return d
 
 
@@ -422,23 +422,6 @@ def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return d
 
 
-def render_subtask(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    data = r.data
-    d = _base(store, r, urls)
-    siblings = [s.id for s in store.iter_kids(r.parent_id, "subtasks") if s.status == ACTIVE]
-    d["position"] = siblings.index(r.id) + 1 if r.id in siblings else 0
-    _family(store, d, r, urls)
-    d["completed"] = data["completed"]
-    if data["completed"] and data.get("completion") is not None:
-        when, who = data["completion"]
-        d["completion"] = {"created_at": iso(when), "creator": person(store, who, urls)}
-    if data["due_on"] is not None:  # optional and typed non-null: left out when unset
-        d["due_on"] = data["due_on"]
-    d["assignees"] = people(store, data["assignee_ids"], urls)
-    d["completion_url"] = f"{urls.acct}/subtasks/{r.id}/completion.json"
-    return d
-
-
 def render_board(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = _tool(store, r, urls)
     d["messages_count"] = sum(1 for m in store.iter_kids(r.id, "messages") if m.status == ACTIVE)
@@ -469,11 +452,11 @@ def render_message(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_comment(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     parent = store.recordings.get(r.parent_id)
     d["title"] = f"Re: {title_of(parent)}" if parent is not None else "Re:"
     _boosts(d, r, urls, store)
-    _family(store, d, r, urls)
+    family_fields(store, d, r, urls)
     d["content"] = r.data["content"]
     d["content_attachments"] = rich_attachments(store, r.data["attachments"], urls)
     return d
@@ -489,10 +472,10 @@ def render_chat(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_line(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     del d["bookmark_url"]
     _boosts(d, r, urls, store)
-    _family(store, d, r, urls)
+    family_fields(store, d, r, urls)
     if r.kind == "Chat::Lines::Upload":
         blob = store.blobs_by_sgid.get(r.data["sgid"])
         if blob is not None:
@@ -512,9 +495,9 @@ def render_line(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_vault(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     d["position"] = r.data.get("dock_position") or store.position(r)
-    _family(store, d, r, urls)
+    family_fields(store, d, r, urls)
 
     def count(relation: str) -> int:
         return sum(1 for x in store.iter_kids(r.id, relation) if x.status == ACTIVE)
@@ -617,52 +600,13 @@ def render_webhook(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     }
 
 
-def render_ping(store: Store, c: Record, urls: Urls) -> dict[str, Any]:
-    members = c.data["people"]
-    others = [p for p in members if p != c.creator_id] or members
-    chat = f"{urls.acct}/buckets/{c.id}/chats/{c.data['chat_id']}"
-    face = person(store, others[0], urls)
-    return {
-        "id": c.id,
-        "title": c.data["title"],
-        "named": False,
-        "created_at": iso(c.created_at),
-        "updated_at": iso(c.updated_at),
-        "url": f"{urls.acct}/circles/{c.id}.json",
-        "app_url": f"{urls.app_acct}/circles/{c.id}",
-        "bookmark_url": f"{urls.acct}/my/bookmarks/{store.sgid('Bucket', c.id)}.json",
-        "avatar_url": face["avatar_url"] if face is not None else "",
-        "room_url": f"{chat}.json",
-        "links": {"lines": f"{chat}/lines.json", "files": f"{chat}/uploads.json"},
-        "people": people(store, members, urls),
-    }
-
-
-def render_boost(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "id": r.id,
-        "content": r.data["content"],
-        "created_at": iso(r.created_at),
-        "booster": person(store, r.creator_id, urls),
-    }
-    recording = store.recordings.get(r.parent_id)
-    if recording is not None:
-        d["recording"] = {
-            "id": recording.id,
-            "title": title_of(recording),
-            "type": recording.kind,
-            "url": item_url(recording, urls),
-            "app_url": app_url(store, recording, urls),
-        }
-    return d
-
-
 def render_person(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     value = person(store, r.id, urls)
     assert value is not None
     return value
 
 
+# Resource modules add the kinds they alone store (subtasks, Pings, boosts) on import.
 RENDERERS: dict[str, Callable[[Store, Record, Urls], dict[str, Any]]] = {
     "Project": render_project,
     "Person": render_person,
@@ -687,9 +631,6 @@ RENDERERS: dict[str, Callable[[Store, Record, Urls], dict[str, Any]]] = {
     "CloudFile": render_cloud_file,
     "GoogleDocument": render_google_document,
     "Webhook": render_webhook,
-    "Kanban::Step": render_subtask,
-    "Circle": render_ping,
-    "Boost": render_boost,
 }
 
 

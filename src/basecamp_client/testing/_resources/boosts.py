@@ -6,10 +6,13 @@ change or delete a boost.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._call import Call, Form, Listing, Reply, empty
+from .._render import RENDERERS, SEGMENTS, Urls, app_url, item_url, person, title_of
 from .._router import Router
 from .._store import ACTIVE, Record, Store
-from .._wire import HttpError
+from .._wire import HttpError, iso
 
 KIND = "Boost"
 # Basecamp keeps boosts short: a word or an emoji.
@@ -108,6 +111,29 @@ def delete_boost(call: Call) -> Reply:
         store.bump(recording)
     store.changed()
     return empty()
+
+
+def render_boost(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "id": r.id,
+        "content": r.data["content"],
+        "created_at": iso(r.created_at),
+        "booster": person(store, r.creator_id, urls),
+    }
+    recording = store.recordings.get(r.parent_id)
+    if recording is not None:
+        d["recording"] = {
+            "id": recording.id,
+            "title": title_of(recording),
+            "type": recording.kind,
+            "url": item_url(recording, urls),
+            "app_url": app_url(store, recording, urls),
+        }
+    return d
+
+
+RENDERERS[KIND] = render_boost
+SEGMENTS[KIND] = "boosts"
 
 
 def register(router: Router) -> None:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Reply
+from .._render import RENDERERS, Urls, people, person
 from .._router import Router
 from .._store import ACTIVE, Record, Store
-from .._wire import HttpError
+from .._wire import HttpError, iso
 from ._common import new_recording
 
 CIRCLE = "Circle"
@@ -106,6 +107,30 @@ def create_ping(call: Call) -> Reply:
 
 def get_ping(call: Call) -> Reply:
     return call.ok(_member(call, call.store.circles.get(call.id("ping_id"))))
+
+
+def render_ping(store: Store, c: Record, urls: Urls) -> dict[str, Any]:
+    members = c.data["people"]
+    others = [p for p in members if p != c.creator_id] or members
+    chat = f"{urls.acct}/buckets/{c.id}/chats/{c.data['chat_id']}"
+    face = person(store, others[0], urls)
+    return {
+        "id": c.id,
+        "title": c.data["title"],
+        "named": False,
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
+        "url": f"{urls.acct}/circles/{c.id}.json",
+        "app_url": f"{urls.app_acct}/circles/{c.id}",
+        "bookmark_url": f"{urls.acct}/my/bookmarks/{store.sgid('Bucket', c.id)}.json",
+        "avatar_url": face["avatar_url"] if face is not None else "",
+        "room_url": f"{chat}.json",
+        "links": {"lines": f"{chat}/lines.json", "files": f"{chat}/uploads.json"},
+        "people": people(store, members, urls),
+    }
+
+
+RENDERERS[CIRCLE] = render_ping
 
 
 def register(router: Router) -> None:

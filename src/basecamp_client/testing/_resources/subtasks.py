@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Form, Listing, Reply, empty
+from .._render import RENDERERS, SEGMENTS, Urls, base_fields, family_fields, people, person
 from .._router import Router
 from .._store import ACTIVE, Record, Store
-from .._wire import HttpError
+from .._wire import HttpError, iso
 from ._common import bump_ancestors, new_recording
 from .people import person_exists
 
@@ -162,6 +163,27 @@ def reposition_subtask(call: Call) -> Reply:
     store.move(subtask.parent_id, "subtasks", subtask.id, min(position, len(ids)) - 1)
     bump_ancestors(store, subtask)
     return empty()
+
+
+def render_subtask(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+    data = r.data
+    d = base_fields(store, r, urls)
+    siblings = [s.id for s in store.iter_kids(r.parent_id, "subtasks") if s.status == ACTIVE]
+    d["position"] = siblings.index(r.id) + 1 if r.id in siblings else 0
+    family_fields(store, d, r, urls)
+    d["completed"] = data["completed"]
+    if data["completed"] and data.get("completion") is not None:
+        when, who = data["completion"]
+        d["completion"] = {"created_at": iso(when), "creator": person(store, who, urls)}
+    if data["due_on"] is not None:  # optional and typed non-null: left out when unset
+        d["due_on"] = data["due_on"]
+    d["assignees"] = people(store, data["assignee_ids"], urls)
+    d["completion_url"] = f"{urls.acct}/subtasks/{r.id}/completion.json"
+    return d
+
+
+RENDERERS[KIND] = render_subtask
+SEGMENTS[KIND] = "subtasks"
 
 
 def register(router: Router) -> None:
