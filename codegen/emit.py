@@ -21,6 +21,7 @@ from .emit_safe_writes import (
     merge_methods,
     replace_warning,
 )
+from .emit_shapes import render_shapes
 from .extensions import NONE, ClassRef, Extensions, ExtraService, Mixins
 from .names import snake, upper_snake
 from .render import (
@@ -74,6 +75,7 @@ def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str
         files[f"sync/{service.name}.py"] = _sync_module(env, service, module_of, mixins)
     summaries = [_service_summary(s) for s in api.services]
     summaries += [_extra_summary(s) for s in extensions.services]
+    files["shapes.py"] = render_shapes(env, api)
     files["account.py"] = env.get_template("account.py.jinja").render(
         services=sorted(summaries, key=lambda s: s["name"]),
         operations=sorted(api.operations, key=lambda o: o.id),

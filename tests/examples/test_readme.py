@@ -32,8 +32,6 @@ SAMPLES = snippets(README)
 UNCHECKED = {
     "from basecamp_client.oauth import LaunchpadClient": "talks to Launchpad",
     "from typing import Any": "needs Redis (the RedisSeenStore sample)",
-    # Covered by tests/core/test_wrapped_pages.py until the fake answers every operation.
-    "progress = await account.timeline.list_for_person(person_id=7)": "the fake has no reports",
 }
 
 

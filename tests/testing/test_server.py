@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from unittest import mock
 
 import httpx
 import pytest
 
-from basecamp_client import AsyncBasecamp
+from basecamp_client import AsyncBasecamp, Basecamp
 from basecamp_client.testing import FakeBasecamp, FakeServer
 from basecamp_client.testing._server import uvicorn_available
 
@@ -183,6 +185,19 @@ def test_cli_serves_until_interrupted() -> None:
         assert ok.status_code == 200
         assert len(ok.json()) == 2
         assert denied.status_code == 401
+        # The second line exports all a client from_env() needs: the quick start works.
+        exports = proc.stdout.readline().split()
+        assert exports[0] == "export"
+        env_vars = dict(pair.split("=", 1) for pair in shlex.split(" ".join(exports[1:])))
+        assert set(env_vars) == {
+            "BASECAMP_BASE_URL",
+            "BASECAMP_ACCOUNT_ID",
+            "BASECAMP_TOKEN",
+            "BASECAMP_USER_AGENT",
+        }
+        with mock.patch.dict(os.environ, env_vars), Basecamp.from_env() as client:
+            account_client = client.for_account(int(env_vars["BASECAMP_ACCOUNT_ID"]))
+            assert len(account_client.projects.list().collect()) == 2
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
     finally:

@@ -53,6 +53,12 @@ class Reference:
         examples = json.loads((directory / "bc3-api-examples.json").read_text())
         self.example_keys: set[str] = set()
         self._collect(examples)
+        # Fields API 2026-10-19 added to existing models count as known too.
+        additions = directory / "basecamp-2026-10-19-additions.json"
+        if additions.exists():
+            for added in json.loads(additions.read_text())["new_fields_on_existing_models"]:
+                self.example_keys.add(added["field"])
+                self.example_keys.update(f["name"] for f in added.get("fields", ()))
         self._lenient = {name: _lenient(schema) for name, schema in self.schemas.items()}
 
     def _collect(self, value: Any) -> None:

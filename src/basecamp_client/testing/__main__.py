@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -12,6 +13,8 @@ from types import FrameType
 from ._app import DEFAULT_ACCOUNT_ID, FakeBasecamp
 from ._bench import DEFAULT_FILE_BYTES, DEFAULT_TODOS, add_bench_data
 from ._server import SERVERS
+
+DEMO_USER_AGENT = "Fake Basecamp demo (demo@example.com)"
 
 
 def _rate(text: str) -> tuple[int, float]:
@@ -58,11 +61,13 @@ def parser() -> argparse.ArgumentParser:
     )
     # The standard library's server needs no extra and, one request at a time, answers
     # with less latency than uvicorn here (docs/performance.md, "The fake's server").
+    # FakeBasecamp.serve() in code defaults to "auto" instead.
     serve.add_argument(
         "--server",
         choices=SERVERS,
         default="stdlib",
-        help="HTTP server (default stdlib; auto = uvicorn when installed)",
+        help="HTTP server: stdlib (the default, even when uvicorn is installed), uvicorn, "
+        "or auto (uvicorn when installed, else stdlib)",
     )
     bench = serve.add_argument_group("benchmark data")
     bench.add_argument(
@@ -146,10 +151,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     token = args.token[0] if args.token else "any-token"
+    # Everything a client built with from_env() needs, ready to paste into a shell
+    # (Basecamp refuses requests without a User-Agent naming the app and a contact).
+    exports = {
+        "BASECAMP_BASE_URL": server.base_url,
+        "BASECAMP_ACCOUNT_ID": str(fake.account_id),
+        "BASECAMP_TOKEN": token,
+        "BASECAMP_USER_AGENT": DEMO_USER_AGENT,
+    }
     print(
         f"Fake Basecamp on {server.base_url} ({server.kind}), account {fake.account_id}\n"
-        f"  BASECAMP_BASE_URL={server.base_url} BASECAMP_ACCOUNT_ID={fake.account_id} "
-        f"BASECAMP_TOKEN={token}\n"
+        "  export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in exports.items()) + "\n"
         "Press Ctrl-C to stop.",
         flush=True,
     )

@@ -19,17 +19,20 @@ from urllib.parse import parse_qs, parse_qsl
 
 import attrs
 
+from ._caching import ResponseCache, send
 from ._call import Call, Listing, Reply
 from ._clock import FakeClock
 from ._faults import Decision, Faults
 from ._pagination import GEARS, next_page_url, page_bounds, parse_page
 from ._render import Urls
-from ._resources import build_router
+from ._resources import router
 from ._resources.people import new_person
 from ._resources.projects import new_project
 from ._router import BINARY, JSON, MULTIPART
+from ._shapes import shapes
 from ._storage import serve as serve_storage
 from ._store import Record, Store
+from ._validate import body_errors, check_query, unprocessable
 from ._wire import (
     JSON_TYPE,
     RESET_AFTER,
@@ -38,8 +41,6 @@ from ._wire import (
     FakeResponse,
     HttpError,
     dumps,
-    http_date,
-    parse_http_date,
 )
 
 if TYPE_CHECKING:
@@ -47,14 +48,11 @@ if TYPE_CHECKING:
     from ._server import FakeServer
 
 DEFAULT_ACCOUNT_ID = 1_000_001
-_ROUTER = build_router()
 _ACCOUNT_PATH = re.compile(r"^/(\d+)(/.*)$")
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_CACHE_CONTROL = ("Cache-Control", "max-age=0, private, must-revalidate")
 _REASONS = {429: "Too many requests", 500: "Internal Server Error", 502: "Bad Gateway"}
 _REASONS.update({503: "Service Unavailable", 504: "Gateway Timeout"})
-_CACHE_LIMIT = 4096
 _LOG_BODY_LIMIT = 64 * 1024
 
 
@@ -84,19 +82,6 @@ class LoggedRequest:
         return parse_qs(self.query, keep_blank_values=True)
 
 
-class _Cached:
-    __slots__ = ("body", "etag", "gen", "headers", "last_modified")
-
-    def __init__(
-        self, gen: int, headers: list[tuple[str, str]], body: bytes, etag: str, last_modified: int
-    ) -> None:
-        self.gen = gen
-        self.headers = headers
-        self.body = body
-        self.etag = etag
-        self.last_modified = last_modified
-
-
 class FakeBasecamp:
     """An in-memory, stateful Basecamp 4 for tests, demos and local development.
 
@@ -107,6 +92,10 @@ class FakeBasecamp:
 
     Any bearer token is accepted unless ``tokens`` lists the valid ones (a list, or a
     mapping from token to the id of the person it authenticates).
+
+    Operations the fake does not model (card tables, timesheets, …) answer with a response
+    made up from the API description, the same for the same request and ``seed``; their
+    lists hold ``generated_items`` items (default: a seeded number from 1 to 20).
     """
 
     def __init__(
@@ -119,17 +108,26 @@ class FakeBasecamp:
         clock: FakeClock | None = None,
         page_sizes: tuple[int, ...] = GEARS,
         request_log_size: int = 1000,
+        generated_items: int | None = None,
     ) -> None:
         if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
             raise ValueError(f"account_id must be a positive integer, got {account_id!r}")
         if not page_sizes or any(isinstance(n, bool) or n < 1 for n in page_sizes):
             raise ValueError(f"page_sizes must be positive integers, got {page_sizes!r}")
+        if generated_items is not None and (
+            isinstance(generated_items, bool)
+            or not isinstance(generated_items, int)
+            or not 0 <= generated_items <= 10_000
+        ):
+            raise ValueError(
+                f"generated_items must be an integer from 0 to 10000, got {generated_items!r}"
+            )
         self.clock = clock if clock is not None else FakeClock()
         self.faults = Faults(self.clock)
         self._page_sizes = tuple(page_sizes)
         self._lock = threading.RLock()
         self._log: deque[LoggedRequest] = deque(maxlen=request_log_size)
-        self._cache: dict[tuple[str, str, str, int], _Cached] = {}
+        self._cache = ResponseCache()
         self._counter = 0
         self._rid_prefix = secrets.token_hex(4)
         seeded = seed is not None or bool(sample_data)
@@ -142,6 +140,8 @@ class FakeBasecamp:
             else secrets.token_bytes(32)
         )
         store = Store(account_id, self.clock, secret=secret)
+        store.seed = seed
+        store.generated_items = generated_items
         self._store = store
         if seeded:
             from ._sample import populate
@@ -375,25 +375,45 @@ class FakeBasecamp:
         readonly = method in ("GET", "HEAD")
         cache_key = (request.origin, request.path, request.query, me.id)
         if readonly:
-            cached = self._cache.get(cache_key)
-            if cached is not None and cached.gen == self._store.gen:
-                return self._send(request, rid, 200, cached)
-        match = _ROUTER.match(method, path)
+            cached = self._cache.get(cache_key, self._store.gen)
+            if cached is not None:
+                return send(request, rid, 200, cached)
+        raw = request.raw_path
+        if raw is not None and "%2f" in raw.lower():
+            # An escaped slash inside one segment: route on the path as sent.
+            m_raw = _ACCOUNT_PATH.match(raw)
+            match = router().match(method, m_raw.group(2) if m_raw else raw, encoded=True)
+        else:
+            match = router().match(method, path)
         route = match.route
         body: Any = None
+        query = parse_qs(request.query, keep_blank_values=True)
+        shape = shapes().operations.get(route.operation) if route.operation else None
+        if shape is not None:
+            check_query(shape, query)
+        errors: dict[str, list[str]] = {}
         if method in _WRITES:
             body = self._read_body(request, route.body)
+            if shape is not None and route.body == JSON:
+                errors = body_errors(shapes(), shape, body)
+                if errors and route.generated:
+                    raise unprocessable(errors)
         call = Call(
             self._store,
             request,
             Urls(request.origin, self._store.account_id),
             match.params,
-            parse_qs(request.query, keep_blank_values=True),
+            query,
             me,
             match.bucket_id,
             body,
         )
+        # A hand-written handler reports the description's findings with its own, in the
+        # one 422 its form raises before it changes anything.
+        call.errors = errors
         result = route.handler(call)
+        if errors and not call.checked:
+            raise unprocessable(errors)
         if isinstance(result, Listing):
             return self._list(request, rid, call, result, cache_key)
         assert isinstance(result, Reply)
@@ -437,17 +457,25 @@ class FakeBasecamp:
         cache_key: tuple[str, str, str, int],
     ) -> FakeResponse:
         page = parse_page(call.q("page"))
-        start, stop = page_bounds(page, self._page_sizes)
+        sizes = self._page_sizes
+        if listing.max_page_size is not None:
+            sizes = tuple(min(size, listing.max_page_size) for size in sizes)
+        start, stop = page_bounds(page, sizes)
         items = listing.items
         total = len(items)
         body = b"[" + b",".join(listing.serialize(item) for item in items[start:stop]) + b"]"
+        if listing.wrapper is not None:
+            key, rest = listing.wrapper
+            head = dumps({k: v for k, v in rest.items() if k != key})
+            body = head[:-1] + (b"," if len(head) > 2 else b"") + dumps(key) + b":" + body + b"}"
         headers = [("X-Total-Count", str(total))]
         if stop < total:
             pairs = parse_qsl(request.query, keep_blank_values=True)
             url = next_page_url(request.origin, request.path, pairs, page + 1)
             headers.append(("Link", f'<{url}>; rel="next"'))
-        entry = self._remember(cache_key, headers, body, self._store.collection_last_modified())
-        return self._send(request, rid, 200, entry)
+        stamp = self._store.collection_last_modified()
+        entry = self._cache.remember(cache_key, headers, body, stamp, self._store.gen)
+        return send(request, rid, 200, entry)
 
     def _reply(
         self,
@@ -466,68 +494,15 @@ class FakeBasecamp:
                 if record is not None
                 else self._store.collection_last_modified()
             )
-            entry = self._remember(cache_key, list(reply.headers), body, stamp)
-            return self._send(request, rid, 200, entry)
+            entry = self._cache.remember(
+                cache_key, list(reply.headers), body, stamp, self._store.gen
+            )
+            return send(request, rid, 200, entry)
         headers = [("X-Request-Id", rid), *reply.headers]
         if body is not None:
             headers.append(("Content-Type", JSON_TYPE))
         return FakeResponse(reply.status, headers, body or b"")
 
-    def _remember(
-        self,
-        key: tuple[str, str, str, int],
-        headers: list[tuple[str, str]],
-        body: bytes,
-        stamp: int,
-    ) -> _Cached:
-        etag = 'W/"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-        headers = [
-            *headers,
-            ("Content-Type", JSON_TYPE),
-            ("ETag", etag),
-            ("Last-Modified", http_date(stamp)),
-            _CACHE_CONTROL,
-        ]
-        entry = _Cached(self._store.gen, headers, body, etag, stamp)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = entry
-        return entry
-
-    def _send(self, request: FakeRequest, rid: str, status: int, entry: _Cached) -> FakeResponse:
-        if _not_modified(request.headers, entry):
-            headers = [
-                (k, v) for k, v in entry.headers if k in ("ETag", "Last-Modified", "Cache-Control")
-            ]
-            headers.append(("X-Request-Id", rid))
-            return FakeResponse(304, headers)
-        headers = [*entry.headers, ("X-Request-Id", rid)]
-        if request.method == "HEAD":
-            headers.append(("Content-Length", str(len(entry.body))))
-            return FakeResponse(status, headers, b"")
-        return FakeResponse(status, headers, entry.body)
-
 
 def _record_of(store: Store, reply: Reply) -> Record | None:
     return reply.value if isinstance(reply.value, Record) else None
-
-
-def _not_modified(headers: Mapping[str, str], entry: _Cached) -> bool:
-    """RFC 9110 §13: ``If-None-Match`` decides when present; else ``If-Modified-Since``."""
-    inm = headers.get("if-none-match")
-    if inm is not None:
-        if inm.strip() == "*":
-            return True
-        wanted = _opaque(entry.etag)
-        return any(_opaque(tag) == wanted for tag in inm.split(","))
-    ims = headers.get("if-modified-since")
-    if ims is not None:
-        since = parse_http_date(ims)
-        return since is not None and entry.last_modified <= since
-    return False
-
-
-def _opaque(tag: str) -> str:
-    """Weak comparison: ``W/"x"`` and ``"x"`` name the same representation."""
-    tag = tag.strip()
-    return tag[2:] if tag.startswith("W/") else tag

@@ -60,6 +60,7 @@ class FakeASGIApp:
             host=host,
             storage_origin=self.storage_origin,
             target="storage" if server[1] == self.storage_port else "api",
+            raw_path=raw.decode("latin-1") if (raw := scope.get("raw_path")) else None,
         )
         response = self.fake.handle(request)
         if response.fault in (RESET_BEFORE, RESET_AFTER):

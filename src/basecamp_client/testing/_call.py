@@ -31,19 +31,44 @@ class Reply:
 
 
 class Listing:
-    """A paginated list: the pipeline cuts the page, then serializes only that page."""
+    """A paginated list: the pipeline cuts the page, then serializes only that page.
 
-    __slots__ = ("items", "serialize")
+    ``max_page_size`` caps the geared page sizes (an operation that pages by 5);
+    ``wrapper`` is ``(key, object)`` for pages that are an object holding the items
+    under ``key`` rather than a bare array."""
 
-    def __init__(self, items: Sequence[Any], serialize: Callable[[Any], bytes]) -> None:
+    __slots__ = ("items", "max_page_size", "serialize", "wrapper")
+
+    def __init__(
+        self,
+        items: Sequence[Any],
+        serialize: Callable[[Any], bytes],
+        *,
+        max_page_size: int | None = None,
+        wrapper: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.items = items
         self.serialize = serialize
+        self.max_page_size = max_page_size
+        self.wrapper = wrapper
 
 
 class Call:
     """One routed request, with the store and helpers handlers share."""
 
-    __slots__ = ("body", "bucket_id", "me", "params", "query", "raw", "request", "store", "urls")
+    __slots__ = (
+        "body",
+        "bucket_id",
+        "errors",
+        "forms",
+        "me",
+        "params",
+        "query",
+        "raw",
+        "request",
+        "store",
+        "urls",
+    )
 
     def __init__(
         self,
@@ -65,6 +90,10 @@ class Call:
         self.bucket_id = bucket_id
         self.body = body
         self.raw = request.body
+        # What the API description finds wrong with the body: reported with the
+        # handler's own findings by the first form it reads (see ``form``).
+        self.errors: dict[str, list[str]] = {}
+        self.forms: list[Form] = []
 
     def id(self, name: str) -> int:
         return int(self.params[name])
@@ -110,7 +139,14 @@ class Call:
         return Listing(records, self.frag)
 
     def form(self) -> Form:
-        return Form(self.body)
+        form = Form(self.body, self.errors)
+        self.forms.append(form)
+        return form
+
+    @property
+    def checked(self) -> bool:
+        """A form of this call was checked (so it reported the description's findings)."""
+        return any(form.checked for form in self.forms)
 
 
 def empty(status: int = 204) -> Reply:
@@ -120,9 +156,13 @@ def empty(status: int = 204) -> Reply:
 class Form:
     """Reads and validates a JSON request body, collecting field errors for one 422."""
 
-    def __init__(self, body: Any) -> None:
+    def __init__(self, body: Any, described: Mapping[str, list[str]] | None = None) -> None:
         self.body: Mapping[str, Any] = body if isinstance(body, Mapping) else {}
         self.errors: dict[str, list[str]] = {}
+        # What the API description found wrong: reported for the fields the handler's own
+        # checks leave alone (its messages say more).
+        self.described = described or {}
+        self.checked = False
 
     def has(self, name: str) -> bool:
         return name in self.body
@@ -233,7 +273,14 @@ class Form:
 
     def check(self) -> None:
         """Raise the 422 Basecamp answers, naming every invalid field."""
-        if self.errors:
-            field, messages = next(iter(self.errors.items()))
-            summary = f"{field.replace('_', ' ').capitalize()} {messages[0]}"
-            raise HttpError(422, summary, errors=self.errors)
+        self.checked = True
+        errors = dict(self.errors)
+        for field, messages in self.described.items():
+            errors.setdefault(field, list(messages))
+        if errors:
+            field, messages = next(iter(errors.items()))
+            if field == "base":  # about the whole record: the message says it all
+                summary = messages[0][:1].upper() + messages[0][1:]
+            else:
+                summary = f"{field.replace('_', ' ').capitalize()} {messages[0]}"
+            raise HttpError(422, summary, errors=errors)

@@ -65,6 +65,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             host=host,
             storage_origin=IN_PROCESS_STORAGE_ORIGIN,
             target="storage" if url.host == _STORAGE_HOST else "api",
+            raw_path=url.raw_path.decode("ascii").partition("?")[0],
         )
         response = self.fake.handle(fake_request)
         if response.fault == RESET_BEFORE:

@@ -124,6 +124,8 @@ def people(store: Store, ids: list[int], urls: Urls) -> list[dict[str, Any]]:
 
 def bucket(store: Store, bucket_id: int) -> dict[str, Any]:
     project = store.projects.get(bucket_id)
+    if project is None and bucket_id in store.circles:
+        return {"id": bucket_id, "name": store.circles[bucket_id].data["title"], "type": "Circle"}
     name = project.data["name"] if project is not None else ""
     return {"id": bucket_id, "name": name, "type": "Project"}
 
@@ -173,6 +175,8 @@ def location(record: Record, urls: Urls) -> str:
         return urls.item(record.bucket_id, "webhooks", record.id)
     if record.kind == "Message::Category":
         return urls.item(record.bucket_id, "categories", record.id)
+    if record.kind == "Circle":
+        return f"{urls.acct}/circles/{record.id}.json"
     return item_url(record, urls)
 
 
@@ -214,7 +218,7 @@ def rich_attachments(store: Store, sgids: list[str], urls: Urls) -> list[dict[st
     return result
 
 
-def _base(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
+def base_fields(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return {
         "id": r.id,
         "status": r.status,
@@ -239,12 +243,22 @@ def _comments(store: Store, d: dict[str, Any], r: Record, urls: Urls) -> None:
     d["comments_url"] = urls.recording(r.bucket_id, r.id, "comments.json")
 
 
-def _boosts(d: dict[str, Any], r: Record, urls: Urls) -> None:
-    d["boosts_count"] = 0
+def _boosts(d: dict[str, Any], r: Record, urls: Urls, store: Store) -> None:
+    d["boosts_count"] = _boost_count(store, r.id)
     d["boosts_url"] = urls.recording(r.bucket_id, r.id, "boosts.json")
 
 
-def _family(store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool = True) -> None:
+def _boost_count(store: Store, recording_id: int, event_id: int | None = None) -> int:
+    return sum(
+        1
+        for b in store.iter_kids(recording_id, "boosts")
+        if b.status == ACTIVE and b.data.get("event_id") == event_id
+    )
+
+
+def family_fields(
+    store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool = True
+) -> None:
     if parent:
         ref = parent_ref(store, r, urls)
         if ref is not None:
@@ -255,13 +269,13 @@ def _family(store: Store, d: dict[str, Any], r: Record, urls: Urls, parent: bool
 
 def _content(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
     """The common part of recordings people write: to-dos, messages, documents, …"""
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     _subscription(d, r, urls)
     _comments(store, d, r, urls)
-    _boosts(d, r, urls)
+    _boosts(d, r, urls, store)
     if position:
         d["position"] = store.position(r)
-    _family(store, d, r, urls)
+    family_fields(store, d, r, urls)
     return d
 
 
@@ -275,10 +289,10 @@ def _described(store: Store, r: Record, urls: Urls, *, position: bool = True) ->
 
 def _tool(store: Store, r: Record, urls: Urls, *, position: bool = True) -> dict[str, Any]:
     """The common part of a project's dock tools (message board, to-do set, …)."""
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     if position:
         d["position"] = r.data["dock_position"]
-    _family(store, d, r, urls, parent=False)
+    family_fields(store, d, r, urls, parent=False)
     return d
 
 
@@ -373,6 +387,14 @@ def render_todolist(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return d
 
 
+def _client_knows(model: str, field: str) -> bool:
+    """Whether the description the client was generated from has ``model.field``: fields
+    added by a newer API version are sent only once the client knows them."""
+    from ._shapes import shapes
+
+    return shapes().has_field(model, field)
+
+
 def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     data = r.data
     d = _content(store, r, urls)
@@ -388,6 +410,15 @@ def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d["assignees"] = people(store, data["assignee_ids"], urls)
     d["completion_subscribers"] = people(store, data["completion_subscriber_ids"], urls)
     d["completion_url"] = f"{urls.acct}/buckets/{r.bucket_id}/todos/{r.id}/completion.json"
+    if _client_knows("Todo", "subtasks_count"):
+        total = done = 0
+        for subtask in store.iter_kids(r.id, "subtasks"):
+            if subtask.status == ACTIVE:
+                total += 1
+                done += bool(subtask.data["completed"])
+        d["subtasks_count"] = total
+        d["subtasks_completed_count"] = done
+        d["subtasks_url"] = f"{urls.acct}/recordings/{r.id}/subtasks.json"
     return d
 
 
@@ -421,11 +452,11 @@ def render_message(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_comment(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     parent = store.recordings.get(r.parent_id)
     d["title"] = f"Re: {title_of(parent)}" if parent is not None else "Re:"
-    _boosts(d, r, urls)
-    _family(store, d, r, urls)
+    _boosts(d, r, urls, store)
+    family_fields(store, d, r, urls)
     d["content"] = r.data["content"]
     d["content_attachments"] = rich_attachments(store, r.data["attachments"], urls)
     return d
@@ -441,10 +472,10 @@ def render_chat(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_line(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     del d["bookmark_url"]
-    _boosts(d, r, urls)
-    _family(store, d, r, urls)
+    _boosts(d, r, urls, store)
+    family_fields(store, d, r, urls)
     if r.kind == "Chat::Lines::Upload":
         blob = store.blobs_by_sgid.get(r.data["sgid"])
         if blob is not None:
@@ -464,9 +495,9 @@ def render_line(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 
 def render_vault(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
-    d = _base(store, r, urls)
+    d = base_fields(store, r, urls)
     d["position"] = r.data.get("dock_position") or store.position(r)
-    _family(store, d, r, urls)
+    family_fields(store, d, r, urls)
 
     def count(relation: str) -> int:
         return sum(1 for x in store.iter_kids(r.id, relation) if x.status == ACTIVE)
@@ -575,6 +606,7 @@ def render_person(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     return value
 
 
+# Resource modules add the kinds they alone store (subtasks, Pings, boosts) on import.
 RENDERERS: dict[str, Callable[[Store, Record, Urls], dict[str, Any]]] = {
     "Project": render_project,
     "Person": render_person,
@@ -625,7 +657,7 @@ def render_event(store: Store, event: Event, urls: Urls) -> dict[str, Any]:
         "details": event.details,
         "created_at": iso(event.created_at),
         "creator": person(store, event.creator_id, urls),
-        "boosts_count": 0,
+        "boosts_count": _boost_count(store, event.recording_id, event.id),
         "boosts_url": urls.recording(
             bucket_id, event.recording_id, f"events/{event.id}/boosts.json"
         ),

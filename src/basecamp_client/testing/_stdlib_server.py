@@ -95,6 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
             host=host,
             storage_origin=server.storage_origin,
             target=server.target,
+            raw_path=path,
         )
         response = server.fake.handle(request)
         if response.fault in (RESET_BEFORE, RESET_AFTER):

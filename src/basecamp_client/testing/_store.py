@@ -152,12 +152,18 @@ class Store:
         self.recordings: dict[int, Record] = {}
         self.webhooks: dict[int, Record] = {}
         self.categories: dict[int, Record] = {}
+        # Pings: buckets of type Circle, each with one chat (see _resources/pings.py).
+        self.circles: dict[int, Record] = {}
         self.children: dict[tuple[int, str], list[int]] = {}
         self.events: dict[int, list[Event]] = {}
         self.blobs_by_sgid: dict[str, Blob] = {}
         self.blobs_by_key: dict[str, Blob] = {}
         self.account_logo: Blob | None = None
         self.owner_id = 0
+        # What made-up answers (operations the store does not model) are seeded with, and
+        # how many items their lists hold (None: a seeded number between 1 and 20).
+        self.seed = 0
+        self.generated_items: int | None = None
         # Embedded person objects, per API origin: {(person id, origin): (rev, dict)}.
         self.person_cache: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
         # Bumped by every mutation: whole-response caches are valid for one generation.

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import threading
+
 from .._router import Router
 from . import (
+    boosts,
     chats,
     cloud,
     files,
     messages,
     people,
+    pings,
     projects,
     recordings,
     schedules,
+    subscriptions,
+    subtasks,
     todos,
     webhooks,
 )
 
-MODULES = (people, projects, todos, messages, chats, files, cloud, schedules, webhooks, recordings)
+MODULES = (
+    people,
+    projects,
+    todos,
+    subtasks,
+    messages,
+    chats,
+    pings,
+    files,
+    cloud,
+    schedules,
+    webhooks,
+    recordings,
+    subscriptions,
+    boosts,
+)
 
 
 def build_router() -> Router:
@@ -24,3 +45,23 @@ def build_router() -> Router:
     for module in MODULES:
         module.register(router)
     return router
+
+
+_lock = threading.Lock()
+_built: Router | None = None
+
+
+def router() -> Router:
+    """Every route: the hand-written resources', then one for every other operation of the
+    description (see ``generated.link``). Built on the fake's first request: reading the
+    operation table costs a few milliseconds that importing the fake need not pay."""
+    global _built
+    if _built is None:
+        with _lock:
+            if _built is None:
+                from .generated import link
+
+                fresh = build_router()
+                link(fresh)
+                _built = fresh
+    return _built

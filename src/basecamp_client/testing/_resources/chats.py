@@ -51,7 +51,10 @@ def list_chats(call: Call) -> Listing:
     chats = [
         r
         for r in call.store.all_recordings()
-        if r.kind == CHAT and r.status == ACTIVE and r.data.get("enabled", True)
+        if r.kind == CHAT
+        and r.status == ACTIVE
+        and r.data.get("enabled", True)
+        and r.bucket_id in call.store.projects  # a Ping's chat is not a project's
     ]
     return call.listing(chats)
 
