@@ -8,6 +8,9 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    BOOL,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -15,11 +18,17 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.notification import Notification
 from ..models.notification_inbox import NotificationInbox
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_STR = list_of(STR)
 
 GET_MY_NOTIFICATIONS = Operation(
     id="GetMyNotifications",
@@ -80,6 +89,8 @@ class AsyncNotificationsService:
 
         ``GET /my/readings.json`` (operation ``GetMyNotifications``)
         """
+        _K_INT_OR_NONE.check(GET_MY_NOTIFICATIONS, "page", page)
+        _K_BOOL_OR_NONE.check(GET_MY_NOTIFICATIONS, "limit_bubble_ups", limit_bubble_ups)
         return await self._session.call(
             GET_MY_NOTIFICATIONS,
             query={"page": page, "limit_bubble_ups": limit_bubble_ups},
@@ -102,6 +113,7 @@ class AsyncNotificationsService:
 
         ``GET /my/readings/bubble_ups.json`` (operation ``GetBubbleUps``)
         """
+        _K_INT_OR_NONE.check(GET_BUBBLE_UPS, "page", page)
         return self._session.paginate(
             GET_BUBBLE_UPS,
             query={"page": page},
@@ -118,4 +130,5 @@ class AsyncNotificationsService:
 
         ``PUT /my/unreads.json`` (operation ``MarkAsRead``)
         """
+        _K_LIST_STR.check(MARK_AS_READ, "readables", readables)
         await self._session.call_empty(MARK_AS_READ, body={"readables": readables})
