@@ -159,7 +159,7 @@ def _model_module(
         if kind in all_kinds:
             core += [f"format_{kind} as _format_{kind}", f"{lenient[1:]} as {lenient}"]
             core += [f"{strict[1:]} as {strict}"]
-    kind_text = " ".join(str(f["kind"]) for m in models for f in map(field_kind, m.fields))
+    kind_text = " ".join(field_kind(f) for m in models for f in m.fields)
     core += [w for w in sorted(CORE_NAMES) if _mentions(kind_text, w)]
     return str(
         env.get_template("models_module.py.jinja").render(
