@@ -7,13 +7,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
 from .core import ClientCore
 from .credentials import JSON_CONTENT_TYPE
-from .encoding import encode_body, encode_query, format_path
+from .encoding import encode_query, format_path, json_payload
 from .errors import UsageError
 from .operation import Operation
 from .pages import PageDecoder, PageFetcher
@@ -66,7 +65,7 @@ class AccountSession:
         url = self.url(op, path, query)
         if body is None:
             return await self.core.execute(op, url, decode)
-        payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
+        payload = json_payload(op, body)
         return await self.core.execute(
             op, url, decode, content=payload, content_type=JSON_CONTENT_TYPE
         )
@@ -84,7 +83,7 @@ class AccountSession:
         if body is None:
             await self.core.execute(op, url, None)
             return
-        payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
+        payload = json_payload(op, body)
         await self.core.execute(op, url, None, content=payload, content_type=JSON_CONTENT_TYPE)
 
     @overload
