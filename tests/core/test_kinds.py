@@ -123,7 +123,7 @@ def test_refused_with_a_message_naming_argument_expected_and_got(
 def test_unset_always_passes_none_and_null_only_when_the_kind_takes_none() -> None:
     for kind in (INT, STR, DATE, list_of(INT), model_of(Person)):
         kind.check(OP, "arg", UNSET)
-        with pytest.raises(UsageError, match="expected .*, got None"):
+        with pytest.raises(UsageError, match=r"expected .*, got None"):
             kind.check(OP, "arg", None)
         with pytest.raises(UsageError):
             kind.check(OP, "arg", NULL)

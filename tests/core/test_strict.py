@@ -180,9 +180,11 @@ async def test_a_secret_field_never_shows_its_value() -> None:
 
 def test_the_sync_client_is_strict_too() -> None:
     transport = serve(lambda r: httpx.Response(200, json=todo(1, due_on="soon")))
-    with Basecamp(access_token="t", user_agent=UA, transport=transport, strict=True) as strict:
-        with pytest.raises(DecodeError, match="Todo.due_on"):
-            strict.for_account(ACCOUNT).todos.get(todo_id=1)
+    with (
+        Basecamp(access_token="t", user_agent=UA, transport=transport, strict=True) as strict,
+        pytest.raises(DecodeError, match=r"Todo\.due_on"),
+    ):
+        strict.for_account(ACCOUNT).todos.get(todo_id=1)
 
 
 # -- the setting ---------------------------------------------------------------------------
