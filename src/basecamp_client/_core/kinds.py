@@ -146,9 +146,9 @@ class Kind:
             if self.none_ok:
                 return
             refuse(op, name, Fault("", self.name, None))
-        fault = self.fault(value)
-        if fault is not None:
-            refuse(op, name, fault)
+        if self.accepts(value):
+            return
+        refuse(op, name, self.fault(value) or Fault("", self.name, value))
 
 
 def refuse(op: Operation, name: str, fault: Fault) -> NoReturn:
@@ -259,6 +259,8 @@ class _Date(Kind):
     def check(self, op: Operation, name: str, value: Any) -> None:
         if type(value) is _date or value is UNSET:
             return
+        if type(value) is str and _is_iso_date(value):
+            return
         self._refuse_unless_fits(op, name, value)
 
 
@@ -291,6 +293,8 @@ class _Datetime(Kind):
 
     def check(self, op: Operation, name: str, value: Any) -> None:
         if type(value) is _datetime or value is UNSET:
+            return
+        if type(value) is str and _is_iso_datetime(value):
             return
         self._refuse_unless_fits(op, name, value)
 
