@@ -27,7 +27,7 @@ SCALAR_KINDS = {
 #: Path parameters: ids are positive, text is not empty.
 PATH_KINDS = {"int": "ID", "str": "TEXT"}
 #: The combinators; with the names above, what a module may import for its kinds.
-COMBINATORS = ("list_of", "dict_of", "model_of", "nullable")
+COMBINATORS = ("list_of", "dict_of", "model_of", "nullable", "secret")
 CORE_NAMES = frozenset([*SCALAR_KINDS.values(), *PATH_KINDS.values(), *COMBINATORS])
 
 
@@ -67,16 +67,22 @@ class ArgKinds:
         self._constants: dict[str, str] = {}  # expression -> constant name
         self._taken: set[str] = set()
 
-    def name(self, t: ir.TypeRef, *, none_ok: bool, path: bool = False) -> str:
-        """The name a check calls ``.check`` on, for an argument of type ``t``."""
-        if path and t.kind in PATH_KINDS and not t.nullable:
+    def name(
+        self, t: ir.TypeRef, *, none_ok: bool, path: bool = False, secret: bool = False
+    ) -> str:
+        """The name a check calls ``.check`` on, for an argument of type ``t``; a
+        ``secret`` one never shows its value in a message."""
+        if path and t.kind in PATH_KINDS and not t.nullable and not secret:
             return PATH_KINDS[t.kind]
         expr = kind_expr(t, none_ok=none_ok)
+        if secret:
+            expr = f"secret({expr})"
         if expr in CORE_NAMES:
             return expr
         found = self._constants.get(expr)
         if found is None:
             base = "_K_" + _label(t) + ("_OR_NONE" if none_ok or t.nullable else "")
+            base += "_SECRET" if secret else ""
             found, n = base, 2
             while found in self._taken:
                 found, n = f"{base}_{n}", n + 1
@@ -105,7 +111,9 @@ def param_none_ok(op: ir.Operation, param: ir.Param) -> bool:
 
 def check_line(kinds: ArgKinds, op_constant: str, param: ir.Param, *, none_ok: bool) -> str:
     """One argument's check, as a statement."""
-    name = kinds.name(param.type, none_ok=none_ok, path=param.location == "path")
+    name = kinds.name(
+        param.type, none_ok=none_ok, path=param.location == "path", secret=param.secret
+    )
     return f'{name}.check({op_constant}, "{param.name}", {param.name})'
 
 

@@ -51,7 +51,8 @@ def merge_constant(op: ir.Operation, kinds: ArgKinds) -> tuple[str, str]:
     assert merge is not None
     fields = []
     for f in merge.fields:
-        parts = [py_str(f.param.name), f"kind={kinds.name(f.param.type, none_ok=False)}"]
+        kind = kinds.name(f.param.type, none_ok=False, secret=f.param.secret)
+        parts = [py_str(f.param.name), f"kind={kind}"]
         if f.read:
             parts.append("read=(" + "".join(f"{py_str(n)}, " for n in f.read) + ")")
         if f.each:

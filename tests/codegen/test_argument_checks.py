@@ -252,3 +252,21 @@ async def test_model_arguments_are_checked_field_by_field() -> None:
                 create=[PersonCreate(name="A", email_address=None)],  # type: ignore[arg-type]
             )
     assert sent == []
+
+
+@pytest.mark.anyio
+@pytest.mark.lenient
+async def test_a_credential_argument_never_shows_its_value() -> None:
+    sent, transport = _recording()
+    async with AsyncBasecamp(access_token="t", user_agent=UA, transport=transport) as client:
+        webhooks = client.for_account(ACCOUNT).webhooks
+        with pytest.raises(UsageError) as info:
+            await webhooks.create(
+                bucket_id=1,
+                payload_url=["https://hooks.example.test/T0KEN-123456"],  # type: ignore[arg-type]
+                types=["all"],
+            )
+    assert str(info.value).startswith("CreateWebhook: payload_url: expected a str, got list")
+    assert "(value hidden)" in str(info.value)
+    assert "T0KEN" not in str(info.value)
+    assert sent == []

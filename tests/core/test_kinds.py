@@ -26,6 +26,7 @@ from basecamp_client._core.kinds import (
     list_of,
     model_of,
     nullable,
+    secret,
 )
 from basecamp_client._core.operation import Operation
 from basecamp_client.models import Person, ProjectAccessResult, Todo
@@ -184,6 +185,19 @@ def test_a_field_table_hides_secret_values() -> None:
     fault = kinds.fault(Thing())
     assert fault is not None
     assert fault.text("Thing") == "Thing.token: expected a str, got int (value hidden)"
+
+
+def test_a_secret_kind_describes_a_wrong_value_by_its_type_only() -> None:
+    kind = secret(STR)
+    kind.check(OP, "token", "fine")
+    with pytest.raises(UsageError) as info:
+        kind.check(OP, "token", ["s3cr3t-value"])
+    assert str(info.value).startswith("DoThing: token: expected a str, got list (value hidden)")
+    assert "s3cr3t" not in str(info.value)
+    assert kind.secret and not STR.secret
+    nullable(kind).check(OP, "token", None)
+    with pytest.raises(UsageError, match="got None"):
+        kind.check(OP, "token", None)
 
 
 def test_every_generated_model_has_its_field_kinds() -> None:

@@ -35,6 +35,7 @@ from .kinds import (
     list_of,
     model_of,
     nullable,
+    secret,
 )
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
@@ -98,4 +99,5 @@ __all__ = [
     "nullable",
     "parse_date",
     "parse_datetime",
+    "secret",
 ]

@@ -101,6 +101,9 @@ class Kind:
 
     __slots__ = ("_twin", "name", "none_ok")
 
+    #: A credential's kind: its values never appear in a message (see :func:`secret`).
+    secret: ClassVar[bool] = False
+
     def __init__(self, name: str, *, none_ok: bool = False) -> None:
         self.name = name
         self.none_ok = none_ok
@@ -462,6 +465,29 @@ class ModelOf(Kind):
             return Fault("", hint, value)
         kinds: FieldKinds | None = getattr(type(value), self.ATTRIBUTE, None)
         return kinds.fault(value) if kinds is not None else None
+
+
+class Secret(Kind):
+    """``inner``, for a credential: a value that does not fit is described by its type
+    only, never shown."""
+
+    __slots__ = ("inner",)
+    secret: ClassVar[bool] = True
+
+    def __init__(self, inner: Kind, *, none_ok: bool | None = None) -> None:
+        super().__init__(inner.name, none_ok=inner.none_ok if none_ok is None else none_ok)
+        self.inner = inner
+
+    def accepts(self, value: Any) -> bool:
+        return self.inner.accepts(value)
+
+    def fault(self, value: Any) -> Fault | None:
+        fault = self.inner.fault(value) if value is not None or not self.none_ok else None
+        return attrs.evolve(fault, secret=True) if fault is not None else None
+
+
+def secret(kind: Kind) -> Kind:
+    return Secret(kind)
 
 
 def list_of(item: Kind) -> Kind:

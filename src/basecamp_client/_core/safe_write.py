@@ -222,13 +222,16 @@ def malformed_error(spec: MergeSpec, field: MergeField, record: Any, value: Any)
     """The record read holds a value of the wrong type in a field the write would send
     back: sending it would store (or be refused for) something nobody asked for."""
     source = ".".join(field.read) + (f"[].{'.'.join(field.each)}" if field.each else "")
-    expected = field.kind.name if field.kind is not None else "another type"
+    kind = field.kind
+    expected = kind.name if kind is not None else "another type"
+    shown = describe(value, secret=kind is not None and kind.secret)
+    clear = "" if field.required else " (or None to clear it)"
     return DecodeError(
         f"{spec.read}: {record_label(spec, record)} has {source} of the wrong type "
-        f"(expected {expected}, got {describe(value)}); refusing to send {field.name} "
+        f"(expected {expected}, got {shown}); refusing to send {field.name} "
         f"back with {spec.write}. Nothing was written",
         operation_id=spec.read,
-        hint=f"pass {field.name}=… to replace the value (or None to clear it)",
+        hint=f"pass {field.name}=… to replace the value{clear}",
     )
 
 

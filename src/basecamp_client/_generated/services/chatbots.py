@@ -18,12 +18,15 @@ from basecamp_client._core import (
     Unset,
     create_body,
     nullable,
+    secret,
 )
 
 from .. import _decode
 from ..models.chatbot import Chatbot
 
 _K_STR_OR_NONE = nullable(STR)
+_K_STR_OR_NONE_SECRET = secret(nullable(STR))
+_K_STR_SECRET = secret(STR)
 
 CREATE_CHATBOT = Operation(
     id="CreateChatbot",
@@ -130,7 +133,7 @@ class AsyncChatbotsService:
         ID.check(CREATE_CHATBOT, "bucket_id", bucket_id)
         ID.check(CREATE_CHATBOT, "campfire_id", campfire_id)
         _K_STR_OR_NONE.check(CREATE_CHATBOT, "service_name", service_name)
-        _K_STR_OR_NONE.check(CREATE_CHATBOT, "command_url", command_url)
+        _K_STR_OR_NONE_SECRET.check(CREATE_CHATBOT, "command_url", command_url)
         return await self._session.call(
             CREATE_CHATBOT,
             path={"bucketId": bucket_id, "campfireId": campfire_id},
@@ -213,7 +216,7 @@ class AsyncChatbotsService:
         ID.check(UPDATE_CHATBOT, "campfire_id", campfire_id)
         ID.check(UPDATE_CHATBOT, "chatbot_id", chatbot_id)
         STR.check(UPDATE_CHATBOT, "service_name", service_name)
-        STR.check(UPDATE_CHATBOT, "command_url", command_url)
+        _K_STR_SECRET.check(UPDATE_CHATBOT, "command_url", command_url)
         return await self._session.call(
             UPDATE_CHATBOT,
             path={"bucketId": bucket_id, "campfireId": campfire_id, "chatbotId": chatbot_id},

@@ -22,6 +22,7 @@ from basecamp_client._core import (
     create_body,
     list_of,
     nullable,
+    secret,
 )
 
 from .. import _decode
@@ -30,7 +31,8 @@ from ..models.webhook import Webhook
 _K_BOOL_OR_NONE = nullable(BOOL)
 _K_LIST_STR = list_of(STR)
 _K_LIST_STR_OR_NONE = nullable(list_of(STR))
-_K_STR_OR_NONE = nullable(STR)
+_K_STR_OR_NONE_SECRET = secret(nullable(STR))
+_K_STR_SECRET = secret(STR)
 
 CREATE_WEBHOOK = Operation(
     id="CreateWebhook",
@@ -118,7 +120,7 @@ class AsyncWebhooksService:
         ``POST /buckets/{bucketId}/webhooks.json`` (operation ``CreateWebhook``)
         """
         ID.check(CREATE_WEBHOOK, "bucket_id", bucket_id)
-        _K_STR_OR_NONE.check(CREATE_WEBHOOK, "payload_url", payload_url)
+        _K_STR_OR_NONE_SECRET.check(CREATE_WEBHOOK, "payload_url", payload_url)
         _K_LIST_STR_OR_NONE.check(CREATE_WEBHOOK, "types", types)
         _K_BOOL_OR_NONE.check(CREATE_WEBHOOK, "active", active)
         return await self._session.call(
@@ -184,7 +186,7 @@ class AsyncWebhooksService:
         ``PUT /webhooks/{webhookId}`` (operation ``UpdateWebhook``)
         """
         ID.check(UPDATE_WEBHOOK, "webhook_id", webhook_id)
-        STR.check(UPDATE_WEBHOOK, "payload_url", payload_url)
+        _K_STR_SECRET.check(UPDATE_WEBHOOK, "payload_url", payload_url)
         _K_LIST_STR.check(UPDATE_WEBHOOK, "types", types)
         BOOL.check(UPDATE_WEBHOOK, "active", active)
         return await self._session.call(
