@@ -194,7 +194,8 @@ def test_a_secret_kind_describes_a_wrong_value_by_its_type_only() -> None:
         kind.check(OP, "token", ["s3cr3t-value"])
     assert str(info.value).startswith("DoThing: token: expected a str, got list (value hidden)")
     assert "s3cr3t" not in str(info.value)
-    assert kind.secret and not STR.secret
+    assert kind.secret
+    assert not STR.secret
     nullable(kind).check(OP, "token", None)
     with pytest.raises(UsageError, match="got None"):
         kind.check(OP, "token", None)
