@@ -511,16 +511,3 @@ def model_fault(value: Any) -> Fault | None:
     ``None`` for anything else, or a model whose fields all match."""
     kinds: FieldKinds | None = getattr(type(value), ModelOf.ATTRIBUTE, None)
     return kinds.fault(value) if kinds is not None else None
-
-
-#: For tests and tools: every scalar kind by the IR's name for it.
-SCALARS: Mapping[str, Kind] = {
-    "int": INT,
-    "float": FLOAT,
-    "bool": BOOL,
-    "str": STR,
-    "date": DATE,
-    "datetime": DATETIME,
-    "bytes": BYTES,
-    "any": ANY,
-}
