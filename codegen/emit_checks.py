@@ -98,12 +98,13 @@ class ArgKinds:
 def param_none_ok(op: ir.Operation, param: ir.Param) -> bool:
     """Whether a method lets ``None`` through its check (others refuse it by type).
 
-    A query argument passed as ``None`` is not sent, like one left out; a create's body
-    arguments go on to ``create_body``, which refuses ``None`` with its own message and
-    turns ``NULL`` into ``null``; otherwise ``None`` is a value only of nullable types.
+    An optional query argument passed as ``None`` is not sent, like one left out; a
+    create's body arguments go on to ``create_body``, which refuses ``None`` with its own
+    message and turns ``NULL`` into ``null``; otherwise ``None`` is a value only of
+    nullable types.
     """
     if param.location == "query":
-        return True
+        return not param.required or param.type.nullable
     if param.location == "body" and op.is_create:
         return True
     return param.type.nullable

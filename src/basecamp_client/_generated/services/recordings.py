@@ -129,7 +129,7 @@ class AsyncRecordingsService:
 
         ``GET /projects/recordings.json`` (operation ``ListRecordings``)
         """
-        _K_STR_OR_NONE.check(LIST_RECORDINGS, "type", type)
+        STR.check(LIST_RECORDINGS, "type", type)
         _K_STR_OR_NONE.check(LIST_RECORDINGS, "bucket", bucket)
         _K_STR_OR_NONE.check(LIST_RECORDINGS, "status", status)
         _K_STR_OR_NONE.check(LIST_RECORDINGS, "sort", sort)

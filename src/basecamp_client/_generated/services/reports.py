@@ -25,7 +25,6 @@ from ..models.overdue_todos_report import OverdueTodosReport
 from ..models.person import Person
 from ..models.upcoming_schedule import UpcomingSchedule
 
-_K_DATE_OR_NONE = nullable(DATE)
 _K_STR_OR_NONE = nullable(STR)
 
 GET_ASSIGNED_TODOS = Operation(
@@ -123,8 +122,8 @@ class AsyncReportsService:
 
         ``GET /reports/schedules/upcoming.json`` (operation ``GetUpcomingSchedule``)
         """
-        _K_DATE_OR_NONE.check(GET_UPCOMING_SCHEDULE, "window_starts_on", window_starts_on)
-        _K_DATE_OR_NONE.check(GET_UPCOMING_SCHEDULE, "window_ends_on", window_ends_on)
+        DATE.check(GET_UPCOMING_SCHEDULE, "window_starts_on", window_starts_on)
+        DATE.check(GET_UPCOMING_SCHEDULE, "window_ends_on", window_ends_on)
         return await self._session.call(
             GET_UPCOMING_SCHEDULE,
             query={"window_starts_on": window_starts_on, "window_ends_on": window_ends_on},

@@ -103,7 +103,7 @@ class AsyncSearchService:
 
         ``GET /search.json`` (operation ``Search``)
         """
-        _K_STR_OR_NONE.check(SEARCH, "q", q)
+        STR.check(SEARCH, "q", q)
         _K_LIST_STR_OR_NONE.check(SEARCH, "type_names", type_names)
         _K_LIST_INT_OR_NONE.check(SEARCH, "bucket_ids", bucket_ids)
         _K_LIST_INT_OR_NONE.check(SEARCH, "creator_ids", creator_ids)
