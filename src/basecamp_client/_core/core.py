@@ -321,7 +321,7 @@ class ClientCore:
             assert entry is not None  # send() only returns a 304 it asked for
             value: Any = entry.value
             if self.strict:  # the cache may be shared with a lenient client
-                self._refuse_lenient(op, decode, value, response)
+                self._check_strictly(op, decode, value, response)
             if raw and isinstance(value, PageData):
                 # Hand out a copy: the caller may mutate the list it gets.
                 value = PageData(list(value.items), value.total_count, value.next_url)
@@ -343,7 +343,7 @@ class ClientCore:
                 operation_id=op.id,
             ) from exc
         if self.strict:
-            self._refuse_lenient(op, decode, value, response)
+            self._check_strictly(op, decode, value, response)
         if cacheable and store and status == 200:
             headers = response.headers
             etag = headers.get("etag")
@@ -355,7 +355,7 @@ class ClientCore:
                     value = PageData(list(value.items), value.total_count, value.next_url)
         return value, status
 
-    def _refuse_lenient(
+    def _check_strictly(
         self, op: Operation, decode: Any, value: Any, response: HttpResponse
     ) -> None:
         """A strict client's second pass over what ``decode`` made (see :mod:`.strict`)."""

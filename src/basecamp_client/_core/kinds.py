@@ -28,9 +28,10 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import math
+import operator
 import reprlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, NoReturn
 
 import attrs
@@ -356,7 +357,10 @@ class ListOf(Kind):
         if not isinstance(value, _COLLECTIONS):
             return False
         fits = self.item.fits
-        return all(fits(v) for v in value)
+        for v in value:  # noqa: SIM110  (a loop: all() over a generator is slower here)
+            if not fits(v):
+                return False
+        return True
 
     def fault(self, value: Any) -> Fault | None:
         if not isinstance(value, _COLLECTIONS):
@@ -419,25 +423,54 @@ class FieldKinds:
     model: str
     fields: tuple[tuple[str, Kind], ...]
     secret: frozenset[str] = frozenset()
+    #: Reads every field at once (one C call rather than one ``getattr`` per field).
+    _values: Callable[[Any], tuple[Any, ...]] = attrs.field(
+        init=False, eq=False, repr=False, default=None
+    )
+    _kinds: tuple[Kind, ...] = attrs.field(init=False, eq=False, repr=False, default=())
+
+    def __attrs_post_init__(self) -> None:
+        names = [name for name, _kind in self.fields]
+        getter: Callable[[Any], Any]
+        if len(names) > 1:
+            getter = operator.attrgetter(*names)
+        else:  # attrgetter of a single name returns the value, not a tuple
+            getter = _single(names[0]) if names else _none
+        object.__setattr__(self, "_values", getter)
+        object.__setattr__(self, "_kinds", tuple(kind for _name, kind in self.fields))
 
     def fault(self, obj: Any) -> Fault | None:
         """The first field of ``obj`` whose value does not match its annotation."""
-        for attr, kind in self.fields:
-            value = getattr(obj, attr, None)
+        try:
+            values = self._values(obj)
+        except AttributeError:  # not an instance of the model (or a stand-in lacking one)
+            values = tuple(getattr(obj, name, None) for name, _kind in self.fields)
+        for index, value in enumerate(values):
+            kind = self._kinds[index]
             if value is None:
                 if kind.none_ok:
                     continue
-                fault: Fault | None = Fault("", kind.name, None)
-            else:
-                fault = kind.fault(value)
-            if fault is not None:
-                where = f"{self.model}.{attr}"
-                return attrs.evolve(
-                    fault.within(f".{attr}"),
-                    field=fault.field or where,
-                    secret=fault.secret or attr in self.secret,
-                )
+            elif kind.accepts(value):
+                continue
+            return self._at(self.fields[index][0], kind, value)
         return None
+
+    def _at(self, attr: str, kind: Kind, value: Any) -> Fault:
+        fault = kind.fault(value) or Fault("", kind.name, value)
+        return attrs.evolve(
+            fault.within(f".{attr}"),
+            field=fault.field or f"{self.model}.{attr}",
+            secret=fault.secret or attr in self.secret,
+        )
+
+
+def _single(name: str) -> Callable[[Any], tuple[Any, ...]]:
+    get = operator.attrgetter(name)
+    return lambda obj: (get(obj),)
+
+
+def _none(obj: Any) -> tuple[Any, ...]:
+    return ()
 
 
 class ModelOf(Kind):
@@ -453,7 +486,10 @@ class ModelOf(Kind):
         self.cls = cls
 
     def accepts(self, value: Any) -> bool:
-        return self.fault(value) is None
+        if not isinstance(value, self.cls):
+            return False
+        kinds: FieldKinds | None = getattr(type(value), self.ATTRIBUTE, None)
+        return kinds is None or kinds.fault(value) is None
 
     def fault(self, value: Any) -> Fault | None:
         if value is None:
