@@ -44,7 +44,6 @@ def client_for(pages: list[list[dict[str, Any]]]) -> AsyncBasecamp:
 
 
 @pytest.mark.anyio
-@pytest.mark.lenient  # canned pages of partial objects
 async def test_a_page_decodes_a_repeated_creator_once() -> None:
     page = [todo(1, person(7, "Ann")), todo(2, person(7, "Ann")), todo(3, person(8, "Bo"))]
     async with client_for([page]) as client:
@@ -64,7 +63,6 @@ async def test_a_page_decodes_a_repeated_creator_once() -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.lenient  # canned pages of partial objects
 async def test_an_object_with_the_same_id_but_other_content_is_decoded_on_its_own() -> None:
     page = [todo(1, person(7, "Ann")), todo(2, person(7, "Ann B."))]
     async with client_for([page]) as client:
@@ -74,7 +72,6 @@ async def test_an_object_with_the_same_id_but_other_content_is_decoded_on_its_ow
 
 
 @pytest.mark.anyio
-@pytest.mark.lenient  # canned pages of partial objects
 async def test_nothing_is_shared_across_pages() -> None:
     pages = [[todo(1, person(7, "Ann"))], [todo(2, person(7, "Ann"))]]
     async with client_for(pages) as client:

@@ -69,7 +69,6 @@ def test_upstream_package_passes_mypy_strict(upstream_sdk: ModuleType) -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.lenient  # canned, partial answers
 async def test_calls_through_the_real_core(upstream_sdk: ModuleType) -> None:
     from upstream_sdk.account import AsyncAccount  # type: ignore[import-not-found]
 

@@ -1,8 +1,8 @@
 """``strict=True``: a known field of the wrong type is a ``DecodeError`` naming the model,
 the field, the type expected and the value found. Lenient decoding stays the default.
 
-Tests that build a lenient client carry ``@pytest.mark.lenient`` (tests/conftest.py
-makes every other client strict)."""
+These clients run on canned answers (``httpx.MockTransport``), which tests/conftest.py
+leaves lenient unless a test asks for ``strict=True``."""
 
 from __future__ import annotations
 
@@ -66,7 +66,6 @@ async def test_a_well_formed_record_decodes_the_same_either_way() -> None:
     assert one.creator.name == "Ann"
 
 
-@pytest.mark.lenient
 async def test_lenient_is_the_default_and_keeps_odd_values() -> None:
     transport = serve(lambda r: httpx.Response(200, json=todo(1, due_on="soon", content=42)))
     async with client(transport) as lenient:
@@ -134,7 +133,6 @@ async def test_a_list_response_item_that_is_not_an_object() -> None:
             await strict.for_account(ACCOUNT).everything.list_overdue_todos()
 
 
-@pytest.mark.lenient
 async def test_two_clients_with_different_settings_share_the_decoders() -> None:
     transport = serve(lambda r: httpx.Response(200, json=todo(1, due_on="soon")))
     async with client(transport, strict=True) as strict, client(transport) as lenient:
@@ -144,7 +142,6 @@ async def test_two_clients_with_different_settings_share_the_decoders() -> None:
         assert (await lenient.for_account(ACCOUNT).todos.get(todo_id=1)).due_on == "soon"
 
 
-@pytest.mark.lenient
 async def test_a_cached_answer_a_lenient_client_stored_is_checked_on_a_304() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         if request.headers.get("if-none-match") == 'W/"1"':

@@ -291,7 +291,6 @@ async def test_a_dropped_connection_mid_stream_is_a_network_error(pdf: Path) -> 
 # -- the whole client, sync included ----------------------------------------------------------
 
 
-@pytest.mark.lenient  # canned, partial answers
 def test_the_sync_client_uploads_every_way(pdf: Path) -> None:
     transport = Scripted(201, 201, 201, 204)
     seen: list[int] = []
@@ -316,7 +315,6 @@ async def test_upload_by_operation_id(pdf: Path) -> None:
     assert transport.bodies == [DATA]
 
 
-@pytest.mark.lenient  # canned, partial answers
 async def test_upload_file_does_both_steps(pdf: Path) -> None:
     upload = {"id": 7, "title": "report", "filename": "report.pdf"}
 
