@@ -1,4 +1,5 @@
-"""The type checks every argument, strict decoding and safe writes share (``_core/kinds``)."""
+"""The type checks every argument, strict decoding and safe writes share (``_core/kinds``,
+``_core/model_kinds``)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,12 @@ from basecamp_client._core.kinds import (
     INT,
     STR,
     TEXT,
-    FieldKinds,
     Kind,
     describe,
-    dict_of,
-    list_of,
-    model_of,
     nullable,
     secret,
 )
+from basecamp_client._core.model_kinds import FieldKinds, dict_of, list_of, model_of
 from basecamp_client._core.operation import Operation
 from basecamp_client.models import Person, ProjectAccessResult, Todo
 

@@ -13,7 +13,8 @@ import pytest
 from basecamp_client import NULL, UNSET, ConflictError, DecodeError, UsageError
 from basecamp_client._core.edit import AsyncEdit, EditDraft
 from basecamp_client._core.errors import error_for_response
-from basecamp_client._core.kinds import DATE, INT, STR, list_of
+from basecamp_client._core.kinds import DATE, INT, STR
+from basecamp_client._core.model_kinds import list_of
 from basecamp_client._core.nulls import create_body
 from basecamp_client._core.operation import Operation
 from basecamp_client._core.safe_write import (

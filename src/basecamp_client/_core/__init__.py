@@ -29,14 +29,11 @@ from .kinds import (
     INT,
     STR,
     TEXT,
-    FieldKinds,
     Kind,
-    dict_of,
-    list_of,
-    model_of,
     nullable,
     secret,
 )
+from .model_kinds import FieldKinds, dict_of, list_of, model_of
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, ListResult

@@ -2,7 +2,7 @@
 
 Decoding is lenient and fast (a value of an unexpected type is kept as it came; see
 :mod:`.decoding`). A strict client then walks the models it got and checks every
-known field against its annotation (:mod:`.kinds`), so the fast path pays nothing for
+known field against its annotation (:mod:`.model_kinds`), so the fast path pays nothing for
 a check most clients never ask for, and two clients with different settings share the
 same decoders. The walk is :func:`strict_problem`, a pure function.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .decoding import ListDecoder, ObjectDecoder
-from .kinds import ModelOf, describe, model_fault
+from .kinds import describe
+from .model_kinds import ModelOf, model_fault
 from .pagination import PageData
 
 #: What a strict client's DecodeError suggests.

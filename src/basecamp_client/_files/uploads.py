@@ -9,7 +9,8 @@ import os
 from typing import TYPE_CHECKING
 
 from .._core.errors import DecodeError
-from .._core.kinds import BOOL, ID, INT, STR, list_of
+from .._core.kinds import BOOL, ID, INT, STR
+from .._core.model_kinds import list_of
 from .._core.progress import ProgressCallback
 from .._core.unset import UNSET, Unset
 
