@@ -105,6 +105,8 @@ class Target:
                   memory is measured by scenario ``other`` (RSS growth over the number
                   of pages it reports: fetching one page shows what a page costs in
                   flight, with its response and parsed JSON, not only its models).
+      ``figure``  the median of the figure ``other`` that OURS's runs report (their
+                  ``extra``) must be at most ``limit``; ``unit`` labels it.
     """
 
     name: str
@@ -114,6 +116,7 @@ class Target:
     other: str | None = None
     #: ``False`` where the check means nothing for the official SDK (it has no cache).
     applies_to_official: bool = True
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,12 @@ def evaluate(
             f"{_mb(ours.rss_growth)} = {in_pages:.1f} pages of {_mb(page)}",
             in_pages <= target.limit,
         )
+    if target.kind == "figure":
+        figures = [r.extra[target.other] for r in ours.runs if target.other in r.extra]
+        if not figures:
+            return Verdict(target, f"no {target.other} reported", None)
+        value = statistics.median(figures)
+        return Verdict(target, f"{value:g} {target.unit}".strip(), value <= target.limit)
     raise ValueError(f"unknown target kind {target.kind!r}")
 
 

@@ -164,6 +164,16 @@ class _Builder:
         required |= {r for r in schema.get("required") or [] if isinstance(r, str)}
         return props, required
 
+    def _is_secret(self, schema: Any) -> bool:
+        """A credential (``x-basecamp-sensitive: {category: credential}``): its value
+        never appears in a repr or a message."""
+        if not isinstance(schema, dict):
+            return False
+        sensitive = schema.get("x-basecamp-sensitive")
+        if not isinstance(sensitive, dict) and "$ref" in schema:
+            sensitive = (self._deref(schema) or {}).get("x-basecamp-sensitive")
+        return isinstance(sensitive, dict) and sensitive.get("category") == "credential"
+
     def _model(self, name: str, source: str, schema: dict[str, Any]) -> ir.Model:
         props, required = self._merged_properties(schema)
         fields: list[ir.Field] = []
@@ -174,10 +184,7 @@ class _Builder:
                 attr += "_"
             used.add(attr)
             prop = prop if isinstance(prop, dict) else {}
-            sensitive = prop.get("x-basecamp-sensitive")
-            if not isinstance(sensitive, dict) and "$ref" in prop:
-                sensitive = (self._deref(prop) or {}).get("x-basecamp-sensitive")
-            secret = isinstance(sensitive, dict) and sensitive.get("category") == "credential"
+            secret = self._is_secret(prop)
             fields.append(
                 ir.Field(
                     name=attr,
@@ -321,6 +328,7 @@ class _Builder:
                     or _text((schema or {}).get("description")),
                     deprecated=raw.get("deprecated") is True
                     or (isinstance(schema, dict) and schema.get("deprecated") is True),
+                    secret=self._is_secret(raw) or self._is_secret(schema),
                 )
             )
 

@@ -12,6 +12,7 @@ import jinja2
 
 from . import ir
 from .emit_catalog import render_catalog
+from .emit_checks import CORE_NAMES, ArgKinds, field_kind, operation_checks, refuse_collisions
 from .emit_safe_writes import (
     CREATE_NOTE,
     create_arg_annotation,
@@ -127,6 +128,8 @@ def _model_module(
                         f.type, "x", source=f"d[{py_str(f.wire)}]", shared=shared
                     ),
                     "encode": encode_expr(f.type, f"self.{f.name}") if convert else "",
+                    "kind": field_kind(f),
+                    "secret": f.secret,
                 }
             )
         all_kinds |= model_kinds
@@ -155,11 +158,13 @@ def _model_module(
                 "doc": _model_doc(model),
             }
         )
-    core = []
+    core = ["FieldKinds"]
     for kind, lenient, strict in _PARSERS:
         if kind in all_kinds:
             core += [f"format_{kind} as _format_{kind}", f"{lenient[1:]} as {lenient}"]
             core += [f"{strict[1:]} as {strict}"]
+    kind_text = " ".join(field_kind(f) for m in models for f in m.fields)
+    core += [w for w in sorted(CORE_NAMES) if _mentions(kind_text, w)]
     return str(
         env.get_template("models_module.py.jinja").render(
             header=HEADER,
@@ -444,9 +449,12 @@ def _sync_body(op: ir.Operation) -> str:
     return f"return self._runner.run(self._a.{op.method_name}{''.join(', ' + a for a in args)})"
 
 
-def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str, str]]:
+def _prepare(
+    service: ir.Service,
+) -> tuple[Names, list[dict[str, Any]], dict[str, str], ArgKinds]:
     names = Names({op.method_name for op in service.operations})
     decoders: dict[str, str] = {}
+    kinds = ArgKinds()
     ops = []
     for op in service.operations:
         found = _decoder(op)
@@ -470,23 +478,28 @@ def _prepare(service: ir.Service) -> tuple[Names, list[dict[str, Any]], dict[str
                 "returns": returns,
                 "sync_returns": sync_returns,
                 "doc": _method_doc(op),
-                "async_body": _async_body(op, decoder),
+                "async_body": with_checks(operation_checks(kinds, op), _async_body(op, decoder)),
                 "sync_body": _sync_body(op),
             }
         )
-    return names, ops, decoders
+    return names, ops, decoders, kinds
+
+
+def with_checks(checks: list[str], body: str) -> str:
+    """A method body that checks its arguments first (the template indents it)."""
+    return "\n        ".join([*checks, body])
 
 
 def _safe_writes(
-    service: ir.Service, names: Names, ops: list[dict[str, Any]]
+    service: ir.Service, names: Names, ops: list[dict[str, Any]], kinds: ArgKinds
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(merge constants, draft classes, every method sorted by name) of a service."""
     merges, drafts, methods = [], [], list(ops)
     for op in service.operations:
         if op.merge is not None:
-            merges.append(merge_constant(op))
+            merges.append(merge_constant(op, kinds))
             drafts.append(draft_class(op, names))
-            methods += merge_methods(op, names)
+            methods += merge_methods(op, names, kinds)
     methods.sort(key=lambda m: str(m["name"]))
     return merges, drafts, methods
 
@@ -526,13 +539,15 @@ def _service_module(
     module_of: dict[str, str],
     mixins: Mixins | None = None,
 ) -> str:
-    names, ops, decoders = _prepare(service)
-    merges, drafts, methods = _safe_writes(service, names, ops)
+    refuse_collisions(service)
+    names, ops, decoders, kinds = _prepare(service)
+    merges, drafts, methods = _safe_writes(service, names, ops, kinds)
     text = _signature_text(ops, "descriptor", "returns")
     text += " " + _signature_text(methods, "returns", "async_body")
     text += " " + " ".join(expr for _name, expr in merges) + (" EditDraft" if drafts else "")
+    text += " " + " ".join(expr for _name, expr in kinds.constants())
     core = {"AccountSession", "Operation"}
-    core |= {w for w in _ASYNC_CORE if _mentions(text, w)}
+    core |= {w for w in (*_ASYNC_CORE, *sorted(CORE_NAMES)) if _mentions(text, w)}
     imports = _type_imports(service, names)
     if merges:
         imports.append("from functools import partial")
@@ -554,6 +569,7 @@ def _service_module(
             service=service,
             bases=_bases(bases),
             ops=ops,
+            kinds=kinds.constants(),
             decoders=sorted(decoders.items()),
             merges=merges,
             drafts=drafts,
@@ -572,8 +588,8 @@ def _sync_module(
     module_of: dict[str, str],
     mixins: Mixins | None = None,
 ) -> str:
-    names, ops, _decoders = _prepare(service)
-    _merges, drafts, methods = _safe_writes(service, names, ops)
+    names, ops, _decoders, kinds = _prepare(service)
+    _merges, drafts, methods = _safe_writes(service, names, ops, kinds)
     text = _signature_text(methods, "sync_returns", "sync_body")
     core = {"Runner"} | {w for w in _SYNC_CORE if _mentions(text, w)}
     imports = _type_imports(service, names)

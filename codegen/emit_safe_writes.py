@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ir
+from .emit_checks import ArgKinds, check_line, param_none_ok
 from .render import Names, py_str
 
 # -- creates ------------------------------------------------------------------------------
@@ -44,13 +45,14 @@ CREATE_NOTE = (
 # -- replace, update, edit ----------------------------------------------------------------
 
 
-def merge_constant(op: ir.Operation) -> tuple[str, str]:
+def merge_constant(op: ir.Operation, kinds: ArgKinds) -> tuple[str, str]:
     """(name, expression) of the module-level ``MergeSpec`` of a replace operation."""
     merge = op.merge
     assert merge is not None
     fields = []
     for f in merge.fields:
-        parts = [py_str(f.param.name)]
+        kind = kinds.name(f.param.type, none_ok=False, secret=f.param.secret)
+        parts = [py_str(f.param.name), f"kind={kind}"]
         if f.read:
             parts.append("read=(" + "".join(f"{py_str(n)}, " for n in f.read) + ")")
         if f.each:
@@ -129,21 +131,30 @@ def _leading(op: ir.Operation, names: Names) -> tuple[list[ir.Param], list[str],
     return path + query, sig, read, write
 
 
+def _checks(op: ir.Operation, kinds: ArgKinds, leading: list[ir.Param], fields: bool) -> str:
+    """The argument checks of ``update`` (``fields``: ``None`` clears) or ``edit``,
+    against the replace operation, as the first lines of the body."""
+    lines = [check_line(kinds, op.constant, p, none_ok=param_none_ok(op, p)) for p in leading]
+    if fields:
+        assert op.merge is not None
+        lines += [check_line(kinds, op.constant, f.param, none_ok=True) for f in op.merge.fields]
+    return "".join(line + "\n        " for line in lines)
+
+
 def _update_doc(op: ir.Operation) -> str:
     merge = op.merge
     assert merge is not None
     record = merge.record
     parts = [
         f"Change only the fields you pass; every other field of the {record} keeps its value.",
-        f"Reads the {record} (``{merge.read_op}``), puts your changes over its current "
-        "fields, reads it again just before writing (a conditional GET: a bodiless 304 "
-        f"when nothing changed) and sends the whole record (``{op.id}``). Pass ``None`` "
-        "to clear a field; required fields cannot be cleared. When nothing would change, "
-        "nothing is written and the record as read is returned.",
-        "Raises ``ConflictError``, writing nothing, when a field this write would "
-        "overwrite changed between the two reads. The check narrows the window for a "
-        "lost update to the time between the second read and the write; Basecamp offers "
-        "no conditional write to close it.",
+        f"Reads the {record} once (``{merge.read_op}``), puts your changes over its "
+        f"current fields and sends the whole record (``{op.id}``): two requests. Pass "
+        "``None`` to clear a field; required fields cannot be cleared. When nothing would "
+        "change, nothing is written and the record as read is returned.",
+        "Raises ``DecodeError``, writing nothing, when a field it would send back holds a "
+        "value of the wrong type in the record read (pass that field to replace it). "
+        "Basecamp offers no conditional write: a change someone else makes between the "
+        "read and the write is overwritten in the fields this write sends.",
     ]
     only_if_passed = [f.param.name for f in merge.fields if not f.read or f.preserved]
     if only_if_passed:
@@ -159,10 +170,6 @@ def _update_doc(op: ir.Operation) -> str:
         source = f" Read back from ``{f.source}``." if f.source and f.source != f.param.wire else ""
         if text or source:
             lines.append(f"    {f.param.name}: {(text + source).strip()}")
-    lines.append(
-        "    check_conflicts: Read the record again just before writing and refuse to "
-        "overwrite a concurrent change (default). ``False`` saves that request."
-    )
     parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
@@ -185,7 +192,7 @@ def _edit_doc(op: ir.Operation) -> str:
     )
 
 
-def merge_methods(op: ir.Operation, names: Names) -> list[dict[str, Any]]:
+def merge_methods(op: ir.Operation, names: Names, kinds: ArgKinds) -> list[dict[str, Any]]:
     """The contexts of ``update`` and ``edit`` (same keys as every other method)."""
     merge = op.merge
     assert merge is not None
@@ -195,16 +202,13 @@ def merge_methods(op: ir.Operation, names: Names) -> list[dict[str, Any]]:
     update_sig = leading_sig + [
         f"{p.name}: {_field_annotation(names, p)} | Unset = UNSET" for p in fields
     ]
-    update_sig.append("check_conflicts: bool = True")
     changes = "{" + ", ".join(f"{py_str(p.name)}: {p.name}" for p in fields) + "}"
     read = f"partial(self.{merge.read_method}, {read_args})"
     write = f"partial(self.replace, {write_args})"
-    update_body = (
-        f"return await merge_update({constant}, changes={changes}, read={read}, "
-        f"write={write}, check_conflicts=check_conflicts)"
+    update_body = _checks(op, kinds, leading, fields=True) + (
+        f"return await merge_update({constant}, changes={changes}, read={read}, write={write})"
     )
     update_args = [f"{p.name}={p.name}" for p in leading + fields]
-    update_args.append("check_conflicts=check_conflicts")
     edit_args = ", ".join(f"{p.name}={p.name}" for p in leading)
     return [
         {
@@ -226,9 +230,8 @@ def merge_methods(op: ir.Operation, names: Names) -> list[dict[str, Any]]:
             "returns": f"AsyncEdit[{merge.draft}, {merge.record}]",
             "sync_returns": f"SyncEdit[{merge.draft}, {merge.record}]",
             "doc": _edit_doc(op),
-            "async_body": (
-                f"return AsyncEdit({constant}, {merge.draft}, read={read}, write={write})"
-            ),
+            "async_body": _checks(op, kinds, leading, fields=False)
+            + f"return AsyncEdit({constant}, {merge.draft}, read={read}, write={write})",
             "sync_body": f"return SyncEdit(self._runner, self._a.edit({edit_args}))",
         },
     ]

@@ -78,6 +78,7 @@ class Param:
     required: bool
     description: str = ""
     deprecated: bool = False
+    secret: bool = False  # a credential: its value never appears in a message
 
 
 @attrs.frozen

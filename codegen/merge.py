@@ -24,7 +24,7 @@ from . import ir
 from .loader import SpecError
 
 #: Names the generated ``update``/``edit`` and drafts use themselves.
-_RESERVED_FIELDS = frozenset({"record", "saved", "changes", "check_conflicts"})
+_RESERVED_FIELDS = frozenset({"record", "saved", "changes"})
 _KEYS = frozenset({"read", "fields", "writeOnly"})
 _EMPTY = {"list": "()", "str": '""', "bool": "False"}
 

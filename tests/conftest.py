@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 
@@ -7,3 +10,56 @@ import pytest
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     """Every async test runs under both asyncio and trio."""
     return str(request.param)
+
+
+#: Origins of the fake servers running now (see ``_track_fake_servers``).
+FAKE_ORIGINS: set[str] = set()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _track_fake_servers() -> Iterator[None]:
+    """Remember where fake Basecamp servers listen, so that clients talking to them can be
+    made strict (below), whatever fixture started them."""
+    from basecamp_client.testing._server import FakeServer
+
+    start, stop = FakeServer.start, FakeServer.stop
+
+    def tracked_start(self: FakeServer) -> FakeServer:
+        started = start(self)
+        FAKE_ORIGINS.add(self.base_url)
+        return started
+
+    def tracked_stop(self: FakeServer) -> None:
+        FAKE_ORIGINS.discard(self.base_url)
+        stop(self)
+
+    FakeServer.start = tracked_start  # type: ignore[method-assign]
+    FakeServer.stop = tracked_stop  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        FakeServer.start, FakeServer.stop = start, stop  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _strict_against_the_fake(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every client a test points at the fake Basecamp (its transport, or a server it
+    runs) decodes strictly: a field of the fake's whose type differs from the description
+    fails the test. ``@pytest.mark.lenient`` opts out (tests of the lenient default).
+    Clients on canned answers (``httpx.MockTransport``, raw servers) keep the default."""
+    if request.node.get_closest_marker("lenient"):
+        return
+    from basecamp_client._core.core import ClientCore
+    from basecamp_client.testing._httpx import FakeTransport
+
+    original = ClientCore.__init__
+
+    def strict_init(self: ClientCore, config: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, config, *args, **kwargs)
+        transport = kwargs.get("transport")
+        if isinstance(transport, FakeTransport) or config.base_url in FAKE_ORIGINS:
+            self.strict = True
+
+    monkeypatch.setattr(ClientCore, "__init__", strict_init)

@@ -102,6 +102,23 @@ def test_speedup_growth_and_page_targets() -> None:
         evaluate(Target("?", "reget", "median", 1), results)
 
 
+def test_figure_targets_read_what_the_runs_report() -> None:
+    target = Target("checks", "args", "figure", 300, other="ns_per_argument", unit="ns")
+
+    def reported(*figures: float) -> dict[str, dict[str, Summary]]:
+        found = tuple(
+            Run(seconds=1.0, cpu=1.0, peak_rss=MB, rss_growth=0, extra={"ns_per_argument": f})
+            for f in figures
+        )
+        return {"args": {OURS: Summary(OURS, found)}}
+
+    verdict = evaluate(target, reported(120.0, 150.5, 900.0))
+    assert verdict.passed is True
+    assert verdict.measured == "150.5 ns"
+    assert evaluate(target, reported(310.0, 400.0)).passed is False
+    assert evaluate(target, results_for(args={OURS: Summary(OURS, runs(1.0))})).passed is None
+
+
 def test_markdown_table_aligns_columns() -> None:
     text = markdown_table(("a", "long header"), [["wide cell", "x"], ["", "y"]])
     lines = text.splitlines()

@@ -40,7 +40,6 @@ def sdk_method(service: str, name: str) -> Any:
 def own_parameters(function: Any, method: Method) -> dict[str, inspect.Parameter]:
     parameters = dict(inspect.signature(function).parameters)
     parameters.pop("self")
-    parameters.pop("check_conflicts", None)
     if method.kind in ("upload", "paginated"):
         for name in PLUMBING:
             parameters.pop(name, None)

@@ -53,7 +53,11 @@ def _value(t: ir.TypeRef, name: str) -> tuple[Any, Any]:
     if t.kind == "model":
         import basecamp_client.models as models
 
-        return getattr(models, str(t.model)).from_dict({"id": 3}), {"id": 3}
+        # Every required field set (a model argument is checked against its annotations).
+        fields = API.model(str(t.model)).fields
+        data = {f.wire: _value(f.type, f.name)[1] for f in fields if f.required}
+        data = data or {"id": 3}
+        return getattr(models, str(t.model)).from_dict(data), data
     return f"v-{name}", f"v-{name}"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from basecamp_client._core.strict import strict_problem
 from codegen.generate import api_from
 
 from .support import OUR_SPEC, REPO, reference_dir
@@ -69,11 +70,13 @@ def test_example_round_trips(name: str, entry: dict[str, Any], payload: Any) -> 
         models = [cls.from_dict(item) for item in payload]
         encoded: Any = [m.to_dict() for m in models]
     else:
-        model = cls.from_dict(payload)
-        encoded = model.to_dict()
-        assert cls.from_dict(encoded) == model  # decoding the encoding changes nothing
-        repr(model)
+        models = [cls.from_dict(payload)]
+        encoded = models[0].to_dict()
+        assert cls.from_dict(encoded) == models[0]  # decoding the encoding changes nothing
+        repr(models[0])
     assert _normalise(encoded) == _normalise(payload)
+    # What a strict=True client checks: every field has the described type.
+    assert strict_problem(None, models) is None
 
 
 _CACHE: dict[str, Any] = {}

@@ -13,6 +13,8 @@ import pytest
 from basecamp_client import NULL, UNSET, ConflictError, DecodeError, UsageError
 from basecamp_client._core.edit import AsyncEdit, EditDraft
 from basecamp_client._core.errors import error_for_response
+from basecamp_client._core.kinds import DATE, INT, STR
+from basecamp_client._core.model_kinds import list_of
 from basecamp_client._core.nulls import create_body
 from basecamp_client._core.operation import Operation
 from basecamp_client._core.safe_write import (
@@ -205,23 +207,24 @@ class FakeApi:
 
 
 @pytest.mark.anyio
-async def test_merge_update_reads_checks_and_writes() -> None:
+async def test_merge_update_reads_once_and_writes_once() -> None:
     api = FakeApi()
     result = await merge_update(
         SPEC, changes={"name": "New", "notes": UNSET}, read=api.read, write=api.write
     )
-    assert api.calls == ["read", "read", "write"]
+    assert api.calls == ["read", "write"]
     assert api.written[0]["name"] == "New"
     assert api.written[0]["notes"] == "<div>n</div>"
     assert result.name == "New"
 
 
 @pytest.mark.anyio
-async def test_merge_update_refuses_a_stale_write() -> None:
+async def test_an_edit_refuses_a_stale_write() -> None:
     api = FakeApi()
     api.between.append({"notes": "<div>theirs</div>", "updated_at": dt.datetime(2030, 2, 1)})
     with pytest.raises(ConflictError) as info:
-        await merge_update(SPEC, changes={"name": "New"}, read=api.read, write=api.write)
+        async with AsyncEdit(SPEC, ThingDraft, read=api.read, write=api.write) as draft:
+            draft.name = "New"
     assert api.calls == ["read", "read"]
     assert info.value.changed_fields == ("notes",)
     assert "Thing 7 was changed by someone else" in str(info.value)
@@ -239,13 +242,73 @@ async def test_bad_changes_are_refused_before_anything_is_read() -> None:
 
 
 @pytest.mark.anyio
-async def test_without_the_check_there_is_one_read() -> None:
+async def test_update_never_reads_twice_even_when_the_record_changes() -> None:
     api = FakeApi()
     api.between.append({"notes": "<div>theirs</div>"})
-    await merge_update(
-        SPEC, changes={"name": "New"}, read=api.read, write=api.write, check_conflicts=False
-    )
+    await merge_update(SPEC, changes={"name": "New"}, read=api.read, write=api.write)
     assert api.calls == ["read", "write"]
+
+
+TYPED = MergeSpec(
+    record="Thing",
+    read="GetThing",
+    write="ReplaceThing",
+    fields=(
+        MergeField("name", kind=STR, read=("name",), required=True),
+        MergeField("notes", kind=STR, read=("notes",)),
+        MergeField("owner_ids", kind=list_of(INT), read=("owners",), each=("id",)),
+        MergeField("due_on", kind=DATE, read=("due_on",)),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("notes", ["x"], "list ['x']"),
+        ("notes", {}, "dict {}"),
+        ("notes", 42, "int 42"),
+        ("due_on", "soon", "str 'soon'"),
+        ("owners", [Person("1")], "list ['1']"),  # type: ignore[arg-type]
+    ],
+)
+@pytest.mark.anyio
+async def test_a_malformed_value_read_is_refused_not_written_back(
+    field: str, value: Any, shown: str
+) -> None:
+    api = FakeApi()
+    api.thing = attrs.evolve(api.thing, **{field: value})
+    with pytest.raises(DecodeError) as info:
+        await merge_update(TYPED, changes={"name": "New"}, read=api.read, write=api.write)
+    assert api.calls == ["read"]
+    message = str(info.value)
+    assert f"Thing 7 has {field}" in message
+    assert shown in message
+    assert "refusing to send" in message
+    assert info.value.operation_id == "GetThing"
+    assert "pass " in (info.value.hint or "")
+
+
+@pytest.mark.anyio
+async def test_a_malformed_value_the_caller_replaces_is_written() -> None:
+    api = FakeApi()
+    api.thing = attrs.evolve(api.thing, notes=["x"])
+    await merge_update(TYPED, changes={"notes": "<div>fixed</div>"}, read=api.read, write=api.write)
+    assert api.written[0]["notes"] == "<div>fixed</div>"
+    api.thing = attrs.evolve(api.thing, notes=42)
+    await merge_update(TYPED, changes={"notes": None}, read=api.read, write=api.write)
+    assert "notes" not in api.written[1]  # cleared by omission, never echoed
+
+
+def test_a_draft_refuses_a_value_of_the_wrong_type() -> None:
+    draft = ThingDraft(TYPED, Thing())
+    with pytest.raises(UsageError, match=r"ThingDraft\.due_on: expected a date"):
+        draft.due_on = "tomorrow"  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match=r"owner_ids\[1\]: expected an int"):
+        draft.owner_ids = [1, "2"]  # type: ignore[list-item]
+    draft.notes = None
+    draft.due_on = "2030-02-03"  # type: ignore[attr-defined]
+    assert draft.changes() == {"notes": None, "due_on": "2030-02-03"}
 
 
 class ThingDraft(EditDraft[Thing]):

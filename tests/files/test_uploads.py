@@ -347,3 +347,25 @@ async def test_upload_file_without_an_sgid_in_the_answer_is_a_decode_error(pdf: 
     async with client(Scripted(201, reply={"id": 1})) as bc:
         with pytest.raises(DecodeError, match="no attachable_sgid"):
             await bc.for_account(ACCOUNT).uploads.upload_file(vault_id=3, path=pdf)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"vault_id": 0},
+        {"description": 5},
+        {"description": None},
+        {"subscriptions": [float("nan")]},
+        {"visible_to_clients": "yes"},
+    ],
+)
+async def test_upload_file_checks_both_steps_arguments_before_sending_anything(
+    pdf: Path, bad: dict[str, Any]
+) -> None:
+    from basecamp_client import UsageError
+
+    transport = Scripted(201)
+    async with client(transport) as bc:
+        with pytest.raises(UsageError, match=f"CreateUpload: {next(iter(bad))}"):
+            await bc.for_account(ACCOUNT).uploads.upload_file(**{"vault_id": 3, "path": pdf, **bad})
+    assert transport.requests == []

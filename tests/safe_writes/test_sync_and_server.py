@@ -103,9 +103,13 @@ async def test_over_real_sockets(world: World) -> None:
             updated = await account.todos.update(todo_id=todo_id, due_on=dt.date(2031, 1, 1))
             assert updated.description == "<div>Call <strong>three</strong> places</div>"
             assert [p.id for p in updated.assignees or []] == world.people[:2]
+            assert [(r.method, r.status) for r in world.ours()] == [("GET", 200), ("PUT", 200)]
+            world.fake.clear_requests()
+            async with account.todos.edit(todo_id=todo_id) as draft:
+                draft.content = "Book the venue, now"
             assert [(r.method, r.status) for r in world.ours()] == [
                 ("GET", 200),
-                ("GET", 304),
+                ("GET", 304),  # edit() re-validates: a bodiless 304 when nothing changed
                 ("PUT", 200),
             ]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from basecamp_client import ConflictError, Hooks, RequestEnd, UsageError
+from basecamp_client import Hooks, RequestEnd, UsageError
 from basecamp_client._generated.account import AsyncAccount
 from codegen.generate import api_from
 
@@ -46,13 +46,8 @@ async def test_updating_one_field_keeps_every_other_field(
     assert after["updated_at"] > before["updated_at"]
     assert result.id == record_id
     assert {k: result.to_dict()[k] for k in kind.change} == kind.change
-    # Read, re-validate (a bodiless 304: nothing changed), write.
-    assert [(r.method, r.status) for r in world.ours()] == [
-        ("GET", 200),
-        ("GET", 304),
-        ("PUT", 200),
-    ]
-    assert world.ours()[1].headers.get("if-none-match")
+    # One read, one write: nothing runs between them, so nothing is read again.
+    assert [(r.method, r.status) for r in world.ours()] == [("GET", 200), ("PUT", 200)]
 
 
 async def test_the_write_never_carries_unset_write_only_or_preserved_fields(
@@ -102,15 +97,16 @@ async def test_a_required_field_cannot_be_cleared_and_nothing_is_sent(
     assert world.ours() == []
 
 
-async def test_a_concurrent_change_between_read_and_write_is_refused(
+async def test_update_reads_once_and_writes_once(
     world: World, account: AsyncAccount, kind: Kind
 ) -> None:
+    """No second, conditional read: it could only see what another writer did in the
+    one round trip between the read and the write, and it cost a request against the
+    rate limit. (``edit()``, whose block runs between them, keeps its check.)"""
     record_id = await kind.create(account, world)
-    path = kind.path.format(id=record_id)
     fired: list[int] = []
 
     async def someone_else_writes(event: RequestEnd) -> None:
-        # Right after our first read: another client changes the record.
         if event.method == "GET" and event.status_code == 200 and not fired:
             fired.append(1)
             await service(account, kind).update(**{kind.id_arg: record_id}, **kind.theirs)
@@ -118,36 +114,28 @@ async def test_a_concurrent_change_between_read_and_write_is_refused(
     client, hooked = await account_with_hooks(world, Hooks(on_request_end=someone_else_writes))
     world.fake.clear_requests()
     async with client:
-        with pytest.raises(ConflictError) as info:
-            await service(hooked, kind).update(**{kind.id_arg: record_id}, **kind.change)
+        result = await service(hooked, kind).update(**{kind.id_arg: record_id}, **kind.change)
 
     assert fired
-    assert info.value.changed_fields == tuple(kind.theirs)
-    assert info.value.operation_id == REPLACES[kind.service].id
-    assert "Nothing was written" in str(info.value)
-    assert f"{record_id}" in str(info.value)
-    puts = [r for r in world.ours() if r.method == "PUT"]
-    assert len(puts) == 1  # the other writer's only: ours was never sent
-    assert puts[0].json().items() >= kind.theirs.items()
-    after = world.raw(path)
-    for key, value in kind.theirs.items():
-        assert after[key] == value
+    # Our read, then the other writer's read and write (run by the hook), then our write.
+    assert [r.method for r in world.ours()] == ["GET", "GET", "PUT", "PUT"]
     for key, value in kind.change.items():
-        assert after[key] != value
+        assert result.to_dict()[key] == value
 
 
-async def test_check_conflicts_false_skips_the_second_read(
+async def test_update_no_longer_takes_check_conflicts(
     world: World, account: AsyncAccount, kind: Kind
 ) -> None:
     record_id = await kind.create(account, world)
     world.fake.clear_requests()
-    await service(account, kind).update(
-        **{kind.id_arg: record_id}, **kind.change, check_conflicts=False
-    )
-    assert [r.method for r in world.ours()] == ["GET", "PUT"]
+    with pytest.raises(TypeError, match="check_conflicts"):
+        await service(account, kind).update(
+            **{kind.id_arg: record_id}, **kind.change, check_conflicts=False
+        )
+    assert world.ours() == []
 
 
-async def test_without_the_http_cache_the_second_read_is_a_full_one(world: World) -> None:
+async def test_without_the_http_cache_edit_reads_again_in_full(world: World) -> None:
     from basecamp_client import AsyncBasecamp
 
     from .conftest import UA
@@ -158,7 +146,8 @@ async def test_without_the_http_cache_the_second_read_is_a_full_one(world: World
         account = client.for_account(world.fake.account_id)
         todo = await account.todos.create(todolist_id=world.todolist, content="No cache")
         world.fake.clear_requests()
-        await account.todos.update(todo_id=todo.id, due_on=dt.date(2030, 1, 1))
+        async with account.todos.edit(todo_id=todo.id) as draft:
+            draft.due_on = dt.date(2030, 1, 1)
     assert [(r.method, r.status) for r in world.ours()] == [
         ("GET", 200),
         ("GET", 200),
@@ -167,7 +156,7 @@ async def test_without_the_http_cache_the_second_read_is_a_full_one(world: World
     assert "if-none-match" not in world.ours()[1].headers
 
 
-# -- a change the write does not carry is no conflict ---------------------------------------
+# -- a change the write does not carry is no conflict (edit() checks) ----------------------
 
 
 async def test_completing_a_todo_meanwhile_is_not_a_conflict(
@@ -182,8 +171,10 @@ async def test_completing_a_todo_meanwhile_is_not_a_conflict(
             await account.todos.complete(todo_id=todo.id)
 
     client, hooked = await account_with_hooks(world, Hooks(on_request_end=someone_completes_it))
-    async with client:
-        updated = await hooked.todos.update(todo_id=todo.id, content="Order 200 chairs")
+    async with client, hooked.todos.edit(todo_id=todo.id) as draft:
+        draft.content = "Order 200 chairs"
+    updated = draft.saved
+    assert updated is not None
     assert fired
     assert updated.completed is True
     assert updated.content == "Order 200 chairs"
@@ -209,8 +200,10 @@ async def test_participants_changed_meanwhile_are_kept_by_a_summary_update(
             )
 
     client, hooked = await account_with_hooks(world, Hooks(on_request_end=someone_invites))
-    async with client:
-        updated = await hooked.schedule_entries.update(entry_id=entry.id, summary="Review v2")
+    async with client, hooked.schedule_entries.edit(entry_id=entry.id) as draft:
+        draft.summary = "Review v2"
+    updated = draft.saved
+    assert updated is not None
     assert fired
     assert updated.summary == "Review v2"
     assert [p.id for p in updated.participants or []] == [world.people[1], world.people[2]]
@@ -228,8 +221,10 @@ async def test_the_same_value_set_meanwhile_is_not_a_conflict(
             await account.todos.update(todo_id=todo.id, content="Print 300 badges")
 
     client, hooked = await account_with_hooks(world, Hooks(on_request_end=someone_agrees))
-    async with client:
-        updated = await hooked.todos.update(todo_id=todo.id, content="Print 300 badges")
+    async with client, hooked.todos.edit(todo_id=todo.id) as draft:
+        draft.content = "Print 300 badges"
+    updated = draft.saved
+    assert updated is not None
     assert fired
     assert updated.content == "Print 300 badges"
 

@@ -299,3 +299,26 @@ def test_payloads_match_the_reference(
 def test_nested_objects_are_checked_too(reference: Reference) -> None:
     check: Callable[[str, Any], list[str]] = reference.problems
     assert check("Todo", {"id": 1, "creator": {"id": 2, "name": "x", "invented": 1}})
+
+
+def _our_models() -> dict[str, Any]:
+    from basecamp_client._generated import models
+    from codegen.generate import api_from
+
+    spec = Path(__file__).resolve().parents[2] / "openapi" / "openapi.yaml"
+    return {m.schema_name: getattr(models, m.name) for m in api_from(spec).models}
+
+
+OUR_MODELS = _our_models()
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n in OUR_MODELS])
+def test_payloads_decode_strictly(name: str, payloads: dict[str, list[Any]]) -> None:
+    """What a ``strict=True`` client checks: every field of the model (nested ones too)
+    has the type the description gives it. Needs no reference material."""
+    from basecamp_client._core.strict import strict_problem
+
+    cls = OUR_MODELS[name]
+    assert payloads.get(name), f"no payload collected for {name}"
+    problems = [strict_problem(None, cls.from_dict(payload)) for payload in payloads[name]]
+    assert [p for p in problems if p is not None] == []

@@ -5,6 +5,7 @@ Generated code imports only the names re-exported here.
 
 from .account import AsyncAccountBase, SyncAccountBase
 from .decoding import (
+    ListDecoder,
     Memo,
     ObjectDecoder,
     format_date,
@@ -17,6 +18,22 @@ from .decoding import (
 )
 from .edit import AsyncEdit, EditDraft, SyncEdit
 from .errors import DecodeError
+from .kinds import (
+    ANY,
+    BOOL,
+    BYTES,
+    DATE,
+    DATETIME,
+    FLOAT,
+    ID,
+    INT,
+    STR,
+    TEXT,
+    Kind,
+    nullable,
+    secret,
+)
+from .model_kinds import FieldKinds, dict_of, list_of, model_of
 from .nulls import NULL, Null, create_body
 from .operation import Operation, PaginationSpec, RetrySpec, WriteSemantics
 from .pagination import AsyncPaginator, AsyncWrappedPaginator, ListResult
@@ -28,7 +45,17 @@ from .sources import UploadSource
 from .unset import UNSET, Unset
 
 __all__ = [
+    "ANY",
+    "BOOL",
+    "BYTES",
+    "DATE",
+    "DATETIME",
+    "FLOAT",
+    "ID",
+    "INT",
     "NULL",
+    "STR",
+    "TEXT",
     "UNSET",
     "AccountSession",
     "AsyncAccountBase",
@@ -37,6 +64,9 @@ __all__ = [
     "AsyncWrappedPaginator",
     "DecodeError",
     "EditDraft",
+    "FieldKinds",
+    "Kind",
+    "ListDecoder",
     "ListResult",
     "Memo",
     "MergeField",
@@ -56,12 +86,17 @@ __all__ = [
     "UploadSource",
     "WriteSemantics",
     "create_body",
+    "dict_of",
     "format_date",
     "format_datetime",
     "iso_date",
     "iso_datetime",
     "json_kind",
+    "list_of",
     "merge_update",
+    "model_of",
+    "nullable",
     "parse_date",
     "parse_datetime",
+    "secret",
 ]

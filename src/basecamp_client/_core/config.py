@@ -112,6 +112,12 @@ ATTEMPT_TIMEOUT_FACTOR = 3
 
 HTTP_BACKENDS = ("auto", "asyncio", "httpx")
 
+#: How an on/off environment variable may be written.
+_SWITCHES = {
+    **dict.fromkeys(("1", "true", "yes", "on"), True),
+    **dict.fromkeys(("0", "false", "no", "off"), False),
+}
+
 
 def _http_backend(_inst: Any, _attr: Any, value: Any) -> None:
     if value not in HTTP_BACKENDS:
@@ -203,11 +209,16 @@ class Config:
     # backoff and pauses included (None: no bound but each attempt's, see
     # `attempt_timeout`). A call may set its own: `account.with_options(deadline=…)`.
     deadline: float | None = attrs.field(default=None, converter=check_deadline)
+    # Decoding: lenient by default (a value of an unexpected type is kept as it came);
+    # strict raises DecodeError naming the model, the field, the type and the value.
+    strict: bool = False
 
     def __attrs_post_init__(self) -> None:
         build_user_agent(self.user_agent)
         if not isinstance(self.cache, bool):
             raise UsageError(f"cache must be True or False, got {self.cache!r}")
+        if not isinstance(self.strict, bool):
+            raise UsageError(f"strict must be True or False, got {self.strict!r}")
         if self.access_token is not None and (
             not isinstance(self.access_token, str) or not self.access_token.strip()
         ):
@@ -246,7 +257,8 @@ class Config:
         10 seconds), ``BASECAMP_CACHE`` (``0``/``false``/``no``/``off`` disables the HTTP
         cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``,
         ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``),
-        ``BASECAMP_DEADLINE`` (seconds a whole call may take).
+        ``BASECAMP_DEADLINE`` (seconds a whole call may take), ``BASECAMP_STRICT``
+        (``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -290,6 +302,14 @@ class Config:
         raw_cache = env.get("BASECAMP_CACHE", "").strip().lower()
         if raw_cache:
             values["cache"] = raw_cache not in ("0", "false", "no", "off")
+        raw_strict = env.get("BASECAMP_STRICT", "").strip().lower()
+        if raw_strict:
+            if raw_strict not in _SWITCHES:
+                raise UsageError(
+                    f"BASECAMP_STRICT must be 1/true/yes/on or 0/false/no/off, "
+                    f"got {env['BASECAMP_STRICT']!r}"
+                )
+            values["strict"] = _SWITCHES[raw_strict]
         values.update(overrides)
         if "user_agent" not in values:
             raise UsageError(

@@ -71,6 +71,7 @@ from .streams import (
     send_upload,
     without_query,
 )
+from .strict import STRICT_HINT, strict_problem
 from .throttle import Throttle
 from .transport import (
     Content,
@@ -134,6 +135,9 @@ class ClientCore:
         configure_from_env()
         self.config = config
         self.origin = origin(config.base_url)
+        #: Check decoded models against their annotations (``strict=True``): per client,
+        #: so clients with different settings share the generated decoders.
+        self.strict = config.strict
         base_headers = {
             "User-Agent": config.full_user_agent,
             "Accept": "application/json",
@@ -332,6 +336,8 @@ class ClientCore:
         if status == 304:
             assert entry is not None  # send() only returns a 304 it asked for
             value: Any = entry.value
+            if self.strict:  # the cache may be shared with a lenient client
+                self._check_strictly(op, decode, value, response)
             if raw and isinstance(value, PageData):
                 # Hand out a copy: the caller may mutate the list it gets.
                 value = value.copy()
@@ -352,6 +358,8 @@ class ClientCore:
                 request_id=response.headers.get("x-request-id"),
                 operation_id=op.id,
             ) from exc
+        if self.strict:
+            self._check_strictly(op, decode, value, response)
         if cacheable and store and status == 200:
             headers = response.headers
             etag = headers.get("etag")
@@ -362,6 +370,20 @@ class ClientCore:
                 if raw and isinstance(value, PageData):
                     value = value.copy()
         return value, status
+
+    def _check_strictly(
+        self, op: Operation, decode: Any, value: Any, response: HttpResponse
+    ) -> None:
+        """A strict client's second pass over what ``decode`` made (see :mod:`.strict`)."""
+        problem = strict_problem(decode, value)
+        if problem is not None:
+            raise DecodeError(
+                f"{op.id}: {problem} (strict decoding)",
+                http_status=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+                operation_id=op.id,
+                hint=STRICT_HINT,
+            )
 
     async def send(
         self,

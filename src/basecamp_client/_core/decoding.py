@@ -137,3 +137,25 @@ class ObjectDecoder(Generic[T]):
             raise self.refuse(data)
 
         return decode
+
+
+class ListDecoder(Generic[T]):
+    """Decodes a JSON array of objects, each into the model ``name``; nested objects
+    repeated across the items are decoded once (see :class:`ObjectDecoder`). An item
+    that is not an object is kept as it came (a strict client refuses it)."""
+
+    __slots__ = ("from_dict", "name")
+
+    def __init__(self, from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str) -> None:
+        self.from_dict = from_dict
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<ListDecoder {self.name}>"
+
+    def __call__(self, data: Any) -> list[T]:
+        if not isinstance(data, list):
+            raise DecodeError(f"expected a JSON array of {self.name}, got {json_kind(data)}")
+        from_dict = self.from_dict
+        memo: Memo = {}
+        return [from_dict(item, memo) if isinstance(item, dict) else item for item in data]

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import UsageError
+from .kinds import Kind
 from .nulls import NULL
 from .runner import Runner
 from .safe_write import MergeSpec, project, same, write_merged
@@ -35,6 +36,7 @@ class EditDraft(Generic[R]):
     """
 
     _spec: MergeSpec
+    _kinds: dict[str, Kind | None]
     _record: R
     _values: dict[str, Any]
     _original: dict[str, Any]
@@ -46,6 +48,7 @@ class EditDraft(Generic[R]):
             values.setdefault(field.name, None)  # write-only: nothing to show
         state = object.__setattr__
         state(self, "_spec", spec)
+        state(self, "_kinds", {f.name: f.kind for f in spec.fields})
         state(self, "_record", record)
         state(self, "_values", values)
         state(self, "_original", copy.deepcopy(values))
@@ -72,6 +75,11 @@ class EditDraft(Generic[R]):
                 raise AttributeError(self._unknown(name))
             if value is UNSET or value is NULL:
                 raise UsageError(f"{type(self).__name__}.{name}: assign None to clear a field")
+            kind = self._kinds.get(name)
+            if value is not None and kind is not None:
+                fault = kind.fault(value)
+                if fault is not None:
+                    raise UsageError(f"{type(self).__name__}.{fault.text(name)}")
             values[name] = value
 
         def __delattr__(self, name: str) -> None:
@@ -150,9 +158,8 @@ class AsyncEdit(Generic[D, R]):
             self._spec,
             record=draft.record,
             changes=changes,
-            read=self._read,
             write=self._write,
-            check_conflicts=True,
+            reread=self._read,
         )
         object.__setattr__(draft, "_saved", saved)
 

@@ -7,11 +7,14 @@ not pass.
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import math
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from .errors import UsageError
+from .operation import Operation
 from .unset import UNSET
 
 
@@ -39,11 +42,44 @@ def encode_body(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {name: encode_value(value) for name, value in fields.items() if value is not UNSET}
 
 
+def json_payload(op: Operation, fields: Mapping[str, Any]) -> bytes:
+    """The bytes of ``op``'s JSON body. NaN and infinities are refused: JSON has no such
+    numbers (Python would write ``NaN``, which a JSON parser must not accept)."""
+    body = encode_body(fields)
+    try:
+        return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+    except ValueError:
+        where = _non_finite(body, "") or "a value"
+        raise UsageError(
+            f"{op.id}: {where} is not a finite number: JSON cannot carry NaN or infinity",
+            operation_id=op.id,
+        ) from None
+
+
+def _non_finite(value: Any, path: str) -> str | None:
+    """Where in a JSON-ready value a NaN or an infinity sits (``assignee_ids[0]``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_finite(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _non_finite(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 def _query_scalar(name: str, value: Any) -> str:
     if value is True:
         return "true"
     if value is False:
         return "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UsageError(f"query parameter {name!r} must be a finite number, got {value!r}")
     if isinstance(value, (str, int, float)):
         return str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):

@@ -1,15 +1,18 @@
 """Merge-safe updates on top of Basecamp's replace-semantics PUTs.
 
 Some PUTs replace the whole record: a field left out of the body is cleared. The
-generated ``update()`` reads the record, keeps every field the caller did not pass,
-re-checks just before writing that nobody changed the record meanwhile, and only then
-sends the full body through ``replace()``. The generator describes each operation with
-one :class:`MergeSpec` (from the description's ``x-sdk-merge``); everything here is
-generic.
+generated ``update()`` reads the record, keeps every field the caller did not pass and
+sends the full body through ``replace()``: one read, one write, nothing in between.
+``edit()`` runs the caller's code between its read and its write, so it re-reads just
+before writing and refuses to overwrite a field someone else changed meanwhile. A value
+sent back from the record must have the type the write expects: a malformed one (a
+description that came back as a list) is refused, never echoed. The generator
+describes each operation with one :class:`MergeSpec` (from the description's
+``x-sdk-merge``); everything here is generic.
 
 The merge itself is pure (:func:`project`, :func:`check_changes`,
 :func:`merged_arguments`, :func:`conflicting_fields`); :func:`merge_update` and
-:func:`write_merged` add the two reads and the write around it.
+:func:`write_merged` add the reads and the write around it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .errors import ConflictError, DecodeError, UsageError
+from .kinds import Kind, describe
 from .nulls import NULL
 from .unset import UNSET
 
@@ -35,10 +39,12 @@ class MergeField:
     (``assignees[].id``). A field with an empty ``read`` is write-only: the API never
     shows it, so it is sent only when the caller passes it. ``required`` fields cannot
     be cleared. ``preserved`` fields are kept by the API when omitted, so they are
-    sent only when changed, and clearing one sends ``empty``.
+    sent only when changed, and clearing one sends ``empty``. ``kind`` is the type the
+    write expects: a value kept from the record is sent back only if it has it.
     """
 
     name: str
+    kind: Kind | None = None
     read: tuple[str, ...] = ()
     each: tuple[str, ...] = ()
     required: bool = False
@@ -172,13 +178,18 @@ def effective_changes(
 
 
 def merged_arguments(
-    spec: MergeSpec, current: Mapping[str, Any], changes: Mapping[str, Any]
+    spec: MergeSpec,
+    current: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    record: Any = None,
 ) -> dict[str, Any]:
     """The arguments of ``replace()``: the caller's changes over the current values.
 
     ``changes`` maps field names to new values (``UNSET`` or absent: keep). ``None``
     clears: a clearing-on-omission field is left out, a preserved one is sent empty.
-    Preserved and write-only fields are sent only when the caller changes them.
+    Preserved and write-only fields are sent only when the caller changes them. A
+    current value kept must have the field's kind (:func:`refuse_malformed`);
+    ``record`` (the record read) only names it in the error.
     """
     args: dict[str, Any] = {}
     for field in spec.fields:
@@ -196,6 +207,8 @@ def merged_arguments(
         elif field.read and not field.preserved:
             kept = current.get(field.name)
             if kept is not None:
+                if field.kind is not None and not field.kind.fits(kept):
+                    raise malformed_error(spec, field, record, kept)
                 args[field.name] = kept
             elif field.required:
                 raise UsageError(
@@ -203,6 +216,23 @@ def merged_arguments(
                     f"pass {field.name}=… explicitly"
                 )
     return args
+
+
+def malformed_error(spec: MergeSpec, field: MergeField, record: Any, value: Any) -> DecodeError:
+    """The record read holds a value of the wrong type in a field the write would send
+    back: sending it would store (or be refused for) something nobody asked for."""
+    source = ".".join(field.read) + (f"[].{'.'.join(field.each)}" if field.each else "")
+    kind = field.kind
+    expected = kind.name if kind is not None else "another type"
+    shown = describe(value, secret=kind is not None and kind.secret)
+    clear = "" if field.required else " (or None to clear it)"
+    return DecodeError(
+        f"{spec.read}: {record_label(spec, record)} has {source} of the wrong type "
+        f"(expected {expected}, got {shown}); refusing to send {field.name} "
+        f"back with {spec.write}. Nothing was written",
+        operation_id=spec.read,
+        hint=f"pass {field.name}=… to replace the value{clear}",
+    )
 
 
 def _fresh(value: Any) -> Any:
@@ -265,25 +295,25 @@ async def write_merged(
     *,
     record: R,
     changes: Mapping[str, Any],
-    read: Callable[[], Awaitable[R]],
     write: Callable[..., Awaitable[R]],
-    check_conflicts: bool = True,
+    reread: Callable[[], Awaitable[R]] | None = None,
 ) -> R:
     """Write ``changes`` over ``record`` (as read earlier) with one replace.
 
-    With ``check_conflicts``, the record is read again first — a conditional GET when
-    the HTTP cache holds it, so usually a bodiless 304 — and a change to any field the
-    write would overwrite raises :class:`ConflictError` without writing. When the
-    changes would change nothing, nothing is sent and ``record`` is returned.
+    With ``reread`` (``edit()``: the caller's code ran since the read), the record is
+    read again first — a conditional GET when the HTTP cache holds it, so usually a
+    bodiless 304 — and a change to any field the write would overwrite raises
+    :class:`ConflictError` without writing. When the changes would change nothing,
+    nothing is sent and ``record`` is returned.
     """
     check_changes(spec, changes)
     before = project(spec, record)
     changes = effective_changes(spec, before, changes)
     if not changes:
         return record
-    args = merged_arguments(spec, before, changes)
-    if check_conflicts:
-        fresh = await read()
+    args = merged_arguments(spec, before, changes, record)
+    if reread is not None:
+        fresh = await reread()
         if fresh is not record:  # a 304 hands back the very object read before
             fields = conflicting_fields(spec, before, project(spec, fresh), args)
             if fields:
@@ -297,18 +327,12 @@ async def merge_update(
     changes: Mapping[str, Any],
     read: Callable[[], Awaitable[R]],
     write: Callable[..., Awaitable[R]],
-    check_conflicts: bool = True,
 ) -> R:
-    """Read the record, then :func:`write_merged` the caller's ``changes`` over it.
-    ``UNSET`` values in ``changes`` mean "keep"."""
+    """Read the record once, then :func:`write_merged` the caller's ``changes`` over
+    it. ``UNSET`` values in ``changes`` mean "keep". Nothing runs between the read and
+    the write, so a second read could only find what a concurrent writer did in that
+    one round trip: it is not made (``edit()`` makes it)."""
     passed = {name: value for name, value in changes.items() if value is not UNSET}
     check_changes(spec, passed)
     record = await read()
-    return await write_merged(
-        spec,
-        record=record,
-        changes=passed,
-        read=read,
-        write=write,
-        check_conflicts=check_conflicts,
-    )
+    return await write_merged(spec, record=record, changes=passed, write=write)

@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
 from .core import ClientCore
 from .credentials import JSON_CONTENT_TYPE
 from .deadlines import call_deadline, check_deadline
-from .encoding import encode_body, encode_query, format_path
+from .encoding import encode_query, format_path, json_payload
 from .errors import UsageError
 from .operation import Operation
 from .pages import PageDecoder, PageFetcher
@@ -80,7 +79,7 @@ class AccountSession:
         deadline = call_deadline(core, self.deadline)
         if body is None:
             return await core.execute(op, url, decode, deadline=deadline)
-        payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
+        payload = json_payload(op, body)
         return await core.execute(
             op, url, decode, content=payload, content_type=JSON_CONTENT_TYPE, deadline=deadline
         )
@@ -100,7 +99,7 @@ class AccountSession:
         if body is None:
             await core.execute(op, url, None, deadline=deadline)
             return
-        payload = json.dumps(encode_body(body), separators=(",", ":")).encode()
+        payload = json_payload(op, body)
         await core.execute(
             op, url, None, content=payload, content_type=JSON_CONTENT_TYPE, deadline=deadline
         )

@@ -9,8 +9,12 @@ import os
 from typing import TYPE_CHECKING
 
 from .._core.errors import DecodeError
+from .._core.kinds import BOOL, ID, INT, STR
+from .._core.model_kinds import list_of
 from .._core.progress import ProgressCallback
 from .._core.unset import UNSET, Unset
+
+_ID_LIST = list_of(INT)
 
 if TYPE_CHECKING:
     from .._core.runner import Runner
@@ -46,8 +50,14 @@ class AsyncUploadsFiles:
         ``uploads.create``. The file is streamed, never read whole into memory.
         """
         from .._generated.services.attachments import AsyncAttachmentsService
-        from .._generated.services.uploads import AsyncUploadsService
+        from .._generated.services.uploads import CREATE_UPLOAD, AsyncUploadsService
 
+        # The second step's arguments, checked before the first step sends anything.
+        ID.check(CREATE_UPLOAD, "vault_id", vault_id)
+        STR.check(CREATE_UPLOAD, "description", description)
+        STR.check(CREATE_UPLOAD, "base_name", base_name)
+        _ID_LIST.check(CREATE_UPLOAD, "subscriptions", subscriptions)
+        BOOL.check(CREATE_UPLOAD, "visible_to_clients", visible_to_clients)
         attachment = await AsyncAttachmentsService(self._session).upload(
             path, name=name, content_type=content_type, progress=progress
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from basecamp_client._core import DecodeError, Memo, ObjectDecoder, json_kind
+from basecamp_client._core import DecodeError, ListDecoder, Memo, ObjectDecoder, json_kind
 
 T = TypeVar("T")
 
@@ -18,19 +18,10 @@ def one(from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str) -> 
     return ObjectDecoder(from_dict, name)
 
 
-def many(
-    from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str
-) -> Callable[[Any], list[T]]:
+def many(from_dict: Callable[[Mapping[str, Any], Memo | None], T], name: str) -> ListDecoder[T]:
     """A decoder for a JSON array of objects, each into the model ``name``; nested objects
     repeated across the items are decoded once (see ``ObjectDecoder``)."""
-
-    def decode(data: Any) -> list[T]:
-        if not isinstance(data, list):
-            raise DecodeError(f"expected a JSON array of {name}, got {json_kind(data)}")
-        memo: Memo = {}
-        return [from_dict(item, memo) if isinstance(item, dict) else item for item in data]
-
-    return decode
+    return ListDecoder(from_dict, name)
 
 
 def json_object(data: Any) -> dict[str, Any]:

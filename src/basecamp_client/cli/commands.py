@@ -135,13 +135,6 @@ def _extra_options(method: Method, taken: set[str]) -> list[click.Option]:
                     help="clear this field (repeatable): " + ", ".join(clearable),
                 )
             )
-        wanted.append(
-            click.Option(
-                ["--no-check-conflicts", "cli_no_check"],
-                is_flag=True,
-                help="skip the second read that refuses to overwrite a concurrent change",
-            )
-        )
     if any(a.location == "body" for a in method.arguments):
         wanted.append(
             click.Option(

@@ -108,8 +108,6 @@ async def _invoke(
             from .transfer import upload
 
             result = await upload(function, values, kwargs)
-        elif method.kind == "update":
-            result = await function(**kwargs, check_conflicts=not values.get("cli_no_check"))
         else:
             result = await function(**kwargs)
         if method.kind == "empty" or result is None:

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -158,6 +168,9 @@ class Account(_AccountSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_account)
 
     def to_dict(self) -> dict[str, Any]:
@@ -235,3 +248,24 @@ class Account(_AccountSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Account._field_kinds = FieldKinds(
+    "Account",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("owner_name", nullable(STR)),
+        ("active", nullable(BOOL)),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("trial", nullable(BOOL)),
+        ("trial_ends_on", nullable(DATE)),
+        ("frozen", nullable(BOOL)),
+        ("paused", nullable(BOOL)),
+        ("limits", nullable(model_of(AccountLimits))),
+        ("subscription", nullable(model_of(AccountSubscription))),
+        ("settings", nullable(model_of(AccountSettings))),
+        ("logo", nullable(model_of(AccountLogo))),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -93,6 +93,9 @@ class AccountLimits(_AccountLimitsSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_account_limits)
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,3 +125,14 @@ class AccountLimits(_AccountLimitsSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+AccountLimits._field_kinds = FieldKinds(
+    "AccountLimits",
+    (
+        ("can_create_projects", nullable(BOOL)),
+        ("can_pin_projects", nullable(BOOL)),
+        ("can_create_users", nullable(BOOL)),
+        ("can_upload_files", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -90,6 +90,9 @@ class AccountSettings(_AccountSettingsSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_account_settings)
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,3 +119,13 @@ class AccountSettings(_AccountSettingsSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+AccountSettings._field_kinds = FieldKinds(
+    "AccountSettings",
+    (
+        ("company_hq_enabled", nullable(BOOL)),
+        ("teams_enabled", nullable(BOOL)),
+        ("projects_enabled", nullable(BOOL)),
+    ),
+)

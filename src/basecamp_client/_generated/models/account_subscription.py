@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -117,6 +117,9 @@ class AccountSubscription(_AccountSubscriptionSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_account_subscription)
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,3 +161,18 @@ class AccountSubscription(_AccountSubscriptionSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+AccountSubscription._field_kinds = FieldKinds(
+    "AccountSubscription",
+    (
+        ("short_name", nullable(STR)),
+        ("proper_name", nullable(STR)),
+        ("project_limit", nullable(INT)),
+        ("teams", nullable(BOOL)),
+        ("clients", nullable(BOOL)),
+        ("templates", nullable(BOOL)),
+        ("logo", nullable(BOOL)),
+        ("timesheet", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATE, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -88,6 +88,9 @@ class AnswerUpdate(_AnswerUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_answer_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,3 +123,13 @@ class AnswerUpdate(_AnswerUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+AnswerUpdate._field_kinds = FieldKinds(
+    "AnswerUpdate",
+    (
+        ("content", nullable(STR)),
+        ("group_on", nullable(DATE)),
+        ("question_answer", nullable(model_of(AnswerAttributes))),
+    ),
+)

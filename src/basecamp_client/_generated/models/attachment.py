@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -149,6 +149,9 @@ class Attachment(_AttachmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_attachment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,3 +214,25 @@ class Attachment(_AttachmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Attachment._field_kinds = FieldKinds(
+    "Attachment",
+    (
+        ("attachable_sgid", nullable(STR)),
+        ("id", nullable(INT)),
+        ("sgid", nullable(STR)),
+        ("status_url", nullable(STR)),
+        ("caption", nullable(STR)),
+        ("byte_size", nullable(INT)),
+        ("content_type", nullable(STR)),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+        ("key", nullable(STR)),
+        ("filename", nullable(STR)),
+        ("download_url", nullable(STR)),
+        ("previewable", nullable(BOOL)),
+        ("preview_url", nullable(STR)),
+        ("thumbnail_url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo
 
 from ._base import NOTHING, Keys, Settled
 
@@ -106,6 +106,9 @@ class AuthorizedAccount(_AuthorizedAccountSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_authorized_account)
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,3 +141,15 @@ class AuthorizedAccount(_AuthorizedAccountSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+AuthorizedAccount._field_kinds = FieldKinds(
+    "AuthorizedAccount",
+    (
+        ("product", STR),
+        ("id", INT),
+        ("name", STR),
+        ("href", STR),
+        ("app_href", STR),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -106,6 +106,9 @@ class Boost(_BoostSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_boost)
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,3 +151,15 @@ class Boost(_BoostSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Boost._field_kinds = FieldKinds(
+    "Boost",
+    (
+        ("id", INT),
+        ("content", nullable(STR)),
+        ("created_at", DATETIME),
+        ("booster", nullable(model_of(Person))),
+        ("recording", nullable(model_of(RecordingParent))),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -123,6 +123,9 @@ class Calendar(_CalendarSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_calendar)
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,3 +170,19 @@ class Calendar(_CalendarSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Calendar._field_kinds = FieldKinds(
+    "Calendar",
+    (
+        ("id", INT),
+        ("type", STR),
+        ("name", STR),
+        ("color", STR),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("url", STR),
+        ("app_url", STR),
+        ("schedule_url", STR),
+    ),
+)

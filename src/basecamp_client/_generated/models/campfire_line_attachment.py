@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -107,6 +107,9 @@ class CampfireLineAttachment(_CampfireLineAttachmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_campfire_line_attachment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,3 +145,16 @@ class CampfireLineAttachment(_CampfireLineAttachmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CampfireLineAttachment._field_kinds = FieldKinds(
+    "CampfireLineAttachment",
+    (
+        ("title", nullable(STR)),
+        ("url", nullable(STR)),
+        ("filename", nullable(STR)),
+        ("content_type", nullable(STR)),
+        ("byte_size", nullable(INT)),
+        ("download_url", nullable(STR)),
+    ),
+)

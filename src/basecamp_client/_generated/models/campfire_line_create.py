@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -83,6 +83,9 @@ class CampfireLineCreate(_CampfireLineCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_campfire_line_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,3 +109,12 @@ class CampfireLineCreate(_CampfireLineCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CampfireLineCreate._field_kinds = FieldKinds(
+    "CampfireLineCreate",
+    (
+        ("content", STR),
+        ("content_type", nullable(STR)),
+    ),
+)

@@ -8,11 +8,22 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -293,6 +304,9 @@ class Card(_CardSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_card)
 
     def to_dict(self) -> dict[str, Any]:
@@ -482,3 +496,46 @@ class Card(_CardSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Card._field_kinds = FieldKinds(
+    "Card",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("content", nullable(STR)),
+        ("description", nullable(STR)),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("due_on", nullable(DATE)),
+        ("completed", nullable(BOOL)),
+        ("completed_at", nullable(DATETIME)),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("completion_url", nullable(STR)),
+        ("parent", model_of(RecordingParent)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("completer", nullable(model_of(Person))),
+        ("assignees", nullable(list_of(model_of(Person)))),
+        ("completion_subscribers", nullable(list_of(model_of(Person)))),
+        ("steps", nullable(list_of(model_of(Subtask)))),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("comment_count", nullable(INT)),
+        ("completion", nullable(model_of(Completion))),
+        ("subtasks_count", nullable(INT)),
+        ("subtasks_completed_count", nullable(INT)),
+        ("subtasks_url", nullable(STR)),
+    ),
+)

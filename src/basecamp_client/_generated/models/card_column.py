@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -216,6 +226,9 @@ class CardColumn(_CardColumnSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_card_column)
 
     def to_dict(self) -> dict[str, Any]:
@@ -333,3 +346,34 @@ class CardColumn(_CardColumnSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CardColumn._field_kinds = FieldKinds(
+    "CardColumn",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("color", nullable(STR)),
+        ("description", nullable(STR)),
+        ("cards_count", nullable(INT)),
+        ("comments_count", nullable(INT)),
+        ("cards_url", nullable(STR)),
+        ("parent", model_of(RecordingParent)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("subscribers", nullable(list_of(model_of(Person)))),
+        ("on_hold", nullable(model_of(CardColumnOnHold))),
+        ("comment_count", nullable(INT)),
+        ("subscription_url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -83,6 +83,9 @@ class CardColumnMove(_CardColumnMoveSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_card_column_move)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,3 +112,13 @@ class CardColumnMove(_CardColumnMoveSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CardColumnMove._field_kinds = FieldKinds(
+    "CardColumnMove",
+    (
+        ("source_id", INT),
+        ("target_id", INT),
+        ("position", nullable(INT)),
+    ),
+)

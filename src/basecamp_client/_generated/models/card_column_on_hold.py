@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -135,6 +135,9 @@ class CardColumnOnHold(_CardColumnOnHoldSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_card_column_on_hold)
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,3 +179,18 @@ class CardColumnOnHold(_CardColumnOnHoldSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CardColumnOnHold._field_kinds = FieldKinds(
+    "CardColumnOnHold",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("inherits_status", BOOL),
+        ("title", STR),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("cards_count", INT),
+        ("cards_url", STR),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATE, STR, FieldKinds, Memo, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -93,6 +93,9 @@ class CardCreate(_CardCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_card_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,3 +125,14 @@ class CardCreate(_CardCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CardCreate._field_kinds = FieldKinds(
+    "CardCreate",
+    (
+        ("title", STR),
+        ("content", nullable(STR)),
+        ("due_on", nullable(DATE)),
+        ("notify", nullable(BOOL)),
+    ),
+)

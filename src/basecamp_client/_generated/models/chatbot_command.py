@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, model_of
 
 from ._base import NOTHING, Keys, Settled
 from .person import Person, _share_person
@@ -82,6 +82,9 @@ class ChatbotCommand(_ChatbotCommandSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_chatbot_command)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,3 +115,18 @@ class ChatbotCommand(_ChatbotCommandSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ChatbotCommand._field_kinds = FieldKinds(
+    "ChatbotCommand",
+    (
+        ("command", STR),
+        ("creator", model_of(Person)),
+        ("callback_url", STR),
+    ),
+    secret=frozenset(
+        {
+            "callback_url",
+        }
+    ),
+)

@@ -8,11 +8,22 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -211,6 +222,9 @@ class ClientApproval(_ClientApprovalSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_client_approval)
 
     def to_dict(self) -> dict[str, Any]:
@@ -344,3 +358,34 @@ class ClientApproval(_ClientApprovalSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ClientApproval._field_kinds = FieldKinds(
+    "ClientApproval",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("parent", model_of(RecordingParent)),
+        ("bucket", model_of(RecordingBucket)),
+        ("creator", model_of(Person)),
+        ("content", nullable(STR)),
+        ("content_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("subject", nullable(STR)),
+        ("due_on", nullable(DATE)),
+        ("replies_count", nullable(INT)),
+        ("replies_url", nullable(STR)),
+        ("approval_status", nullable(STR)),
+        ("approver", nullable(model_of(Person))),
+        ("responses", nullable(list_of(model_of(ClientApprovalResponse)))),
+    ),
+)

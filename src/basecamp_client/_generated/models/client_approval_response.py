@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -172,6 +172,9 @@ class ClientApprovalResponse(_ClientApprovalResponseSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_client_approval_response)
 
     def to_dict(self) -> dict[str, Any]:
@@ -250,3 +253,25 @@ class ClientApprovalResponse(_ClientApprovalResponseSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ClientApprovalResponse._field_kinds = FieldKinds(
+    "ClientApprovalResponse",
+    (
+        ("id", nullable(INT)),
+        ("status", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+        ("created_at", nullable(DATETIME)),
+        ("updated_at", nullable(DATETIME)),
+        ("title", nullable(STR)),
+        ("inherits_status", nullable(BOOL)),
+        ("type", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("bookmark_url", nullable(STR)),
+        ("parent", nullable(model_of(RecordingParent))),
+        ("bucket", nullable(model_of(RecordingBucket))),
+        ("creator", nullable(model_of(Person))),
+        ("content", nullable(STR)),
+        ("approved", nullable(BOOL)),
+    ),
+)

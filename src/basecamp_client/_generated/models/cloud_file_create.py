@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -109,6 +109,9 @@ class CloudFileCreate(_CloudFileCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_cloud_file_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,3 +147,16 @@ class CloudFileCreate(_CloudFileCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CloudFileCreate._field_kinds = FieldKinds(
+    "CloudFileCreate",
+    (
+        ("url", STR),
+        ("service", STR),
+        ("title", nullable(STR)),
+        ("description", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+        ("visible_to_clients", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -103,6 +103,9 @@ class CloudFileReplace(_CloudFileReplaceSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_cloud_file_replace)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,3 +138,15 @@ class CloudFileReplace(_CloudFileReplaceSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+CloudFileReplace._field_kinds = FieldKinds(
+    "CloudFileReplace",
+    (
+        ("url", STR),
+        ("service", STR),
+        ("title", nullable(STR)),
+        ("description", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, FieldKinds, Memo, model_of
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -78,6 +78,9 @@ class Completion(_CompletionSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_completion)
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,3 +108,12 @@ class Completion(_CompletionSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Completion._field_kinds = FieldKinds(
+    "Completion",
+    (
+        ("created_at", DATETIME),
+        ("creator", model_of(Person)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -121,6 +121,9 @@ class DockItem(_DockItemSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_dock_item)
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,3 +162,17 @@ class DockItem(_DockItemSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+DockItem._field_kinds = FieldKinds(
+    "DockItem",
+    (
+        ("id", INT),
+        ("title", STR),
+        ("name", STR),
+        ("enabled", BOOL),
+        ("position", nullable(INT)),
+        ("url", STR),
+        ("app_url", STR),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -98,6 +98,9 @@ class DoorService(_DoorServiceSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_door_service)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,3 +133,15 @@ class DoorService(_DoorServiceSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+DoorService._field_kinds = FieldKinds(
+    "DoorService",
+    (
+        ("name", nullable(STR)),
+        ("example_url", nullable(STR)),
+        ("code", nullable(STR)),
+        ("valid_patterns", nullable(list_of(STR))),
+        ("supporting_text", nullable(STR)),
+    ),
+)

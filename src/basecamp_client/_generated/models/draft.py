@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -129,6 +129,9 @@ class Draft(_DraftSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_draft)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,3 +187,20 @@ class Draft(_DraftSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Draft._field_kinds = FieldKinds(
+    "Draft",
+    (
+        ("id", INT),
+        ("app_url", STR),
+        ("title", STR),
+        ("type", STR),
+        ("bucket", model_of(DraftBucket)),
+        ("parent", nullable(model_of(DraftParent))),
+        ("excerpt", STR),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("scheduled_posting_at", nullable(DATETIME)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -111,6 +111,9 @@ class Embed(_EmbedSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_embed)
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,3 +152,17 @@ class Embed(_EmbedSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Embed._field_kinds = FieldKinds(
+    "Embed",
+    (
+        ("sgid", STR),
+        ("url", STR),
+        ("status", STR),
+        ("type", nullable(STR)),
+        ("content", nullable(STR)),
+        ("content_type", nullable(STR)),
+        ("image_url", nullable(STR)),
+    ),
+)

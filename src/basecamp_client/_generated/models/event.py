@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -126,6 +126,9 @@ class Event(_EventSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_event)
 
     def to_dict(self) -> dict[str, Any]:
@@ -186,3 +189,19 @@ class Event(_EventSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Event._field_kinds = FieldKinds(
+    "Event",
+    (
+        ("id", INT),
+        ("recording_id", INT),
+        ("action", STR),
+        ("details", nullable(model_of(EventDetails))),
+        ("created_at", DATETIME),
+        ("creator", model_of(Person)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("performed_by", nullable(model_of(Person))),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -98,6 +98,9 @@ class EventDetails(_EventDetailsSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_event_details)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,3 +133,15 @@ class EventDetails(_EventDetailsSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+EventDetails._field_kinds = FieldKinds(
+    "EventDetails",
+    (
+        ("added_person_ids", nullable(list_of(INT))),
+        ("removed_person_ids", nullable(list_of(INT))),
+        ("notified_recipient_ids", nullable(list_of(INT))),
+        ("new_parent_id", nullable(INT)),
+        ("parent_id_was", nullable(INT)),
+    ),
+)

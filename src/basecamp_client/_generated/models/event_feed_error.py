@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -80,6 +80,9 @@ class EventFeedError(_EventFeedErrorSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_event_feed_error)
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,3 +106,12 @@ class EventFeedError(_EventFeedErrorSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+EventFeedError._field_kinds = FieldKinds(
+    "EventFeedError",
+    (
+        ("error", STR),
+        ("reason", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo
 
 from ._base import NOTHING, Keys, Settled
 
@@ -83,6 +83,9 @@ class EventFeedGone(_EventFeedGoneSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_event_feed_gone)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,3 +112,13 @@ class EventFeedGone(_EventFeedGoneSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+EventFeedGone._field_kinds = FieldKinds(
+    "EventFeedGone",
+    (
+        ("error", STR),
+        ("epoch_after_id", INT),
+        ("resume", STR),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, list_of, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .feed_event import FeedEvent, _share_feed_event
@@ -88,6 +88,9 @@ class EventFeedPage(_EventFeedPageSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_event_feed_page)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,3 +123,13 @@ class EventFeedPage(_EventFeedPageSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+EventFeedPage._field_kinds = FieldKinds(
+    "EventFeedPage",
+    (
+        ("events", list_of(model_of(FeedEvent))),
+        ("position", STR),
+        ("next", nullable(STR)),
+    ),
+)

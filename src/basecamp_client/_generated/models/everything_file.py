@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -247,6 +257,9 @@ class EverythingFile(_EverythingFileSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_everything_file)
 
     def to_dict(self) -> dict[str, Any]:
@@ -400,3 +413,42 @@ class EverythingFile(_EverythingFileSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+EverythingFile._field_kinds = FieldKinds(
+    "EverythingFile",
+    (
+        ("id", nullable(INT)),
+        ("status", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+        ("created_at", nullable(DATETIME)),
+        ("updated_at", nullable(DATETIME)),
+        ("title", nullable(STR)),
+        ("inherits_status", nullable(BOOL)),
+        ("type", nullable(STR)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("parent", nullable(model_of(RecordingParent))),
+        ("bucket", nullable(model_of(RecordingBucket))),
+        ("creator", nullable(model_of(Person))),
+        ("attachable_sgid", nullable(STR)),
+        ("content_type", nullable(STR)),
+        ("byte_size", nullable(INT)),
+        ("filename", nullable(STR)),
+        ("download_url", nullable(STR)),
+        ("app_download_url", nullable(STR)),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+        ("description", nullable(STR)),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("content", nullable(STR)),
+        ("content_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import ANY, DATETIME, INT, STR, FieldKinds, Memo, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -146,6 +146,9 @@ class FeedEvent(_FeedEventSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_feed_event)
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,3 +196,20 @@ class FeedEvent(_FeedEventSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+FeedEvent._field_kinds = FieldKinds(
+    "FeedEvent",
+    (
+        ("id", INT),
+        ("kind", STR),
+        ("event_type", STR),
+        ("action", STR),
+        ("created_at", DATETIME),
+        ("bucket_id", INT),
+        ("creator_id", INT),
+        ("recording_id", INT),
+        ("performed_by_id", nullable(INT)),
+        ("details", ANY),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo, list_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -139,6 +139,9 @@ class Folder(_FolderSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_folder)
 
     def to_dict(self) -> dict[str, Any]:
@@ -192,3 +195,22 @@ class Folder(_FolderSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Folder._field_kinds = FieldKinds(
+    "Folder",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("type", STR),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("bucket_ids", list_of(INT)),
+        ("is_emoji_only_name", BOOL),
+        ("star_url", STR),
+        ("gauges_url", nullable(STR)),
+        ("color", nullable(STR)),
+        ("image_url", nullable(STR)),
+        ("url", STR),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -78,6 +78,9 @@ class FolderCreate(_FolderCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_folder_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,3 +104,12 @@ class FolderCreate(_FolderCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+FolderCreate._field_kinds = FieldKinds(
+    "FolderCreate",
+    (
+        ("name", nullable(STR)),
+        ("project_ids", nullable(list_of(INT))),
+    ),
+)

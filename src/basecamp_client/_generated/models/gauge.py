@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -177,6 +187,9 @@ class Gauge(_GaugeSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_gauge)
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,3 +286,29 @@ class Gauge(_GaugeSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Gauge._field_kinds = FieldKinds(
+    "Gauge",
+    (
+        ("id", INT),
+        ("status", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", nullable(STR)),
+        ("inherits_status", nullable(BOOL)),
+        ("type", nullable(STR)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("bookmark_url", nullable(STR)),
+        ("bucket", nullable(model_of(RecordingBucket))),
+        ("creator", nullable(model_of(Person))),
+        ("description", nullable(STR)),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("enabled", nullable(BOOL)),
+        ("last_needle_color", nullable(STR)),
+        ("last_needle_position", nullable(INT)),
+        ("previous_needle_position", nullable(INT)),
+    ),
+)

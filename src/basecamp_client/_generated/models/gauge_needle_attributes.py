@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -87,6 +87,9 @@ class GaugeNeedleAttributes(_GaugeNeedleAttributesSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_gauge_needle_attributes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,3 +116,13 @@ class GaugeNeedleAttributes(_GaugeNeedleAttributesSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+GaugeNeedleAttributes._field_kinds = FieldKinds(
+    "GaugeNeedleAttributes",
+    (
+        ("position", INT),
+        ("color", nullable(STR)),
+        ("description", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, list_of, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .gauge_needle_attributes import GaugeNeedleAttributes, _decode_gauge_needle_attributes
@@ -91,6 +91,9 @@ class GaugeNeedleCreate(_GaugeNeedleCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_gauge_needle_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,3 +126,13 @@ class GaugeNeedleCreate(_GaugeNeedleCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+GaugeNeedleCreate._field_kinds = FieldKinds(
+    "GaugeNeedleCreate",
+    (
+        ("gauge_needle", model_of(GaugeNeedleAttributes)),
+        ("notify", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+    ),
+)

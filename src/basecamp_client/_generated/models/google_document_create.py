@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -116,6 +116,9 @@ class GoogleDocumentCreate(_GoogleDocumentCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_google_document_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,3 +157,17 @@ class GoogleDocumentCreate(_GoogleDocumentCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+GoogleDocumentCreate._field_kinds = FieldKinds(
+    "GoogleDocumentCreate",
+    (
+        ("url", STR),
+        ("document_type", STR),
+        ("title", nullable(STR)),
+        ("description", nullable(STR)),
+        ("status", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+        ("visible_to_clients", nullable(BOOL)),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, STR, FieldKinds, Memo, list_of, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -113,6 +113,9 @@ class HillChart(_HillChartSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_hill_chart)
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,3 +157,16 @@ class HillChart(_HillChartSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+HillChart._field_kinds = FieldKinds(
+    "HillChart",
+    (
+        ("enabled", BOOL),
+        ("stale", BOOL),
+        ("updated_at", nullable(DATETIME)),
+        ("app_update_url", nullable(STR)),
+        ("app_versions_url", nullable(STR)),
+        ("dots", nullable(list_of(model_of(HillChartDot)))),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -81,6 +81,9 @@ class HillChartUpdate(_HillChartUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_hill_chart_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,3 +107,12 @@ class HillChartUpdate(_HillChartUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+HillChartUpdate._field_kinds = FieldKinds(
+    "HillChartUpdate",
+    (
+        ("tracked", nullable(list_of(INT))),
+        ("untracked", nullable(list_of(INT))),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -158,6 +158,9 @@ class Inbox(_InboxSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_inbox)
 
     def to_dict(self) -> dict[str, Any]:
@@ -231,3 +234,26 @@ class Inbox(_InboxSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Inbox._field_kinds = FieldKinds(
+    "Inbox",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("forwards_count", nullable(INT)),
+        ("forwards_url", nullable(STR)),
+    ),
+)

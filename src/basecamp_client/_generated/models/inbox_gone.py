@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo
 
 from ._base import NOTHING, Keys, Settled
 
@@ -78,6 +78,9 @@ class InboxGone(_InboxGoneSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_inbox_gone)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,3 +104,12 @@ class InboxGone(_InboxGoneSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+InboxGone._field_kinds = FieldKinds(
+    "InboxGone",
+    (
+        ("error", STR),
+        ("resume", STR),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, model_of
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -101,6 +101,9 @@ class InboxItem(_InboxItemSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_inbox_item)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,3 +135,14 @@ class InboxItem(_InboxItemSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+InboxItem._field_kinds = FieldKinds(
+    "InboxItem",
+    (
+        ("addressing_id", INT),
+        ("reason", STR),
+        ("addressed_at", DATETIME),
+        ("event", model_of(FeedEvent)),
+    ),
+)

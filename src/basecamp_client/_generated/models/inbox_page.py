@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, list_of, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .inbox_item import InboxItem, _decode_inbox_item
@@ -88,6 +88,9 @@ class InboxPage(_InboxPageSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_inbox_page)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,3 +123,13 @@ class InboxPage(_InboxPageSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+InboxPage._field_kinds = FieldKinds(
+    "InboxPage",
+    (
+        ("items", list_of(model_of(InboxItem))),
+        ("position", STR),
+        ("next", nullable(STR)),
+    ),
+)

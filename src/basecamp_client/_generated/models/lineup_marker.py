@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATE, DATETIME, INT, STR, FieldKinds, Memo
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -109,6 +109,9 @@ class LineupMarker(_LineupMarkerSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_lineup_marker)
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,3 +144,15 @@ class LineupMarker(_LineupMarkerSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+LineupMarker._field_kinds = FieldKinds(
+    "LineupMarker",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("date", DATE),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+    ),
+)

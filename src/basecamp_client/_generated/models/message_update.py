@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -87,6 +87,9 @@ class MessageUpdate(_MessageUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_message_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,3 +119,14 @@ class MessageUpdate(_MessageUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+MessageUpdate._field_kinds = FieldKinds(
+    "MessageUpdate",
+    (
+        ("subject", nullable(STR)),
+        ("content", nullable(STR)),
+        ("status", nullable(STR)),
+        ("category_id", nullable(INT)),
+    ),
+)

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -175,6 +185,9 @@ class MyAssignment(_MyAssignmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_my_assignment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,3 +279,24 @@ class MyAssignment(_MyAssignmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+MyAssignment._field_kinds = FieldKinds(
+    "MyAssignment",
+    (
+        ("id", INT),
+        ("app_url", nullable(STR)),
+        ("content", nullable(STR)),
+        ("starts_on", nullable(DATE)),
+        ("due_on", nullable(DATE)),
+        ("bucket", nullable(model_of(MyAssignmentBucket))),
+        ("completed", nullable(BOOL)),
+        ("type", nullable(STR)),
+        ("assignees", nullable(list_of(model_of(MyAssignmentAssignee)))),
+        ("comments_count", nullable(INT)),
+        ("has_description", nullable(BOOL)),
+        ("priority_recording_id", nullable(INT)),
+        ("parent", nullable(model_of(MyAssignmentParent))),
+        ("children", nullable(list_of(model_of(MyAssignment)))),
+    ),
+)

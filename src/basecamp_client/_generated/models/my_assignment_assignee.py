@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -100,6 +100,9 @@ class MyAssignmentAssignee(_MyAssignmentAssigneeSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_my_assignment_assignee)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,3 +129,13 @@ class MyAssignmentAssignee(_MyAssignmentAssigneeSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+MyAssignmentAssignee._field_kinds = FieldKinds(
+    "MyAssignmentAssignee",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("avatar_url", nullable(STR)),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, list_of, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -125,6 +125,9 @@ class MyNote(_MyNoteSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_my_note)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,3 +181,18 @@ class MyNote(_MyNoteSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+MyNote._field_kinds = FieldKinds(
+    "MyNote",
+    (
+        ("id", nullable(INT)),
+        ("type", STR),
+        ("created_at", nullable(DATETIME)),
+        ("updated_at", nullable(DATETIME)),
+        ("content", STR),
+        ("content_attachments", list_of(model_of(RichTextAttachment))),
+        ("url", STR),
+        ("app_url", STR),
+    ),
+)

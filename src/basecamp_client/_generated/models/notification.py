@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -227,6 +237,9 @@ class Notification(_NotificationSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_notification)
 
     def to_dict(self) -> dict[str, Any]:
@@ -346,3 +359,36 @@ class Notification(_NotificationSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Notification._field_kinds = FieldKinds(
+    "Notification",
+    (
+        ("id", INT),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("section", nullable(STR)),
+        ("unread_count", nullable(INT)),
+        ("unread_at", nullable(DATETIME)),
+        ("read_at", nullable(DATETIME)),
+        ("readable_sgid", nullable(STR)),
+        ("readable_identifier", nullable(STR)),
+        ("title", nullable(STR)),
+        ("type", nullable(STR)),
+        ("bucket_name", nullable(STR)),
+        ("creator", nullable(model_of(Person))),
+        ("content_excerpt", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("unread_url", nullable(STR)),
+        ("bookmark_url", nullable(STR)),
+        ("memory_url", nullable(STR)),
+        ("bubble_up_url", nullable(STR)),
+        ("bubble_up_at", nullable(DATETIME)),
+        ("subscription_url", nullable(STR)),
+        ("subscribed", nullable(BOOL)),
+        ("previewable_attachments", nullable(list_of(model_of(PreviewableAttachment)))),
+        ("participants", nullable(list_of(model_of(Person)))),
+        ("named", nullable(BOOL)),
+        ("image_url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, FieldKinds, Memo, list_of, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .notification import Notification, _share_notification
@@ -128,6 +128,9 @@ class NotificationInbox(_NotificationInboxSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_notification_inbox)
 
     def to_dict(self) -> dict[str, Any]:
@@ -208,3 +211,17 @@ class NotificationInbox(_NotificationInboxSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+NotificationInbox._field_kinds = FieldKinds(
+    "NotificationInbox",
+    (
+        ("unreads", nullable(list_of(model_of(Notification)))),
+        ("reads", nullable(list_of(model_of(Notification)))),
+        ("bubble_ups_count", nullable(INT)),
+        ("scheduled_bubble_ups_count", nullable(INT)),
+        ("memories", nullable(list_of(model_of(Notification)))),
+        ("bubble_ups", nullable(list_of(model_of(Notification)))),
+        ("scheduled_bubble_ups", nullable(list_of(model_of(Notification)))),
+    ),
+)

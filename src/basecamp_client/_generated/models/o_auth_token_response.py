@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -99,6 +99,9 @@ class OAuthTokenResponse(_OAuthTokenResponseSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_o_auth_token_response)
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,3 +131,20 @@ class OAuthTokenResponse(_OAuthTokenResponseSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+OAuthTokenResponse._field_kinds = FieldKinds(
+    "OAuthTokenResponse",
+    (
+        ("access_token", STR),
+        ("token_type", STR),
+        ("expires_in", INT),
+        ("refresh_token", nullable(STR)),
+    ),
+    secret=frozenset(
+        {
+            "access_token",
+            "refresh_token",
+        }
+    ),
+)

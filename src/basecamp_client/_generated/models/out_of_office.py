@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATE, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -111,6 +111,9 @@ class OutOfOffice(_OutOfOfficeSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_out_of_office)
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,3 +155,16 @@ class OutOfOffice(_OutOfOfficeSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+OutOfOffice._field_kinds = FieldKinds(
+    "OutOfOffice",
+    (
+        ("person", nullable(model_of(OutOfOfficePerson))),
+        ("enabled", nullable(BOOL)),
+        ("ongoing", nullable(BOOL)),
+        ("start_date", nullable(DATE)),
+        ("end_date", nullable(DATE)),
+        ("back_on_date", nullable(DATE)),
+    ),
+)

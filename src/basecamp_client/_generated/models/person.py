@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -207,6 +207,9 @@ class Person(_PersonSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_person)
 
     def to_dict(self) -> dict[str, Any]:
@@ -299,3 +302,33 @@ class Person(_PersonSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Person._field_kinds = FieldKinds(
+    "Person",
+    (
+        ("id", INT),
+        ("attachable_sgid", nullable(STR)),
+        ("name", STR),
+        ("email_address", nullable(STR)),
+        ("personable_type", nullable(STR)),
+        ("title", nullable(STR)),
+        ("bio", nullable(STR)),
+        ("tagline", nullable(STR)),
+        ("location", nullable(STR)),
+        ("created_at", nullable(DATETIME)),
+        ("updated_at", nullable(DATETIME)),
+        ("admin", nullable(BOOL)),
+        ("owner", nullable(BOOL)),
+        ("client", nullable(BOOL)),
+        ("employee", nullable(BOOL)),
+        ("time_zone", nullable(STR)),
+        ("avatar_url", nullable(STR)),
+        ("company", nullable(model_of(PersonCompany))),
+        ("can_manage_projects", nullable(BOOL)),
+        ("can_manage_people", nullable(BOOL)),
+        ("can_ping", nullable(BOOL)),
+        ("can_access_timesheet", nullable(BOOL)),
+        ("can_access_hill_charts", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -81,6 +81,9 @@ class PersonMention(_PersonMentionSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_person_mention)
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,3 +110,13 @@ class PersonMention(_PersonMentionSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+PersonMention._field_kinds = FieldKinds(
+    "PersonMention",
+    (
+        ("id", nullable(INT)),
+        ("name", nullable(STR)),
+        ("attachable_sgid", STR),
+    ),
+)

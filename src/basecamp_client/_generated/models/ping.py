@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -154,6 +164,9 @@ class Ping(_PingSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_ping)
 
     def to_dict(self) -> dict[str, Any]:
@@ -221,3 +234,24 @@ class Ping(_PingSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Ping._field_kinds = FieldKinds(
+    "Ping",
+    (
+        ("id", INT),
+        ("title", STR),
+        ("named", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", STR),
+        ("room_url", STR),
+        ("edit_title_url", nullable(STR)),
+        ("avatar_url", STR),
+        ("image_url", nullable(STR)),
+        ("people", list_of(model_of(Person))),
+        ("links", model_of(PingLinks)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -79,6 +79,9 @@ class PingCreate(_PingCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_ping_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,3 +105,12 @@ class PingCreate(_PingCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+PingCreate._field_kinds = FieldKinds(
+    "PingCreate",
+    (
+        ("user_ids", list_of(INT)),
+        ("new_group", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -99,6 +99,9 @@ class Preferences(_PreferencesSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_preferences)
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,3 +134,15 @@ class Preferences(_PreferencesSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Preferences._field_kinds = FieldKinds(
+    "Preferences",
+    (
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("time_zone_name", nullable(STR)),
+        ("first_week_day", nullable(STR)),
+        ("time_format", nullable(STR)),
+    ),
+)

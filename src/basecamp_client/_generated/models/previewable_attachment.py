@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -132,6 +132,9 @@ class PreviewableAttachment(_PreviewableAttachmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_previewable_attachment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -173,3 +176,18 @@ class PreviewableAttachment(_PreviewableAttachmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+PreviewableAttachment._field_kinds = FieldKinds(
+    "PreviewableAttachment",
+    (
+        ("id", nullable(INT)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("content_type", nullable(STR)),
+        ("filename", nullable(STR)),
+        ("filesize", nullable(INT)),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+    ),
+)

@@ -8,11 +8,22 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -233,6 +244,9 @@ class Project(_ProjectSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_project)
 
     def to_dict(self) -> dict[str, Any]:
@@ -349,3 +363,35 @@ class Project(_ProjectSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Project._field_kinds = FieldKinds(
+    "Project",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("name", STR),
+        ("description", nullable(STR)),
+        ("purpose", nullable(STR)),
+        ("start_date", nullable(DATE)),
+        ("end_date", nullable(DATE)),
+        ("clients_enabled", nullable(BOOL)),
+        ("bookmark_url", nullable(STR)),
+        ("url", STR),
+        ("app_url", STR),
+        ("dock", nullable(list_of(model_of(DockItem)))),
+        ("bookmarked", nullable(BOOL)),
+        ("client_company", nullable(model_of(ClientCompany))),
+        ("clientside", nullable(model_of(ClientSide))),
+        ("color", nullable(STR)),
+        ("last_needle_color", nullable(STR)),
+        ("last_needle_position", nullable(INT)),
+        ("previous_needle_position", nullable(INT)),
+        ("timesheet_enabled", nullable(BOOL)),
+        ("starred", nullable(BOOL)),
+        ("star_url", nullable(STR)),
+        ("wallpaper", nullable(model_of(ProjectWallpaper))),
+    ),
+)

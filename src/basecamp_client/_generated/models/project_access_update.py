@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, FieldKinds, Memo, list_of, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .person_create import PersonCreate, _decode_person_create
@@ -89,6 +89,9 @@ class ProjectAccessUpdate(_ProjectAccessUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_project_access_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,3 +126,13 @@ class ProjectAccessUpdate(_ProjectAccessUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ProjectAccessUpdate._field_kinds = FieldKinds(
+    "ProjectAccessUpdate",
+    (
+        ("grant", nullable(list_of(INT))),
+        ("revoke", nullable(list_of(INT))),
+        ("create", nullable(list_of(model_of(PersonCreate)))),
+    ),
+)

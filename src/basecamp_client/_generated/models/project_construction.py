@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .project import Project, _share_project
@@ -89,6 +89,9 @@ class ProjectConstruction(_ProjectConstructionSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_project_construction)
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,3 +125,14 @@ class ProjectConstruction(_ProjectConstructionSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ProjectConstruction._field_kinds = FieldKinds(
+    "ProjectConstruction",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("url", nullable(STR)),
+        ("project", nullable(model_of(Project))),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATE, STR, FieldKinds, Memo, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -94,6 +94,9 @@ class ProjectConstructionAttributes(_ProjectConstructionAttributesSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_project_construction_attributes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,3 +123,13 @@ class ProjectConstructionAttributes(_ProjectConstructionAttributesSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ProjectConstructionAttributes._field_kinds = FieldKinds(
+    "ProjectConstructionAttributes",
+    (
+        ("name", STR),
+        ("description", nullable(STR)),
+        ("start_date", nullable(DATE)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .schedule_attributes import ScheduleAttributes, _decode_schedule_attributes
@@ -104,6 +104,9 @@ class ProjectUpdate(_ProjectUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_project_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,3 +145,15 @@ class ProjectUpdate(_ProjectUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ProjectUpdate._field_kinds = FieldKinds(
+    "ProjectUpdate",
+    (
+        ("name", STR),
+        ("description", nullable(STR)),
+        ("admissions", nullable(STR)),
+        ("schedule_attributes", nullable(model_of(ScheduleAttributes))),
+        ("wallpaper_mode", nullable(STR)),
+    ),
+)

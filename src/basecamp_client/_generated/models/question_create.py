@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, STR, FieldKinds, Memo, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .question_attributes import QuestionAttributes, _decode_question_attributes
@@ -98,6 +98,9 @@ class QuestionCreate(_QuestionCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_question_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,3 +142,14 @@ class QuestionCreate(_QuestionCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+QuestionCreate._field_kinds = FieldKinds(
+    "QuestionCreate",
+    (
+        ("title", nullable(STR)),
+        ("schedule", nullable(model_of(QuestionSchedule))),
+        ("visible_to_clients", nullable(BOOL)),
+        ("question", nullable(model_of(QuestionAttributes))),
+    ),
+)

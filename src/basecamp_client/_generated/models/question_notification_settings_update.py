@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -99,6 +99,9 @@ class QuestionNotificationSettingsUpdate(_QuestionNotificationSettingsUpdateSlot
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_question_notification_settings_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,3 +133,14 @@ class QuestionNotificationSettingsUpdate(_QuestionNotificationSettingsUpdateSlot
         if self.extra:
             out.update(self.extra)
         return out
+
+
+QuestionNotificationSettingsUpdate._field_kinds = FieldKinds(
+    "QuestionNotificationSettingsUpdate",
+    (
+        ("notify_on_answer", nullable(BOOL)),
+        ("digest_include_unanswered", nullable(BOOL)),
+        ("responding", nullable(BOOL)),
+        ("subscribed", nullable(BOOL)),
+    ),
+)

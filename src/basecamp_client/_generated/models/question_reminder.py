@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATE, DATETIME, INT, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -101,6 +101,9 @@ class QuestionReminder(_QuestionReminderSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_question_reminder)
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,3 +139,14 @@ class QuestionReminder(_QuestionReminderSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+QuestionReminder._field_kinds = FieldKinds(
+    "QuestionReminder",
+    (
+        ("reminder_id", nullable(INT)),
+        ("remind_at", nullable(DATETIME)),
+        ("group_on", nullable(DATE)),
+        ("question", nullable(model_of(Question))),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import ANY, DATE, INT, STR, FieldKinds, Memo, list_of, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -133,6 +133,9 @@ class QuestionSchedule(_QuestionScheduleSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_question_schedule)
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,3 +183,20 @@ class QuestionSchedule(_QuestionScheduleSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+QuestionSchedule._field_kinds = FieldKinds(
+    "QuestionSchedule",
+    (
+        ("frequency", nullable(STR)),
+        ("days", nullable(list_of(INT))),
+        ("hour", nullable(INT)),
+        ("minute", nullable(INT)),
+        ("week_instance", nullable(INT)),
+        ("week_interval", nullable(INT)),
+        ("month_interval", nullable(INT)),
+        ("start_date", nullable(DATE)),
+        ("end_date", nullable(DATE)),
+        ("duration", ANY),
+    ),
+)

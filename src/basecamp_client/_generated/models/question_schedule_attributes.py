@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -87,6 +87,9 @@ class QuestionScheduleAttributes(_QuestionScheduleAttributesSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_question_schedule_attributes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,3 +116,13 @@ class QuestionScheduleAttributes(_QuestionScheduleAttributesSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+QuestionScheduleAttributes._field_kinds = FieldKinds(
+    "QuestionScheduleAttributes",
+    (
+        ("frequency", nullable(STR)),
+        ("time_of_day", nullable(STR)),
+        ("days", nullable(list_of(STR))),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -160,6 +160,9 @@ class Questionnaire(_QuestionnaireSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_questionnaire)
 
     def to_dict(self) -> dict[str, Any]:
@@ -235,3 +238,26 @@ class Questionnaire(_QuestionnaireSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Questionnaire._field_kinds = FieldKinds(
+    "Questionnaire",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("questions_url", nullable(STR)),
+        ("questions_count", nullable(INT)),
+        ("name", STR),
+        ("bucket", model_of(RecordingBucket)),
+        ("creator", model_of(Person)),
+    ),
+)

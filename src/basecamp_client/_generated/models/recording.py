@@ -8,11 +8,22 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -282,6 +293,9 @@ class Recording(_RecordingSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_recording)
 
     def to_dict(self) -> dict[str, Any]:
@@ -456,3 +470,45 @@ class Recording(_RecordingSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Recording._field_kinds = FieldKinds(
+    "Recording",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", nullable(BOOL)),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("bubble_up_url", nullable(STR)),
+        ("content", nullable(STR)),
+        ("content_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("subject", nullable(STR)),
+        ("category", nullable(model_of(RecordingCategory))),
+        ("group_on", nullable(DATE)),
+        ("from_", nullable(STR)),
+        ("replies_count", nullable(INT)),
+        ("replies_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("description", nullable(STR)),
+        ("service", nullable(model_of(DoorService))),
+        ("parent", nullable(model_of(RecordingParent))),
+        ("bucket", model_of(RecordingBucket)),
+        ("creator", model_of(Person)),
+        ("subtasks_count", nullable(INT)),
+        ("subtasks_completed_count", nullable(INT)),
+        ("subtasks_url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo
 
 from ._base import NOTHING, Keys, Settled
 
@@ -96,6 +96,9 @@ class RecordingBucket(_RecordingBucketSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_recording_bucket)
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,3 +125,13 @@ class RecordingBucket(_RecordingBucketSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+RecordingBucket._field_kinds = FieldKinds(
+    "RecordingBucket",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("type", STR),
+    ),
+)

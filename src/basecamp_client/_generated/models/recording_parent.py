@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .recording_bucket import RecordingBucket, _share_recording_bucket
@@ -118,6 +118,9 @@ class RecordingParent(_RecordingParentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_recording_parent)
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,3 +162,16 @@ class RecordingParent(_RecordingParentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+RecordingParent._field_kinds = FieldKinds(
+    "RecordingParent",
+    (
+        ("id", INT),
+        ("title", STR),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bucket", nullable(model_of(RecordingBucket))),
+    ),
+)

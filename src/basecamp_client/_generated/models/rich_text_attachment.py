@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -145,6 +145,9 @@ class RichTextAttachment(_RichTextAttachmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_rich_text_attachment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,3 +198,21 @@ class RichTextAttachment(_RichTextAttachmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+RichTextAttachment._field_kinds = FieldKinds(
+    "RichTextAttachment",
+    (
+        ("id", INT),
+        ("sgid", STR),
+        ("filename", STR),
+        ("content_type", STR),
+        ("byte_size", INT),
+        ("download_url", STR),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+        ("previewable", BOOL),
+        ("preview_url", STR),
+        ("thumbnail_url", STR),
+    ),
+)

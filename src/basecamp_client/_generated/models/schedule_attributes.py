@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATE, FieldKinds, Memo, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -81,6 +81,9 @@ class ScheduleAttributes(_ScheduleAttributesSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_schedule_attributes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,3 +107,12 @@ class ScheduleAttributes(_ScheduleAttributesSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ScheduleAttributes._field_kinds = FieldKinds(
+    "ScheduleAttributes",
+    (
+        ("start_date", nullable(DATE)),
+        ("end_date", nullable(DATE)),
+    ),
+)

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -229,6 +239,9 @@ class ScheduleEntry(_ScheduleEntrySlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_schedule_entry)
 
     def to_dict(self) -> dict[str, Any]:
@@ -364,3 +377,38 @@ class ScheduleEntry(_ScheduleEntrySlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ScheduleEntry._field_kinds = FieldKinds(
+    "ScheduleEntry",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("parent", model_of(RecordingParent)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("summary", STR),
+        ("description", nullable(STR)),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("all_day", BOOL),
+        ("starts_at", STR),
+        ("ends_at", STR),
+        ("participants", nullable(list_of(model_of(Person)))),
+        ("join_url", nullable(STR)),
+        ("highlighted", nullable(BOOL)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -143,6 +143,9 @@ class ScheduleEntryCreate(_ScheduleEntryCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_schedule_entry_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,3 +199,22 @@ class ScheduleEntryCreate(_ScheduleEntryCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ScheduleEntryCreate._field_kinds = FieldKinds(
+    "ScheduleEntryCreate",
+    (
+        ("summary", STR),
+        ("starts_at", STR),
+        ("ends_at", STR),
+        ("description", nullable(STR)),
+        ("participant_ids", nullable(list_of(INT))),
+        ("all_day", nullable(BOOL)),
+        ("notify", nullable(BOOL)),
+        ("url", nullable(STR)),
+        ("highlighted", nullable(BOOL)),
+        ("status", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+        ("visible_to_clients", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -127,6 +127,9 @@ class ScheduleEntryReplace(_ScheduleEntryReplaceSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_schedule_entry_replace)
 
     def to_dict(self) -> dict[str, Any]:
@@ -171,3 +174,19 @@ class ScheduleEntryReplace(_ScheduleEntryReplaceSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ScheduleEntryReplace._field_kinds = FieldKinds(
+    "ScheduleEntryReplace",
+    (
+        ("summary", nullable(STR)),
+        ("starts_at", STR),
+        ("ends_at", STR),
+        ("description", nullable(STR)),
+        ("participant_ids", nullable(list_of(INT))),
+        ("all_day", nullable(BOOL)),
+        ("notify", nullable(BOOL)),
+        ("url", nullable(STR)),
+        ("highlighted", nullable(BOOL)),
+    ),
+)

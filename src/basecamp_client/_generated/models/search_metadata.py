@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import STR, FieldKinds, Memo, list_of, model_of
 
 from ._base import NOTHING, Keys, Settled
 from .search_type import SearchType, _decode_search_type
@@ -115,6 +115,9 @@ class SearchMetadata(_SearchMetadataSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_search_metadata)
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,3 +180,17 @@ class SearchMetadata(_SearchMetadataSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+SearchMetadata._field_kinds = FieldKinds(
+    "SearchMetadata",
+    (
+        ("recording_search_types", list_of(model_of(SearchType))),
+        ("file_search_types", list_of(model_of(SearchType))),
+        ("default_creator_label", STR),
+        ("default_bucket_label", STR),
+        ("default_circle_label", STR),
+        ("default_file_type_label", STR),
+        ("default_type_label", STR),
+    ),
+)

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -371,6 +381,9 @@ class SearchResult(_SearchResultSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_search_result)
 
     def to_dict(self) -> dict[str, Any]:
@@ -619,3 +632,65 @@ class SearchResult(_SearchResultSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+SearchResult._field_kinds = FieldKinds(
+    "SearchResult",
+    (
+        ("id", nullable(INT)),
+        ("status", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+        ("created_at", nullable(DATETIME)),
+        ("updated_at", nullable(DATETIME)),
+        ("title", nullable(STR)),
+        ("inherits_status", nullable(BOOL)),
+        ("type", nullable(STR)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("bubble_up_url", nullable(STR)),
+        ("parent", nullable(model_of(RecordingParent))),
+        ("bucket", nullable(model_of(RecordingBucket))),
+        ("creator", nullable(model_of(Person))),
+        ("content", nullable(STR)),
+        ("description", nullable(STR)),
+        ("plain_text_content", nullable(STR)),
+        ("plain_text_description", nullable(STR)),
+        ("content_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("attachments", nullable(list_of(model_of(SearchResultAttachment)))),
+        ("subject", nullable(STR)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("language", nullable(STR)),
+        ("image_url", nullable(STR)),
+        ("sound_url", nullable(STR)),
+        ("subscribers", nullable(list_of(model_of(Person)))),
+        ("color", nullable(STR)),
+        ("cards_count", nullable(INT)),
+        ("comment_count", nullable(INT)),
+        ("cards_url", nullable(STR)),
+        ("on_hold", nullable(model_of(CardColumnOnHold))),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("filename", nullable(STR)),
+        ("content_type", nullable(STR)),
+        ("byte_size", nullable(INT)),
+        ("previewable", nullable(BOOL)),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+        ("preview_url", nullable(STR)),
+        ("thumbnail_url", nullable(STR)),
+        ("download_url", nullable(STR)),
+        ("app_download_url", nullable(STR)),
+        ("completed", nullable(BOOL)),
+        ("completed_ratio", nullable(STR)),
+        ("name", nullable(STR)),
+        ("groups_url", nullable(STR)),
+        ("todos_url", nullable(STR)),
+        ("app_todos_url", nullable(STR)),
+        ("comments_app_url", nullable(STR)),
+    ),
+)

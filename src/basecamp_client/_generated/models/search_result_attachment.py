@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -157,6 +157,9 @@ class SearchResultAttachment(_SearchResultAttachmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_search_result_attachment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -213,3 +216,23 @@ class SearchResultAttachment(_SearchResultAttachmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+SearchResultAttachment._field_kinds = FieldKinds(
+    "SearchResultAttachment",
+    (
+        ("filename", STR),
+        ("content_type", STR),
+        ("byte_size", INT),
+        ("download_url", STR),
+        ("id", nullable(INT)),
+        ("sgid", nullable(STR)),
+        ("previewable", nullable(BOOL)),
+        ("preview_url", nullable(STR)),
+        ("thumbnail_url", nullable(STR)),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+        ("title", nullable(STR)),
+        ("url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .person import Person, _share_person
@@ -89,6 +89,9 @@ class Subscription(_SubscriptionSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_subscription)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,3 +129,14 @@ class Subscription(_SubscriptionSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Subscription._field_kinds = FieldKinds(
+    "Subscription",
+    (
+        ("subscribed", BOOL),
+        ("count", INT),
+        ("url", STR),
+        ("subscribers", nullable(list_of(model_of(Person)))),
+    ),
+)

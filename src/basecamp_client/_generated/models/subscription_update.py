@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -82,6 +82,9 @@ class SubscriptionUpdate(_SubscriptionUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_subscription_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,3 +108,12 @@ class SubscriptionUpdate(_SubscriptionUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+SubscriptionUpdate._field_kinds = FieldKinds(
+    "SubscriptionUpdate",
+    (
+        ("subscriptions", nullable(list_of(INT))),
+        ("unsubscriptions", nullable(list_of(INT))),
+    ),
+)

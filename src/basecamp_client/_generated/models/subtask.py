@@ -8,11 +8,22 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -217,6 +228,9 @@ class Subtask(_SubtaskSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_subtask)
 
     def to_dict(self) -> dict[str, Any]:
@@ -334,3 +348,32 @@ class Subtask(_SubtaskSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Subtask._field_kinds = FieldKinds(
+    "Subtask",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("due_on", nullable(DATE)),
+        ("completed", nullable(BOOL)),
+        ("completion", nullable(model_of(Completion))),
+        ("completed_at", nullable(DATETIME)),
+        ("completer", nullable(model_of(Person))),
+        ("parent", model_of(RecordingParent)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("assignees", nullable(list_of(model_of(Person)))),
+        ("completion_url", nullable(STR)),
+    ),
+)

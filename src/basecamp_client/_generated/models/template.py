@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, list_of, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -127,6 +127,9 @@ class Template(_TemplateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_template)
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,3 +180,19 @@ class Template(_TemplateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Template._field_kinds = FieldKinds(
+    "Template",
+    (
+        ("id", INT),
+        ("status", nullable(STR)),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("name", STR),
+        ("description", nullable(STR)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("dock", nullable(list_of(model_of(DockItem)))),
+    ),
+)

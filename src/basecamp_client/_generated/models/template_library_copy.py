@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .card_table import CardTable, _share_card_table
@@ -121,6 +121,9 @@ class TemplateLibraryCopy(_TemplateLibraryCopySlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_template_library_copy)
 
     def to_dict(self) -> dict[str, Any]:
@@ -171,3 +174,17 @@ class TemplateLibraryCopy(_TemplateLibraryCopySlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TemplateLibraryCopy._field_kinds = FieldKinds(
+    "TemplateLibraryCopy",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("url", STR),
+        ("source_recording_id", INT),
+        ("destination_parent_id", INT),
+        ("destination_todolist", nullable(model_of(Todolist))),
+        ("destination_card_table", nullable(model_of(CardTable))),
+    ),
+)

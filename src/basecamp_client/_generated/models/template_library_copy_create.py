@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -103,6 +103,9 @@ class TemplateLibraryCopyCreate(_TemplateLibraryCopyCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_template_library_copy_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,3 +135,14 @@ class TemplateLibraryCopyCreate(_TemplateLibraryCopyCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TemplateLibraryCopyCreate._field_kinds = FieldKinds(
+    "TemplateLibraryCopyCreate",
+    (
+        ("template_recording_id", INT),
+        ("destination_project_id", nullable(INT)),
+        ("destination_parent_id", nullable(INT)),
+        ("adding_people_confirmed", nullable(BOOL)),
+    ),
+)

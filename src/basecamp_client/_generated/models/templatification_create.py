@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -101,6 +101,9 @@ class TemplatificationCreate(_TemplatificationCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_templatification_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,3 +133,14 @@ class TemplatificationCreate(_TemplatificationCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TemplatificationCreate._field_kinds = FieldKinds(
+    "TemplatificationCreate",
+    (
+        ("template_name", nullable(STR)),
+        ("copy_assignments", nullable(BOOL)),
+        ("copy_comments", nullable(BOOL)),
+        ("move_cards_to_triage", nullable(BOOL)),
+    ),
+)

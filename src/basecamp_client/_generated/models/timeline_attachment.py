@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -284,6 +294,9 @@ class TimelineAttachment(_TimelineAttachmentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_timeline_attachment)
 
     def to_dict(self) -> dict[str, Any]:
@@ -438,3 +451,47 @@ class TimelineAttachment(_TimelineAttachmentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TimelineAttachment._field_kinds = FieldKinds(
+    "TimelineAttachment",
+    (
+        ("id", nullable(INT)),
+        ("content_type", nullable(STR)),
+        ("byte_size", nullable(INT)),
+        ("filename", nullable(STR)),
+        ("download_url", nullable(STR)),
+        ("width", nullable(INT)),
+        ("height", nullable(INT)),
+        ("type", nullable(STR)),
+        ("title", nullable(STR)),
+        ("status", nullable(STR)),
+        ("inherits_status", nullable(BOOL)),
+        ("created_at", nullable(DATETIME)),
+        ("updated_at", nullable(DATETIME)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("parent", nullable(model_of(RecordingParent))),
+        ("bucket", nullable(model_of(TodoBucket))),
+        ("creator", nullable(model_of(Person))),
+        ("description", nullable(STR)),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("app_download_url", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+        ("attachable_sgid", nullable(STR)),
+        ("sgid", nullable(STR)),
+        ("status_url", nullable(STR)),
+        ("caption", nullable(STR)),
+        ("key", nullable(STR)),
+        ("previewable", nullable(BOOL)),
+        ("preview_url", nullable(STR)),
+        ("thumbnail_url", nullable(STR)),
+    ),
+)

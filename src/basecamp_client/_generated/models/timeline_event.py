@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATETIME, INT, STR, FieldKinds, Memo, list_of, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -173,6 +173,9 @@ class TimelineEvent(_TimelineEventSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_timeline_event)
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,3 +262,25 @@ class TimelineEvent(_TimelineEventSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TimelineEvent._field_kinds = FieldKinds(
+    "TimelineEvent",
+    (
+        ("id", nullable(INT)),
+        ("created_at", nullable(DATETIME)),
+        ("kind", nullable(STR)),
+        ("parent_recording_id", nullable(INT)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("creator", nullable(model_of(Person))),
+        ("action", nullable(STR)),
+        ("target", nullable(STR)),
+        ("title", nullable(STR)),
+        ("summary_excerpt", nullable(STR)),
+        ("avatars_sample", nullable(list_of(STR))),
+        ("bucket", nullable(model_of(TodoBucket))),
+        ("data", nullable(model_of(TimelineEventData))),
+        ("attachments", nullable(list_of(model_of(TimelineAttachment)))),
+    ),
+)

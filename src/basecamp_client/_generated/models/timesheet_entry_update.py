@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import DATE, INT, STR, FieldKinds, Memo, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -95,6 +95,9 @@ class TimesheetEntryUpdate(_TimesheetEntryUpdateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_timesheet_entry_update)
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,3 +127,14 @@ class TimesheetEntryUpdate(_TimesheetEntryUpdateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TimesheetEntryUpdate._field_kinds = FieldKinds(
+    "TimesheetEntryUpdate",
+    (
+        ("date", nullable(DATE)),
+        ("hours", nullable(STR)),
+        ("description", nullable(STR)),
+        ("person_id", nullable(INT)),
+    ),
+)

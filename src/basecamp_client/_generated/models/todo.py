@@ -8,11 +8,22 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_date as _iso_date
@@ -285,6 +296,9 @@ class Todo(_TodoSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todo)
 
     def to_dict(self) -> dict[str, Any]:
@@ -460,3 +474,44 @@ class Todo(_TodoSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Todo._field_kinds = FieldKinds(
+    "Todo",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("parent", model_of(TodoParent)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("description", nullable(STR)),
+        ("completed", nullable(BOOL)),
+        ("content", STR),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("starts_on", nullable(DATE)),
+        ("due_on", nullable(DATE)),
+        ("assignees", nullable(list_of(model_of(Person)))),
+        ("completion_subscribers", nullable(list_of(model_of(Person)))),
+        ("completion_url", nullable(STR)),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+        ("steps", nullable(list_of(model_of(Subtask)))),
+        ("completion", nullable(model_of(Completion))),
+        ("subtasks_count", nullable(INT)),
+        ("subtasks_completed_count", nullable(INT)),
+        ("subtasks_url", nullable(STR)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -102,6 +102,9 @@ class TodoBucket(_TodoBucketSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todo_bucket)
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,3 +137,15 @@ class TodoBucket(_TodoBucketSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TodoBucket._field_kinds = FieldKinds(
+    "TodoBucket",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("type", nullable(STR)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATE, INT, STR, FieldKinds, Memo, list_of, nullable
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -120,6 +120,9 @@ class TodoCreate(_TodoCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todo_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,3 +161,17 @@ class TodoCreate(_TodoCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TodoCreate._field_kinds = FieldKinds(
+    "TodoCreate",
+    (
+        ("content", STR),
+        ("description", nullable(STR)),
+        ("assignee_ids", nullable(list_of(INT))),
+        ("completion_subscriber_ids", nullable(list_of(INT))),
+        ("notify", nullable(BOOL)),
+        ("due_on", nullable(DATE)),
+        ("starts_on", nullable(DATE)),
+    ),
+)

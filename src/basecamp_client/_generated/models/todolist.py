@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -259,6 +269,9 @@ class Todolist(_TodolistSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todolist)
 
     def to_dict(self) -> dict[str, Any]:
@@ -396,3 +409,42 @@ class Todolist(_TodolistSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Todolist._field_kinds = FieldKinds(
+    "Todolist",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("subscription_url", nullable(STR)),
+        ("bubble_up_url", nullable(STR)),
+        ("comments_count", nullable(INT)),
+        ("comments_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("parent", model_of(TodoParent)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("description", STR),
+        ("description_attachments", nullable(list_of(model_of(RichTextAttachment)))),
+        ("completed", nullable(BOOL)),
+        ("completed_ratio", nullable(STR)),
+        ("name", STR),
+        ("todos_url", nullable(STR)),
+        ("groups_url", nullable(STR)),
+        ("group_position_url", nullable(STR)),
+        ("app_todos_url", nullable(STR)),
+        ("color", nullable(STR)),
+        ("comments_app_url", STR),
+        ("boosts_count", nullable(INT)),
+        ("boosts_url", nullable(STR)),
+    ),
+)

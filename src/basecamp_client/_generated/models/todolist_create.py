@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -82,6 +82,9 @@ class TodolistCreate(_TodolistCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todolist_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,3 +111,13 @@ class TodolistCreate(_TodolistCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TodolistCreate._field_kinds = FieldKinds(
+    "TodolistCreate",
+    (
+        ("name", STR),
+        ("description", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+    ),
+)

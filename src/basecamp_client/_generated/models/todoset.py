@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -212,6 +222,9 @@ class Todoset(_TodosetSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todoset)
 
     def to_dict(self) -> dict[str, Any]:
@@ -326,3 +339,36 @@ class Todoset(_TodosetSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Todoset._field_kinds = FieldKinds(
+    "Todoset",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("name", STR),
+        ("todolists_count", nullable(INT)),
+        ("todolists_url", nullable(STR)),
+        ("completed_ratio", nullable(STR)),
+        ("completed", nullable(BOOL)),
+        ("app_todolists_url", nullable(STR)),
+        ("todos_count", nullable(INT)),
+        ("completed_loose_todos_count", nullable(INT)),
+        ("todos_url", nullable(STR)),
+        ("app_todos_url", nullable(STR)),
+        ("todolists", nullable(list_of(model_of(TodosetTodolist)))),
+        ("app_todoslists_url", nullable(STR)),
+    ),
+)

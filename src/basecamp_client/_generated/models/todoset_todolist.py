@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -123,6 +123,9 @@ class TodosetTodolist(_TodosetTodolistSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_todoset_todolist)
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,3 +164,17 @@ class TodosetTodolist(_TodosetTodolistSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+TodosetTodolist._field_kinds = FieldKinds(
+    "TodosetTodolist",
+    (
+        ("id", INT),
+        ("title", STR),
+        ("description", nullable(STR)),
+        ("completed", nullable(BOOL)),
+        ("completed_ratio", nullable(STR)),
+        ("url", STR),
+        ("app_url", STR),
+    ),
+)

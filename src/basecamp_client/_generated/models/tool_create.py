@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -96,6 +96,9 @@ class ToolCreate(_ToolCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_tool_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,3 +128,14 @@ class ToolCreate(_ToolCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+ToolCreate._field_kinds = FieldKinds(
+    "ToolCreate",
+    (
+        ("tool_type", nullable(STR)),
+        ("title", nullable(STR)),
+        ("visible_to_clients", nullable(BOOL)),
+        ("source_recording_id", nullable(INT)),
+    ),
+)

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATE,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_date as _format_date
 from basecamp_client._core import iso_date as _iso_date
 from basecamp_client._core import parse_date as _parse_date
@@ -195,6 +205,9 @@ class UpcomingAssignable(_UpcomingAssignableSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upcoming_assignable)
 
     def to_dict(self) -> dict[str, Any]:
@@ -293,3 +306,27 @@ class UpcomingAssignable(_UpcomingAssignableSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UpcomingAssignable._field_kinds = FieldKinds(
+    "UpcomingAssignable",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("url", STR),
+        ("app_url", STR),
+        ("starts_on", nullable(DATE)),
+        ("due_on", nullable(DATE)),
+        ("type", STR),
+        ("content", STR),
+        ("assignees", list_of(model_of(UpcomingSchedulePerson))),
+        ("bucket", model_of(UpcomingScheduleBucket)),
+        ("parent", model_of(UpcomingAssignableParent)),
+        ("completion_url", STR),
+        ("completed", BOOL),
+        ("repeating", BOOL),
+        ("completion", nullable(model_of(UpcomingAssignableCompletion))),
+        ("comments_count", INT),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo
 
 from ._base import NOTHING, Keys, Settled
 
@@ -98,6 +98,9 @@ class UpcomingAssignableParent(_UpcomingAssignableParentSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upcoming_assignable_parent)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,3 +124,12 @@ class UpcomingAssignableParent(_UpcomingAssignableParentSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UpcomingAssignableParent._field_kinds = FieldKinds(
+    "UpcomingAssignableParent",
+    (
+        ("id", INT),
+        ("title", STR),
+    ),
+)

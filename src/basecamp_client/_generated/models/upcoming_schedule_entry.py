@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, model_of
 
 from ._base import NOTHING, Keys, Settled
 from .upcoming_schedule_bucket import UpcomingScheduleBucket, _share_upcoming_schedule_bucket
@@ -176,6 +176,9 @@ class UpcomingScheduleEntry(_UpcomingScheduleEntrySlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upcoming_schedule_entry)
 
     def to_dict(self) -> dict[str, Any]:
@@ -262,3 +265,25 @@ class UpcomingScheduleEntry(_UpcomingScheduleEntrySlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UpcomingScheduleEntry._field_kinds = FieldKinds(
+    "UpcomingScheduleEntry",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("url", STR),
+        ("app_url", STR),
+        ("type", STR),
+        ("summary", STR),
+        ("all_day", BOOL),
+        ("recurring", BOOL),
+        ("starts_at", STR),
+        ("ends_at", STR),
+        ("creator", model_of(UpcomingSchedulePerson)),
+        ("participants", list_of(model_of(UpcomingSchedulePerson))),
+        ("bucket", model_of(UpcomingScheduleBucket)),
+        ("comments_count", INT),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo
 
 from ._base import NOTHING, Keys, Settled
 
@@ -100,6 +100,9 @@ class UpcomingSchedulePerson(_UpcomingSchedulePersonSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upcoming_schedule_person)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,3 +129,13 @@ class UpcomingSchedulePerson(_UpcomingSchedulePersonSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UpcomingSchedulePerson._field_kinds = FieldKinds(
+    "UpcomingSchedulePerson",
+    (
+        ("id", INT),
+        ("name", STR),
+        ("avatar_url", STR),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -100,6 +100,9 @@ class UploadCreate(_UploadCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upload_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,3 +135,15 @@ class UploadCreate(_UploadCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UploadCreate._field_kinds = FieldKinds(
+    "UploadCreate",
+    (
+        ("attachable_sgid", STR),
+        ("description", nullable(STR)),
+        ("base_name", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+        ("visible_to_clients", nullable(BOOL)),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -106,6 +106,9 @@ class UploadVersionCreate(_UploadVersionCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upload_version_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,3 +141,15 @@ class UploadVersionCreate(_UploadVersionCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UploadVersionCreate._field_kinds = FieldKinds(
+    "UploadVersionCreate",
+    (
+        ("attachable_sgid", STR),
+        ("base_name", nullable(STR)),
+        ("description", nullable(STR)),
+        ("notify", nullable(STR)),
+        ("subscriptions", nullable(list_of(INT))),
+    ),
+)

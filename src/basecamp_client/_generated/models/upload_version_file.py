@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, INT, STR, FieldKinds, Memo, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -109,6 +109,9 @@ class UploadVersionFile(_UploadVersionFileSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_upload_version_file)
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,3 +147,16 @@ class UploadVersionFile(_UploadVersionFileSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+UploadVersionFile._field_kinds = FieldKinds(
+    "UploadVersionFile",
+    (
+        ("content_type", nullable(STR)),
+        ("byte_size", nullable(INT)),
+        ("filename", STR),
+        ("download_url", STR),
+        ("app_download_url", STR),
+        ("current", BOOL),
+    ),
+)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -183,6 +183,9 @@ class Vault(_VaultSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_vault)
 
     def to_dict(self) -> dict[str, Any]:
@@ -277,3 +280,31 @@ class Vault(_VaultSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Vault._field_kinds = FieldKinds(
+    "Vault",
+    (
+        ("id", INT),
+        ("status", STR),
+        ("visible_to_clients", BOOL),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("title", STR),
+        ("inherits_status", BOOL),
+        ("type", STR),
+        ("url", STR),
+        ("app_url", STR),
+        ("bookmark_url", nullable(STR)),
+        ("position", nullable(INT)),
+        ("parent", nullable(model_of(RecordingParent))),
+        ("bucket", model_of(TodoBucket)),
+        ("creator", model_of(Person)),
+        ("documents_count", nullable(INT)),
+        ("documents_url", nullable(STR)),
+        ("uploads_count", nullable(INT)),
+        ("uploads_url", nullable(STR)),
+        ("vaults_count", nullable(INT)),
+        ("vaults_url", nullable(STR)),
+    ),
+)

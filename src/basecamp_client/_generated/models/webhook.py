@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import (
+    BOOL,
+    DATETIME,
+    INT,
+    STR,
+    FieldKinds,
+    Memo,
+    list_of,
+    model_of,
+    nullable,
+)
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -128,6 +138,9 @@ class Webhook(_WebhookSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_webhook)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,3 +197,24 @@ class Webhook(_WebhookSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+Webhook._field_kinds = FieldKinds(
+    "Webhook",
+    (
+        ("id", INT),
+        ("active", nullable(BOOL)),
+        ("created_at", DATETIME),
+        ("updated_at", DATETIME),
+        ("payload_url", STR),
+        ("types", nullable(list_of(STR))),
+        ("url", STR),
+        ("app_url", STR),
+        ("recent_deliveries", nullable(list_of(model_of(WebhookDelivery)))),
+    ),
+    secret=frozenset(
+        {
+            "payload_url",
+        }
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, model_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 from .webhook_copy_bucket import WebhookCopyBucket, _share_webhook_copy_bucket
@@ -100,6 +100,9 @@ class WebhookCopy(_WebhookCopySlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_webhook_copy)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,3 +138,14 @@ class WebhookCopy(_WebhookCopySlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+WebhookCopy._field_kinds = FieldKinds(
+    "WebhookCopy",
+    (
+        ("id", nullable(INT)),
+        ("url", nullable(STR)),
+        ("app_url", nullable(STR)),
+        ("bucket", nullable(model_of(WebhookCopyBucket))),
+    ),
+)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import BOOL, STR, FieldKinds, Memo, list_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -83,6 +83,9 @@ class WebhookCreate(_WebhookCreateSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_webhook_create)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,3 +112,18 @@ class WebhookCreate(_WebhookCreateSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+WebhookCreate._field_kinds = FieldKinds(
+    "WebhookCreate",
+    (
+        ("payload_url", STR),
+        ("types", list_of(STR)),
+        ("active", nullable(BOOL)),
+    ),
+    secret=frozenset(
+        {
+            "payload_url",
+        }
+    ),
+)

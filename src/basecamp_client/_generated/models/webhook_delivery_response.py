@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import INT, STR, FieldKinds, Memo, dict_of, nullable
 
 from ._base import NOTHING, Keys, Settled
 
@@ -91,6 +91,9 @@ class WebhookDeliveryResponse(_WebhookDeliveryResponseSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_webhook_delivery_response)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,3 +123,14 @@ class WebhookDeliveryResponse(_WebhookDeliveryResponseSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+WebhookDeliveryResponse._field_kinds = FieldKinds(
+    "WebhookDeliveryResponse",
+    (
+        ("headers", nullable(dict_of(STR))),
+        ("code", nullable(INT)),
+        ("message", nullable(STR)),
+        ("body", nullable(STR)),
+    ),
+)

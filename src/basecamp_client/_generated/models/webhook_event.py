@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from basecamp_client._core import Memo
+from basecamp_client._core import ANY, DATETIME, INT, STR, FieldKinds, Memo, model_of, nullable
 from basecamp_client._core import format_datetime as _format_datetime
 from basecamp_client._core import iso_datetime as _iso_datetime
 from basecamp_client._core import parse_datetime as _parse_datetime
@@ -139,6 +139,9 @@ class WebhookEvent(_WebhookEventSlots):
     """Known keys the decoded object lacked (all of them in a model built in code):
     ``to_dict()`` writes a ``None`` field only if its key was there."""
 
+    _field_kinds: ClassVar[FieldKinds]
+    """The type of every field, as checks (strict decoding, arguments that are models)."""
+
     from_dict = staticmethod(_decode_webhook_event)
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,3 +201,18 @@ class WebhookEvent(_WebhookEventSlots):
         if self.extra:
             out.update(self.extra)
         return out
+
+
+WebhookEvent._field_kinds = FieldKinds(
+    "WebhookEvent",
+    (
+        ("id", nullable(INT)),
+        ("kind", nullable(STR)),
+        ("details", ANY),
+        ("created_at", nullable(DATETIME)),
+        ("recording", nullable(model_of(Recording))),
+        ("creator", nullable(model_of(Person))),
+        ("copy", nullable(model_of(WebhookCopy))),
+        ("performed_by", nullable(model_of(Person))),
+    ),
+)

@@ -8,6 +8,10 @@ from __future__ import annotations
 import datetime as _dt
 
 from basecamp_client._core import (
+    DATE,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -17,11 +21,19 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    model_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.answer_attributes import AnswerAttributes
 from ..models.question_answer import QuestionAnswer
+
+_K_ANSWER_ATTRIBUTES = model_of(AnswerAttributes)
+_K_ANSWER_ATTRIBUTES_OR_NONE = nullable(model_of(AnswerAttributes))
+_K_DATE_OR_NONE = nullable(DATE)
+_K_INT_OR_NONE = nullable(INT)
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_ANSWER = Operation(
     id="CreateAnswer",
@@ -111,6 +123,10 @@ class AsyncAnswersService:
 
         ``POST /questions/{questionId}/answers.json`` (operation ``CreateAnswer``)
         """
+        ID.check(CREATE_ANSWER, "question_id", question_id)
+        _K_STR_OR_NONE.check(CREATE_ANSWER, "content", content)
+        _K_DATE_OR_NONE.check(CREATE_ANSWER, "group_on", group_on)
+        _K_ANSWER_ATTRIBUTES_OR_NONE.check(CREATE_ANSWER, "question_answer", question_answer)
         return await self._session.call(
             CREATE_ANSWER,
             path={"questionId": question_id},
@@ -126,6 +142,7 @@ class AsyncAnswersService:
 
         ``GET /question_answers/{answerId}`` (operation ``GetAnswer``)
         """
+        ID.check(GET_ANSWER, "answer_id", answer_id)
         return await self._session.call(
             GET_ANSWER, path={"answerId": answer_id}, decode=_QUESTION_ANSWER
         )
@@ -147,6 +164,8 @@ class AsyncAnswersService:
 
         ``GET /questions/{questionId}/answers.json`` (operation ``ListAnswers``)
         """
+        ID.check(LIST_ANSWERS, "question_id", question_id)
+        _K_INT_OR_NONE.check(LIST_ANSWERS, "page", page)
         return self._session.paginate(
             LIST_ANSWERS,
             path={"questionId": question_id},
@@ -174,6 +193,9 @@ class AsyncAnswersService:
 
         ``GET /questions/{questionId}/answers/by/{personId}`` (operation ``GetAnswersByPerson``)
         """
+        ID.check(GET_ANSWERS_BY_PERSON, "question_id", question_id)
+        ID.check(GET_ANSWERS_BY_PERSON, "person_id", person_id)
+        _K_INT_OR_NONE.check(GET_ANSWERS_BY_PERSON, "page", page)
         return self._session.paginate(
             GET_ANSWERS_BY_PERSON,
             path={"questionId": question_id, "personId": person_id},
@@ -198,6 +220,10 @@ class AsyncAnswersService:
 
         ``PUT /question_answers/{answerId}`` (operation ``UpdateAnswer``)
         """
+        ID.check(UPDATE_ANSWER, "answer_id", answer_id)
+        STR.check(UPDATE_ANSWER, "content", content)
+        DATE.check(UPDATE_ANSWER, "group_on", group_on)
+        _K_ANSWER_ATTRIBUTES.check(UPDATE_ANSWER, "question_answer", question_answer)
         await self._session.call_empty(
             UPDATE_ANSWER,
             path={"answerId": answer_id},

@@ -8,6 +8,10 @@ from __future__ import annotations
 import datetime as _dt
 
 from basecamp_client._core import (
+    DATE,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     Null,
@@ -15,10 +19,17 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.subtask import Subtask
+
+_K_DATE_OR_NONE = nullable(DATE)
+_K_LIST_INT = list_of(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_CARD_STEP = Operation(
     id="CreateCardStep",
@@ -104,6 +115,10 @@ class AsyncCardStepsService:
 
         ``POST /card_tables/cards/{cardId}/steps.json`` (operation ``CreateCardStep``)
         """
+        ID.check(CREATE_CARD_STEP, "card_id", card_id)
+        _K_STR_OR_NONE.check(CREATE_CARD_STEP, "title", title)
+        _K_DATE_OR_NONE.check(CREATE_CARD_STEP, "due_on", due_on)
+        _K_LIST_INT_OR_NONE.check(CREATE_CARD_STEP, "assignee_ids", assignee_ids)
         return await self._session.call(
             CREATE_CARD_STEP,
             path={"cardId": card_id},
@@ -120,6 +135,7 @@ class AsyncCardStepsService:
 
         ``GET /card_tables/steps/{stepId}`` (operation ``GetCardStep``)
         """
+        ID.check(GET_CARD_STEP, "step_id", step_id)
         return await self._session.call(GET_CARD_STEP, path={"stepId": step_id}, decode=_SUBTASK)
 
     async def reposition(self, *, card_id: int, source_id: int, position: int) -> None:
@@ -130,6 +146,9 @@ class AsyncCardStepsService:
 
         ``POST /card_tables/cards/{cardId}/positions.json`` (operation ``RepositionCardStep``)
         """
+        ID.check(REPOSITION_CARD_STEP, "card_id", card_id)
+        INT.check(REPOSITION_CARD_STEP, "source_id", source_id)
+        INT.check(REPOSITION_CARD_STEP, "position", position)
         await self._session.call_empty(
             REPOSITION_CARD_STEP,
             path={"cardId": card_id},
@@ -146,6 +165,8 @@ class AsyncCardStepsService:
 
         ``PUT /card_tables/steps/{stepId}/completions.json`` (operation ``SetCardStepCompletion``)
         """
+        ID.check(SET_CARD_STEP_COMPLETION, "step_id", step_id)
+        STR.check(SET_CARD_STEP_COMPLETION, "completion", completion)
         return await self._session.call(
             SET_CARD_STEP_COMPLETION,
             path={"stepId": step_id},
@@ -169,6 +190,10 @@ class AsyncCardStepsService:
 
         ``PUT /card_tables/steps/{stepId}`` (operation ``UpdateCardStep``)
         """
+        ID.check(UPDATE_CARD_STEP, "step_id", step_id)
+        STR.check(UPDATE_CARD_STEP, "title", title)
+        DATE.check(UPDATE_CARD_STEP, "due_on", due_on)
+        _K_LIST_INT.check(UPDATE_CARD_STEP, "assignee_ids", assignee_ids)
         return await self._session.call(
             UPDATE_CARD_STEP,
             path={"stepId": step_id},

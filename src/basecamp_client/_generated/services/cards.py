@@ -9,6 +9,11 @@ import builtins
 import datetime as _dt
 
 from basecamp_client._core import (
+    BOOL,
+    DATE,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -18,10 +23,18 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.card import Card
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_DATE_OR_NONE = nullable(DATE)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT = list_of(INT)
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_CARD = Operation(
     id="CreateCard",
@@ -109,6 +122,11 @@ class AsyncCardsService:
 
         ``POST /card_tables/lists/{columnId}/cards.json`` (operation ``CreateCard``)
         """
+        ID.check(CREATE_CARD, "column_id", column_id)
+        _K_STR_OR_NONE.check(CREATE_CARD, "title", title)
+        _K_STR_OR_NONE.check(CREATE_CARD, "content", content)
+        _K_DATE_OR_NONE.check(CREATE_CARD, "due_on", due_on)
+        _K_BOOL_OR_NONE.check(CREATE_CARD, "notify", notify)
         return await self._session.call(
             CREATE_CARD,
             path={"columnId": column_id},
@@ -125,6 +143,7 @@ class AsyncCardsService:
 
         ``GET /card_tables/cards/{cardId}`` (operation ``GetCard``)
         """
+        ID.check(GET_CARD, "card_id", card_id)
         return await self._session.call(GET_CARD, path={"cardId": card_id}, decode=_CARD)
 
     def list(
@@ -144,6 +163,8 @@ class AsyncCardsService:
 
         ``GET /card_tables/lists/{columnId}/cards.json`` (operation ``ListCards``)
         """
+        ID.check(LIST_CARDS, "column_id", column_id)
+        _K_INT_OR_NONE.check(LIST_CARDS, "page", page)
         return self._session.paginate(
             LIST_CARDS,
             path={"columnId": column_id},
@@ -164,6 +185,9 @@ class AsyncCardsService:
 
         ``POST /card_tables/cards/{cardId}/moves.json`` (operation ``MoveCard``)
         """
+        ID.check(MOVE_CARD, "card_id", card_id)
+        INT.check(MOVE_CARD, "column_id", column_id)
+        INT.check(MOVE_CARD, "position", position)
         await self._session.call_empty(
             MOVE_CARD, path={"cardId": card_id}, body={"column_id": column_id, "position": position}
         )
@@ -186,6 +210,11 @@ class AsyncCardsService:
 
         ``PUT /card_tables/cards/{cardId}`` (operation ``UpdateCard``)
         """
+        ID.check(UPDATE_CARD, "card_id", card_id)
+        STR.check(UPDATE_CARD, "title", title)
+        STR.check(UPDATE_CARD, "content", content)
+        DATE.check(UPDATE_CARD, "due_on", due_on)
+        _K_LIST_INT.check(UPDATE_CARD, "assignee_ids", assignee_ids)
         return await self._session.call(
             UPDATE_CARD,
             path={"cardId": card_id},

@@ -8,6 +8,10 @@ from __future__ import annotations
 from functools import partial
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncEdit,
@@ -20,11 +24,18 @@ from basecamp_client._core import (
     Unset,
     WriteSemantics,
     create_body,
+    list_of,
     merge_update,
+    nullable,
 )
 
 from .. import _decode
 from ..models.cloud_file import CloudFile
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_LIST_INT = list_of(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_CLOUD_FILE = Operation(
     id="CreateCloudFile",
@@ -68,18 +79,19 @@ UPDATE_CLOUD_FILE_MERGE = MergeSpec(
     read="GetCloudFile",
     write="UpdateCloudFile",
     fields=(
-        MergeField("url", read=("url",), required=True),
+        MergeField("url", kind=STR, read=("url",), required=True),
         MergeField(
             "service",
+            kind=STR,
             read=(
                 "service",
                 "code",
             ),
             required=True,
         ),
-        MergeField("title", read=("title",)),
-        MergeField("description", read=("description",)),
-        MergeField("subscriptions"),
+        MergeField("title", kind=STR, read=("title",)),
+        MergeField("description", kind=STR, read=("description",)),
+        MergeField("subscriptions", kind=_K_LIST_INT),
     ),
 )
 
@@ -131,6 +143,14 @@ class AsyncCloudFilesService:
 
         ``POST /buckets/{bucketId}/vaults/{vaultId}/cloud_files.json`` (operation ``CreateCloudFile``)
         """
+        ID.check(CREATE_CLOUD_FILE, "bucket_id", bucket_id)
+        ID.check(CREATE_CLOUD_FILE, "vault_id", vault_id)
+        _K_STR_OR_NONE.check(CREATE_CLOUD_FILE, "url", url)
+        _K_STR_OR_NONE.check(CREATE_CLOUD_FILE, "service", service)
+        _K_STR_OR_NONE.check(CREATE_CLOUD_FILE, "title", title)
+        _K_STR_OR_NONE.check(CREATE_CLOUD_FILE, "description", description)
+        _K_LIST_INT_OR_NONE.check(CREATE_CLOUD_FILE, "subscriptions", subscriptions)
+        _K_BOOL_OR_NONE.check(CREATE_CLOUD_FILE, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_CLOUD_FILE,
             path={"bucketId": bucket_id, "vaultId": vault_id},
@@ -154,6 +174,7 @@ class AsyncCloudFilesService:
 
         Entering reads the CloudFile and gives a ``CloudFileDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
         """
+        ID.check(UPDATE_CLOUD_FILE, "cloud_file_id", cloud_file_id)
         return AsyncEdit(
             UPDATE_CLOUD_FILE_MERGE,
             CloudFileDraft,
@@ -166,6 +187,7 @@ class AsyncCloudFilesService:
 
         ``GET /cloud_files/{cloudFileId}`` (operation ``GetCloudFile``)
         """
+        ID.check(GET_CLOUD_FILE, "cloud_file_id", cloud_file_id)
         return await self._session.call(
             GET_CLOUD_FILE, path={"cloudFileId": cloud_file_id}, decode=_CLOUD_FILE
         )
@@ -191,6 +213,12 @@ class AsyncCloudFilesService:
 
         ``PUT /cloud_files/{cloudFileId}`` (operation ``UpdateCloudFile``)
         """
+        ID.check(UPDATE_CLOUD_FILE, "cloud_file_id", cloud_file_id)
+        STR.check(UPDATE_CLOUD_FILE, "url", url)
+        STR.check(UPDATE_CLOUD_FILE, "service", service)
+        STR.check(UPDATE_CLOUD_FILE, "title", title)
+        STR.check(UPDATE_CLOUD_FILE, "description", description)
+        _K_LIST_INT.check(UPDATE_CLOUD_FILE, "subscriptions", subscriptions)
         return await self._session.call(
             UPDATE_CLOUD_FILE,
             path={"cloudFileId": cloud_file_id},
@@ -213,21 +241,25 @@ class AsyncCloudFilesService:
         title: str | None | Unset = UNSET,
         description: str | None | Unset = UNSET,
         subscriptions: list[int] | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> CloudFile:
         """Change only the fields you pass; every other field of the CloudFile keeps its value.
 
-        Reads the CloudFile (``GetCloudFile``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``UpdateCloudFile``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the CloudFile once (``GetCloudFile``), puts your changes over its current fields and sends the whole record (``UpdateCloudFile``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``subscriptions`` only when you pass them: the API never shows them, or keeps them when left out.
 
         Args:
             service: Read back from ``service.code``.
             subscriptions: Ids of the people to subscribe and notify.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
+        ID.check(UPDATE_CLOUD_FILE, "cloud_file_id", cloud_file_id)
+        _K_STR_OR_NONE.check(UPDATE_CLOUD_FILE, "url", url)
+        _K_STR_OR_NONE.check(UPDATE_CLOUD_FILE, "service", service)
+        _K_STR_OR_NONE.check(UPDATE_CLOUD_FILE, "title", title)
+        _K_STR_OR_NONE.check(UPDATE_CLOUD_FILE, "description", description)
+        _K_LIST_INT_OR_NONE.check(UPDATE_CLOUD_FILE, "subscriptions", subscriptions)
         return await merge_update(
             UPDATE_CLOUD_FILE_MERGE,
             changes={
@@ -239,5 +271,4 @@ class AsyncCloudFilesService:
             },
             read=partial(self.get, cloud_file_id=cloud_file_id),
             write=partial(self.replace, cloud_file_id=cloud_file_id),
-            check_conflicts=check_conflicts,
         )

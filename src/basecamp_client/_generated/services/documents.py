@@ -9,6 +9,10 @@ import builtins
 from functools import partial
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncEdit,
@@ -23,11 +27,18 @@ from basecamp_client._core import (
     Unset,
     WriteSemantics,
     create_body,
+    list_of,
     merge_update,
+    nullable,
 )
 
 from .. import _decode
 from ..models.document import Document
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_DOCUMENT = Operation(
     id="CreateDocument",
@@ -80,8 +91,8 @@ REPLACE_DOCUMENT_MERGE = MergeSpec(
     read="GetDocument",
     write="ReplaceDocument",
     fields=(
-        MergeField("title", read=("title",)),
-        MergeField("content", read=("content",)),
+        MergeField("title", kind=STR, read=("title",)),
+        MergeField("content", kind=STR, read=("content",)),
     ),
 )
 
@@ -127,6 +138,12 @@ class AsyncDocumentsService:
 
         ``POST /vaults/{vaultId}/documents.json`` (operation ``CreateDocument``)
         """
+        ID.check(CREATE_DOCUMENT, "vault_id", vault_id)
+        _K_STR_OR_NONE.check(CREATE_DOCUMENT, "title", title)
+        _K_STR_OR_NONE.check(CREATE_DOCUMENT, "content", content)
+        _K_STR_OR_NONE.check(CREATE_DOCUMENT, "status", status)
+        _K_LIST_INT_OR_NONE.check(CREATE_DOCUMENT, "subscriptions", subscriptions)
+        _K_BOOL_OR_NONE.check(CREATE_DOCUMENT, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_DOCUMENT,
             path={"vaultId": vault_id},
@@ -149,6 +166,7 @@ class AsyncDocumentsService:
 
         Entering reads the Document and gives a ``DocumentDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
         """
+        ID.check(REPLACE_DOCUMENT, "document_id", document_id)
         return AsyncEdit(
             REPLACE_DOCUMENT_MERGE,
             DocumentDraft,
@@ -161,6 +179,7 @@ class AsyncDocumentsService:
 
         ``GET /documents/{documentId}`` (operation ``GetDocument``)
         """
+        ID.check(GET_DOCUMENT, "document_id", document_id)
         return await self._session.call(
             GET_DOCUMENT, path={"documentId": document_id}, decode=_DOCUMENT
         )
@@ -182,6 +201,8 @@ class AsyncDocumentsService:
 
         ``GET /vaults/{vaultId}/documents.json`` (operation ``ListDocuments``)
         """
+        ID.check(LIST_DOCUMENTS, "vault_id", vault_id)
+        _K_INT_OR_NONE.check(LIST_DOCUMENTS, "page", page)
         return self._session.paginate(
             LIST_DOCUMENTS,
             path={"vaultId": vault_id},
@@ -205,6 +226,9 @@ class AsyncDocumentsService:
 
         ``PUT /documents/{documentId}`` (operation ``ReplaceDocument``)
         """
+        ID.check(REPLACE_DOCUMENT, "document_id", document_id)
+        STR.check(REPLACE_DOCUMENT, "title", title)
+        STR.check(REPLACE_DOCUMENT, "content", content)
         return await self._session.call(
             REPLACE_DOCUMENT,
             path={"documentId": document_id},
@@ -218,22 +242,22 @@ class AsyncDocumentsService:
         document_id: int,
         title: str | None | Unset = UNSET,
         content: str | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> Document:
         """Change only the fields you pass; every other field of the Document keeps its value.
 
-        Reads the Document (``GetDocument``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceDocument``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the Document once (``GetDocument``), puts your changes over its current fields and sends the whole record (``ReplaceDocument``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Args:
             content: Rich text (HTML).
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
+        ID.check(REPLACE_DOCUMENT, "document_id", document_id)
+        _K_STR_OR_NONE.check(REPLACE_DOCUMENT, "title", title)
+        _K_STR_OR_NONE.check(REPLACE_DOCUMENT, "content", content)
         return await merge_update(
             REPLACE_DOCUMENT_MERGE,
             changes={"title": title, "content": content},
             read=partial(self.get, document_id=document_id),
             write=partial(self.replace, document_id=document_id),
-            check_conflicts=check_conflicts,
         )

@@ -8,6 +8,9 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     Null,
@@ -15,11 +18,16 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.folder import Folder
 from ..models.folder_with_projects import FolderWithProjects
+
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_FOLDER = Operation(
     id="CreateFolder",
@@ -105,6 +113,8 @@ class AsyncFoldersService:
 
         ``POST /stacks.json`` (operation ``CreateFolder``)
         """
+        _K_STR_OR_NONE.check(CREATE_FOLDER, "name", name)
+        _K_LIST_INT_OR_NONE.check(CREATE_FOLDER, "project_ids", project_ids)
         return await self._session.call(
             CREATE_FOLDER,
             body=create_body(CREATE_FOLDER, {"name": name, "project_ids": project_ids}),
@@ -118,6 +128,7 @@ class AsyncFoldersService:
 
         ``DELETE /stacks/{folderId}`` (operation ``DeleteFolder``)
         """
+        ID.check(DELETE_FOLDER, "folder_id", folder_id)
         await self._session.call_empty(DELETE_FOLDER, path={"folderId": folder_id})
 
     async def get(self, *, folder_id: int) -> FolderWithProjects:
@@ -125,6 +136,7 @@ class AsyncFoldersService:
 
         ``GET /stacks/{folderId}`` (operation ``GetFolder``)
         """
+        ID.check(GET_FOLDER, "folder_id", folder_id)
         return await self._session.call(
             GET_FOLDER, path={"folderId": folder_id}, decode=_FOLDER_WITH_PROJECTS
         )
@@ -143,6 +155,8 @@ class AsyncFoldersService:
 
         ``PUT /stacks/{folderId}`` (operation ``UpdateFolder``)
         """
+        ID.check(UPDATE_FOLDER, "folder_id", folder_id)
+        STR.check(UPDATE_FOLDER, "name", name)
         return await self._session.call(
             UPDATE_FOLDER,
             path={"folderId": folder_id},

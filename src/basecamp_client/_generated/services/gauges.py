@@ -8,6 +8,9 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -17,6 +20,9 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    model_of,
+    nullable,
 )
 
 from .. import _decode
@@ -25,6 +31,13 @@ from ..models.gauge_needle import GaugeNeedle
 from ..models.gauge_needle_attributes import GaugeNeedleAttributes
 from ..models.gauge_needle_update_attributes import GaugeNeedleUpdateAttributes
 from ..models.gauge_toggle_attributes import GaugeToggleAttributes
+
+_K_GAUGE_NEEDLE_ATTRIBUTES_OR_NONE = nullable(model_of(GaugeNeedleAttributes))
+_K_GAUGE_NEEDLE_UPDATE_ATTRIBUTES = model_of(GaugeNeedleUpdateAttributes)
+_K_GAUGE_TOGGLE_ATTRIBUTES = model_of(GaugeToggleAttributes)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_GAUGE_NEEDLE = Operation(
     id="CreateGaugeNeedle",
@@ -134,6 +147,10 @@ class AsyncGaugesService:
 
         ``POST /projects/{projectId}/gauge/needles.json`` (operation ``CreateGaugeNeedle``)
         """
+        ID.check(CREATE_GAUGE_NEEDLE, "project_id", project_id)
+        _K_GAUGE_NEEDLE_ATTRIBUTES_OR_NONE.check(CREATE_GAUGE_NEEDLE, "gauge_needle", gauge_needle)
+        _K_STR_OR_NONE.check(CREATE_GAUGE_NEEDLE, "notify", notify)
+        _K_LIST_INT_OR_NONE.check(CREATE_GAUGE_NEEDLE, "subscriptions", subscriptions)
         return await self._session.call(
             CREATE_GAUGE_NEEDLE,
             path={"projectId": project_id},
@@ -150,6 +167,7 @@ class AsyncGaugesService:
 
         ``DELETE /gauge_needles/{needleId}`` (operation ``DestroyGaugeNeedle``)
         """
+        ID.check(DESTROY_GAUGE_NEEDLE, "needle_id", needle_id)
         await self._session.call_empty(DESTROY_GAUGE_NEEDLE, path={"needleId": needle_id})
 
     async def get_needle(self, *, needle_id: int) -> GaugeNeedle:
@@ -157,6 +175,7 @@ class AsyncGaugesService:
 
         ``GET /gauge_needles/{needleId}`` (operation ``GetGaugeNeedle``)
         """
+        ID.check(GET_GAUGE_NEEDLE, "needle_id", needle_id)
         return await self._session.call(
             GET_GAUGE_NEEDLE, path={"needleId": needle_id}, decode=_GAUGE_NEEDLE
         )
@@ -179,6 +198,8 @@ class AsyncGaugesService:
 
         ``GET /reports/gauges.json`` (operation ``ListGauges``)
         """
+        _K_STR_OR_NONE.check(LIST_GAUGES, "bucket_ids", bucket_ids)
+        _K_INT_OR_NONE.check(LIST_GAUGES, "page", page)
         return self._session.paginate(
             LIST_GAUGES,
             query={"bucket_ids": bucket_ids, "page": page},
@@ -204,6 +225,8 @@ class AsyncGaugesService:
 
         ``GET /projects/{projectId}/gauge/needles.json`` (operation ``ListGaugeNeedles``)
         """
+        ID.check(LIST_GAUGE_NEEDLES, "project_id", project_id)
+        _K_INT_OR_NONE.check(LIST_GAUGE_NEEDLES, "page", page)
         return self._session.paginate(
             LIST_GAUGE_NEEDLES,
             path={"projectId": project_id},
@@ -218,6 +241,8 @@ class AsyncGaugesService:
 
         ``PUT /projects/{projectId}/gauge.json`` (operation ``ToggleGauge``)
         """
+        ID.check(TOGGLE_GAUGE, "project_id", project_id)
+        _K_GAUGE_TOGGLE_ATTRIBUTES.check(TOGGLE_GAUGE, "gauge", gauge)
         await self._session.call_empty(
             TOGGLE_GAUGE, path={"projectId": project_id}, body={"gauge": gauge}
         )
@@ -229,6 +254,8 @@ class AsyncGaugesService:
 
         ``PUT /gauge_needles/{needleId}`` (operation ``UpdateGaugeNeedle``)
         """
+        ID.check(UPDATE_GAUGE_NEEDLE, "needle_id", needle_id)
+        _K_GAUGE_NEEDLE_UPDATE_ATTRIBUTES.check(UPDATE_GAUGE_NEEDLE, "gauge_needle", gauge_needle)
         return await self._session.call(
             UPDATE_GAUGE_NEEDLE,
             path={"needleId": needle_id},

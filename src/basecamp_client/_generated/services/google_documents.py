@@ -8,6 +8,10 @@ from __future__ import annotations
 from functools import partial
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncEdit,
@@ -20,11 +24,18 @@ from basecamp_client._core import (
     Unset,
     WriteSemantics,
     create_body,
+    list_of,
     merge_update,
+    nullable,
 )
 
 from .. import _decode
 from ..models.google_document import GoogleDocument
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_LIST_INT = list_of(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_GOOGLE_DOCUMENT = Operation(
     id="CreateGoogleDocument",
@@ -68,12 +79,12 @@ UPDATE_GOOGLE_DOCUMENT_MERGE = MergeSpec(
     read="GetGoogleDocument",
     write="UpdateGoogleDocument",
     fields=(
-        MergeField("url", read=("url",), required=True),
-        MergeField("document_type", read=("document_type",), required=True),
-        MergeField("title", read=("title",)),
-        MergeField("description", read=("description",)),
-        MergeField("status"),
-        MergeField("subscriptions"),
+        MergeField("url", kind=STR, read=("url",), required=True),
+        MergeField("document_type", kind=STR, read=("document_type",), required=True),
+        MergeField("title", kind=STR, read=("title",)),
+        MergeField("description", kind=STR, read=("description",)),
+        MergeField("status", kind=STR),
+        MergeField("subscriptions", kind=_K_LIST_INT),
     ),
 )
 
@@ -127,6 +138,15 @@ class AsyncGoogleDocumentsService:
 
         ``POST /buckets/{bucketId}/vaults/{vaultId}/google_documents.json`` (operation ``CreateGoogleDocument``)
         """
+        ID.check(CREATE_GOOGLE_DOCUMENT, "bucket_id", bucket_id)
+        ID.check(CREATE_GOOGLE_DOCUMENT, "vault_id", vault_id)
+        _K_STR_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "url", url)
+        _K_STR_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "document_type", document_type)
+        _K_STR_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "title", title)
+        _K_STR_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "description", description)
+        _K_STR_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "status", status)
+        _K_LIST_INT_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "subscriptions", subscriptions)
+        _K_BOOL_OR_NONE.check(CREATE_GOOGLE_DOCUMENT, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_GOOGLE_DOCUMENT,
             path={"bucketId": bucket_id, "vaultId": vault_id},
@@ -151,6 +171,7 @@ class AsyncGoogleDocumentsService:
 
         Entering reads the GoogleDocument and gives a ``GoogleDocumentDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
         """
+        ID.check(UPDATE_GOOGLE_DOCUMENT, "google_document_id", google_document_id)
         return AsyncEdit(
             UPDATE_GOOGLE_DOCUMENT_MERGE,
             GoogleDocumentDraft,
@@ -163,6 +184,7 @@ class AsyncGoogleDocumentsService:
 
         ``GET /google_documents/{googleDocumentId}`` (operation ``GetGoogleDocument``)
         """
+        ID.check(GET_GOOGLE_DOCUMENT, "google_document_id", google_document_id)
         return await self._session.call(
             GET_GOOGLE_DOCUMENT,
             path={"googleDocumentId": google_document_id},
@@ -191,6 +213,13 @@ class AsyncGoogleDocumentsService:
 
         ``PUT /google_documents/{googleDocumentId}`` (operation ``UpdateGoogleDocument``)
         """
+        ID.check(UPDATE_GOOGLE_DOCUMENT, "google_document_id", google_document_id)
+        STR.check(UPDATE_GOOGLE_DOCUMENT, "url", url)
+        STR.check(UPDATE_GOOGLE_DOCUMENT, "document_type", document_type)
+        STR.check(UPDATE_GOOGLE_DOCUMENT, "title", title)
+        STR.check(UPDATE_GOOGLE_DOCUMENT, "description", description)
+        STR.check(UPDATE_GOOGLE_DOCUMENT, "status", status)
+        _K_LIST_INT.check(UPDATE_GOOGLE_DOCUMENT, "subscriptions", subscriptions)
         return await self._session.call(
             UPDATE_GOOGLE_DOCUMENT,
             path={"googleDocumentId": google_document_id},
@@ -215,20 +244,25 @@ class AsyncGoogleDocumentsService:
         description: str | None | Unset = UNSET,
         status: str | None | Unset = UNSET,
         subscriptions: list[int] | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> GoogleDocument:
         """Change only the fields you pass; every other field of the GoogleDocument keeps its value.
 
-        Reads the GoogleDocument (``GetGoogleDocument``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``UpdateGoogleDocument``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the GoogleDocument once (``GetGoogleDocument``), puts your changes over its current fields and sends the whole record (``UpdateGoogleDocument``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``status``, ``subscriptions`` only when you pass them: the API never shows them, or keeps them when left out.
 
         Args:
             subscriptions: Ids of the people to subscribe and notify.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
+        ID.check(UPDATE_GOOGLE_DOCUMENT, "google_document_id", google_document_id)
+        _K_STR_OR_NONE.check(UPDATE_GOOGLE_DOCUMENT, "url", url)
+        _K_STR_OR_NONE.check(UPDATE_GOOGLE_DOCUMENT, "document_type", document_type)
+        _K_STR_OR_NONE.check(UPDATE_GOOGLE_DOCUMENT, "title", title)
+        _K_STR_OR_NONE.check(UPDATE_GOOGLE_DOCUMENT, "description", description)
+        _K_STR_OR_NONE.check(UPDATE_GOOGLE_DOCUMENT, "status", status)
+        _K_LIST_INT_OR_NONE.check(UPDATE_GOOGLE_DOCUMENT, "subscriptions", subscriptions)
         return await merge_update(
             UPDATE_GOOGLE_DOCUMENT_MERGE,
             changes={
@@ -241,5 +275,4 @@ class AsyncGoogleDocumentsService:
             },
             read=partial(self.get, google_document_id=google_document_id),
             write=partial(self.replace, google_document_id=google_document_id),
-            check_conflicts=check_conflicts,
         )

@@ -7,10 +7,24 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset, create_body
+from basecamp_client._core import (
+    DATE,
+    ID,
+    STR,
+    UNSET,
+    AccountSession,
+    Operation,
+    RetrySpec,
+    Unset,
+    create_body,
+    nullable,
+)
 
 from .. import _decode
 from ..models.lineup_marker import LineupMarker
+
+_K_DATE_OR_NONE = nullable(DATE)
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_LINEUP_MARKER = Operation(
     id="CreateLineupMarker",
@@ -72,6 +86,8 @@ class AsyncLineupService:
 
         ``POST /lineup/markers.json`` (operation ``CreateLineupMarker``)
         """
+        _K_STR_OR_NONE.check(CREATE_LINEUP_MARKER, "name", name)
+        _K_DATE_OR_NONE.check(CREATE_LINEUP_MARKER, "date", date)
         await self._session.call_empty(
             CREATE_LINEUP_MARKER,
             body=create_body(
@@ -86,6 +102,7 @@ class AsyncLineupService:
 
         ``DELETE /lineup/markers/{markerId}`` (operation ``DeleteLineupMarker``)
         """
+        ID.check(DELETE_LINEUP_MARKER, "marker_id", marker_id)
         await self._session.call_empty(DELETE_LINEUP_MARKER, path={"markerId": marker_id})
 
     async def list_markers(self) -> list[LineupMarker]:
@@ -102,6 +119,9 @@ class AsyncLineupService:
 
         ``PUT /lineup/markers/{markerId}`` (operation ``UpdateLineupMarker``)
         """
+        ID.check(UPDATE_LINEUP_MARKER, "marker_id", marker_id)
+        STR.check(UPDATE_LINEUP_MARKER, "name", name)
+        DATE.check(UPDATE_LINEUP_MARKER, "date", date)
         await self._session.call_empty(
             UPDATE_LINEUP_MARKER, path={"markerId": marker_id}, body={"name": name, "date": date}
         )

@@ -8,6 +8,10 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -17,10 +21,17 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.message import Message
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_MESSAGE = Operation(
     id="CreateMessage",
@@ -122,6 +133,13 @@ class AsyncMessagesService:
 
         ``POST /message_boards/{boardId}/messages.json`` (operation ``CreateMessage``)
         """
+        ID.check(CREATE_MESSAGE, "board_id", board_id)
+        _K_STR_OR_NONE.check(CREATE_MESSAGE, "subject", subject)
+        _K_STR_OR_NONE.check(CREATE_MESSAGE, "content", content)
+        _K_STR_OR_NONE.check(CREATE_MESSAGE, "status", status)
+        _K_INT_OR_NONE.check(CREATE_MESSAGE, "category_id", category_id)
+        _K_LIST_INT_OR_NONE.check(CREATE_MESSAGE, "subscriptions", subscriptions)
+        _K_BOOL_OR_NONE.check(CREATE_MESSAGE, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_MESSAGE,
             path={"boardId": board_id},
@@ -145,6 +163,7 @@ class AsyncMessagesService:
 
         ``GET /messages/{messageId}`` (operation ``GetMessage``)
         """
+        ID.check(GET_MESSAGE, "message_id", message_id)
         return await self._session.call(
             GET_MESSAGE, path={"messageId": message_id}, decode=_MESSAGE
         )
@@ -170,6 +189,10 @@ class AsyncMessagesService:
 
         ``GET /message_boards/{boardId}/messages.json`` (operation ``ListMessages``)
         """
+        ID.check(LIST_MESSAGES, "board_id", board_id)
+        _K_STR_OR_NONE.check(LIST_MESSAGES, "sort", sort)
+        _K_STR_OR_NONE.check(LIST_MESSAGES, "direction", direction)
+        _K_INT_OR_NONE.check(LIST_MESSAGES, "page", page)
         return self._session.paginate(
             LIST_MESSAGES,
             path={"boardId": board_id},
@@ -184,6 +207,7 @@ class AsyncMessagesService:
 
         ``POST /recordings/{messageId}/pin.json`` (operation ``PinMessage``)
         """
+        ID.check(PIN_MESSAGE, "message_id", message_id)
         await self._session.call_empty(PIN_MESSAGE, path={"messageId": message_id})
 
     async def unpin(self, *, message_id: int) -> None:
@@ -191,6 +215,7 @@ class AsyncMessagesService:
 
         ``DELETE /recordings/{messageId}/pin.json`` (operation ``UnpinMessage``)
         """
+        ID.check(UNPIN_MESSAGE, "message_id", message_id)
         await self._session.call_empty(UNPIN_MESSAGE, path={"messageId": message_id})
 
     async def update(
@@ -209,6 +234,11 @@ class AsyncMessagesService:
 
         ``PUT /messages/{messageId}`` (operation ``UpdateMessage``)
         """
+        ID.check(UPDATE_MESSAGE, "message_id", message_id)
+        STR.check(UPDATE_MESSAGE, "subject", subject)
+        STR.check(UPDATE_MESSAGE, "content", content)
+        STR.check(UPDATE_MESSAGE, "status", status)
+        INT.check(UPDATE_MESSAGE, "category_id", category_id)
         return await self._session.call(
             UPDATE_MESSAGE,
             path={"messageId": message_id},

@@ -7,11 +7,23 @@ from __future__ import annotations
 
 import builtins
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset
+from basecamp_client._core import (
+    ID,
+    INT,
+    STR,
+    UNSET,
+    AccountSession,
+    Operation,
+    RetrySpec,
+    Unset,
+    nullable,
+)
 
 from .. import _decode
 from ..models.my_assignment import MyAssignment
 from ..models.my_assignment_groups import MyAssignmentGroups
+
+_K_STR_OR_NONE = nullable(STR)
 
 DEPRIORITIZE_ASSIGNMENT = Operation(
     id="DeprioritizeAssignment",
@@ -96,6 +108,7 @@ class AsyncMyAssignmentsService:
 
         ``DELETE /my/priorities/{recordingId}`` (operation ``DeprioritizeAssignment``)
         """
+        ID.check(DEPRIORITIZE_ASSIGNMENT, "recording_id", recording_id)
         await self._session.call_empty(DEPRIORITIZE_ASSIGNMENT, path={"recordingId": recording_id})
 
     async def list(self) -> MyAssignmentGroups:
@@ -124,6 +137,7 @@ class AsyncMyAssignmentsService:
 
         ``GET /my/assignments/due.json`` (operation ``GetMyDueAssignments``)
         """
+        _K_STR_OR_NONE.check(GET_MY_DUE_ASSIGNMENTS, "scope", scope)
         return await self._session.call(
             GET_MY_DUE_ASSIGNMENTS, query={"scope": scope}, decode=_MY_ASSIGNMENT_LIST
         )
@@ -138,6 +152,8 @@ class AsyncMyAssignmentsService:
 
         ``POST /my/priority_moves.json`` (operation ``ReorderUpNext``)
         """
+        INT.check(REORDER_UP_NEXT, "source_id", source_id)
+        INT.check(REORDER_UP_NEXT, "position", position)
         await self._session.call_empty(
             REORDER_UP_NEXT, body={"source_id": source_id, "position": position}
         )
@@ -150,4 +166,5 @@ class AsyncMyAssignmentsService:
 
         ``POST /my/priorities.json`` (operation ``PrioritizeAssignment``)
         """
+        INT.check(PRIORITIZE_ASSIGNMENT, "id", id)
         await self._session.call_empty(PRIORITIZE_ASSIGNMENT, body={"id": id})

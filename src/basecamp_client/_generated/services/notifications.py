@@ -8,6 +8,10 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -15,11 +19,17 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.notification import Notification
 from ..models.notification_inbox import NotificationInbox
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_STR = list_of(STR)
 
 CREATE_BUBBLE_UP = Operation(
     id="CreateBubbleUp",
@@ -99,6 +109,8 @@ class AsyncNotificationsService:
 
         ``POST /recordings/{recordingId}/bubble_up.json`` (operation ``CreateBubbleUp``)
         """
+        ID.check(CREATE_BUBBLE_UP, "recording_id", recording_id)
+        STR.check(CREATE_BUBBLE_UP, "at", at)
         await self._session.call_empty(
             CREATE_BUBBLE_UP, path={"recordingId": recording_id}, body={"at": at}
         )
@@ -116,6 +128,8 @@ class AsyncNotificationsService:
 
         ``GET /my/readings.json`` (operation ``GetMyNotifications``)
         """
+        _K_INT_OR_NONE.check(GET_MY_NOTIFICATIONS, "page", page)
+        _K_BOOL_OR_NONE.check(GET_MY_NOTIFICATIONS, "limit_bubble_ups", limit_bubble_ups)
         return await self._session.call(
             GET_MY_NOTIFICATIONS,
             query={"page": page, "limit_bubble_ups": limit_bubble_ups},
@@ -138,6 +152,7 @@ class AsyncNotificationsService:
 
         ``GET /my/readings/bubble_ups.json`` (operation ``GetBubbleUps``)
         """
+        _K_INT_OR_NONE.check(GET_BUBBLE_UPS, "page", page)
         return self._session.paginate(
             GET_BUBBLE_UPS,
             query={"page": page},
@@ -154,6 +169,7 @@ class AsyncNotificationsService:
 
         ``PUT /my/unreads.json`` (operation ``MarkAsRead``)
         """
+        _K_LIST_STR.check(MARK_AS_READ, "readables", readables)
         await self._session.call_empty(MARK_AS_READ, body={"readables": readables})
 
     async def remove_bubble_up(self, *, recording_id: int) -> None:
@@ -163,4 +179,5 @@ class AsyncNotificationsService:
 
         ``DELETE /recordings/{recordingId}/bubble_up.json`` (operation ``DeleteBubbleUp``)
         """
+        ID.check(DELETE_BUBBLE_UP, "recording_id", recording_id)
         await self._session.call_empty(DELETE_BUBBLE_UP, path={"recordingId": recording_id})

@@ -8,6 +8,8 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    ID,
+    INT,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -15,12 +17,19 @@ from basecamp_client._core import (
     PaginationSpec,
     RetrySpec,
     Unset,
+    list_of,
+    model_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.person import Person
 from ..models.person_create import PersonCreate
 from ..models.project_access_result import ProjectAccessResult
+
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT = list_of(INT)
+_K_LIST_PERSON_CREATE = list_of(model_of(PersonCreate))
 
 GET_PERSON = Operation(
     id="GetPerson",
@@ -97,6 +106,7 @@ class AsyncPeopleService:
 
         ``GET /people/{personId}`` (operation ``GetPerson``)
         """
+        ID.check(GET_PERSON, "person_id", person_id)
         return await self._session.call(GET_PERSON, path={"personId": person_id}, decode=_PERSON)
 
     def list(
@@ -115,6 +125,7 @@ class AsyncPeopleService:
 
         ``GET /people.json`` (operation ``ListPeople``)
         """
+        _K_INT_OR_NONE.check(LIST_PEOPLE, "page", page)
         return self._session.paginate(
             LIST_PEOPLE,
             query={"page": page},
@@ -140,6 +151,8 @@ class AsyncPeopleService:
 
         ``GET /projects/{projectId}/people.json`` (operation ``ListProjectPeople``)
         """
+        ID.check(LIST_PROJECT_PEOPLE, "project_id", project_id)
+        _K_INT_OR_NONE.check(LIST_PROJECT_PEOPLE, "page", page)
         return self._session.paginate(
             LIST_PROJECT_PEOPLE,
             path={"projectId": project_id},
@@ -174,6 +187,10 @@ class AsyncPeopleService:
 
         ``PUT /projects/{projectId}/people/users.json`` (operation ``UpdateProjectAccess``)
         """
+        ID.check(UPDATE_PROJECT_ACCESS, "project_id", project_id)
+        _K_LIST_INT.check(UPDATE_PROJECT_ACCESS, "grant", grant)
+        _K_LIST_INT.check(UPDATE_PROJECT_ACCESS, "revoke", revoke)
+        _K_LIST_PERSON_CREATE.check(UPDATE_PROJECT_ACCESS, "create", create)
         return await self._session.call(
             UPDATE_PROJECT_ACCESS,
             path={"projectId": project_id},

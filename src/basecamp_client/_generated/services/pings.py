@@ -8,6 +8,9 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
     UNSET,
     AccountSession,
     Null,
@@ -15,10 +18,15 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.ping import Ping
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
 
 CREATE_PING = Operation(
     id="CreatePing",
@@ -80,6 +88,8 @@ class AsyncPingsService:
 
         ``POST /circles.json`` (operation ``CreatePing``)
         """
+        _K_LIST_INT_OR_NONE.check(CREATE_PING, "user_ids", user_ids)
+        _K_BOOL_OR_NONE.check(CREATE_PING, "new_group", new_group)
         return await self._session.call(
             CREATE_PING,
             body=create_body(
@@ -95,6 +105,7 @@ class AsyncPingsService:
 
         ``GET /circles/{pingId}`` (operation ``GetPing``)
         """
+        ID.check(GET_PING, "ping_id", ping_id)
         return await self._session.call(GET_PING, path={"pingId": ping_id}, decode=_PING)
 
     async def list(self) -> builtins.list[Ping]:

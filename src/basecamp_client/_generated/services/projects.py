@@ -8,6 +8,9 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -19,11 +22,17 @@ from basecamp_client._core import (
     Unset,
     UploadSource,
     create_body,
+    model_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.project import Project
 from ..models.schedule_attributes import ScheduleAttributes
+
+_K_INT_OR_NONE = nullable(INT)
+_K_SCHEDULE_ATTRIBUTES = model_of(ScheduleAttributes)
+_K_STR_OR_NONE = nullable(STR)
 
 ARCHIVE_PROJECT = Operation(
     id="ArchiveProject",
@@ -165,6 +174,7 @@ class AsyncProjectsService:
 
         ``PUT /projects/{projectId}/status/archived.json`` (operation ``ArchiveProject``)
         """
+        ID.check(ARCHIVE_PROJECT, "project_id", project_id)
         await self._session.call_empty(ARCHIVE_PROJECT, path={"projectId": project_id})
 
     async def create(self, *, name: str, description: str | Null | Unset = UNSET) -> Project:
@@ -174,6 +184,8 @@ class AsyncProjectsService:
 
         ``POST /projects.json`` (operation ``CreateProject``)
         """
+        _K_STR_OR_NONE.check(CREATE_PROJECT, "name", name)
+        _K_STR_OR_NONE.check(CREATE_PROJECT, "description", description)
         return await self._session.call(
             CREATE_PROJECT,
             body=create_body(
@@ -189,6 +201,7 @@ class AsyncProjectsService:
 
         ``GET /projects/{projectId}`` (operation ``GetProject``)
         """
+        ID.check(GET_PROJECT, "project_id", project_id)
         return await self._session.call(
             GET_PROJECT, path={"projectId": project_id}, decode=_PROJECT
         )
@@ -211,6 +224,8 @@ class AsyncProjectsService:
 
         ``GET /projects.json`` (operation ``ListProjects``)
         """
+        _K_STR_OR_NONE.check(LIST_PROJECTS, "status", status)
+        _K_INT_OR_NONE.check(LIST_PROJECTS, "page", page)
         return self._session.paginate(
             LIST_PROJECTS,
             query={"status": status, "page": page},
@@ -235,6 +250,7 @@ class AsyncProjectsService:
 
         ``POST /projects/{projectId}/recent_visit.json`` (operation ``RecordProjectVisit``)
         """
+        ID.check(RECORD_PROJECT_VISIT, "project_id", project_id)
         await self._session.call_empty(RECORD_PROJECT_VISIT, path={"projectId": project_id})
 
     async def remove_wallpaper(self, *, project_id: int) -> None:
@@ -242,6 +258,7 @@ class AsyncProjectsService:
 
         ``DELETE /projects/{projectId}/wallpaper.json`` (operation ``RemoveProjectWallpaper``)
         """
+        ID.check(REMOVE_PROJECT_WALLPAPER, "project_id", project_id)
         await self._session.call_empty(REMOVE_PROJECT_WALLPAPER, path={"projectId": project_id})
 
     async def trash(self, *, project_id: int) -> None:
@@ -249,6 +266,7 @@ class AsyncProjectsService:
 
         ``DELETE /projects/{projectId}`` (operation ``TrashProject``)
         """
+        ID.check(TRASH_PROJECT, "project_id", project_id)
         await self._session.call_empty(TRASH_PROJECT, path={"projectId": project_id})
 
     async def unarchive(self, *, project_id: int) -> None:
@@ -256,6 +274,7 @@ class AsyncProjectsService:
 
         ``PUT /projects/{projectId}/status/active.json`` (operation ``UnarchiveProject``)
         """
+        ID.check(UNARCHIVE_PROJECT, "project_id", project_id)
         await self._session.call_empty(UNARCHIVE_PROJECT, path={"projectId": project_id})
 
     async def update(
@@ -275,6 +294,12 @@ class AsyncProjectsService:
 
         ``PUT /projects/{projectId}`` (operation ``UpdateProject``)
         """
+        ID.check(UPDATE_PROJECT, "project_id", project_id)
+        STR.check(UPDATE_PROJECT, "name", name)
+        STR.check(UPDATE_PROJECT, "description", description)
+        STR.check(UPDATE_PROJECT, "admissions", admissions)
+        _K_SCHEDULE_ATTRIBUTES.check(UPDATE_PROJECT, "schedule_attributes", schedule_attributes)
+        STR.check(UPDATE_PROJECT, "wallpaper_mode", wallpaper_mode)
         return await self._session.call(
             UPDATE_PROJECT,
             path={"projectId": project_id},
@@ -314,6 +339,8 @@ class AsyncProjectsService:
 
         ``PUT /projects/{projectId}/wallpaper.json`` (operation ``UpdateProjectWallpaper``)
         """
+        ID.check(UPDATE_PROJECT_WALLPAPER, "project_id", project_id)
+        _K_STR_OR_NONE.check(UPDATE_PROJECT_WALLPAPER, "mode", mode)
         await self._session.upload(
             UPDATE_PROJECT_WALLPAPER,
             path={"projectId": project_id},

@@ -7,13 +7,25 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from basecamp_client._core import UNSET, AccountSession, Operation, RetrySpec, Unset
+from basecamp_client._core import (
+    DATE,
+    ID,
+    STR,
+    UNSET,
+    AccountSession,
+    Operation,
+    RetrySpec,
+    Unset,
+    nullable,
+)
 
 from .. import _decode
 from ..models.assigned_todos_report import AssignedTodosReport
 from ..models.overdue_todos_report import OverdueTodosReport
 from ..models.person import Person
 from ..models.upcoming_schedule import UpcomingSchedule
+
+_K_STR_OR_NONE = nullable(STR)
 
 GET_ASSIGNED_TODOS = Operation(
     id="GetAssignedTodos",
@@ -83,6 +95,8 @@ class AsyncReportsService:
 
         ``GET /reports/todos/assigned/{personId}`` (operation ``GetAssignedTodos``)
         """
+        ID.check(GET_ASSIGNED_TODOS, "person_id", person_id)
+        _K_STR_OR_NONE.check(GET_ASSIGNED_TODOS, "group_by", group_by)
         return await self._session.call(
             GET_ASSIGNED_TODOS,
             path={"personId": person_id},
@@ -108,6 +122,8 @@ class AsyncReportsService:
 
         ``GET /reports/schedules/upcoming.json`` (operation ``GetUpcomingSchedule``)
         """
+        DATE.check(GET_UPCOMING_SCHEDULE, "window_starts_on", window_starts_on)
+        DATE.check(GET_UPCOMING_SCHEDULE, "window_ends_on", window_ends_on)
         return await self._session.call(
             GET_UPCOMING_SCHEDULE,
             query={"window_starts_on": window_starts_on, "window_ends_on": window_ends_on},

@@ -9,6 +9,11 @@ import builtins
 from functools import partial
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
+    TEXT,
     UNSET,
     AccountSession,
     AsyncEdit,
@@ -23,11 +28,19 @@ from basecamp_client._core import (
     Unset,
     WriteSemantics,
     create_body,
+    list_of,
     merge_update,
+    nullable,
 )
 
 from .. import _decode
 from ..models.schedule_entry import ScheduleEntry
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT = list_of(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_SCHEDULE_ENTRY = Operation(
     id="CreateScheduleEntry",
@@ -98,17 +111,22 @@ REPLACE_SCHEDULE_ENTRY_MERGE = MergeSpec(
     read="GetScheduleEntry",
     write="ReplaceScheduleEntry",
     fields=(
-        MergeField("starts_at", read=("starts_at",), required=True),
-        MergeField("ends_at", read=("ends_at",), required=True),
-        MergeField("summary", read=("summary",)),
-        MergeField("description", read=("description",)),
+        MergeField("starts_at", kind=STR, read=("starts_at",), required=True),
+        MergeField("ends_at", kind=STR, read=("ends_at",), required=True),
+        MergeField("summary", kind=STR, read=("summary",)),
+        MergeField("description", kind=STR, read=("description",)),
         MergeField(
-            "participant_ids", read=("participants",), each=("id",), preserved=True, empty=()
+            "participant_ids",
+            kind=_K_LIST_INT,
+            read=("participants",),
+            each=("id",),
+            preserved=True,
+            empty=(),
         ),
-        MergeField("all_day", read=("all_day",)),
-        MergeField("notify"),
-        MergeField("url", read=("join_url",), preserved=True, empty=""),
-        MergeField("highlighted", read=("highlighted",), preserved=True, empty=False),
+        MergeField("all_day", kind=BOOL, read=("all_day",)),
+        MergeField("notify", kind=BOOL),
+        MergeField("url", kind=STR, read=("join_url",), preserved=True, empty=""),
+        MergeField("highlighted", kind=BOOL, read=("highlighted",), preserved=True, empty=False),
     ),
 )
 
@@ -172,6 +190,19 @@ class AsyncScheduleEntriesService:
 
         ``POST /schedules/{scheduleId}/entries.json`` (operation ``CreateScheduleEntry``)
         """
+        ID.check(CREATE_SCHEDULE_ENTRY, "schedule_id", schedule_id)
+        _K_STR_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "summary", summary)
+        _K_STR_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "starts_at", starts_at)
+        _K_STR_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "ends_at", ends_at)
+        _K_STR_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "description", description)
+        _K_LIST_INT_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "participant_ids", participant_ids)
+        _K_BOOL_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "all_day", all_day)
+        _K_BOOL_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "notify", notify)
+        _K_STR_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "url", url)
+        _K_BOOL_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "highlighted", highlighted)
+        _K_STR_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "status", status)
+        _K_LIST_INT_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "subscriptions", subscriptions)
+        _K_BOOL_OR_NONE.check(CREATE_SCHEDULE_ENTRY, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_SCHEDULE_ENTRY,
             path={"scheduleId": schedule_id},
@@ -201,6 +232,7 @@ class AsyncScheduleEntriesService:
 
         Entering reads the ScheduleEntry and gives a ``ScheduleEntryDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
         """
+        ID.check(REPLACE_SCHEDULE_ENTRY, "entry_id", entry_id)
         return AsyncEdit(
             REPLACE_SCHEDULE_ENTRY_MERGE,
             ScheduleEntryDraft,
@@ -213,6 +245,7 @@ class AsyncScheduleEntriesService:
 
         ``GET /schedule_entries/{entryId}`` (operation ``GetScheduleEntry``)
         """
+        ID.check(GET_SCHEDULE_ENTRY, "entry_id", entry_id)
         return await self._session.call(
             GET_SCHEDULE_ENTRY, path={"entryId": entry_id}, decode=_SCHEDULE_ENTRY
         )
@@ -225,6 +258,8 @@ class AsyncScheduleEntriesService:
 
         ``GET /schedule_entries/{entryId}/occurrences/{date}`` (operation ``GetScheduleEntryOccurrence``)
         """
+        ID.check(GET_SCHEDULE_ENTRY_OCCURRENCE, "entry_id", entry_id)
+        TEXT.check(GET_SCHEDULE_ENTRY_OCCURRENCE, "date", date)
         return await self._session.call(
             GET_SCHEDULE_ENTRY_OCCURRENCE,
             path={"entryId": entry_id, "date": date},
@@ -250,6 +285,9 @@ class AsyncScheduleEntriesService:
 
         ``GET /schedules/{scheduleId}/entries.json`` (operation ``ListScheduleEntries``)
         """
+        ID.check(LIST_SCHEDULE_ENTRIES, "schedule_id", schedule_id)
+        _K_STR_OR_NONE.check(LIST_SCHEDULE_ENTRIES, "status", status)
+        _K_INT_OR_NONE.check(LIST_SCHEDULE_ENTRIES, "page", page)
         return self._session.paginate(
             LIST_SCHEDULE_ENTRIES,
             path={"scheduleId": schedule_id},
@@ -288,6 +326,16 @@ class AsyncScheduleEntriesService:
 
         ``PUT /schedule_entries/{entryId}`` (operation ``ReplaceScheduleEntry``)
         """
+        ID.check(REPLACE_SCHEDULE_ENTRY, "entry_id", entry_id)
+        STR.check(REPLACE_SCHEDULE_ENTRY, "starts_at", starts_at)
+        STR.check(REPLACE_SCHEDULE_ENTRY, "ends_at", ends_at)
+        STR.check(REPLACE_SCHEDULE_ENTRY, "summary", summary)
+        STR.check(REPLACE_SCHEDULE_ENTRY, "description", description)
+        _K_LIST_INT.check(REPLACE_SCHEDULE_ENTRY, "participant_ids", participant_ids)
+        BOOL.check(REPLACE_SCHEDULE_ENTRY, "all_day", all_day)
+        BOOL.check(REPLACE_SCHEDULE_ENTRY, "notify", notify)
+        STR.check(REPLACE_SCHEDULE_ENTRY, "url", url)
+        BOOL.check(REPLACE_SCHEDULE_ENTRY, "highlighted", highlighted)
         return await self._session.call(
             REPLACE_SCHEDULE_ENTRY,
             path={"entryId": entry_id},
@@ -318,13 +366,12 @@ class AsyncScheduleEntriesService:
         notify: bool | None | Unset = UNSET,
         url: str | None | Unset = UNSET,
         highlighted: bool | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> ScheduleEntry:
         """Change only the fields you pass; every other field of the ScheduleEntry keeps its value.
 
-        Reads the ScheduleEntry (``GetScheduleEntry``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceScheduleEntry``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the ScheduleEntry once (``GetScheduleEntry``), puts your changes over its current fields and sends the whole record (``ReplaceScheduleEntry``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``participant_ids``, ``notify``, ``url``, ``highlighted`` only when you pass them: the API never shows them, or keeps them when left out.
 
@@ -334,8 +381,17 @@ class AsyncScheduleEntriesService:
             participant_ids: Kept as they are when left out; an empty list removes everyone. Read back from ``participants[].id``.
             url: Join link (video call or similar). Kept when left out; an empty string removes it. Read back from ``join_url``.
             highlighted: Kept when left out.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
+        ID.check(REPLACE_SCHEDULE_ENTRY, "entry_id", entry_id)
+        _K_STR_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "starts_at", starts_at)
+        _K_STR_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "ends_at", ends_at)
+        _K_STR_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "summary", summary)
+        _K_STR_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "description", description)
+        _K_LIST_INT_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "participant_ids", participant_ids)
+        _K_BOOL_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "all_day", all_day)
+        _K_BOOL_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "notify", notify)
+        _K_STR_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "url", url)
+        _K_BOOL_OR_NONE.check(REPLACE_SCHEDULE_ENTRY, "highlighted", highlighted)
         return await merge_update(
             REPLACE_SCHEDULE_ENTRY_MERGE,
             changes={
@@ -351,5 +407,4 @@ class AsyncScheduleEntriesService:
             },
             read=partial(self.get, entry_id=entry_id),
             write=partial(self.replace, entry_id=entry_id),
-            check_conflicts=check_conflicts,
         )

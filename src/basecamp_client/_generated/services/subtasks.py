@@ -9,6 +9,10 @@ import builtins
 import datetime as _dt
 
 from basecamp_client._core import (
+    DATE,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -18,10 +22,18 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 
 from .. import _decode
 from ..models.subtask import Subtask
+
+_K_DATE_OR_NONE = nullable(DATE)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT = list_of(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 COMPLETE_SUBTASK = Operation(
     id="CompleteSubtask",
@@ -130,6 +142,7 @@ class AsyncSubtasksService:
 
         ``POST /subtasks/{subtaskId}/completion.json`` (operation ``CompleteSubtask``)
         """
+        ID.check(COMPLETE_SUBTASK, "subtask_id", subtask_id)
         await self._session.call_empty(COMPLETE_SUBTASK, path={"subtaskId": subtask_id})
 
     async def create(
@@ -153,6 +166,10 @@ class AsyncSubtasksService:
 
         ``POST /recordings/{recordingId}/subtasks.json`` (operation ``CreateSubtask``)
         """
+        ID.check(CREATE_SUBTASK, "recording_id", recording_id)
+        _K_STR_OR_NONE.check(CREATE_SUBTASK, "title", title)
+        _K_DATE_OR_NONE.check(CREATE_SUBTASK, "due_on", due_on)
+        _K_LIST_INT_OR_NONE.check(CREATE_SUBTASK, "assignee_ids", assignee_ids)
         return await self._session.call(
             CREATE_SUBTASK,
             path={"recordingId": recording_id},
@@ -171,6 +188,7 @@ class AsyncSubtasksService:
 
         ``DELETE /subtasks/{subtaskId}`` (operation ``DeleteSubtask``)
         """
+        ID.check(DELETE_SUBTASK, "subtask_id", subtask_id)
         await self._session.call_empty(DELETE_SUBTASK, path={"subtaskId": subtask_id})
 
     async def get(self, *, subtask_id: int) -> Subtask:
@@ -178,6 +196,7 @@ class AsyncSubtasksService:
 
         ``GET /subtasks/{subtaskId}`` (operation ``GetSubtask``)
         """
+        ID.check(GET_SUBTASK, "subtask_id", subtask_id)
         return await self._session.call(
             GET_SUBTASK, path={"subtaskId": subtask_id}, decode=_SUBTASK
         )
@@ -202,6 +221,8 @@ class AsyncSubtasksService:
 
         ``GET /recordings/{recordingId}/subtasks.json`` (operation ``ListSubtasks``)
         """
+        ID.check(LIST_SUBTASKS, "recording_id", recording_id)
+        _K_INT_OR_NONE.check(LIST_SUBTASKS, "page", page)
         return self._session.paginate(
             LIST_SUBTASKS,
             path={"recordingId": recording_id},
@@ -219,6 +240,8 @@ class AsyncSubtasksService:
 
         ``PUT /subtasks/{subtaskId}/position.json`` (operation ``RepositionSubtask``)
         """
+        ID.check(REPOSITION_SUBTASK, "subtask_id", subtask_id)
+        INT.check(REPOSITION_SUBTASK, "position", position)
         await self._session.call_empty(
             REPOSITION_SUBTASK, path={"subtaskId": subtask_id}, body={"position": position}
         )
@@ -228,6 +251,7 @@ class AsyncSubtasksService:
 
         ``DELETE /subtasks/{subtaskId}/completion.json`` (operation ``UncompleteSubtask``)
         """
+        ID.check(UNCOMPLETE_SUBTASK, "subtask_id", subtask_id)
         await self._session.call_empty(UNCOMPLETE_SUBTASK, path={"subtaskId": subtask_id})
 
     async def update(
@@ -248,6 +272,10 @@ class AsyncSubtasksService:
 
         ``PUT /subtasks/{subtaskId}`` (operation ``UpdateSubtask``)
         """
+        ID.check(UPDATE_SUBTASK, "subtask_id", subtask_id)
+        STR.check(UPDATE_SUBTASK, "title", title)
+        _K_DATE_OR_NONE.check(UPDATE_SUBTASK, "due_on", due_on)
+        _K_LIST_INT.check(UPDATE_SUBTASK, "assignee_ids", assignee_ids)
         return await self._session.call(
             UPDATE_SUBTASK,
             path={"subtaskId": subtask_id},

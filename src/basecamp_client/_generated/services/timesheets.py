@@ -9,6 +9,10 @@ import builtins
 import datetime as _dt
 
 from basecamp_client._core import (
+    DATE,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -18,10 +22,15 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    nullable,
 )
 
 from .. import _decode
 from ..models.timesheet_entry import TimesheetEntry
+
+_K_DATE_OR_NONE = nullable(DATE)
+_K_INT_OR_NONE = nullable(INT)
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_TIMESHEET_ENTRY = Operation(
     id="CreateTimesheetEntry",
@@ -129,6 +138,11 @@ class AsyncTimesheetsService:
 
         ``POST /recordings/{recordingId}/timesheet/entries.json`` (operation ``CreateTimesheetEntry``)
         """
+        ID.check(CREATE_TIMESHEET_ENTRY, "recording_id", recording_id)
+        _K_DATE_OR_NONE.check(CREATE_TIMESHEET_ENTRY, "date", date)
+        _K_STR_OR_NONE.check(CREATE_TIMESHEET_ENTRY, "hours", hours)
+        _K_STR_OR_NONE.check(CREATE_TIMESHEET_ENTRY, "description", description)
+        _K_INT_OR_NONE.check(CREATE_TIMESHEET_ENTRY, "person_id", person_id)
         return await self._session.call(
             CREATE_TIMESHEET_ENTRY,
             path={"recordingId": recording_id},
@@ -145,6 +159,7 @@ class AsyncTimesheetsService:
 
         ``DELETE /timesheet_entries/{entryId}`` (operation ``DestroyTimesheetEntry``)
         """
+        ID.check(DESTROY_TIMESHEET_ENTRY, "entry_id", entry_id)
         await self._session.call_empty(DESTROY_TIMESHEET_ENTRY, path={"entryId": entry_id})
 
     async def get(self, *, entry_id: int) -> TimesheetEntry:
@@ -152,6 +167,7 @@ class AsyncTimesheetsService:
 
         ``GET /timesheet_entries/{entryId}`` (operation ``GetTimesheetEntry``)
         """
+        ID.check(GET_TIMESHEET_ENTRY, "entry_id", entry_id)
         return await self._session.call(
             GET_TIMESHEET_ENTRY, path={"entryId": entry_id}, decode=_TIMESHEET_ENTRY
         )
@@ -172,6 +188,9 @@ class AsyncTimesheetsService:
 
         ``GET /reports/timesheet.json`` (operation ``GetTimesheetReport``)
         """
+        _K_DATE_OR_NONE.check(GET_TIMESHEET_REPORT, "from_", from_)
+        _K_DATE_OR_NONE.check(GET_TIMESHEET_REPORT, "to", to)
+        _K_INT_OR_NONE.check(GET_TIMESHEET_REPORT, "person_id", person_id)
         return await self._session.call(
             GET_TIMESHEET_REPORT,
             query={"from": from_, "to": to, "person_id": person_id},
@@ -201,6 +220,11 @@ class AsyncTimesheetsService:
 
         ``GET /projects/{projectId}/timesheet.json`` (operation ``GetProjectTimesheet``)
         """
+        ID.check(GET_PROJECT_TIMESHEET, "project_id", project_id)
+        _K_DATE_OR_NONE.check(GET_PROJECT_TIMESHEET, "from_", from_)
+        _K_DATE_OR_NONE.check(GET_PROJECT_TIMESHEET, "to", to)
+        _K_INT_OR_NONE.check(GET_PROJECT_TIMESHEET, "person_id", person_id)
+        _K_INT_OR_NONE.check(GET_PROJECT_TIMESHEET, "page", page)
         return self._session.paginate(
             GET_PROJECT_TIMESHEET,
             path={"projectId": project_id},
@@ -233,6 +257,11 @@ class AsyncTimesheetsService:
 
         ``GET /recordings/{recordingId}/timesheet.json`` (operation ``GetRecordingTimesheet``)
         """
+        ID.check(GET_RECORDING_TIMESHEET, "recording_id", recording_id)
+        _K_DATE_OR_NONE.check(GET_RECORDING_TIMESHEET, "from_", from_)
+        _K_DATE_OR_NONE.check(GET_RECORDING_TIMESHEET, "to", to)
+        _K_INT_OR_NONE.check(GET_RECORDING_TIMESHEET, "person_id", person_id)
+        _K_INT_OR_NONE.check(GET_RECORDING_TIMESHEET, "page", page)
         return self._session.paginate(
             GET_RECORDING_TIMESHEET,
             path={"recordingId": recording_id},
@@ -255,6 +284,11 @@ class AsyncTimesheetsService:
 
         ``PUT /timesheet_entries/{entryId}`` (operation ``UpdateTimesheetEntry``)
         """
+        ID.check(UPDATE_TIMESHEET_ENTRY, "entry_id", entry_id)
+        DATE.check(UPDATE_TIMESHEET_ENTRY, "date", date)
+        STR.check(UPDATE_TIMESHEET_ENTRY, "hours", hours)
+        STR.check(UPDATE_TIMESHEET_ENTRY, "description", description)
+        INT.check(UPDATE_TIMESHEET_ENTRY, "person_id", person_id)
         return await self._session.call(
             UPDATE_TIMESHEET_ENTRY,
             path={"entryId": entry_id},

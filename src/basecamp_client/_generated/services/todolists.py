@@ -8,6 +8,10 @@ from __future__ import annotations
 from functools import partial
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncEdit,
@@ -23,10 +27,15 @@ from basecamp_client._core import (
     WriteSemantics,
     create_body,
     merge_update,
+    nullable,
 )
 
 from .. import _decode
 from ..models.todolist import Todolist
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_TODOLIST = Operation(
     id="CreateTodolist",
@@ -90,8 +99,8 @@ UPDATE_TODOLIST_OR_GROUP_MERGE = MergeSpec(
     read="GetTodolistOrGroup",
     write="UpdateTodolistOrGroup",
     fields=(
-        MergeField("name", read=("name",), required=True),
-        MergeField("description", read=("description",)),
+        MergeField("name", kind=STR, read=("name",), required=True),
+        MergeField("description", kind=STR, read=("description",)),
     ),
 )
 
@@ -133,6 +142,10 @@ class AsyncTodolistsService:
 
         ``POST /todosets/{todosetId}/todolists.json`` (operation ``CreateTodolist``)
         """
+        ID.check(CREATE_TODOLIST, "todoset_id", todoset_id)
+        _K_STR_OR_NONE.check(CREATE_TODOLIST, "name", name)
+        _K_STR_OR_NONE.check(CREATE_TODOLIST, "description", description)
+        _K_BOOL_OR_NONE.check(CREATE_TODOLIST, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_TODOLIST,
             path={"todosetId": todoset_id},
@@ -153,6 +166,7 @@ class AsyncTodolistsService:
 
         Entering reads the Todolist and gives a ``TodolistDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
         """
+        ID.check(UPDATE_TODOLIST_OR_GROUP, "id", id)
         return AsyncEdit(
             UPDATE_TODOLIST_OR_GROUP_MERGE,
             TodolistDraft,
@@ -167,6 +181,7 @@ class AsyncTodolistsService:
 
         ``GET /todolists/{id}`` (operation ``GetTodolistOrGroup``)
         """
+        ID.check(GET_TODOLIST_OR_GROUP, "id", id)
         return await self._session.call(GET_TODOLIST_OR_GROUP, path={"id": id}, decode=_TODOLIST)
 
     def list(
@@ -188,6 +203,9 @@ class AsyncTodolistsService:
 
         ``GET /todosets/{todosetId}/todolists.json`` (operation ``ListTodolists``)
         """
+        ID.check(LIST_TODOLISTS, "todoset_id", todoset_id)
+        _K_STR_OR_NONE.check(LIST_TODOLISTS, "status", status)
+        _K_INT_OR_NONE.check(LIST_TODOLISTS, "page", page)
         return self._session.paginate(
             LIST_TODOLISTS,
             path={"todosetId": todoset_id},
@@ -206,6 +224,9 @@ class AsyncTodolistsService:
 
         ``PUT /todolists/{id}`` (operation ``UpdateTodolistOrGroup``)
         """
+        ID.check(UPDATE_TODOLIST_OR_GROUP, "id", id)
+        STR.check(UPDATE_TODOLIST_OR_GROUP, "name", name)
+        STR.check(UPDATE_TODOLIST_OR_GROUP, "description", description)
         return await self._session.call(
             UPDATE_TODOLIST_OR_GROUP,
             path={"id": id},
@@ -218,31 +239,29 @@ class AsyncTodolistsService:
 
         ``PUT /todosets/todolists/{todolistId}/position.json`` (operation ``RepositionTodolist``)
         """
+        ID.check(REPOSITION_TODOLIST, "todolist_id", todolist_id)
+        INT.check(REPOSITION_TODOLIST, "position", position)
         await self._session.call_empty(
             REPOSITION_TODOLIST, path={"todolistId": todolist_id}, body={"position": position}
         )
 
     async def update(
-        self,
-        *,
-        id: int,
-        name: str | Unset = UNSET,
-        description: str | None | Unset = UNSET,
-        check_conflicts: bool = True,
+        self, *, id: int, name: str | Unset = UNSET, description: str | None | Unset = UNSET
     ) -> Todolist:
         """Change only the fields you pass; every other field of the Todolist keeps its value.
 
-        Reads the Todolist (``GetTodolistOrGroup``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``UpdateTodolistOrGroup``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the Todolist once (``GetTodolistOrGroup``), puts your changes over its current fields and sends the whole record (``UpdateTodolistOrGroup``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Args:
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
+        ID.check(UPDATE_TODOLIST_OR_GROUP, "id", id)
+        _K_STR_OR_NONE.check(UPDATE_TODOLIST_OR_GROUP, "name", name)
+        _K_STR_OR_NONE.check(UPDATE_TODOLIST_OR_GROUP, "description", description)
         return await merge_update(
             UPDATE_TODOLIST_OR_GROUP_MERGE,
             changes={"name": name, "description": description},
             read=partial(self.get, id=id),
             write=partial(self.replace, id=id),
-            check_conflicts=check_conflicts,
         )

@@ -10,6 +10,11 @@ import datetime as _dt
 from functools import partial
 
 from basecamp_client._core import (
+    BOOL,
+    DATE,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncEdit,
@@ -24,11 +29,20 @@ from basecamp_client._core import (
     Unset,
     WriteSemantics,
     create_body,
+    list_of,
     merge_update,
+    nullable,
 )
 
 from .. import _decode
 from ..models.todo import Todo
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_DATE_OR_NONE = nullable(DATE)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT = list_of(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 COMPLETE_TODO = Operation(
     id="CompleteTodo",
@@ -128,13 +142,18 @@ REPLACE_TODO_MERGE = MergeSpec(
     read="GetTodo",
     write="ReplaceTodo",
     fields=(
-        MergeField("content", read=("content",), required=True),
-        MergeField("description", read=("description",)),
-        MergeField("assignee_ids", read=("assignees",), each=("id",)),
-        MergeField("completion_subscriber_ids", read=("completion_subscribers",), each=("id",)),
-        MergeField("notify"),
-        MergeField("due_on", read=("due_on",)),
-        MergeField("starts_on", read=("starts_on",)),
+        MergeField("content", kind=STR, read=("content",), required=True),
+        MergeField("description", kind=STR, read=("description",)),
+        MergeField("assignee_ids", kind=_K_LIST_INT, read=("assignees",), each=("id",)),
+        MergeField(
+            "completion_subscriber_ids",
+            kind=_K_LIST_INT,
+            read=("completion_subscribers",),
+            each=("id",),
+        ),
+        MergeField("notify", kind=BOOL),
+        MergeField("due_on", kind=DATE, read=("due_on",)),
+        MergeField("starts_on", kind=DATE, read=("starts_on",)),
     ),
 )
 
@@ -171,6 +190,7 @@ class AsyncTodosService:
 
         ``POST /todos/{todoId}/completion.json`` (operation ``CompleteTodo``)
         """
+        ID.check(COMPLETE_TODO, "todo_id", todo_id)
         await self._session.call_empty(COMPLETE_TODO, path={"todoId": todo_id})
 
     async def create(
@@ -200,6 +220,16 @@ class AsyncTodosService:
 
         ``POST /todolists/{todolistId}/todos.json`` (operation ``CreateTodo``)
         """
+        ID.check(CREATE_TODO, "todolist_id", todolist_id)
+        _K_STR_OR_NONE.check(CREATE_TODO, "content", content)
+        _K_STR_OR_NONE.check(CREATE_TODO, "description", description)
+        _K_LIST_INT_OR_NONE.check(CREATE_TODO, "assignee_ids", assignee_ids)
+        _K_LIST_INT_OR_NONE.check(
+            CREATE_TODO, "completion_subscriber_ids", completion_subscriber_ids
+        )
+        _K_BOOL_OR_NONE.check(CREATE_TODO, "notify", notify)
+        _K_DATE_OR_NONE.check(CREATE_TODO, "due_on", due_on)
+        _K_DATE_OR_NONE.check(CREATE_TODO, "starts_on", starts_on)
         return await self._session.call(
             CREATE_TODO,
             path={"todolistId": todolist_id},
@@ -247,6 +277,17 @@ class AsyncTodosService:
 
         ``POST /buckets/{bucketId}/todosets/{todosetId}/todos.json`` (operation ``CreateTodosetTodo``)
         """
+        ID.check(CREATE_TODOSET_TODO, "bucket_id", bucket_id)
+        ID.check(CREATE_TODOSET_TODO, "todoset_id", todoset_id)
+        _K_STR_OR_NONE.check(CREATE_TODOSET_TODO, "content", content)
+        _K_STR_OR_NONE.check(CREATE_TODOSET_TODO, "description", description)
+        _K_LIST_INT_OR_NONE.check(CREATE_TODOSET_TODO, "assignee_ids", assignee_ids)
+        _K_LIST_INT_OR_NONE.check(
+            CREATE_TODOSET_TODO, "completion_subscriber_ids", completion_subscriber_ids
+        )
+        _K_BOOL_OR_NONE.check(CREATE_TODOSET_TODO, "notify", notify)
+        _K_DATE_OR_NONE.check(CREATE_TODOSET_TODO, "due_on", due_on)
+        _K_DATE_OR_NONE.check(CREATE_TODOSET_TODO, "starts_on", starts_on)
         return await self._session.call(
             CREATE_TODOSET_TODO,
             path={"bucketId": bucket_id, "todosetId": todoset_id},
@@ -271,6 +312,7 @@ class AsyncTodosService:
 
         Entering reads the Todo and gives a ``TodoDraft`` of its writable fields; assign to them (``None`` clears). Leaving the block writes the fields that changed, merge-safely like ``update()``: nothing when nothing changed or when the block raised, and ``ConflictError`` (nothing written) when someone changed a field this write would overwrite after it was read. ``draft.saved`` is the record the API returned.
         """
+        ID.check(REPLACE_TODO, "todo_id", todo_id)
         return AsyncEdit(
             REPLACE_TODO_MERGE,
             TodoDraft,
@@ -283,6 +325,7 @@ class AsyncTodosService:
 
         ``GET /todos/{todoId}`` (operation ``GetTodo``)
         """
+        ID.check(GET_TODO, "todo_id", todo_id)
         return await self._session.call(GET_TODO, path={"todoId": todo_id}, decode=_TODO)
 
     def list(
@@ -306,6 +349,10 @@ class AsyncTodosService:
 
         ``GET /todolists/{todolistId}/todos.json`` (operation ``ListTodos``)
         """
+        ID.check(LIST_TODOS, "todolist_id", todolist_id)
+        _K_STR_OR_NONE.check(LIST_TODOS, "status", status)
+        _K_BOOL_OR_NONE.check(LIST_TODOS, "completed", completed)
+        _K_INT_OR_NONE.check(LIST_TODOS, "page", page)
         return self._session.paginate(
             LIST_TODOS,
             path={"todolistId": todolist_id},
@@ -344,6 +391,14 @@ class AsyncTodosService:
 
         ``PUT /todos/{todoId}`` (operation ``ReplaceTodo``)
         """
+        ID.check(REPLACE_TODO, "todo_id", todo_id)
+        STR.check(REPLACE_TODO, "content", content)
+        STR.check(REPLACE_TODO, "description", description)
+        _K_LIST_INT.check(REPLACE_TODO, "assignee_ids", assignee_ids)
+        _K_LIST_INT.check(REPLACE_TODO, "completion_subscriber_ids", completion_subscriber_ids)
+        BOOL.check(REPLACE_TODO, "notify", notify)
+        DATE.check(REPLACE_TODO, "due_on", due_on)
+        DATE.check(REPLACE_TODO, "starts_on", starts_on)
         return await self._session.call(
             REPLACE_TODO,
             path={"todoId": todo_id},
@@ -369,6 +424,9 @@ class AsyncTodosService:
 
         ``PUT /todos/{todoId}/position.json`` (operation ``RepositionTodo``)
         """
+        ID.check(REPOSITION_TODO, "todo_id", todo_id)
+        INT.check(REPOSITION_TODO, "position", position)
+        INT.check(REPOSITION_TODO, "parent_id", parent_id)
         await self._session.call_empty(
             REPOSITION_TODO,
             path={"todoId": todo_id},
@@ -380,6 +438,7 @@ class AsyncTodosService:
 
         ``DELETE /todos/{todoId}/completion.json`` (operation ``UncompleteTodo``)
         """
+        ID.check(UNCOMPLETE_TODO, "todo_id", todo_id)
         await self._session.call_empty(UNCOMPLETE_TODO, path={"todoId": todo_id})
 
     async def update(
@@ -393,13 +452,12 @@ class AsyncTodosService:
         notify: bool | None | Unset = UNSET,
         due_on: _dt.date | None | Unset = UNSET,
         starts_on: _dt.date | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> Todo:
         """Change only the fields you pass; every other field of the Todo keeps its value.
 
-        Reads the Todo (``GetTodo``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceTodo``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the Todo once (``GetTodo``), puts your changes over its current fields and sends the whole record (``ReplaceTodo``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``notify`` only when you pass them: the API never shows them, or keeps them when left out.
 
@@ -411,8 +469,17 @@ class AsyncTodosService:
             notify: Tell new assignees they were assigned.
             due_on: Due date.
             starts_on: Start date.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
+        ID.check(REPLACE_TODO, "todo_id", todo_id)
+        _K_STR_OR_NONE.check(REPLACE_TODO, "content", content)
+        _K_STR_OR_NONE.check(REPLACE_TODO, "description", description)
+        _K_LIST_INT_OR_NONE.check(REPLACE_TODO, "assignee_ids", assignee_ids)
+        _K_LIST_INT_OR_NONE.check(
+            REPLACE_TODO, "completion_subscriber_ids", completion_subscriber_ids
+        )
+        _K_BOOL_OR_NONE.check(REPLACE_TODO, "notify", notify)
+        _K_DATE_OR_NONE.check(REPLACE_TODO, "due_on", due_on)
+        _K_DATE_OR_NONE.check(REPLACE_TODO, "starts_on", starts_on)
         return await merge_update(
             REPLACE_TODO_MERGE,
             changes={
@@ -426,5 +493,4 @@ class AsyncTodosService:
             },
             read=partial(self.get, todo_id=todo_id),
             write=partial(self.replace, todo_id=todo_id),
-            check_conflicts=check_conflicts,
         )

@@ -8,6 +8,10 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    INT,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -17,12 +21,19 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
 )
 from basecamp_client._files.uploads import AsyncUploadsFiles
 
 from .. import _decode
 from ..models.upload import Upload
 from ..models.upload_version import UploadVersion
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_INT_OR_NONE = nullable(INT)
+_K_LIST_INT_OR_NONE = nullable(list_of(INT))
+_K_STR_OR_NONE = nullable(STR)
 
 CREATE_UPLOAD = Operation(
     id="CreateUpload",
@@ -124,6 +135,12 @@ class AsyncUploadsService(AsyncUploadsFiles):
 
         ``POST /vaults/{vaultId}/uploads.json`` (operation ``CreateUpload``)
         """
+        ID.check(CREATE_UPLOAD, "vault_id", vault_id)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD, "attachable_sgid", attachable_sgid)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD, "description", description)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD, "base_name", base_name)
+        _K_LIST_INT_OR_NONE.check(CREATE_UPLOAD, "subscriptions", subscriptions)
+        _K_BOOL_OR_NONE.check(CREATE_UPLOAD, "visible_to_clients", visible_to_clients)
         return await self._session.call(
             CREATE_UPLOAD,
             path={"vaultId": vault_id},
@@ -162,6 +179,12 @@ class AsyncUploadsService(AsyncUploadsFiles):
 
         ``POST /uploads/{uploadId}/versions.json`` (operation ``CreateUploadVersion``)
         """
+        ID.check(CREATE_UPLOAD_VERSION, "upload_id", upload_id)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD_VERSION, "attachable_sgid", attachable_sgid)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD_VERSION, "base_name", base_name)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD_VERSION, "description", description)
+        _K_STR_OR_NONE.check(CREATE_UPLOAD_VERSION, "notify", notify)
+        _K_LIST_INT_OR_NONE.check(CREATE_UPLOAD_VERSION, "subscriptions", subscriptions)
         return await self._session.call(
             CREATE_UPLOAD_VERSION,
             path={"uploadId": upload_id},
@@ -184,6 +207,7 @@ class AsyncUploadsService(AsyncUploadsFiles):
 
         ``GET /uploads/{uploadId}`` (operation ``GetUpload``)
         """
+        ID.check(GET_UPLOAD, "upload_id", upload_id)
         return await self._session.call(GET_UPLOAD, path={"uploadId": upload_id}, decode=_UPLOAD)
 
     def list(
@@ -203,6 +227,8 @@ class AsyncUploadsService(AsyncUploadsFiles):
 
         ``GET /vaults/{vaultId}/uploads.json`` (operation ``ListUploads``)
         """
+        ID.check(LIST_UPLOADS, "vault_id", vault_id)
+        _K_INT_OR_NONE.check(LIST_UPLOADS, "page", page)
         return self._session.paginate(
             LIST_UPLOADS,
             path={"vaultId": vault_id},
@@ -221,6 +247,7 @@ class AsyncUploadsService(AsyncUploadsFiles):
 
         ``GET /uploads/{uploadId}/versions.json`` (operation ``ListUploadVersions``)
         """
+        ID.check(LIST_UPLOAD_VERSIONS, "upload_id", upload_id)
         return self._session.paginate(
             LIST_UPLOAD_VERSIONS,
             path={"uploadId": upload_id},
@@ -236,6 +263,9 @@ class AsyncUploadsService(AsyncUploadsFiles):
 
         ``PUT /uploads/{uploadId}`` (operation ``UpdateUpload``)
         """
+        ID.check(UPDATE_UPLOAD, "upload_id", upload_id)
+        STR.check(UPDATE_UPLOAD, "description", description)
+        STR.check(UPDATE_UPLOAD, "base_name", base_name)
         return await self._session.call(
             UPDATE_UPLOAD,
             path={"uploadId": upload_id},

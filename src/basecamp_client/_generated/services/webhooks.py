@@ -8,6 +8,9 @@ from __future__ import annotations
 import builtins
 
 from basecamp_client._core import (
+    BOOL,
+    ID,
+    STR,
     UNSET,
     AccountSession,
     AsyncPaginator,
@@ -17,10 +20,19 @@ from basecamp_client._core import (
     RetrySpec,
     Unset,
     create_body,
+    list_of,
+    nullable,
+    secret,
 )
 
 from .. import _decode
 from ..models.webhook import Webhook
+
+_K_BOOL_OR_NONE = nullable(BOOL)
+_K_LIST_STR = list_of(STR)
+_K_LIST_STR_OR_NONE = nullable(list_of(STR))
+_K_STR_OR_NONE_SECRET = secret(nullable(STR))
+_K_STR_SECRET = secret(STR)
 
 CREATE_WEBHOOK = Operation(
     id="CreateWebhook",
@@ -107,6 +119,10 @@ class AsyncWebhooksService:
 
         ``POST /buckets/{bucketId}/webhooks.json`` (operation ``CreateWebhook``)
         """
+        ID.check(CREATE_WEBHOOK, "bucket_id", bucket_id)
+        _K_STR_OR_NONE_SECRET.check(CREATE_WEBHOOK, "payload_url", payload_url)
+        _K_LIST_STR_OR_NONE.check(CREATE_WEBHOOK, "types", types)
+        _K_BOOL_OR_NONE.check(CREATE_WEBHOOK, "active", active)
         return await self._session.call(
             CREATE_WEBHOOK,
             path={"bucketId": bucket_id},
@@ -123,6 +139,7 @@ class AsyncWebhooksService:
 
         ``DELETE /webhooks/{webhookId}`` (operation ``DeleteWebhook``)
         """
+        ID.check(DELETE_WEBHOOK, "webhook_id", webhook_id)
         await self._session.call_empty(DELETE_WEBHOOK, path={"webhookId": webhook_id})
 
     async def get(self, *, webhook_id: int) -> Webhook:
@@ -130,6 +147,7 @@ class AsyncWebhooksService:
 
         ``GET /webhooks/{webhookId}`` (operation ``GetWebhook``)
         """
+        ID.check(GET_WEBHOOK, "webhook_id", webhook_id)
         return await self._session.call(
             GET_WEBHOOK, path={"webhookId": webhook_id}, decode=_WEBHOOK
         )
@@ -143,6 +161,7 @@ class AsyncWebhooksService:
 
         ``GET /buckets/{bucketId}/webhooks.json`` (operation ``ListWebhooks``)
         """
+        ID.check(LIST_WEBHOOKS, "bucket_id", bucket_id)
         return self._session.paginate(
             LIST_WEBHOOKS,
             path={"bucketId": bucket_id},
@@ -166,6 +185,10 @@ class AsyncWebhooksService:
 
         ``PUT /webhooks/{webhookId}`` (operation ``UpdateWebhook``)
         """
+        ID.check(UPDATE_WEBHOOK, "webhook_id", webhook_id)
+        _K_STR_SECRET.check(UPDATE_WEBHOOK, "payload_url", payload_url)
+        _K_LIST_STR.check(UPDATE_WEBHOOK, "types", types)
+        BOOL.check(UPDATE_WEBHOOK, "active", active)
         return await self._session.call(
             UPDATE_WEBHOOK,
             path={"webhookId": webhook_id},

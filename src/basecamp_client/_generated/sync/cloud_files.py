@@ -111,20 +111,18 @@ class CloudFilesService:
         title: str | None | Unset = UNSET,
         description: str | None | Unset = UNSET,
         subscriptions: list[int] | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> CloudFile:
         """Change only the fields you pass; every other field of the CloudFile keeps its value.
 
-        Reads the CloudFile (``GetCloudFile``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``UpdateCloudFile``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the CloudFile once (``GetCloudFile``), puts your changes over its current fields and sends the whole record (``UpdateCloudFile``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``subscriptions`` only when you pass them: the API never shows them, or keeps them when left out.
 
         Args:
             service: Read back from ``service.code``.
             subscriptions: Ids of the people to subscribe and notify.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
         return self._runner.run(
             self._a.update,
@@ -134,5 +132,4 @@ class CloudFilesService:
             title=title,
             description=description,
             subscriptions=subscriptions,
-            check_conflicts=check_conflicts,
         )

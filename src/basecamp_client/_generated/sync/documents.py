@@ -116,22 +116,16 @@ class DocumentsService:
         document_id: int,
         title: str | None | Unset = UNSET,
         content: str | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> Document:
         """Change only the fields you pass; every other field of the Document keeps its value.
 
-        Reads the Document (``GetDocument``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceDocument``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the Document once (``GetDocument``), puts your changes over its current fields and sends the whole record (``ReplaceDocument``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Args:
             content: Rich text (HTML).
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
         return self._runner.run(
-            self._a.update,
-            document_id=document_id,
-            title=title,
-            content=content,
-            check_conflicts=check_conflicts,
+            self._a.update, document_id=document_id, title=title, content=content
         )

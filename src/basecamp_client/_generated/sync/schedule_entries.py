@@ -182,13 +182,12 @@ class ScheduleEntriesService:
         notify: bool | None | Unset = UNSET,
         url: str | None | Unset = UNSET,
         highlighted: bool | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> ScheduleEntry:
         """Change only the fields you pass; every other field of the ScheduleEntry keeps its value.
 
-        Reads the ScheduleEntry (``GetScheduleEntry``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceScheduleEntry``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the ScheduleEntry once (``GetScheduleEntry``), puts your changes over its current fields and sends the whole record (``ReplaceScheduleEntry``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``participant_ids``, ``notify``, ``url``, ``highlighted`` only when you pass them: the API never shows them, or keeps them when left out.
 
@@ -198,7 +197,6 @@ class ScheduleEntriesService:
             participant_ids: Kept as they are when left out; an empty list removes everyone. Read back from ``participants[].id``.
             url: Join link (video call or similar). Kept when left out; an empty string removes it. Read back from ``join_url``.
             highlighted: Kept when left out.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
         return self._runner.run(
             self._a.update,
@@ -212,5 +210,4 @@ class ScheduleEntriesService:
             notify=notify,
             url=url,
             highlighted=highlighted,
-            check_conflicts=check_conflicts,
         )

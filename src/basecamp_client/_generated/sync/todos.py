@@ -231,13 +231,12 @@ class TodosService:
         notify: bool | None | Unset = UNSET,
         due_on: _dt.date | None | Unset = UNSET,
         starts_on: _dt.date | None | Unset = UNSET,
-        check_conflicts: bool = True,
     ) -> Todo:
         """Change only the fields you pass; every other field of the Todo keeps its value.
 
-        Reads the Todo (``GetTodo``), puts your changes over its current fields, reads it again just before writing (a conditional GET: a bodiless 304 when nothing changed) and sends the whole record (``ReplaceTodo``). Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
+        Reads the Todo once (``GetTodo``), puts your changes over its current fields and sends the whole record (``ReplaceTodo``): two requests. Pass ``None`` to clear a field; required fields cannot be cleared. When nothing would change, nothing is written and the record as read is returned.
 
-        Raises ``ConflictError``, writing nothing, when a field this write would overwrite changed between the two reads. The check narrows the window for a lost update to the time between the second read and the write; Basecamp offers no conditional write to close it.
+        Raises ``DecodeError``, writing nothing, when a field it would send back holds a value of the wrong type in the record read (pass that field to replace it). Basecamp offers no conditional write: a change someone else makes between the read and the write is overwritten in the fields this write sends.
 
         Sends ``notify`` only when you pass them: the API never shows them, or keeps them when left out.
 
@@ -249,7 +248,6 @@ class TodosService:
             notify: Tell new assignees they were assigned.
             due_on: Due date.
             starts_on: Start date.
-            check_conflicts: Read the record again just before writing and refuse to overwrite a concurrent change (default). ``False`` saves that request.
         """
         return self._runner.run(
             self._a.update,
@@ -261,5 +259,4 @@ class TodosService:
             notify=notify,
             due_on=due_on,
             starts_on=starts_on,
-            check_conflicts=check_conflicts,
         )
