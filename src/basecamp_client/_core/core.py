@@ -489,6 +489,9 @@ class ClientCore:
                 await clock.sleep(decision.delay)
                 continue
             status = response.status_code
+            if status != 429 and anonymous is None:
+                # What the server let through: paces the tasks held by a later 429.
+                throttle.accepted.append(clock.now())
             if observe:
                 try:
                     await self._request_ended(op, shown, attempt, started, response, None)
@@ -529,8 +532,10 @@ class ClientCore:
             decision = decide(
                 policy, attempt=attempt, status=status, retry_after=retry_after, random=self.random
             )
-            if status == 429 and anonymous is None:
-                # Hold the whole client, not just this task.
+            held = status == 429 and anonymous is None
+            if held:
+                # Hold the whole client (every process, with shared limits), not just
+                # this task; never longer than max_retry_after.
                 throttle.pause(
                     retry_after
                     if retry_after is not None
@@ -539,6 +544,8 @@ class ClientCore:
                     )
                 )
             if not decision.retry or not resendable:
+                if held and throttle.unpublished:
+                    await throttle.publish()
                 failure = _error_for_response(
                     status,
                     response.headers,
@@ -557,6 +564,13 @@ class ClientCore:
                     failure.retryable = False
                     failure.hint = "the write may have been processed; check before resending"
                 raise failure
+            if held:
+                # The pause is the wait: acquire() waits it out with the other tasks, then
+                # paces them (and carries the pause to the other processes).
+                await self._retry_scheduled(
+                    op, shown, attempt, throttle.paused_for, f"HTTP {status}", status
+                )
+                continue
             await self._retry_scheduled(
                 op, shown, attempt, decision.delay, f"HTTP {status}", status
             )
