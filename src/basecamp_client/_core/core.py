@@ -154,11 +154,22 @@ class ClientCore:
             )
         else:
             self.cache = None
+        shared = None
+        if config.shared_limits is not None:
+            # Imported only when used: it brings in redis-py.
+            from .shared_limits import RedisLimits, default_key
+
+            shared = RedisLimits(
+                config.shared_limits,
+                config.shared_limits_key or default_key(config.base_url),
+                max_retry_after=config.max_retry_after,
+            )
         self.throttle = Throttle(
             self.clock,
             rate_limit=config.rate_limit,
             max_in_flight=config.max_in_flight,
             max_retry_after=config.max_retry_after,
+            shared=shared,
         )
         static = self.credentials
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
@@ -216,8 +227,11 @@ class ClientCore:
     async def aclose(self) -> None:
         self._closed = True
         http, self._http = self._http, None
-        if http is not None:
-            await http.aclose()
+        try:
+            if http is not None:
+                await http.aclose()
+        finally:
+            await self.throttle.aclose()
 
     def _after_fork(self) -> None:
         # The inherited pool's sockets are shared with the parent: never touch them.

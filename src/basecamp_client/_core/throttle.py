@@ -23,6 +23,7 @@ one append to :attr:`Throttle.accepted` per response.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 import anyio
@@ -32,6 +33,8 @@ from .window import SlidingWindow, padded
 
 #: How many recent accepted responses are remembered to pace the tasks after a pause.
 HISTORY = 2048
+#: How many times one request reserves a start again after a pause interrupted its wait.
+RESERVATIONS = 3
 
 
 class SharedLimiter(Protocol):
@@ -52,6 +55,10 @@ class SharedLimiter(Protocol):
 
     async def publish_pause(self, pause: float) -> None:
         """Share a 429 pause without reserving a start (the call that got it gives up)."""
+        ...
+
+    def listen(self, on_pause: Callable[[float], None]) -> None:
+        """Have ``on_pause(seconds)`` called when another process announces a pause."""
         ...
 
     def reset(self) -> None:
@@ -104,6 +111,8 @@ class Throttle:
             self._window = SlidingWindow(*self._window_spec)
         self._learned: SlidingWindow | None = None
         self._shared = shared
+        if shared is not None:
+            shared.listen(self._hold)
         self._unpublished = 0.0
         #: True when every request must go through :meth:`acquire` (a window, learned
         #: pacing or shared limits); tested on the request path.
@@ -182,11 +191,23 @@ class Throttle:
     # -- pacing ----------------------------------------------------------------------
 
     async def acquire(self) -> None:
-        """Wait out a pause, then wait for this request's start in the window(s)."""
-        if self.pause_until:
-            await self._wait_pause()
-        if not self.rate:
-            return
+        """Wait out a pause, then wait for this request's start in the window(s).
+
+        A pause that begins while the task sleeps until its start (a 429 to another
+        task, or announced by another process) is waited out too, and the start is
+        reserved again after it: otherwise every start reserved inside the pause would
+        go out at once when it ends.
+        """
+        for _ in range(RESERVATIONS):
+            if self.pause_until:
+                await self._wait_pause()
+            if not self.rate:
+                return
+            await self._reserve()
+            if self.pause_until <= self._clock.now():
+                return
+
+    async def _reserve(self) -> None:
         clock = self._clock
         now = clock.now()
         learned = self._learned
