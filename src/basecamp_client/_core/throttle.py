@@ -199,8 +199,10 @@ class Throttle:
         go out at once when it ends.
         """
         for _ in range(RESERVATIONS):
-            if self.pause_until:
+            if self.pause_until and not self._unpublished:
                 await self._wait_pause()
+            # (A pause of ours not shared yet goes to Redis first, with this request's
+            # reservation: the other processes must not wait for it to end to hear of it.)
             if not self.rate:
                 return
             await self._reserve()
