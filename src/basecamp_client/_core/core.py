@@ -22,8 +22,13 @@ from .cache import (
     CacheEntry,
     CacheStore,
     MemoryCache,
+    SharedCacheStore,
+    SharedEntry,
+    StoredBody,
     conditional_headers,
     entry_size,
+    from_shared,
+    shareable_headers,
     storable,
 )
 from .clock import SYSTEM_CLOCK, Clock
@@ -126,7 +131,7 @@ class ClientCore:
         auth: Any = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
-        cache_store: CacheStore | None = None,
+        cache_store: CacheStore | SharedCacheStore | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
         configure_from_env()
@@ -146,8 +151,16 @@ class ClientCore:
         self.clock: Clock = clock if clock is not None else SYSTEM_CLOCK
         self.random: Callable[[], float] = random if random is not None else _random.random
         self.hooks: Hooks | None = hooks if hooks else None
-        if cache_store is not None:
-            self.cache: CacheStore | None = cache_store
+        #: A store shared by processes (RedisCacheStore): validators and raw bodies,
+        #: behind this process's memory cache of decoded results.
+        self.shared_cache: SharedCacheStore | None = None
+        if isinstance(cache_store, SharedCacheStore):
+            self.shared_cache = cache_store
+            self.cache: CacheStore | None = MemoryCache(
+                max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
+            )
+        elif cache_store is not None:
+            self.cache = cache_store
         elif config.cache:
             self.cache = MemoryCache(
                 max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
@@ -232,6 +245,8 @@ class ClientCore:
                 await http.aclose()
         finally:
             await self.throttle.aclose()
+            if self.shared_cache is not None:
+                await self.shared_cache.aclose()
 
     def _after_fork(self) -> None:
         # The inherited pool's sockets are shared with the parent: never touch them.
@@ -242,6 +257,8 @@ class ClientCore:
         reset = getattr(self.cache, "reset_lock", None)
         if reset is not None:
             reset()
+        if self.shared_cache is not None:
+            self.shared_cache.reset()
 
     # -- the request path ------------------------------------------------------------
 
@@ -327,16 +344,25 @@ class ClientCore:
             op, url, content, content_type, decode if cacheable else None, replayable, None
         )
         status = response.status_code
+        shared_hit = False
         if status == 304:
             assert entry is not None  # send() only returns a 304 it asked for
             value: Any = entry.value
-            if raw and isinstance(value, PageData):
-                # Hand out a copy: the caller may mutate the list it gets.
-                value = PageData(list(value.items), value.total_count, value.next_url)
-            return value, status
+            if type(value) is StoredBody:
+                # Validators another process stored: decode the body stored with them
+                # (once; the decoded result is kept in this process like any other).
+                response = value.response(url)
+                shared_hit = True
+            else:
+                if raw and isinstance(value, PageData):
+                    # Hand out a copy: the caller may mutate the list it gets.
+                    value = PageData(list(value.items), value.total_count, value.next_url)
+                return value, status
         if cache is not None and op.method in _UNSAFE:
             # A write makes any cached GET of the same URL worthless.
             cache.delete((prepared.fingerprint, url))
+            if self.shared_cache is not None:
+                await self.shared_cache.discard((prepared.fingerprint, url))
         if decode is None:
             return None, status  # type: ignore[return-value]
         try:
@@ -350,13 +376,22 @@ class ClientCore:
                 request_id=response.headers.get("x-request-id"),
                 operation_id=op.id,
             ) from exc
-        if cacheable and store and status == 200:
+        if cacheable and store and (status == 200 or shared_hit):
             headers = response.headers
             etag = headers.get("etag")
             modified = headers.get("last-modified")
+            if shared_hit:
+                assert entry is not None
+                etag, modified = entry.etag, entry.last_modified
             if (etag or modified) and storable(headers.get("cache-control")):
-                entry = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
-                cache.set((prepared.fingerprint, url), entry)  # type: ignore[union-attr]
+                key = (prepared.fingerprint, url)
+                local = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
+                cache.set(key, local)  # type: ignore[union-attr]
+                if self.shared_cache is not None and not shared_hit:
+                    shared = SharedEntry(
+                        etag, modified, shareable_headers(headers), response.content
+                    )
+                    await self.shared_cache.save(key, shared)
                 if raw and isinstance(value, PageData):
                     value = PageData(list(value.items), value.total_count, value.next_url)
         return value, status
@@ -446,10 +481,16 @@ class ClientCore:
                 prepared = static if static is not None else await credentials.prepare()
                 if cache is not None:
                     entry = cache.get((prepared.fingerprint, url))
-                    if entry is not None and entry.decoder == cache_decoder:
+                    if entry is not None and entry.decoder != cache_decoder:
+                        entry = None
+                    if entry is None and self.shared_cache is not None:
+                        # No entry of our own: another process may have one.
+                        found = await self.shared_cache.lookup((prepared.fingerprint, url))
+                        if found is not None:
+                            entry = from_shared(found, cache_decoder)
+                    if entry is not None:
                         headers = conditional_headers(prepared.headers, entry)
                     else:
-                        entry = None
                         headers = prepared.headers
                 elif upload is not None:
                     headers = {**prepared.headers, **upload.headers}
