@@ -32,6 +32,8 @@ SAMPLES = snippets(README)
 UNCHECKED = {
     "from basecamp_client.oauth import LaunchpadClient": "talks to Launchpad",
     "from basecamp_client.webhooks import Claim": "needs Redis",
+    "# app.py — gunicorn app:app -k uvicorn.workers.UvicornWorker -w 4": "needs gunicorn, Redis",
+    "# tasks.py — celery -A tasks worker --concurrency 8": "needs Celery and a broker",
 }
 
 
