@@ -16,7 +16,7 @@ import tempfile
 import time
 
 BINARY = shutil.which("redis-server")
-SKIP_REASON = "redis-server not found (apt-get install redis-server): Redis tests skipped"
+SKIP_REASON = "redis-server not found (apt-get install redis-server)"
 
 
 def free_port() -> int:

@@ -13,9 +13,26 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+_REDIS_FIXTURES = frozenset({"redis_server", "own_redis"})
+_not_run: list[int] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without redis-server, leave the Redis tests out, and say so once at the end."""
+    if BINARY is not None:
+        return
+    redis = [i for i in items if _REDIS_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    if redis:
+        config.hook.pytest_deselected(items=redis)
+        items[:] = [i for i in items if i not in redis]
+        _not_run.append(len(redis))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if BINARY is None:
-        terminalreporter.write_line(f"NOTE: {SKIP_REASON}", yellow=True, bold=True)
+    if _not_run:
+        terminalreporter.write_line(
+            f"NOTE: {sum(_not_run)} Redis tests not run — {SKIP_REASON}", yellow=True, bold=True
+        )
 
 
 @pytest.fixture(scope="session")
