@@ -329,3 +329,36 @@ def test_nothing_redis_is_imported_unless_used() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def command_calls(server: RedisServer) -> dict[str, int]:
+    info = server.command("INFO", "commandstats").decode()
+    calls = {}
+    for line in info.splitlines():
+        if line.startswith("cmdstat_"):
+            name, _, stats = line.partition(":")
+            calls[name.removeprefix("cmdstat_")] = int(stats.split(",")[0].split("=")[1])
+    return calls
+
+
+@pytest.mark.anyio
+async def test_one_round_trip_per_request(own_redis: RedisServer) -> None:
+    fake = FakeBasecamp()
+    project = fake.add_project("Round trips")
+    async with fake_client(fake, new_key(), own_redis.url, rate_limit=(1000, 1.0)) as client:
+        account = client.for_account(fake.account_id)
+        await account.projects.get(project_id=project)  # loads the script, subscribes
+        before = command_calls(own_redis)
+        for _ in range(25):
+            await account.projects.get(project_id=project)
+        after = command_calls(own_redis)
+    used = {
+        name: after.get(name, 0) - before.get(name, 0)
+        for name in after
+        if after.get(name, 0) != before.get(name, 0) and name != "info"
+    }
+    # The only command sent is the script (what it runs inside Redis is counted too,
+    # but costs no round trip).
+    inside = {"time", "get", "set", "llen", "lindex", "rpush", "ltrim", "pexpire", "publish", "del"}
+    assert set(used) - inside == {"evalsha"}
+    assert used["evalsha"] == 25
