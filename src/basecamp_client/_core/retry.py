@@ -146,7 +146,7 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
 def exceeded_hint(retry_after: float, max_retry_after: float) -> str:
     """What happens when the server asks for a wait longer than the client accepts."""
     return (
-        f"the server asked to wait {retry_after:.0f}s, more than max_retry_after="
+        f"the server asked to wait {retry_after:g}s, more than max_retry_after="
         f"{max_retry_after:g}s, so this call failed at once instead of waiting; the client "
         f"holds its other requests for at most {max_retry_after:g}s, then sends again"
     )
