@@ -8,16 +8,19 @@ Lua script (computed on Redis's clock), never slept for real.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import logging
 import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from basecamp_client import AsyncBasecamp, Basecamp, Config, UsageError
@@ -59,7 +62,7 @@ async def test_two_processes_share_one_window(redis_server: RedisServer) -> None
     # 3 now, 3 one period later, 1 two periods later, whoever asks (to the ms, as the
     # calls themselves take a little real time).
     expected = [0, 0, 0, period, period, period, 2 * period]
-    assert waits == pytest.approx(expected, abs=0.05)
+    assert waits == pytest.approx(expected, abs=0.2)
     await a.aclose()
     await b.aclose()
 
@@ -73,13 +76,13 @@ async def test_a_pause_reaches_the_other_processes_capped(redis_server: RedisSer
     answer = await b.acquire(window=None, not_before=0.0, pause=0.0)
     assert answer is not None
     wait, paused = answer
-    assert wait == pytest.approx(60.0, abs=0.05)
-    assert paused == pytest.approx(60.0, abs=0.05)
+    assert wait == pytest.approx(60.0, abs=0.2)
+    assert paused == pytest.approx(60.0, abs=0.2)
     # A process that accepts less never waits longer than it accepts.
     c = limits(redis_server, key, max_retry_after=5.0)
     answer = await c.acquire(window=(10, 2.0), not_before=0.0, pause=0.0)
     assert answer is not None
-    assert answer[0] == pytest.approx(5.0, abs=0.05)
+    assert answer[0] == pytest.approx(5.0, abs=0.2)
     for one in (a, b, c):
         await one.aclose()
 
@@ -96,7 +99,7 @@ async def test_the_window_resumes_after_the_pause_paced(redis_server: RedisServe
         assert answer is not None
         starts.append(answer[0])
     # Two at the pause's end, then two one period later: not all four at once.
-    assert starts == pytest.approx([3.0, 3.0, 4.0, 4.0], abs=0.05)
+    assert starts == pytest.approx([3.0, 3.0, 4.0, 4.0], abs=0.2)
     await a.aclose()
     await b.aclose()
 
@@ -114,7 +117,7 @@ async def test_pauses_are_announced_to_listening_processes(redis_server: RedisSe
             if heard:
                 break
             await anyio.sleep(0.01)
-    assert heard[0] == pytest.approx(4.0, abs=0.05)
+    assert heard[0] == pytest.approx(4.0, abs=0.2)
     await a.aclose()
     await b.aclose()
 
@@ -134,13 +137,49 @@ def fake_client(
     )
 
 
+class RealPlusVirtual(VirtualClock):
+    """Real time plus skipped waits. Redis's clock runs in real time, so the clients and
+    the fake must see real time pass too; the waits themselves are skipped the way
+    :class:`VirtualClock` skips them (all sleepers asleep: jump to the earliest)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._real0 = time.monotonic()
+
+    def now(self) -> float:
+        return self._now + time.monotonic() - self._real0
+
+    monotonic = now
+
+    def time(self) -> float:
+        return 1_767_225_600.0 + self.now()
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if seconds <= 0:
+            await anyio.lowlevel.checkpoint()
+            return
+        event = anyio.Event()
+        heapq.heappush(self._sleepers, (self.now() + seconds, next(self._seq), event))
+        self._maybe_advance()
+        await event.wait()
+
+    def _maybe_advance(self) -> None:
+        sleepers = self._sleepers
+        if not sleepers or len(sleepers) < self._active:
+            return
+        self._now += max(sleepers[0][0] - self.now(), 0.0)
+        now = self.now()
+        while sleepers and sleepers[0][0] <= now:
+            heapq.heappop(sleepers)[2].set()
+
+
 @pytest.mark.anyio
 async def test_clients_share_the_window_end_to_end(redis_server: RedisServer) -> None:
-    # Two clients ("processes") with rate_limit=(10, 2) each and one shared window: the
-    # fake (10 per 2 s) never answers 429. Time is virtual for the clients and the fake
-    # alike (the waits come from Redis's clock: the calls take a few real ms, well
-    # inside the window's margin).
-    clock = VirtualClock()
+    # Two clients ("processes") with rate_limit=(10, 2) each and one shared window, ten
+    # concurrent GETs each: the fake (10 per 2 s) never answers 429, and the second
+    # client's burst goes one period after the first's. Waits are skipped, not slept.
+    clock = RealPlusVirtual()
     fake = FakeBasecamp(clock=clock)  # type: ignore[arg-type]
     fake.faults.rate_limit(10, per=2.0)
     project = fake.add_project("Shared")
@@ -148,18 +187,17 @@ async def test_clients_share_the_window_end_to_end(redis_server: RedisServer) ->
     one = fake_client(fake, key, redis_server.url, clock, rate_limit=(10, 2.0))
     two = fake_client(fake, key, redis_server.url, clock, rate_limit=(10, 2.0))
     async with one, two:
-        # (Two bursts only: Redis's clock runs in real time while the clients' stands
-        # still between their sleeps, so later bursts would drift apart.)
         for client in (one, two):
-            for _ in range(10):
-                await client.for_account(fake.account_id).projects.get(project_id=project)
+            account = client.for_account(fake.account_id)
+            await clock.run(
+                [lambda a=account: a.projects.get(project_id=project) for _ in range(10)]
+            )
     statuses = [r.status for r in fake.requests]
     assert statuses.count(429) == 0
     assert len(statuses) == 20
-    # The second client found the window full: one period between the bursts.
     times = [r.at for r in fake.requests]
-    assert times[9] == times[0]
-    assert times[10] - times[9] == pytest.approx(padded(2.0), abs=0.05)
+    assert max(times[:10]) - times[0] < 0.5
+    assert min(times[10:]) - times[0] == pytest.approx(padded(2.0), abs=0.2)
 
 
 @pytest.mark.anyio
