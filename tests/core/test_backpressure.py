@@ -162,3 +162,22 @@ async def test_without_cap_requests_do_overlap() -> None:
     probe = ConcurrencyProbe()
     await run_many(probe)
     assert probe.peak > 3
+
+
+class LateClock(FakeClock):
+    """A loop that wakes its sleepers late (a starved process)."""
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds + 0.3 if seconds > 0 else seconds)
+
+
+async def test_a_start_woken_too_late_is_reserved_again() -> None:
+    # Waking 0.3 s after its reserved start, a request could land in the next window
+    # of the server: the throttle books it again at the time it really starts.
+    clock = LateClock()
+    throttle = Throttle(clock, rate_limit=(2, 1.0))
+    await throttle.acquire()
+    await throttle.acquire()
+    await throttle.acquire()  # reserved at +1.05, woke at +1.35
+    starts = list(throttle._window._starts)  # type: ignore[union-attr]
+    assert starts == [pytest.approx(1_001.05), pytest.approx(1_001.35)]

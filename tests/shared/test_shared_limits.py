@@ -197,7 +197,7 @@ async def test_clients_share_the_window_end_to_end(redis_server: RedisServer) ->
     assert len(statuses) == 20
     times = [r.at for r in fake.requests]
     assert max(times[:10]) - times[0] < 0.5
-    assert min(times[10:]) - times[0] == pytest.approx(padded(2.0), abs=0.2)
+    assert min(times[10:]) - times[0] == pytest.approx(padded(2.0), abs=0.05)
 
 
 @pytest.mark.anyio

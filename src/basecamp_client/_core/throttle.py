@@ -29,7 +29,7 @@ from typing import Protocol
 import anyio
 
 from .clock import Clock
-from .window import SlidingWindow, padded
+from .window import SlidingWindow, padded, unpadded
 
 #: How many recent accepted responses are remembered to pace the tasks after a pause.
 HISTORY = 2048
@@ -205,11 +205,14 @@ class Throttle:
             # reservation: the other processes must not wait for it to end to hear of it.)
             if not self.rate:
                 return
-            await self._reserve()
-            if self.pause_until <= self._clock.now():
+            on_time = await self._reserve()
+            if on_time and self.pause_until <= self._clock.now():
                 return
 
-    async def _reserve(self) -> None:
+    async def _reserve(self) -> bool:
+        """Reserve a start and sleep until it; False when the task woke too late to use
+        it (a starved process or loop): its start may now fall in the next window, so
+        it reserves again. Half the window's safety margin is the tolerance."""
         clock = self._clock
         now = clock.now()
         learned = self._learned
@@ -228,13 +231,15 @@ class Throttle:
                 wait, paused = answer
                 if paused > 0:
                     self._hold(paused)
+                target = clock.now() + wait
                 if wait > 0:
                     await clock.sleep(wait)
+                started = clock.now()
                 if self._window is not None:
                     # Mirror the start locally: if Redis goes away, the per-process
                     # window carries on from here instead of allowing a fresh burst.
-                    self._window.commit(clock.now())
-                return
+                    self._window.commit(started)
+                return started - target <= self._tolerance()
             # Shared limits unavailable: the per-process limits below apply.
             now = clock.now()
             window = self._window
@@ -252,10 +257,19 @@ class Throttle:
             elif learned is not None:
                 start = learned.reserve(now)
             else:
-                return
+                return True
         # No lock needed: nothing awaited between reading the windows and committing.
         if start > now:
             await clock.sleep(start - now)
+        return clock.now() - start <= self._tolerance()
+
+    def _tolerance(self) -> float:
+        # Half the safety margin of the tightest window in use (see window.padded).
+        periods = [w.period for w in (self._window, self._learned) if w is not None]
+        if not periods:
+            return float("inf")  # only a pause to wait out: lateness does not matter
+        period = min(periods)
+        return (period - unpadded(period)) / 2
 
     def limiter(self) -> anyio.Semaphore | None:
         """The in-flight cap, created inside the event loop on first use."""

@@ -32,6 +32,13 @@ def padded(period: float) -> float:
     return period + min(period * MARGIN_RATIO, MAX_MARGIN)
 
 
+def unpadded(padded_period: float) -> float:
+    """The period a :func:`padded` one was made from."""
+    if padded_period * MARGIN_RATIO / (1 + MARGIN_RATIO) < MAX_MARGIN:
+        return padded_period / (1 + MARGIN_RATIO)
+    return padded_period - MAX_MARGIN
+
+
 class SlidingWindow:
     """Reservations of request starts under "at most ``count`` per ``period``"."""
 
