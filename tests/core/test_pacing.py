@@ -5,7 +5,7 @@ request of a window gets 429 with ``Retry-After`` = what is left of it). Forty
 concurrent GETs:
 
 * with ``rate_limit=(10, 2.0)`` no request gets a 429: never more than 10 start in any
-  2 s (plus the small safety margin);
+  2 s (plus the safety margin);
 * with default settings the first 10 pass and 30 get 429; the pause then releases the
   30 waiting tasks at the rate the server accepted (10 per pause length), so none of
   them meets another 429 and none of the 40 calls fails.
@@ -85,7 +85,7 @@ async def test_a_rate_limit_equal_to_the_servers_draws_no_429() -> None:
     assert len(statuses) == CALLS
     times = [r.at for r in fake.requests]
     assert most_in_any_window(times, 2.0) == 10
-    # Paced, not slowed down: four windows of 10 (each 2 s plus the 5 % margin).
+    # Paced, not slowed down: four windows of 10 (each 2 s plus the 0.2 s margin).
     assert sorted(set(times)) == pytest.approx([times[0] + k * padded(2.0) for k in range(4)])
 
 

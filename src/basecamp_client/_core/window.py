@@ -18,25 +18,31 @@ from __future__ import annotations
 
 from collections import deque
 
-#: Safety margin added to the period, as a fraction of it (capped by
-#: :data:`MAX_MARGIN`): requests started on time by the client reach the server a little
-#: earlier or later than each other (network jitter, a late wake-up of the task started
-#: ``count`` places back), and a window measured to the millisecond on our side may not
-#: be one on the server's.
-MARGIN_RATIO = 0.05
-MAX_MARGIN = 0.5
+#: Safety margin added to the period: :data:`MAX_MARGIN` seconds, but at most
+#: :data:`MARGIN_RATIO` of the period. Requests started on time by the client reach the
+#: server a little earlier or later than each other (network jitter, a busy event loop
+#: sending a burst one request after another, a process the OS let wait), and the server
+#: anchors its window on whichever arrives first: a window measured to the millisecond
+#: on our side is not one on the server's. The jitter is a matter of absolute time,
+#: hence a fixed allowance; the ratio keeps short periods from being slowed too much.
+MAX_MARGIN = 0.25
+MARGIN_RATIO = 0.1
+
+
+def margin(period: float) -> float:
+    """The safety margin for ``period``."""
+    return min(period * MARGIN_RATIO, MAX_MARGIN)
 
 
 def padded(period: float) -> float:
     """``period`` plus the safety margin."""
-    return period + min(period * MARGIN_RATIO, MAX_MARGIN)
+    return period + margin(period)
 
 
 def unpadded(padded_period: float) -> float:
     """The period a :func:`padded` one was made from."""
-    if padded_period * MARGIN_RATIO / (1 + MARGIN_RATIO) < MAX_MARGIN:
-        return padded_period / (1 + MARGIN_RATIO)
-    return padded_period - MAX_MARGIN
+    small = padded_period / (1 + MARGIN_RATIO)
+    return small if small * MARGIN_RATIO < MAX_MARGIN else padded_period - MAX_MARGIN
 
 
 class SlidingWindow:
