@@ -211,8 +211,8 @@ class Throttle:
 
     async def _reserve(self) -> bool:
         """Reserve a start and sleep until it; False when the task woke too late to use
-        it (a starved process or loop): its start may now fall in the next window, so
-        it reserves again. Half the window's safety margin is the tolerance."""
+        it (a starved process or loop): later than the window's safety margin, its start
+        may fall in the server's next window, so it reserves again."""
         clock = self._clock
         now = clock.now()
         learned = self._learned
@@ -264,12 +264,12 @@ class Throttle:
         return clock.now() - start <= self._tolerance()
 
     def _tolerance(self) -> float:
-        # Half the safety margin of the tightest window in use (see window.padded).
+        # The safety margin of the tightest window in use (see window.padded).
         periods = [w.period for w in (self._window, self._learned) if w is not None]
         if not periods:
             return float("inf")  # only a pause to wait out: lateness does not matter
         period = min(periods)
-        return (period - unpadded(period)) / 2
+        return period - unpadded(period)
 
     def limiter(self) -> anyio.Semaphore | None:
         """The in-flight cap, created inside the event loop on first use."""
