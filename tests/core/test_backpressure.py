@@ -173,8 +173,8 @@ class LateClock(FakeClock):
 
 async def test_a_start_woken_too_late_is_reserved_again() -> None:
     # Waking 0.3 s after its reserved start (more than the 0.1 s margin), a request
-    # could land in the next window
-    # of the server: the throttle books it again at the time it really starts.
+    # could land in the next window of the server: the throttle books it again at the
+    # time it really starts.
     clock = LateClock()
     throttle = Throttle(clock, rate_limit=(2, 1.0))
     await throttle.acquire()

