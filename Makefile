@@ -92,7 +92,7 @@ OFFICIAL_SDK ?= basecamp-sdk==0.29.1
 $(BENCH_STAMP): pyproject.toml
 	@test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check -e . httpx '$(OFFICIAL_SDK)' py-spy
+	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check -e '.[redis]' httpx '$(OFFICIAL_SDK)' py-spy
 	@touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

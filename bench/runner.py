@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from . import fake as fakeproc
-from .names import OURS_NO_CACHE, RAW
+from .names import OURS_LOCAL, OURS_NO_CACHE, OURS_SHARED, RAW
 from .scenarios import SCENARIOS
 from .stats import (
     RESULT_HEADER,
@@ -195,6 +195,66 @@ def scenario_context(name: str, base: dict[str, Any], scale: float) -> dict[str,
     return ctx
 
 
+REDIS_SCENARIOS = frozenset({"get_async_shared", "many_processes"})
+
+
+def shared_limits_section(results: dict[str, dict[str, Summary]]) -> list[str]:
+    """What the shared limiter costs per request, and what it buys with many processes."""
+    lines: list[str] = []
+    per_request = results.get("get_async_shared", {})
+    local, shared = per_request.get(OURS_LOCAL), per_request.get(OURS_SHARED)
+    if local is not None and shared is not None and local.available and shared.available:
+        n = int(shared.runs[0].extra.get("n", 2000))
+        cost = (shared.median - local.median) / n
+        lines += [
+            "",
+            "## Shared limits (Redis)",
+            "",
+            f"One Redis round trip per request (the window script): "
+            f"{cost * 1e6:+.0f} µs per request over the per-process window "
+            f"({n:,} GETs, 50 in flight, medians {local.median * 1e3:.0f} ms vs "
+            f"{shared.median * 1e3:.0f} ms).",
+        ]
+    many = results.get("many_processes", {})
+    rows = []
+    for client, summary in many.items():
+        if not summary.available:
+            rows.append([client, summary.unavailable or "no runs", "", "", ""])
+            continue
+        extras = [r.extra for r in summary.runs]
+        rows.append(
+            [
+                client,
+                ", ".join(str(e["calls_failed"]) for e in extras),
+                ", ".join(str(e["answered_429"]) for e in extras),
+                ", ".join(f"{e['span_s']:.1f} s" for e in extras),
+                ", ".join(f"{e['x_allowed']:.2f}x" for e in extras),
+            ]
+        )
+    if rows:
+        if not lines:
+            lines += ["", "## Shared limits (Redis)"]
+        lines += [
+            "",
+            "Four worker processes of 15 concurrent GETs each, configured by environment "
+            "variables (`BASECAMP_RATE_LIMIT=10/2`, plus `BASECAMP_SHARED_LIMITS` for the "
+            "shared limiter), against a fake that accepts 10 requests per 2 s; the limit "
+            "allows the 60 calls in 10 s. Each repetition's figures:",
+            "",
+            markdown_table(
+                (
+                    "limiter",
+                    "calls failed",
+                    "answered 429",
+                    "first to last request",
+                    "x what the limit allows",
+                ),
+                rows,
+            ),
+        ]
+    return lines
+
+
 def render(
     results: dict[str, dict[str, Summary]],
     titles: dict[str, str],
@@ -224,6 +284,7 @@ def render(
         "",
         markdown_table(RESULT_HEADER, results_rows(titles, results)),
     ]
+    lines += shared_limits_section(results)
     if capacity_rows:
         lines += [
             "",
@@ -272,7 +333,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Starting the fake ({args.todos:,} to-dos, {file_mb} MB file)…", flush=True)
     fake = fakeproc.start(todos=args.todos, file_mb=file_mb, log_path=work / "fake.log")
     failed = False
+    redis = None
     try:
+        if REDIS_SCENARIOS & set(names):
+            from .redis_server import BINARY, SKIP_REASON, RedisServer
+
+            if BINARY is not None:
+                redis = RedisServer().start()
+            else:
+                print(f"{SKIP_REASON}: the shared-limits scenarios report n/a", flush=True)
         wire_ua = wire_user_agent(USER_AGENT)
         headers = {
             "User-Agent": wire_ua,
@@ -292,6 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "download_path": str(work / "download.bin"),
                 **fixtures,
             }
+            if redis is not None:
+                base["redis_url"] = redis.url
             list_url = (
                 f"{fake.base_url}/{fake.account_id}/todolists/{fixtures['long_list_id']}/todos.json"
             )
@@ -335,6 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 }
                 _progress(results[name])
     finally:
+        if redis is not None:
+            redis.close()
         fake.stop()
         for leftover in work.iterdir():
             if leftover.name != "fake.log":

@@ -22,7 +22,7 @@ from typing import Any
 
 from .cold import IMPORTS
 from .meter import Meter
-from .names import OFFICIAL, OURS, OURS_NO_CACHE, RAW
+from .names import OFFICIAL, OURS, OURS_LOCAL, OURS_NO_CACHE, OURS_SHARED, RAW
 
 Ctx = Mapping[str, Any]
 Extra = dict[str, Any]
@@ -215,6 +215,59 @@ def _get_async_with(open_client: Callable[[Ctx], Any]) -> Callable[[Ctx, Meter],
 
 get_async_ours = _get_async_with(ours_async)
 get_async_official = _get_async_with(official_async)
+
+
+# ----------------------------------------------------------------------------- shared limits
+
+#: A limit far above what the fake can serve: the window is consulted on every request
+#: but never makes anyone wait, so the figure is the limiter's own cost.
+LIMIT_NEVER_REACHED = (1_000_000, 1.0)
+
+
+def _redis_url(ctx: Ctx) -> str:
+    url = ctx.get("redis_url")
+    if not url:
+        raise NotAvailable("redis-server not found (apt-get install redis-server)")
+    return str(url)
+
+
+def _limited(ctx: Ctx) -> Any:
+    return ours_async(ctx, rate_limit=LIMIT_NEVER_REACHED)
+
+
+def _shared(ctx: Ctx) -> Any:
+    return ours_async(
+        ctx,
+        rate_limit=LIMIT_NEVER_REACHED,
+        shared_limits=_redis_url(ctx),
+        shared_limits_key=f"bench:{os.getpid()}",
+    )
+
+
+def get_async_local(ctx: Ctx, meter: Meter) -> Extra:
+    return {**_get_async_with(_limited)(ctx, meter), "n": ctx["n"]}
+
+
+def get_async_shared(ctx: Ctx, meter: Meter) -> Extra:
+    return {**_get_async_with(_shared)(ctx, meter), "n": ctx["n"]}
+
+
+def _many(ctx: Ctx, meter: Meter, redis_url: str | None) -> Extra:
+    from .many import run
+
+    meter.start()
+    report = run(workers=4, gets=15, rate=(10, 2.0), redis_url=redis_url)
+    meter.stop()
+    report.pop("log")
+    return report
+
+
+def many_local(ctx: Ctx, meter: Meter) -> Extra:
+    return _many(ctx, meter, None)
+
+
+def many_shared(ctx: Ctx, meter: Meter) -> Extra:
+    return _many(ctx, meter, _redis_url(ctx))
 
 
 # ----------------------------------------------------------------------------- listing
@@ -790,6 +843,18 @@ SCENARIOS: dict[str, Scenario] = {
             "{n:,} GETs of a project, async, 50 in flight",
             {RAW: get_async_raw, OURS: get_async_ours, OFFICIAL: get_async_official},
             n=2000,
+        ),
+        Scenario(
+            "get_async_shared",
+            "{n:,} GETs, async, 50 in flight, rate_limit set (never reached)",
+            {RAW: get_async_raw, OURS_LOCAL: get_async_local, OURS_SHARED: get_async_shared},
+            n=2000,
+        ),
+        Scenario(
+            "many_processes",
+            "4 processes x 15 GETs against a fake limited to 10 per 2 s",
+            {OURS_LOCAL: many_local, OURS_SHARED: many_shared},
+            reps_factor=0.4,
         ),
         Scenario(
             "list_sync_collect",

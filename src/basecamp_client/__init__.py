@@ -13,7 +13,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._client import AsyncBasecamp, Basecamp
     from ._core.auth import Auth, OAuthRefreshingProvider, StaticToken, Token, TokenProvider
-    from ._core.cache import CacheEntry, CacheStore, MemoryCache
+    from ._core.cache import CacheEntry, CacheStore, MemoryCache, SharedCacheStore
     from ._core.clock import Clock, SystemClock
     from ._core.config import Config
     from ._core.edit import AsyncEdit, EditDraft, SyncEdit
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         Page,
         WrappedPage,
     )
+    from ._core.redis_cache import RedisCacheStore
     from ._core.runner import SyncPaginator, SyncWrappedPaginator
     from ._core.unset import UNSET, Unset
 
@@ -67,6 +68,8 @@ _EXPORTS = {
     "CacheEntry": "._core.cache",
     "CacheStore": "._core.cache",
     "MemoryCache": "._core.cache",
+    "SharedCacheStore": "._core.cache",
+    "RedisCacheStore": "._core.redis_cache",
     "AsyncEdit": "._core.edit",
     "EditDraft": "._core.edit",
     "SyncEdit": "._core.edit",
@@ -144,9 +147,11 @@ __all__ = [
     "PageFetched",
     "PaginationError",
     "RateLimitError",
+    "RedisCacheStore",
     "RequestEnd",
     "RequestStart",
     "RetryScheduled",
+    "SharedCacheStore",
     "StaticToken",
     "SyncEdit",
     "SyncPaginator",

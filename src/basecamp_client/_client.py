@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._core.auth import Auth, TokenProvider
-from ._core.cache import CacheStore
+from ._core.cache import CacheStore, SharedCacheStore
 from ._core.clock import Clock
 from ._core.config import DEFAULT_BASE_URL, Config
 from ._core.core import ClientCore
@@ -108,7 +108,7 @@ class AsyncBasecamp:
         transport: Any = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
-        cache_store: CacheStore | None = None,
+        cache_store: CacheStore | SharedCacheStore | None = None,
         random: Callable[[], float] | None = None,
         **settings: Any,
     ) -> None:
@@ -121,8 +121,11 @@ class AsyncBasecamp:
             )
         if hooks is not None and not isinstance(hooks, Hooks):
             raise UsageError(f"hooks must be a Hooks(...) object, got {type(hooks).__name__}")
-        if cache_store is not None and not isinstance(cache_store, CacheStore):
-            raise UsageError("cache_store must have get(), set(), delete() and clear() methods")
+        if cache_store is not None and not isinstance(cache_store, (CacheStore, SharedCacheStore)):
+            raise UsageError(
+                "cache_store must have get(), set(), delete() and clear() methods, "
+                "or be a shared store such as RedisCacheStore"
+            )
         self._core = ClientCore(
             self.config,
             transport=transport,
@@ -173,7 +176,8 @@ class AsyncBasecamp:
 
     @property
     def cache(self) -> CacheStore | None:
-        """The HTTP cache's store (``None`` when caching is off)."""
+        """The HTTP cache's in-process store (``None`` when caching is off); with a
+        shared store such as RedisCacheStore, the memory cache in front of it."""
         return self._core.cache
 
     def for_account(self, account_id: int | None = None) -> AsyncAccount:
@@ -245,7 +249,7 @@ class Basecamp:
         transport: Any = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
-        cache_store: CacheStore | None = None,
+        cache_store: CacheStore | SharedCacheStore | None = None,
         random: Callable[[], float] | None = None,
         **settings: Any,
     ) -> None:

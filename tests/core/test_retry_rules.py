@@ -135,12 +135,17 @@ NOW = 1_767_225_600.0  # 2026-01-01T00:00:00Z
     [
         ("120", 120.0),
         (" 5 ", 5.0),
-        ("0", 0.0),
+        ("0", None),  # "no wait" from a server limiting us: back off instead
         ("1.5", 1.5),
-        ("-3", 0.0),
+        ("-3", None),
+        ("99999", 99999.0),  # bounded by decide() (max_retry_after), not here
+        ("1e308", 1e308),
         (email.utils.formatdate(NOW + 30, usegmt=True), 30.0),
         ("Thu, 01 Jan 2026 00:01:00 GMT", 60.0),
-        ("Wed, 31 Dec 2025 23:00:00 GMT", 0.0),  # in the past
+        ("Thu, 01 Jan 2026 00:01:00 -0000", 60.0),  # no zone: GMT
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 253402300799.0 - NOW),
+        ("Wed, 31 Dec 2025 23:00:00 GMT", None),  # in the past
+        (email.utils.formatdate(NOW, usegmt=True), None),  # now
         (None, None),
         ("", None),
         ("soon", None),

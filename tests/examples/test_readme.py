@@ -32,6 +32,8 @@ SAMPLES = snippets(README)
 UNCHECKED = {
     "from basecamp_client.oauth import LaunchpadClient": "talks to Launchpad",
     "from typing import Any": "needs Redis (the RedisSeenStore sample)",
+    "# app.py — gunicorn app:app -k uvicorn.workers.UvicornWorker -w 4": "needs gunicorn, Redis",
+    "# tasks.py — celery -A tasks worker --concurrency 8": "needs Celery and a broker",
 }
 
 

@@ -14,10 +14,12 @@ between callers: models are frozen, and lists handed out are copies.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
+
+from .transport import Headers, HttpResponse
 
 #: ``(credential fingerprint, absolute URL)``
 CacheKey = tuple[str, str]
@@ -135,3 +137,73 @@ def conditional_headers(headers: dict[str, str], entry: CacheEntry) -> dict[str,
 def storable(cache_control: str | None) -> bool:
     """``no-store`` forbids keeping the response at all."""
     return cache_control is None or "no-store" not in cache_control.lower()
+
+
+# -- a store shared by processes ----------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class StoredBody:
+    """What a shared store keeps of a response (its headers and raw body), in place of a
+    decoded value: another process decodes it on its first 304."""
+
+    headers: Mapping[str, str]
+    body: bytes
+
+    def response(self, url: str) -> HttpResponse:
+        headers = Headers({k.lower(): v for k, v in self.headers.items()})
+        return HttpResponse(200, headers, self.body, url)
+
+
+@attrs.frozen(slots=True)
+class SharedEntry:
+    """One response in a shared store: validators, the headers decoding reads, the body."""
+
+    etag: str | None
+    last_modified: str | None
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@runtime_checkable
+class SharedCacheStore(Protocol):
+    """A cache store shared by processes (:class:`~basecamp_client.RedisCacheStore`).
+
+    It holds what processes can share: validators and the raw body. Each client keeps
+    its decoded results in an in-process :class:`MemoryCache` in front of it and asks
+    the shared store only when it has no entry of its own; a 304 to validators found
+    there is decoded from the stored body. Failures never raise: a lookup that fails is
+    a miss, a save that fails is skipped.
+    """
+
+    async def lookup(self, key: CacheKey) -> SharedEntry | None: ...
+
+    async def save(self, key: CacheKey, entry: SharedEntry) -> None: ...
+
+    async def discard(self, key: CacheKey) -> None: ...
+
+    def reset(self) -> None:
+        """Forget connections (after a fork)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+#: Response headers never kept in a shared store.
+_UNSHARED_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization"})
+
+
+def shareable_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The response headers worth keeping with a shared body (what decoding may read)."""
+    return {k.lower(): v for k, v in headers.items() if k.lower() not in _UNSHARED_HEADERS}
+
+
+def from_shared(entry: SharedEntry, decoder: Hashable) -> CacheEntry:
+    """A local cache entry standing for a shared one, its body not decoded yet."""
+    return CacheEntry(
+        entry.etag,
+        entry.last_modified,
+        StoredBody(entry.headers, entry.body),
+        entry_size(len(entry.body)),
+        decoder,
+    )

@@ -148,6 +148,31 @@ def _rate_limit(value: Any) -> tuple[int, float] | None:
     return (int(count), float(period))
 
 
+def _shared_limits(value: Any) -> str | None:
+    if value is None:
+        return None
+    from .redis_link import check_url
+
+    return check_url(value, "shared_limits")
+
+
+def _shown_url(value: str | None) -> str:
+    from .redis_link import shown_url
+
+    return repr(value) if value is None else repr(shown_url(value))
+
+
+def _key(_inst: Any, _attr: Any, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise UsageError(f"shared_limits_key must be a non-empty string, got {value!r}")
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise UsageError(
+            f"shared_limits_key must not contain spaces or control characters, got {value!r}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Config:
     """Settings shared by every request a client makes. Build one, reuse it.
@@ -212,6 +237,11 @@ class Config:
     # Decoding: lenient by default (a value of an unexpected type is kept as it came);
     # strict raises DecodeError naming the model, the field, the type and the value.
     strict: bool = False
+    # Limits shared across processes (issue 15): a Redis URL (redis://host:port/db) makes
+    # every client using the same Redis and key share the rate_limit window and the 429
+    # pause; the key defaults to one naming the API origin. Needs the "redis" extra.
+    shared_limits: str | None = attrs.field(default=None, converter=_shared_limits, repr=_shown_url)
+    shared_limits_key: str | None = attrs.field(default=None, validator=_key)
 
     def __attrs_post_init__(self) -> None:
         build_user_agent(self.user_agent)
@@ -258,7 +288,8 @@ class Config:
         cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``,
         ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``),
         ``BASECAMP_DEADLINE`` (seconds a whole call may take), ``BASECAMP_STRICT``
-        (``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``).
+        (``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``),
+        ``BASECAMP_SHARED_LIMITS`` (a Redis URL) and ``BASECAMP_SHARED_LIMITS_KEY``.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -278,6 +309,8 @@ class Config:
         text("BASECAMP_TOKEN", "access_token")
         text("BASECAMP_USER_AGENT", "user_agent")
         text("BASECAMP_BASE_URL", "base_url")
+        text("BASECAMP_SHARED_LIMITS", "shared_limits")
+        text("BASECAMP_SHARED_LIMITS_KEY", "shared_limits_key")
         if env.get("BASECAMP_HTTP_BACKEND", "").strip():
             values["http_backend"] = env["BASECAMP_HTTP_BACKEND"].strip().lower()
         number("BASECAMP_ACCOUNT_ID", "account_id", int)

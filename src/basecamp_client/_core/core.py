@@ -22,8 +22,13 @@ from .cache import (
     CacheEntry,
     CacheStore,
     MemoryCache,
+    SharedCacheStore,
+    SharedEntry,
+    StoredBody,
     conditional_headers,
     entry_size,
+    from_shared,
+    shareable_headers,
     storable,
 )
 from .clock import SYSTEM_CLOCK, Clock
@@ -129,7 +134,7 @@ class ClientCore:
         auth: Any = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
-        cache_store: CacheStore | None = None,
+        cache_store: CacheStore | SharedCacheStore | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
         configure_from_env()
@@ -152,8 +157,16 @@ class ClientCore:
         self.clock: Clock = clock if clock is not None else SYSTEM_CLOCK
         self.random: Callable[[], float] = random if random is not None else _random.random
         self.hooks: Hooks | None = hooks if hooks else None
-        if cache_store is not None:
-            self.cache: CacheStore | None = cache_store
+        #: A store shared by processes (RedisCacheStore): validators and raw bodies,
+        #: behind this process's memory cache of decoded results.
+        self.shared_cache: SharedCacheStore | None = None
+        if isinstance(cache_store, SharedCacheStore):
+            self.shared_cache = cache_store
+            self.cache: CacheStore | None = MemoryCache(
+                max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
+            )
+        elif cache_store is not None:
+            self.cache = cache_store
         elif config.cache:
             self.cache = MemoryCache(
                 max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
@@ -165,11 +178,22 @@ class ClientCore:
         self._attempt_message = (
             f"no complete answer within {self.attempt_timeout:g}s, the limit for one attempt"
         )
+        shared = None
+        if config.shared_limits is not None:
+            # Imported only when used: it brings in redis-py.
+            from .shared_limits import RedisLimits, default_key
+
+            shared = RedisLimits(
+                config.shared_limits,
+                config.shared_limits_key or default_key(config.base_url),
+                max_retry_after=config.max_retry_after,
+            )
         self.throttle = Throttle(
             self.clock,
             rate_limit=config.rate_limit,
             max_in_flight=config.max_in_flight,
             max_retry_after=config.max_retry_after,
+            shared=shared,
         )
         static = self.credentials
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
@@ -227,8 +251,13 @@ class ClientCore:
     async def aclose(self) -> None:
         self._closed = True
         http, self._http = self._http, None
-        if http is not None:
-            await http.aclose()
+        try:
+            if http is not None:
+                await http.aclose()
+        finally:
+            await self.throttle.aclose()
+            if self.shared_cache is not None:
+                await self.shared_cache.aclose()
 
     def _after_fork(self) -> None:
         # The inherited pool's sockets are shared with the parent: never touch them.
@@ -239,6 +268,8 @@ class ClientCore:
         reset = getattr(self.cache, "reset_lock", None)
         if reset is not None:
             reset()
+        if self.shared_cache is not None:
+            self.shared_cache.reset()
 
     # -- the request path ------------------------------------------------------------
 
@@ -333,18 +364,27 @@ class ClientCore:
             deadline,
         )
         status = response.status_code
+        shared_hit = False
         if status == 304:
             assert entry is not None  # send() only returns a 304 it asked for
             value: Any = entry.value
-            if self.strict:  # the cache may be shared with a lenient client
-                self._check_strictly(op, decode, value, response)
-            if raw and isinstance(value, PageData):
-                # Hand out a copy: the caller may mutate the list it gets.
-                value = value.copy()
-            return value, status
+            if type(value) is StoredBody:
+                # Validators another process stored: decode the body stored with them
+                # (once; the decoded result is kept in this process like any other).
+                response = value.response(url)
+                shared_hit = True
+            else:
+                if self.strict:  # the cache may be shared with a lenient client
+                    self._check_strictly(op, decode, value, response)
+                if raw and isinstance(value, PageData):
+                    # Hand out a copy: the caller may mutate the list it gets.
+                    value = value.copy()
+                return value, status
         if cache is not None and op.method in _UNSAFE:
             # A write makes any cached GET of the same URL worthless.
             cache.delete((prepared.fingerprint, url))
+            if self.shared_cache is not None:
+                await self.shared_cache.discard((prepared.fingerprint, url))
         if decode is None:
             return None, status  # type: ignore[return-value]
         try:
@@ -360,13 +400,22 @@ class ClientCore:
             ) from exc
         if self.strict:
             self._check_strictly(op, decode, value, response)
-        if cacheable and store and status == 200:
+        if cacheable and store and (status == 200 or shared_hit):
             headers = response.headers
             etag = headers.get("etag")
             modified = headers.get("last-modified")
+            if shared_hit:
+                assert entry is not None
+                etag, modified = entry.etag, entry.last_modified
             if (etag or modified) and storable(headers.get("cache-control")):
-                entry = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
-                cache.set((prepared.fingerprint, url), entry)  # type: ignore[union-attr]
+                key = (prepared.fingerprint, url)
+                local = CacheEntry(etag, modified, value, entry_size(len(response.content)), decode)
+                cache.set(key, local)  # type: ignore[union-attr]
+                if self.shared_cache is not None and not shared_hit:
+                    shared = SharedEntry(
+                        etag, modified, shareable_headers(headers), response.content
+                    )
+                    await self.shared_cache.save(key, shared)
                 if raw and isinstance(value, PageData):
                     value = value.copy()
         return value, status
@@ -506,10 +555,16 @@ class ClientCore:
                 prepared = static if static is not None else await credentials.prepare()
                 if cache is not None:
                     entry = cache.get((prepared.fingerprint, url))
-                    if entry is not None and entry.decoder == cache_decoder:
+                    if entry is not None and entry.decoder != cache_decoder:
+                        entry = None
+                    if entry is None and self.shared_cache is not None:
+                        # No entry of our own: another process may have one.
+                        found = await self.shared_cache.lookup((prepared.fingerprint, url))
+                        if found is not None:
+                            entry = from_shared(found, cache_decoder)
+                    if entry is not None:
                         headers = conditional_headers(prepared.headers, entry)
                     else:
-                        entry = None
                         headers = prepared.headers
                 elif upload is not None:
                     headers = {**prepared.headers, **upload.headers}
@@ -574,6 +629,9 @@ class ClientCore:
                 await clock.sleep(decision.delay)
                 continue
             status = response.status_code
+            if status != 429 and anonymous is None:
+                # What the server let through: paces the tasks held by a later 429.
+                throttle.accepted.append(clock.now())
             if observe:
                 try:
                     await self._request_ended(op, shown, attempt, started, response, None)
@@ -622,8 +680,10 @@ class ClientCore:
             # A 429 without Retry-After where the description leaves 429 out of retryOn is
             # this operation's quota (see retry.py): it neither waits nor holds the client.
             quota = status == 429 and retry_after is None and policy.quota_429
-            if status == 429 and anonymous is None and not quota:
-                # Hold the whole client, not just this task.
+            held = status == 429 and anonymous is None and not quota
+            if held:
+                # Hold the whole client (every process, with shared limits), not just
+                # this task; never longer than max_retry_after.
                 throttle.pause(
                     retry_after
                     if retry_after is not None
@@ -637,6 +697,8 @@ class ClientCore:
                 and clock.now() + decision.delay >= deadline.end
             )
             if not decision.retry or not resendable or too_late:
+                if held and throttle.unpublished:
+                    await throttle.publish()
                 failure = _error_for_response(
                     status,
                     response.headers,
@@ -660,6 +722,13 @@ class ClientCore:
                     failure.retryable = False
                     failure.hint = "the write may have been processed; check before resending"
                 raise failure
+            if held:
+                # The pause is the wait: acquire() waits it out with the other tasks, then
+                # paces them (and carries the pause to the other processes).
+                await self._retry_scheduled(
+                    op, shown, attempt, throttle.paused_for, f"HTTP {status}", status
+                )
+                continue
             await self._retry_scheduled(
                 op, shown, attempt, decision.delay, f"HTTP {status}", status
             )

@@ -14,13 +14,16 @@ The rules, in one place:
   user limit): there a 429 is retried only when it carries ``Retry-After``, the mark of
   the ordinary rate limit.
 * Waits grow exponentially from the base delay, doubling per attempt, capped at
-  ``max_delay``, with random jitter on top. A ``Retry-After`` answer is honoured as
+  ``max_delay``, with random jitter on top. A positive ``Retry-After`` is honoured as
   sent; one longer than ``max_retry_after`` ends the call at once instead of sleeping
-  for minutes.
+  for minutes. A ``Retry-After`` that asks for no wait at all (``0``, negative, a date
+  in the past) or cannot be read is ignored: the normal backoff applies, since a server
+  that is limiting us and says "now" would otherwise be hammered in a tight loop.
 """
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import math
 from collections.abc import Callable
@@ -121,7 +124,10 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP-date.
 
     ``now`` is the current wall time (Unix seconds), used for the date form. Returns
-    ``None`` when the header is absent or unreadable; a date in the past gives ``0``.
+    ``None`` when the header is absent, unreadable (garbage, NaN, infinite) or asks for
+    no wait (zero, negative, a date not in the future): the caller then backs off as if
+    there were no header. A huge value is returned as is; bounding it is
+    :func:`decide`'s job (``max_retry_after``).
     """
     if value is None:
         return None
@@ -133,16 +139,29 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     except ValueError:
         pass
     else:
-        if math.isnan(seconds) or math.isinf(seconds):
+        if math.isnan(seconds) or math.isinf(seconds) or seconds <= 0:
             return None
-        return max(seconds, 0.0)
+        return seconds
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    if when.tzinfo is None:  # RFC 9110 dates are always GMT
-        return max(when.replace(tzinfo=None).timestamp() - now, 0.0)  # pragma: no cover
-    return max(when.timestamp() - now, 0.0)
+    if when.tzinfo is None:  # "-0000" or no zone: RFC 9110 dates are always GMT
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    try:
+        seconds = when.timestamp() - now
+    except (OverflowError, OSError, ValueError):  # pragma: no cover - platform limits
+        return None
+    return seconds if seconds > 0 else None
+
+
+def exceeded_hint(retry_after: float, max_retry_after: float) -> str:
+    """What happens when the server asks for a wait longer than the client accepts."""
+    return (
+        f"the server asked to wait {retry_after:g}s, more than max_retry_after="
+        f"{max_retry_after:g}s, so this call failed at once instead of waiting; the client "
+        f"holds its other requests for at most {max_retry_after:g}s, then sends again"
+    )
 
 
 @attrs.frozen(slots=True)
@@ -187,8 +206,7 @@ def decide(
         return RetryDecision(
             False,
             delay=retry_after,
-            reason=f"the server asked to wait {retry_after:g}s, more than "
-            f"max_retry_after={policy.max_retry_after:g}s",
+            reason=exceeded_hint(retry_after, policy.max_retry_after),
             retry_after_exceeded=True,
         )
     if attempt >= policy.max_attempts:

@@ -70,6 +70,8 @@ class LoggedRequest:
     target: str = "api"
     fault: str | None = None
     error: str | None = attrs.field(default=None, repr=False)
+    #: When it arrived, on the fake's monotonic clock (``fake.clock.monotonic()``).
+    at: float = attrs.field(default=0.0, repr=False)
 
     def json(self) -> Any:
         """The request body parsed as JSON (``None`` when there was none)."""
@@ -319,6 +321,7 @@ class FakeBasecamp:
             target=request.target,
             fault=response.fault,
             error=error,
+            at=self.clock.monotonic(),
         )
 
     def _fault_response(self, decision: Decision, rid: str) -> FakeResponse:
