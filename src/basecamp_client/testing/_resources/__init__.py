@@ -6,6 +6,7 @@ from .._router import Router
 from . import (
     chats,
     cloud,
+    event_feed,
     files,
     messages,
     people,
@@ -16,7 +17,19 @@ from . import (
     webhooks,
 )
 
-MODULES = (people, projects, todos, messages, chats, files, cloud, schedules, webhooks, recordings)
+MODULES = (
+    people,
+    projects,
+    todos,
+    messages,
+    chats,
+    files,
+    cloud,
+    schedules,
+    webhooks,
+    recordings,
+    event_feed,
+)
 
 
 def build_router() -> Router:
