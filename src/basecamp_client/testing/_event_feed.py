@@ -127,6 +127,8 @@ class ConnectionPlan:
     subscription: Literal["confirm", "reject", "ignore"] = "confirm"
     before_confirm: list[Action] = attrs.field(factory=list)
     after_confirm: list[Action] = attrs.field(factory=list)
+    #: Push newly committed events to this connection (``False``: only polling sees them).
+    push: bool = True
 
 
 @attrs.define
@@ -139,6 +141,8 @@ class ConnectionRecord:
     subscribes: list[str] = attrs.field(factory=list)
     confirmed: bool = False
     closed_by: str | None = None
+    #: How many API requests the fake had answered when it confirmed the subscription.
+    requests_at_confirm: int | None = None
 
 
 def feed_for(store: Store) -> FakeEventFeed:
