@@ -103,10 +103,20 @@ async def consuming(
 
 
 async def failure(events: AsyncEventStream) -> EventFeedError:
-    with anyio.fail_after(10), pytest.raises(EventFeedError) as caught:
+    async def drain() -> None:
         while True:
             await events.__anext__()
+
+    with anyio.fail_after(10), pytest.raises(EventFeedError) as caught:
+        await drain()
     return caught.value
+
+
+async def eventually(condition: Any) -> None:
+    """Wait for the fake's server thread to catch up with what the client did."""
+    with anyio.fail_after(10):  # a guard against a hang, not a timing assertion
+        while not condition():
+            await anyio.sleep(0.005)
 
 
 async def position_after(client: AsyncBasecamp, fake: FakeBasecamp, **kw: Any) -> str:
@@ -124,13 +134,15 @@ async def test_happy_path_order_and_per_page_checkpoints(
     feed = fake.event_feed
     history = feed.add_events(5)
     journal = Journal()
-    async with stream(client, fake, checkpoints=journal, since=0) as events:
-        async with consuming(events, journal) as got:
-            assert await got.wait_for(5) == history
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            caught_up = await position_after(client, fake, since=0)
-            live = feed.add_event("todo.completed", visible_to_clients=True)
-            assert await got.wait_for(6) == [*history, live]
+    async with (
+        stream(client, fake, checkpoints=journal, since=0) as events,
+        consuming(events, journal) as got,
+    ):
+        assert await got.wait_for(5) == history
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        caught_up = await position_after(client, fake, since=0)
+        live = feed.add_event("todo.completed", visible_to_clients=True)
+        assert await got.wait_for(6) == [*history, live]
     # Each page's position is saved after its events were handed out, never before.
     assert journal.kinds() == [
         f"e{history[0]}", f"e{history[1]}", "save",
@@ -145,23 +157,23 @@ async def test_happy_path_order_and_per_page_checkpoints(
     assert conn.subprotocols == ("actioncable-v1-json",)
     assert conn.origin_header is None
     assert conn.subscribes == ['{"channel":"EventsChannel"}']
+    await eventually(lambda: conn.closed_by is not None)
     assert conn.closed_by == "client"
 
 
 async def test_a_live_event_carries_visible_to_clients_in_extra(
     client: AsyncBasecamp, fake: FakeBasecamp, clock: ManualClock
 ) -> None:
-    async with stream(client, fake) as events:
-        async with anyio.create_task_group() as tg:
-            received: list[Any] = []
+    async with stream(client, fake) as events, anyio.create_task_group() as tg:
+        received: list[Any] = []
 
-            async def one() -> None:
-                with anyio.fail_after(10):
-                    received.append(await events.__anext__())
+        async def one() -> None:
+            with anyio.fail_after(10):
+                received.append(await events.__anext__())
 
-            tg.start_soon(one)
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            fake.event_feed.add_event("message.created", visible_to_clients=True, bucket_id=7)
+        tg.start_soon(one)
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        fake.event_feed.add_event("message.created", visible_to_clients=True, bucket_id=7)
     (event,) = received
     assert event.bucket_id == 7
     assert event.event_type == "message.created"
@@ -174,15 +186,17 @@ async def test_filters_reach_the_subscription_and_the_polls(
     feed = fake.event_feed
     feed.add_event("todo.created", bucket_id=2)
     wanted = feed.add_event("todo.created", bucket_id=1)
-    async with stream(
-        client, fake, since=0, types=["todo.created"], buckets=[1], creators=[fake.owner_id]
-    ) as events:
-        async with consuming(events) as got:
-            assert await got.wait_for(1) == [wanted]
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            feed.add_event("todo.created", bucket_id=2)  # filtered out by the channel
-            live = feed.add_event("todo.created", bucket_id=1)
-            assert await got.wait_for(2) == [wanted, live]
+    async with (
+        stream(
+            client, fake, since=0, types=["todo.created"], buckets=[1], creators=[fake.owner_id]
+        ) as events,
+        consuming(events) as got,
+    ):
+        assert await got.wait_for(1) == [wanted]
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        feed.add_event("todo.created", bucket_id=2)  # filtered out by the channel
+        live = feed.add_event("todo.created", bucket_id=1)
+        assert await got.wait_for(2) == [wanted, live]
     ident = feed.connections[0].subscribes[0]
     assert ident == (
         '{"channel":"EventsChannel","types":"todo.created","buckets":"1",'
@@ -219,32 +233,31 @@ async def test_a_missed_confirmation_reconnects_with_a_new_ticket(
     feed.plan(ConnectionPlan(subscription="ignore"))
     async with stream(client, fake) as events, consuming(events) as got:
         await clock.when_waiting(lambda: events.state is State.AWAITING_CONFIRMATION)
-        assert feed.connections[0].subscribes  # it did subscribe, and waits
         clock.advance(10)  # the confirmation deadline
         await clock.when_waiting(lambda: events.state is State.STREAMING)
         live = feed.add_event()
         assert await got.wait_for(1) == [live]
     first, second = feed.connections
-    assert not first.confirmed and second.confirmed
+    assert first.subscribes == second.subscribes == ['{"channel":"EventsChannel"}']
+    assert not first.confirmed
+    assert second.confirmed
     assert first.ticket != second.ticket
-    assert feed.minted == 2 and events.connections == 2
+    assert feed.minted == 2
+    assert events.connections == 2
 
 
-async def test_a_rejected_subscription_is_final(
-    client: AsyncBasecamp, fake: FakeBasecamp
-) -> None:
+async def test_a_rejected_subscription_is_final(client: AsyncBasecamp, fake: FakeBasecamp) -> None:
     feed = fake.event_feed
     feed.plan(ConnectionPlan(subscription="reject"))
     async with stream(client, fake) as events:
         error = await failure(events)
     assert isinstance(error, EventStreamError)
     assert error.reason == "subscription_rejected"
-    assert feed.minted == 1 and len(feed.connections) == 1
+    assert feed.minted == 1
+    assert len(feed.connections) == 1
     assert events.state is State.CLOSED
-    with anyio.fail_after(10):
-        while feed.connections[0].closed_by is None:  # the client closes it
-            await anyio.sleep(0.01)
-    assert feed.connections[0].closed_by == "client"
+    await eventually(lambda: feed.connections[0].closed_by is not None)
+    assert feed.connections[0].closed_by == "client"  # the client closed it
 
 
 # -- 05, 07, 17: reconnects ----------------------------------------------------------------
@@ -255,18 +268,20 @@ async def test_reconnect_after_ticket_expiry_catches_up_before_live(
 ) -> None:
     feed = fake.event_feed
     journal = Journal()
-    async with stream(client, fake, checkpoints=journal) as events:
-        async with consuming(events, journal) as got:
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            first = feed.add_event()
-            await got.wait_for(1)
-            feed.plan(ConnectionPlan(push=False))  # the next socket hears nothing live
-            feed.expire_tickets()
-            missed = feed.add_events(3, committed=False)
-            cable.disconnect_all("remote")
-            for event_id in missed:  # committed while reconnecting: only polling brings them
-                feed.commit(event_id)
-            assert await got.wait_for(4) == [first, *missed]
+    async with (
+        stream(client, fake, checkpoints=journal) as events,
+        consuming(events, journal) as got,
+    ):
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        first = feed.add_event()
+        await got.wait_for(1)
+        feed.plan(ConnectionPlan(push=False))  # the next socket hears nothing live
+        feed.expire_tickets()
+        missed = feed.add_events(3, committed=False)
+        cable.disconnect_all("remote")
+        for event_id in missed:  # committed while reconnecting: only polling brings them
+            feed.commit(event_id)
+        assert await got.wait_for(4) == [first, *missed]
     assert len(feed.connections) == 2
     assert feed.connections[0].ticket != feed.connections[1].ticket
     kinds = journal.kinds()
@@ -409,11 +424,13 @@ async def test_an_accepted_gap_resumes_at_the_present_and_streams_on(
         signals.append(signal)
         return "accept"
 
-    async with stream(client, fake, checkpoints=journal, on_loss=on_loss) as events:
-        async with consuming(events, journal) as got:
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            live = feed.add_event()
-            assert await got.wait_for(1) == [live]
+    async with (
+        stream(client, fake, checkpoints=journal, on_loss=on_loss) as events,
+        consuming(events, journal) as got,
+    ):
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        live = feed.add_event()
+        assert await got.wait_for(1) == [live]
     assert signals == [FeedGap(epoch_after_id=feed.epoch_after_id)]
     # The resume entry's position was saved (after the replay), then the live event.
     assert journal.kinds() == ["save", f"e{live}"]
@@ -479,17 +496,19 @@ async def test_a_late_lower_id_event_is_delivered_once_and_the_position_stays(
     straggler = feed.add_event(committed=False)
     feed.add_event()
     journal = Journal()
-    async with stream(client, fake, checkpoints=journal) as events:
-        async with consuming(events, journal) as got:
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            saved = list(journal.saves)
-            feed.commit(straggler)
-            assert await got.wait_for(1) == [straggler]
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            clock.advance(48)  # a repair walk: polling never serves the straggler
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
-            later = feed.add_event()
-            assert await got.wait_for(2) == [straggler, later]
+    async with (
+        stream(client, fake, checkpoints=journal) as events,
+        consuming(events, journal) as got,
+    ):
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        saved = list(journal.saves)
+        feed.commit(straggler)
+        assert await got.wait_for(1) == [straggler]
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        clock.advance(48)  # a repair walk: polling never serves the straggler
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        later = feed.add_event()
+        assert await got.wait_for(2) == [straggler, later]
     assert journal.saves[: len(saved)] == saved
     assert [k for k in journal.kinds() if k.startswith("e")] == [f"e{straggler}", f"e{later}"]
 
@@ -529,12 +548,12 @@ async def test_an_accepted_overflow_still_delivers_the_retained_events_before_sa
         return "accept"
 
     settings = StreamSettings(buffer_capacity=2)
-    async with stream(
-        client, fake, checkpoints=journal, settings=settings, on_loss=on_loss
-    ) as events:
-        async with consuming(events, journal) as got:
-            assert await got.wait_for(2) == flood[1:]
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
+    async with (
+        stream(client, fake, checkpoints=journal, settings=settings, on_loss=on_loss) as events,
+        consuming(events, journal) as got,
+    ):
+        assert await got.wait_for(2) == flood[1:]
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
     assert signals == [BufferOverflow(evicted_ids=(flood[0],), count=1)]
     assert journal.kinds() == [f"e{flood[1]}", f"e{flood[2]}", "save"]
 
@@ -605,7 +624,8 @@ async def test_a_checkpoint_load_failure_stops_before_any_request(
     async with stream(client, fake, checkpoints=journal) as events:
         error = await failure(events)
     assert error.reason == "checkpoint_load"
-    assert fake.requests == [] and fake.event_feed.minted == 0
+    assert fake.requests == []
+    assert fake.event_feed.minted == 0
 
 
 async def test_a_failed_save_is_reported_and_later_saves_go_on(
@@ -631,10 +651,9 @@ async def test_the_stored_position_is_where_the_next_run_resumes(
     feed = fake.event_feed
     store = MemoryCheckpointStore()
     first = feed.add_events(4)
-    async with stream(client, fake, checkpoints=store, since=0) as events:
-        async with consuming(events) as got:
-            assert await got.wait_for(4) == first
-            await clock.when_waiting(lambda: events.state is State.STREAMING)
+    async with stream(client, fake, checkpoints=store, since=0) as events, consuming(events) as got:
+        assert await got.wait_for(4) == first
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
     more = feed.add_events(2)
     async with stream(client, fake, checkpoints=store, since=0) as events:
         assert await take(events, 2) == more  # since= only applies with nothing stored
@@ -721,7 +740,8 @@ async def test_a_stream_url_that_redirects_is_refused(
     async with stream(client, fake) as events:
         error = await failure(events)
     assert error.reason == "invalid_cable_url"
-    assert "secret-ticket" not in str(error) and "secret-ticket" not in repr(error)
+    assert "secret-ticket" not in str(error)
+    assert "secret-ticket" not in repr(error)
     assert fake.event_feed.connections == []  # the redirect target was never dialled
 
 

@@ -94,6 +94,7 @@ class _AsyncPoll(Generic[P]):
         follow: bool,
         interval: float,
         max_pages: int | None,
+        position: str | None = None,
     ) -> None:
         self._walk = walk
         self._clock = clock
@@ -106,7 +107,9 @@ class _AsyncPoll(Generic[P]):
         self._at_head = False
         self._done = False
         self._running = False
-        self._last_position: str | None = None
+        # Entering at a saved position: a first page that neither brings events nor moves
+        # the position is not worth handing out.
+        self._last_position: str | None = position
         self._seen = _Seen(SEEN_CAPACITY)
 
     def __repr__(self) -> str:
@@ -115,7 +118,8 @@ class _AsyncPoll(Generic[P]):
 
     @property
     def position(self) -> str | None:
-        """The position of the last page handed out (``None`` before the first)."""
+        """The position of the last page handed out (before the first: the position the
+        poll started from, if any)."""
         return self._last_position
 
     def __aiter__(self) -> AsyncIterator[P]:

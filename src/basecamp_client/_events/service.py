@@ -113,6 +113,7 @@ class AsyncEventFeedService:
             follow=_check_flag("follow", follow),
             interval=check_interval(interval),
             max_pages=check_max_pages(max_pages),
+            position=pos,
         )
 
     def poll_inbox(
@@ -153,6 +154,7 @@ class AsyncEventFeedService:
             follow=_check_flag("follow", follow),
             interval=check_interval(interval),
             max_pages=check_max_pages(max_pages),
+            position=pos,
         )
 
     def stream(

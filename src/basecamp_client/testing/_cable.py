@@ -195,9 +195,7 @@ class FakeCableServer:
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()
         self._runner = runner
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = runner.addresses[0][1]
 
     async def _moved(self, request: web.Request) -> web.StreamResponse:
         """A stream URL that redirects (clients must not follow it)."""

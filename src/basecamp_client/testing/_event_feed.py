@@ -376,7 +376,7 @@ def parse_words(
 ) -> list[str] | None:
     if raw is None:
         return None
-    words = sorted({w for w in raw.split(",")})
+    words = sorted(set(raw.split(",")))
     for word in words:
         if allowed is not None and word not in allowed:
             raise FeedRequestError(400, {"error": f"Invalid {name}", "reason": "invalid_filter"})

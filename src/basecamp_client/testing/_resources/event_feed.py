@@ -154,7 +154,7 @@ def poll_inbox(call: Call) -> Reply:
 
 
 def _poll_inbox(call: Call, feed: FakeEventFeed) -> Reply:
-    filters = {
+    filters: dict[str, Any] = {
         "reasons": parse_words("reasons", call.q("reasons"), REASONS),
         "types": parse_words("types", call.q("types")),
         "buckets": parse_ids("buckets", call.q("buckets")),
