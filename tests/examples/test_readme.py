@@ -32,6 +32,8 @@ SAMPLES = snippets(README)
 UNCHECKED = {
     "from basecamp_client.oauth import LaunchpadClient": "talks to Launchpad",
     "from basecamp_client.webhooks import Claim": "needs Redis",
+    "from basecamp_client.events import FileCheckpointStore": "streams until stopped "
+    "(tests/events/test_stream.py covers it against the fake's WebSocket channel)",
 }
 
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl as _ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import aiohttp
-import yarl
-
 from .machine import StreamSettings, is_loopback
+
+if TYPE_CHECKING:
+    import aiohttp
+
+# aiohttp is imported when the first stream connects, never by polling or by
+# ``import basecamp_client`` (it costs a few hundred milliseconds to import).
 
 SUBPROTOCOL = "actioncable-v1-json"
 
@@ -96,6 +99,8 @@ class CableConnection:
         return f"<CableConnection {'closed' if self._closed else 'open'}>"
 
     async def _read(self) -> None:
+        import aiohttp
+
         ws = self._ws
         try:
             while True:
@@ -130,6 +135,8 @@ class CableConnection:
                 self.frames.put_nowait(("error", f"a read error ({type(exc).__name__})"))
 
     async def send(self, text: str) -> None:
+        import aiohttp
+
         try:
             await self._ws.send_str(text)
         except (aiohttp.ClientError, ConnectionError, RuntimeError) as exc:
@@ -162,6 +169,9 @@ async def dial(
     ssl_context: _ssl.SSLContext | None,
 ) -> CableConnection:
     """Open the socket at ``url`` (already checked with :func:`check_cable_url`)."""
+    import aiohttp
+    import yarl
+
     trace = aiohttp.TraceConfig()
     trace.on_request_redirect.append(_refuse_redirect)
     http = aiohttp.ClientSession(
