@@ -8,7 +8,6 @@ from .checkpoints import (
     FileCheckpointStore,
     MemoryCheckpointStore,
 )
-from .connector import BufferOverflow, FeedGap, LossHandler, LossSignal
 from .errors import (
     TERMINAL_REASONS,
     EventFeedError,
@@ -25,6 +24,7 @@ from .machine import State, StreamSettings
 from .pages import FeedPage, Gap, InboxFeedPage
 from .polling import AsyncFeedPoll, AsyncInboxPoll, FeedPoll, InboxPoll
 from .service import AsyncEventFeedService, EventFeedService
+from .signals import BufferOverflow, FeedGap, LossHandler, LossSignal
 from .stream import AsyncEventStream, EventStream
 
 __all__ = [

@@ -15,10 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from .._core.errors import BasecampError, DecodeError
 from .._generated.models.feed_event import FeedEvent
@@ -27,7 +24,6 @@ from .cable import CableConnection, CableUrlError, DialError, check_cable_url, d
 from .checkpoints import CheckpointKey, CheckpointStore, load_position
 from .errors import (
     EventFeedError,
-    EventStreamError,
     FeedGapError,
     InvalidContinuationError,
     InvalidFilterError,
@@ -54,67 +50,26 @@ from .machine import (
     subscribe_command,
 )
 from .pages import decode_feed_page, decode_live_event
+from .signals import (
+    BufferOverflow,
+    FeedGap,
+    Item,
+    LossHandler,
+    LossSignal,
+    Save,
+    Teardown,
+    terminal,
+)
+from .waiting import wait_until
 from .walk import Walk
 
 if TYPE_CHECKING:
     from .._core.session import AccountSession
 
 _log = logging.getLogger("basecamp_client.events")
-T = TypeVar("T")
 
 #: Re-entries in a row (409 or a refused position) before the stream gives up.
 MAX_REENTRIES = 3
-
-
-@attrs.frozen(slots=True)
-class Save:
-    """Save this position now: everything before it has been handed out."""
-
-    position: str = attrs.field(repr=False)
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class BufferOverflow:
-    """Live events were dropped from a full buffer (oldest first): ``evicted_ids``
-    lists them, ``count`` says how many. Accepting it means they may never be
-    delivered; the events still held are."""
-
-    evicted_ids: tuple[int, ...]
-    count: int
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class FeedGap:
-    """The history behind the position is gone (410): accepting it continues from the
-    present (``resume``), knowing events were missed."""
-
-    epoch_after_id: int | None
-
-
-LossSignal = Union[BufferOverflow, FeedGap]  # noqa: UP007  (a runtime alias)
-#: Called once per loss signal, before it takes effect; returns ``"accept"`` or
-#: ``"terminate"``.
-LossHandler = Callable[[LossSignal], Literal["accept", "terminate"] | str]
-
-Item = Union[FeedEvent, Save]  # noqa: UP007
-
-
-class _Teardown(Exception):
-    """End this connection attempt and reconnect after a back-off."""
-
-    def __init__(self, why: str, *, retry_after: float | None = None) -> None:
-        super().__init__(why)
-        self.why = why
-        self.retry_after = retry_after
-
-
-def _terminal(reason: str, message: str, cause: BaseException | None = None) -> EventStreamError:
-    error = EventStreamError(message, reason=reason)
-    if isinstance(cause, BasecampError):
-        error.http_status = cause.http_status
-        error.request_id = cause.request_id
-        error.operation_id = cause.operation_id
-    return error
 
 
 class Connector:
@@ -170,7 +125,6 @@ class Connector:
         self._last_frame = 0.0
         self._resumed_at = 0.0
         self._repair_at = 0.0
-        self._repairing = False
         self._error: BaseException | None = None
 
     # -- what the stream asks for -------------------------------------------------------
@@ -196,7 +150,7 @@ class Connector:
                 return None
             try:
                 await self._step()
-            except _Teardown as why:
+            except Teardown as why:
                 await self._teardown(why)
             except BaseException as exc:
                 await self._stop(exc)
@@ -205,10 +159,7 @@ class Connector:
     async def close(self) -> None:
         await self._disconnect()
         self._outbox.clear()
-        if self.state is not State.TERMINAL:
-            self.state = State.CLOSED
-        else:
-            self.state = State.CLOSED
+        self.state = State.CLOSED
 
     async def _stop(self, exc: BaseException) -> None:
         """A terminal failure (or cancellation): nothing more is saved or delivered."""
@@ -225,7 +176,7 @@ class Connector:
         if conn is not None:
             await conn.close(self._settings.close_timeout)
 
-    async def _teardown(self, why: _Teardown) -> None:
+    async def _teardown(self, why: Teardown) -> None:
         """End the attempt (reader, socket, timers), then back off."""
         _log.info("event stream: reconnecting (%s)", why.why)
         await self._disconnect()
@@ -266,7 +217,7 @@ class Connector:
             try:
                 loaded = await load_position(self._store, self._key)
             except Exception as exc:
-                raise _terminal(
+                raise terminal(
                     "checkpoint_load",
                     f"loading the saved position failed ({type(exc).__name__}); nothing was sent",
                 ) from exc
@@ -280,23 +231,24 @@ class Connector:
         except BasecampError as exc:
             outcome = mint_outcome(exc)
             if outcome == "fatal":
-                raise _terminal(
+                raise terminal(
                     "mint_failed", f"minting a stream ticket failed: {exc}", exc
                 ) from exc
             if outcome == "auth":
                 self._count_auth_failure(exc)
-            raise _Teardown(f"the mint failed ({exc.code})", retry_after=exc.retry_after) from None
+            raise Teardown(f"the mint failed ({exc.code})", retry_after=exc.retry_after) from None
         url = ticket.url
         if not isinstance(url, str) or not isinstance(ticket.ticket, str) or not ticket.ticket:
-            raise _terminal("mint_failed", "the stream ticket answer is malformed")
+            raise terminal("mint_failed", "the stream ticket answer is malformed")
         try:
             check_cable_url(url)
         except CableUrlError as exc:
-            raise _terminal("invalid_cable_url", str(exc)) from None
+            raise terminal("invalid_cable_url", str(exc)) from None
         self.state = State.CONNECTING
         deadline = self._clock.now() + self._settings.handshake_timeout
         try:
-            conn = await self._before(
+            conn = await wait_until(
+                self._clock,
                 deadline,
                 dial(
                     url,
@@ -306,11 +258,11 @@ class Connector:
                 ),
             )
         except CableUrlError as exc:
-            raise _terminal("invalid_cable_url", str(exc)) from None
+            raise terminal("invalid_cable_url", str(exc)) from None
         except DialError as exc:
-            raise _Teardown(str(exc)) from None
+            raise Teardown(str(exc)) from None
         if conn is None:
-            raise _Teardown("the connection took too long")
+            raise Teardown("the connection took too long")
         self._conn = conn
         self._identifier = self._filters.identifier()  # once per connection: resends match
         self._deadline = deadline
@@ -336,7 +288,7 @@ class Connector:
         try:
             await self._conn.send(subscribe_command(self._identifier))
         except DialError as exc:
-            raise _Teardown(str(exc)) from None
+            raise Teardown(str(exc)) from None
 
     async def _await_confirmation(self) -> None:
         stale = max(self._last_frame, self._resumed_at) + self._settings.staleness
@@ -347,7 +299,7 @@ class Connector:
             self._enter_walk()
             self.state = State.CATCHING_UP
         elif kind == "reject":
-            raise _terminal("subscription_rejected", "the server rejected the subscription")
+            raise terminal("subscription_rejected", "the server rejected the subscription")
         elif kind == "welcome":
             await self._subscribe()  # the identical command again
         elif kind == "message":
@@ -375,7 +327,7 @@ class Connector:
         except (PositionMismatchError, InvalidPositionError) as exc:
             self._reentries += 1
             if self._reentries > MAX_REENTRIES:
-                raise _terminal(
+                raise terminal(
                     "poll_failed", f"the position was refused again: {exc}", exc
                 ) from exc
             walk.enter(since=exc.since)
@@ -384,14 +336,14 @@ class Connector:
         except FeedGapError as exc:
             self._signal(FeedGap(epoch_after_id=exc.epoch_after_id), exc)
             if exc.resume is None:
-                raise _terminal("feed_gap", "the gap answer has no resume URL", exc) from None
+                raise terminal("feed_gap", "the gap answer has no resume URL", exc) from None
             walk.follow_resume(exc.resume)  # InvalidContinuationError if foreign
             self._position = None
             return
         except (InvalidFilterError, InvalidContinuationError):
             raise
         except PollStalledError as exc:
-            raise _terminal("poll_failed", str(exc), exc) from None
+            raise terminal("poll_failed", str(exc), exc) from None
         except EventFeedError:
             raise
         except BasecampError as exc:
@@ -400,8 +352,6 @@ class Connector:
         self._auth.reset()
         self._poll_failures = 0
         self._reentries = 0
-        self._take_ready_frames()
-        self._check_overflow()
         self._outbox.extend(page.entries)
         if present or self._held is not None:
             # A present-class entry: hold the position until the frames already
@@ -412,16 +362,26 @@ class Connector:
             self._outbox.append(Save(page.position))
         if page.next is None:
             self.state = State.DRAINING
+        # Frames that came meanwhile: a disconnect among them still lets this page go
+        # out (and be saved) before the reconnect; an overflow the handler refuses ends
+        # the stream before anything more is saved.
+        self._take_ready_frames()
+        if self._check_overflow():
+            last = self._outbox[-1] if self._outbox else None
+            if isinstance(last, Save):
+                # Accepted: the events the buffer kept go out before any further save.
+                self._outbox.pop()
+                self._held = last.position
 
     async def _poll_failed(self, exc: BasecampError) -> None:
         outcome = poll_outcome(exc)
         if outcome == "fatal":
             if isinstance(exc, DecodeError):
-                raise _terminal("poll_failed", f"a poll page could not be read: {exc}", exc)
-            raise _terminal("poll_failed", f"polling failed: {exc}", exc)
+                raise terminal("poll_failed", f"a poll page could not be read: {exc}", exc)
+            raise terminal("poll_failed", f"polling failed: {exc}", exc)
         if outcome == "auth":
             self._count_auth_failure(exc)
-            raise _Teardown(f"a poll was refused ({exc.code})")
+            raise Teardown(f"a poll was refused ({exc.code})")
         self._poll_failures += 1
         if exc.retry_after is not None:
             delay = exc.retry_after
@@ -443,7 +403,6 @@ class Connector:
             self._outbox.append(Save(self._held))
             self._held = None
         self._failures = 0
-        self._repairing = False
         self._repair_at = self._clock.now() + repair_delay(self._settings, self._random)
         self.state = State.STREAMING
 
@@ -454,8 +413,7 @@ class Connector:
         kind = frame.kind
         if kind == "timeout":
             if self._clock.now() >= stale:
-                raise _Teardown("no frame for too long: the socket is dead")
-            self._repairing = True
+                raise Teardown("no frame for too long: the socket is dead")
             if self._position is not None:
                 self._walk.continue_at(self._position)
             else:
@@ -464,7 +422,7 @@ class Connector:
         elif kind == "message":
             self._outbox.append(self._decode(frame))
         elif kind == "reject":
-            raise _terminal("subscription_rejected", "the server rejected the subscription")
+            raise terminal("subscription_rejected", "the server rejected the subscription")
         elif kind == "disconnect":
             self._disconnected(frame)
 
@@ -475,24 +433,24 @@ class Connector:
         ``deadline``. Closed sockets and bad frames tear the attempt down."""
         conn = self._conn
         assert conn is not None
-        item = await self._before(deadline, conn.frames.get(), ready=conn.frames)
+        item = await wait_until(self._clock, deadline, conn.frames.get(), ready=conn.frames)
         if item is None:
             if late is not None:
-                raise _Teardown(late)
+                raise Teardown(late)
             return _TIMEOUT
         return self._read(item)
 
     def _read(self, item: tuple[str, Any]) -> Frame:
         kind, data = item
         if kind == "closed":
-            raise _Teardown("the server closed the socket")
+            raise Teardown("the server closed the socket")
         if kind == "error":
-            raise _Teardown(f"the socket failed: {data}")
+            raise Teardown(f"the socket failed: {data}")
         self._last_frame = self._clock.now()
         try:
             return parse_frame(data, self._identifier)
         except BadFrame as exc:
-            raise _Teardown(str(exc)) from None
+            raise Teardown(str(exc)) from None
 
     def _take_ready_frames(self) -> None:
         """Frames already received (never waiting): events to the buffer, control frames
@@ -511,13 +469,13 @@ class Connector:
             elif frame.kind == "disconnect":
                 self._disconnected(frame)
             elif frame.kind == "reject":
-                raise _terminal("subscription_rejected", "the server rejected the subscription")
+                raise terminal("subscription_rejected", "the server rejected the subscription")
 
     def _decode(self, frame: Frame) -> FeedEvent:
         try:
             return decode_live_event(frame.payload)
         except (DecodeError, ValueError, TypeError) as exc:
-            raise _Teardown(f"a live event could not be decoded ({type(exc).__name__})") from None
+            raise Teardown(f"a live event could not be decoded ({type(exc).__name__})") from None
 
     def _buffer_event(self, frame: Frame) -> None:
         event = self._decode(frame)
@@ -528,28 +486,30 @@ class Connector:
         reason = frame.payload or ""
         outcome = disconnect_outcome(reason)
         if outcome == "fatal":
-            raise _terminal(
+            raise terminal(
                 "protocol_fatal", "the server refused the stream's commands (protocol error)"
             )
         if outcome == "auth":
             self._count_auth_failure(None)
-            raise _Teardown("the server said unauthorized")
-        raise _Teardown(f"the server disconnected ({reason or 'no reason'})")
+            raise Teardown("the server said unauthorized")
+        raise Teardown(f"the server disconnected ({reason or 'no reason'})")
 
     # -- signals and counters -----------------------------------------------------------
 
     def _count_auth_failure(self, cause: BasecampError | None) -> None:
         if self._auth.fail():
-            raise _terminal(
+            raise terminal(
                 "authorization_failed",
                 f"{self._auth.count} authorization failures in a row",
                 cause,
             )
 
-    def _check_overflow(self) -> None:
+    def _check_overflow(self) -> bool:
+        """Signal an overflow if there was one; True when it was accepted."""
         evicted = self._buffer.take_evicted()
         if evicted:
             self._signal(BufferOverflow(evicted_ids=tuple(evicted), count=len(evicted)), None)
+        return bool(evicted)
 
     def _signal(self, signal: LossSignal, cause: BaseException | None) -> None:
         """Ask the handler, once, whether to go on after a loss."""
@@ -570,41 +530,7 @@ class Connector:
             cause.message = what
             cause.args = (what,)
             raise cause
-        raise _terminal(reason, what, cause)
-
-    # -- waiting ------------------------------------------------------------------------
-
-    async def _before(
-        self,
-        deadline: float,
-        work: Coroutine[Any, Any, T],
-        *,
-        ready: asyncio.Queue[Any] | None = None,
-    ) -> T | None:
-        """``work``'s result, or ``None`` if the clock reaches ``deadline`` first."""
-        if ready is not None and not ready.empty():
-            work.close()
-            return ready.get_nowait()  # type: ignore[no-any-return]
-        remaining = deadline - self._clock.now()
-        if remaining <= 0:
-            work.close()
-            return None
-        task = asyncio.ensure_future(work)
-        timer = asyncio.ensure_future(self._clock.sleep(remaining))
-        try:
-            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            timer.cancel()
-            if not task.done():
-                task.cancel()
-                # Let the abandoned work clean up (a dial closes its session) before
-                # going on; its own outcome no longer matters.
-                await asyncio.wait({task})
-                if not task.cancelled():
-                    task.exception()  # retrieved: asyncio must not report it
-        if task.cancelled():
-            return None
-        return task.result()
+        raise terminal(reason, what, cause)
 
 
 _TIMEOUT = Frame("timeout")

@@ -25,10 +25,11 @@ from .checkpoints import (
     check_store,
     save_position,
 )
-from .connector import BufferOverflow, Connector, FeedGap, LossHandler, LossSignal, Save
+from .connector import Connector
 from .errors import EventStreamError
 from .filters import FeedFilters
 from .machine import State, StreamSettings
+from .signals import BufferOverflow, FeedGap, LossHandler, LossSignal, Save
 
 if TYPE_CHECKING:
     from .._core.runner import Runner
