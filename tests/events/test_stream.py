@@ -798,3 +798,83 @@ async def test_the_ticket_never_appears_in_reprs_or_logs(
         assert conn.ticket not in caplog.text
         assert conn.ticket not in shown
     assert "ticket=" not in caplog.text
+
+
+# -- polls inside the stream ---------------------------------------------------------------
+
+
+async def test_a_repeated_welcome_gets_the_identical_subscribe_again(
+    client: AsyncBasecamp, fake: FakeBasecamp, clock: ManualClock
+) -> None:
+    feed = fake.event_feed
+    feed.plan(ConnectionPlan(subscription="ignore"))
+    async with stream(client, fake, types=["todo.created"]) as events, consuming(events):
+        await clock.when_waiting(lambda: events.state is State.AWAITING_CONFIRMATION)
+        cable_conn = feed.connections[0]
+        await eventually(lambda: len(cable_conn.subscribes) == 1)
+    # A second welcome on the same socket (the server restarted the handshake):
+    feed.plan(ConnectionPlan(before_confirm=[("raw", '{"type":"welcome"}')]))
+    async with stream(client, fake, types=["todo.created"]) as events, consuming(events):
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+    second = feed.connections[1]
+    await eventually(lambda: len(second.subscribes) == 2)
+    assert second.subscribes[0] == second.subscribes[1]  # byte-identical
+
+
+async def test_a_position_for_other_filters_reenters_at_the_present(
+    client: AsyncBasecamp, fake: FakeBasecamp, clock: ManualClock
+) -> None:
+    feed = fake.event_feed
+    feed.add_events(2)
+    journal = Journal(await position_after(client, fake, since=0))  # made without filters
+    events = stream(client, fake, checkpoints=journal, types=["todo.created"])
+    async with events, consuming(events, journal) as got:
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        live = feed.add_event("todo.created")
+        assert await got.wait_for(1) == [live]
+    statuses = [r.status for r in fake.requests if r.path.endswith("/events.json")]
+    assert statuses[-2:] == [409, 200]
+    assert journal.kinds() == ["save", f"e{live}"]
+
+
+async def test_filters_the_server_refuses_are_terminal(
+    client: AsyncBasecamp, fake: FakeBasecamp
+) -> None:
+    async with stream(client, fake, types=["Not A Type"]) as events:
+        error = await failure(events)
+    assert error.reason == "filter_invalid"
+
+
+async def test_a_poll_that_cannot_succeed_is_terminal(
+    client: AsyncBasecamp, fake: FakeBasecamp
+) -> None:
+    fake.faults.fail(1, status=404, path="/events.json")
+    async with stream(client, fake) as events:
+        error = await failure(events)
+    assert error.reason == "poll_failed"
+    assert error.http_status == 404
+
+
+async def test_refused_polls_count_toward_the_authorization_limit(
+    client: AsyncBasecamp, fake: FakeBasecamp
+) -> None:
+    fake.faults.fail(3, status=401, path="/events.json")
+    async with stream(client, fake) as events:
+        error = await failure(events)
+    assert error.reason == "authorization_failed"
+    assert events.connections == 3  # each refusal tore the connection down
+
+
+async def test_server_errors_on_polls_are_retried_in_place(
+    client: AsyncBasecamp, fake: FakeBasecamp, clock: ManualClock
+) -> None:
+    history = fake.event_feed.add_events(1)
+    fake.faults.fail(4, status=503, path="/events.json")
+    async with stream(client, fake, since=0) as events, consuming(events) as got:
+        # The client's own retries back off (1 s, 2 s), give up, and the stream asks again
+        # (its jitter is 0 here) on the same connection: one more back-off, then success.
+        for _ in range(3):
+            await clock.when_waiting(lambda: events.state is State.CATCHING_UP)
+            clock.advance(2)
+        assert await got.wait_for(1) == history
+    assert events.connections == 1
