@@ -878,3 +878,21 @@ async def test_server_errors_on_polls_are_retried_in_place(
             clock.advance(2)
         assert await got.wait_for(1) == history
     assert events.connections == 1
+
+
+async def test_over_real_sockets_end_to_end(fake: FakeBasecamp, cable: FakeCableServer) -> None:
+    # The fake's HTTP server on 127.0.0.1 (no injected transport): polling and the
+    # stream's catch-up go through the client's own HTTP backend.
+    fake.event_feed.page_size = 3
+    history = fake.event_feed.add_events(7)
+    with fake.serve() as server:
+        async with AsyncBasecamp(
+            access_token="t", user_agent="e2e (e2e@example.com)", base_url=server.base_url
+        ) as client:
+            account = client.for_account(fake.account_id)
+            polled = [e.id async for p in account.event_feed.poll(since=0) for e in p.events]
+            assert polled == history
+            async with account.event_feed.stream(since=0) as events:
+                assert await take(events, 7) == history
+                live = fake.event_feed.add_event()
+                assert await take(events, 1) == [live]
