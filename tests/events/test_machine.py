@@ -292,3 +292,21 @@ def test_errors_carry_their_reason_and_survive_pickling() -> None:
     assert error.to_dict()["reason"] == "position_mismatch"
     stream = EventStreamError("gone", reason="subscription_rejected")
     assert "subscription_rejected" in repr(stream)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origin"),
+    [
+        ("https://3.basecampapi.com", "https://3.basecampapi.com"),
+        ("HTTPS://3.BasecampAPI.com:443", "https://3.basecampapi.com"),
+        ("http://127.0.0.1:4040", "http://127.0.0.1:4040"),
+    ],
+)
+def test_the_checkpoint_key_names_the_canonical_origin(base_url: str, origin: str) -> None:
+    from basecamp_client import AsyncBasecamp
+
+    client = AsyncBasecamp(access_token="t", user_agent="k (k@example.com)", base_url=base_url)
+    stream = client.for_account(7).event_feed.stream(namespace="mailer", buckets=[2, 1])
+    key = stream.checkpoint_key
+    assert (key.origin, key.account_id, key.namespace) == (origin, 7, "mailer")
+    assert key.filter_key == FeedFilters.of(buckets=[1, 2]).key

@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import sniffio
 
@@ -39,12 +40,13 @@ _log = logging.getLogger("basecamp_client.events")
 
 
 def _canonical_origin(base_url: str) -> str:
-    from urllib.parse import urlsplit
-
+    """``scheme://host[:port]``, lower case, without a default port: the same API origin
+    always names the same checkpoint."""
     parts = urlsplit(base_url)
-    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}" + (
-        f":{parts.port}" if parts.port else ""
-    )
+    scheme = parts.scheme.lower()
+    port = parts.port
+    shown = "" if port is None or port == {"https": 443, "http": 80}.get(scheme) else f":{port}"
+    return f"{scheme}://{(parts.hostname or '').lower()}{shown}"
 
 
 class AsyncEventStream:
