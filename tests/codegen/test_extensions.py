@@ -131,7 +131,7 @@ def test_the_sdk_wires_its_own_extensions_and_they_import(tmp_path: Path) -> Non
     assert extensions_for(DEFAULT_PACKAGE) == ours
     assert extensions_for("other_package").services == ()
     assert set(ours.mixins) == {"uploads"}
-    assert [s.name for s in ours.services] == ["downloads"]
+    assert [s.name for s in ours.services] == ["downloads", "event_feed"]
     refs = [r for m in ours.mixins.values() for r in (*m.async_bases, *m.sync_bases)]
     refs += [r for s in ours.services for r in (s.async_class, s.sync_class)]
     for ref in refs:

@@ -34,6 +34,8 @@ UNCHECKED = {
     "from typing import Any": "needs Redis (the RedisSeenStore sample)",
     "# app.py — gunicorn app:app -k uvicorn.workers.UvicornWorker -w 4": "needs gunicorn, Redis",
     "# tasks.py — celery -A tasks worker --concurrency 8": "needs Celery and a broker",
+    "from typing import Literal": "streams until stopped "
+    "(tests/events/test_stream.py covers it against the fake's WebSocket channel)",
 }
 
 

@@ -78,6 +78,8 @@ class Switch(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 def _prepare(switch: Switch, op_id: str) -> dict[str, Any]:
     switch.fake = FakeBasecamp.with_sample_data()
+    # Only agents have an inbox (PollInbox answers 403 to anyone else).
+    switch.fake.event_feed.make_agent(switch.fake.owner_id)
     sample = Sample(switch.fake)
     try:
         return arguments(op_id, sample)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from basecamp_client._core import AsyncAccountBase, SyncAccountBase
 
 if TYPE_CHECKING:
+    from basecamp_client._events.service import AsyncEventFeedService, EventFeedService
     from basecamp_client._files.downloads import AsyncDownloadsService, DownloadsService
 
     from .services.account import AsyncAccountService
@@ -576,6 +577,13 @@ class AsyncAccount(AsyncAccountBase):
         return AsyncEmbedsService(self._session)
 
     @cached_property
+    def event_feed(self) -> AsyncEventFeedService:
+        """The account's event feed and agents' inboxes: polled page by page from a saved position, or streamed live over a WebSocket with catch-up and checkpoints."""
+        from basecamp_client._events.service import AsyncEventFeedService
+
+        return AsyncEventFeedService(self._session)
+
+    @cached_property
     def events(self) -> AsyncEventsService:
         """The change history of a recording, the account's event feed and agents' inboxes."""
         from .services.events import AsyncEventsService
@@ -994,6 +1002,13 @@ class SyncAccount(SyncAccountBase):
         from .sync.embeds import EmbedsService
 
         return EmbedsService(self._async.embeds, self._runner)
+
+    @cached_property
+    def event_feed(self) -> EventFeedService:
+        """The account's event feed and agents' inboxes: polled page by page from a saved position, or streamed live over a WebSocket with catch-up and checkpoints."""
+        from basecamp_client._events.service import EventFeedService
+
+        return EventFeedService(self._async.event_feed, self._runner)
 
     @cached_property
     def events(self) -> EventsService:

@@ -89,6 +89,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="MB",
         help=f"size of its upload in MiB, 0 for none (default {DEFAULT_FILE_BYTES // 2**20})",
     )
+    serve.add_argument(
+        "--cable-port",
+        type=int,
+        default=0,
+        help="port of the live event stream's WebSocket channel (default: any free)",
+    )
     faults = serve.add_argument_group("fault injection")
     faults.add_argument(
         "--rate-limit",
@@ -143,6 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    try:
+        cable = fake.serve_cable(host=args.host, port=args.cable_port)
+    except (OSError, RuntimeError) as exc:
+        server.stop()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -162,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Fake Basecamp on {server.base_url} ({server.kind}), account {fake.account_id}\n"
         "  export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in exports.items()) + "\n"
+        f"  live event stream: {cable.url}/cable (tickets from POST /events/stream_ticket.json)\n"
         "Press Ctrl-C to stop.",
         flush=True,
     )
@@ -169,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         while not stop.wait(0.5):
             pass
     finally:
+        cable.stop()
         server.stop()
     print("Stopped.", flush=True)
     return 0

@@ -44,6 +44,8 @@ from ._wire import (
 )
 
 if TYPE_CHECKING:
+    from ._cable import FakeCableServer
+    from ._event_feed import FakeEventFeed
     from ._httpx import FakeTransport
     from ._server import FakeServer
 
@@ -54,6 +56,7 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _REASONS = {429: "Too many requests", 500: "Internal Server Error", 502: "Bad Gateway"}
 _REASONS.update({503: "Service Unavailable", 504: "Gateway Timeout"})
 _LOG_BODY_LIMIT = 64 * 1024
+_NO_STORE = frozenset({"/events.json", "/events", "/inbox.json", "/inbox"})
 
 
 @attrs.frozen
@@ -225,6 +228,20 @@ class FakeBasecamp:
             return project.id
 
     @property
+    def event_feed(self) -> FakeEventFeed:
+        """The account event feed: add events, program faults, plan live connections."""
+        from ._event_feed import feed_for
+
+        return feed_for(self._store)
+
+    def serve_cable(self, *, host: str = "127.0.0.1", port: int = 0) -> FakeCableServer:
+        """Serve the live event channel (WebSocket) on ``host`` in a background thread;
+        minted stream tickets point at it from then on. Use as a context manager."""
+        from ._cable import FakeCableServer
+
+        return FakeCableServer(self, host=host, port=port).start()
+
+    @property
     def requests(self) -> list[LoggedRequest]:
         """Requests received so far, oldest first (the last ``request_log_size`` of them)."""
         with self._lock:
@@ -377,7 +394,9 @@ class FakeBasecamp:
         method = request.method
         readonly = method in ("GET", "HEAD")
         cache_key = (request.origin, request.path, request.query, me.id)
-        if readonly:
+        # The event feed's answers depend on more than the store (cursors, faults).
+        cacheable = readonly and path not in _NO_STORE
+        if cacheable:
             cached = self._cache.get(cache_key, self._store.gen)
             if cached is not None:
                 return send(request, rid, 200, cached)
@@ -420,7 +439,7 @@ class FakeBasecamp:
         if isinstance(result, Listing):
             return self._list(request, rid, call, result, cache_key)
         assert isinstance(result, Reply)
-        return self._reply(request, rid, result, cache_key if readonly else None)
+        return self._reply(request, rid, result, cache_key if cacheable else None)
 
     def _read_body(self, request: FakeRequest, kind: str) -> Any:
         raw = request.body

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ._clock import FakeClock
@@ -156,6 +156,8 @@ class Store:
         self.circles: dict[int, Record] = {}
         self.children: dict[tuple[int, str], list[int]] = {}
         self.events: dict[int, list[Event]] = {}
+        # Told of every logged event (the account event feed follows the store this way).
+        self.event_listeners: list[Callable[[Record, Event], None]] = []
         self.blobs_by_sgid: dict[str, Blob] = {}
         self.blobs_by_key: dict[str, Blob] = {}
         self.account_logo: Blob | None = None
@@ -331,6 +333,8 @@ class Store:
         )
         self.events.setdefault(record.id, []).append(event)
         self.gen += 1
+        for listener in self.event_listeners:
+            listener(record, event)
         return event
 
     # lookups ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from . import (
     boosts,
     chats,
     cloud,
+    event_feed,
     files,
     messages,
     people,
@@ -37,6 +38,7 @@ MODULES = (
     recordings,
     subscriptions,
     boosts,
+    event_feed,
 )
 
 
