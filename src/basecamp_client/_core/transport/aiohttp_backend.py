@@ -1,0 +1,632 @@
+"""The aiohttp backend: the default on asyncio, and so in the sync client.
+
+A thin adapter: aiohttp's ``ClientSession`` does the wire (connection pool, HTTP/1.1,
+TLS, proxies, happy eyeballs); this module turns its world into the seam's types and
+adds what the SDK promises on every backend:
+
+- **"Was the request sent?"** A failure before aiohttp handed over a connection (DNS,
+  refused, connect or pool timeout, TLS handshake, a proxy refusing the tunnel) is
+  ``NetworkError(request_sent=False)``; anything later counts as sent. The line is drawn
+  where aiohttp's connector returns a connection (:class:`_Connector`), not by guessing
+  from exception classes. aiohttp's own silent retry of idempotent requests on a broken
+  keep-alive connection is turned off: the SDK's retry loop is the one place that
+  decides, and counts, attempts.
+- **Bodies** arrive undecoded (``auto_decompress=False``) and go through
+  :mod:`.bodies`, like httpx's: the same codings accepted, decompression bounded per
+  step, and ``max_response_bytes`` enforced on what was received and what it inflated
+  to.
+- **A write timeout**: aiohttp waits without limit for a socket that stopped taking a
+  request body; a streamed or large body here is fed through :class:`_BodyFeed`, which
+  aborts the connection when the socket takes nothing for ``timeout`` seconds.
+- **One session per event loop**: aiohttp sessions belong to one loop. A client used
+  again after its loop ended (a second ``asyncio.run()``) starts a fresh session; the
+  old one was closed when the old loop shut its async generators down. Using one client
+  from two running loops at once is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import re
+import ssl
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator, Mapping
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from ..errors import NetworkError, UsageError
+from .base import Content, HttpResponse, headers_repr
+from .bodies import check_declared, decode_stream, decoder_for, read_capped
+from .environment import NetworkEnvironment
+
+#: A request body longer than this is written with the write timeout watching.
+WATCHED_BODY = 64 * 1024
+#: Pieces a large ``bytes`` body is written in.
+WRITE_CHUNK = 256 * 1024
+#: How long aiohttp waits before starting a connection attempt to the next address
+#: of a host (happy eyeballs, RFC 8305's recommended 250 ms).
+HAPPY_EYEBALLS_DELAY = 0.25
+
+# Characters a URL may carry as it is: with anything else (spaces, non-ASCII, a host to
+# encode with IDNA), yarl quotes and normalises it; otherwise it goes out byte for byte
+# (a pre-signed storage URL must not be re-encoded).
+_SENT_AS_IS = re.compile(r"[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]*\Z")
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+# Loops' sessions that could not be closed (their loop ended without shutting its async
+# generators down): kept referenced so that their finalisers never run on a dead loop.
+_ABANDONED: list[object] = []
+
+
+class _Attempt:
+    """What one request went through: the connection it got, whether its body stalled."""
+
+    __slots__ = ("body_error", "connection", "stalled")
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.stalled = False
+        self.body_error: BaseException | None = None
+
+
+_ATTEMPT: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
+    "basecamp_client_http_attempt", default=None
+)
+
+
+class _Connector(aiohttp.TCPConnector):
+    """Notes, for the request running in this task, the moment it got a connection:
+    before that, nothing of the request can have left the machine."""
+
+    async def connect(self, *args: Any, **kwargs: Any) -> Any:
+        connection = await super().connect(*args, **kwargs)
+        attempt = _ATTEMPT.get()
+        if attempt is not None:
+            attempt.connection = connection
+        return connection
+
+
+def _network_error(exc: BaseException, attempt: _Attempt) -> NetworkError:
+    name = type(exc).__name__
+    if attempt.connection is None:
+        detail = str(exc)[:200]
+        if isinstance(exc, aiohttp.ClientHttpProxyError):
+            # The proxy answered the CONNECT itself: 407 and friends will not change.
+            return NetworkError(
+                f"could not connect: the proxy refused the tunnel (HTTP {exc.status})",
+                request_sent=False,
+                retryable=exc.status >= 500,
+            )
+        permanent = isinstance(exc, aiohttp.ClientConnectorCertificateError) or (
+            "CERTIFICATE_VERIFY_FAILED" in detail
+        )
+        if detail:
+            name = f"{name} ({detail})"
+        return NetworkError(
+            f"could not connect: {name}", request_sent=False, retryable=not permanent
+        )
+    if attempt.stalled:
+        what = "timed out sending the request body"
+    elif isinstance(exc, asyncio.TimeoutError):
+        what = "timed out waiting for the response"
+    elif isinstance(exc, aiohttp.ClientPayloadError):
+        what = "the response body was cut short or malformed"
+    elif isinstance(exc, aiohttp.ClientResponseError):
+        what = "the response is not valid HTTP"
+    else:
+        what = "connection failed"
+    return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
+
+
+#: What a failing aiohttp call raises (everything else is a bug, and propagates).
+_FAILURES = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
+
+
+class _Headers(Mapping[str, str]):
+    """aiohttp's headers as the seam promises them: a header sent more than once reads
+    as its values joined with ``", "``; lower-case names when iterated; a value that is
+    not ASCII decoded as UTF-8 when it is valid UTF-8, as Latin-1 otherwise (httpx's
+    rule, so that both backends read the same bytes the same way)."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: CIMultiDictProxy[str]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, key: str) -> str:
+        values = self._raw.getall(key)
+        value = values[0] if len(values) == 1 else ", ".join(values)
+        return value if value.isascii() else _text(value)
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        values = self._raw.getall(key, None)
+        if values is None:
+            return default
+        value = values[0] if len(values) == 1 else ", ".join(values)
+        return value if value.isascii() else _text(value)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(name.lower() for name in self._raw))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(name.lower() for name in self._raw))
+
+    def __repr__(self) -> str:
+        return headers_repr({name: self[name] for name in self})
+
+
+def _text(value: str) -> str:
+    # aiohttp decodes header bytes as UTF-8 with surrogateescape.
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+class _BodyFeed:
+    """A request body as aiohttp pulls it: checked against its ``Content-Length``, and
+    watched: when the socket takes nothing for ``timeout`` seconds, the connection is
+    aborted (aiohttp itself would wait for ever)."""
+
+    __slots__ = ("_attempt", "_declared", "_iterator", "_loop", "_sent", "_timeout", "_timer")
+
+    def __init__(
+        self,
+        source: AsyncIterable[bytes],
+        declared: int | None,
+        attempt: _Attempt,
+        timeout: float,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self._iterator = aiter(source)
+        self._declared = declared
+        self._attempt = attempt
+        self._timeout = timeout
+        self._loop = loop
+        self._sent = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __aiter__(self) -> _BodyFeed:
+        return self
+
+    async def __anext__(self) -> bytes:
+        # aiohttp asks for the next piece once the previous one is written.
+        self.disarm()
+        try:
+            chunk = await anext(self._iterator)
+        except StopAsyncIteration:
+            declared = self._declared
+            if declared is not None and self._sent < declared:
+                raise self._fail(
+                    UsageError(
+                        f"the request body is shorter ({self._sent} bytes) than its "
+                        f"Content-Length ({declared} bytes)"
+                    )
+                ) from None
+            raise
+        except Exception as exc:
+            raise self._fail(exc) from None
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise self._fail(
+                UsageError(f"a streamed request body must yield bytes, got {type(chunk).__name__}")
+            )
+        self._sent += len(chunk)
+        if self._declared is not None and self._sent > self._declared:
+            raise self._fail(
+                UsageError(
+                    f"the request body is longer than its Content-Length ({self._declared} bytes)"
+                )
+            )
+        self._timer = self._loop.call_later(self._timeout, self._stall)
+        return bytes(chunk) if not isinstance(chunk, bytes) else chunk
+
+    def _fail(self, exc: Exception) -> Exception:
+        # aiohttp wraps whatever the body raises in a connection error; the request
+        # reports the original.
+        self._attempt.body_error = exc
+        return exc
+
+    def _stall(self) -> None:
+        self._timer = None
+        self._attempt.stalled = True
+        connection = self._attempt.connection
+        transport = connection.transport if connection is not None else None
+        if transport is not None:
+            transport.abort()
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    async def aclose(self) -> None:
+        self.disarm()
+        close = getattr(self._iterator, "aclose", None)
+        if close is not None:
+            try:
+                await close()
+            except Exception:  # noqa: S110 - the request's own outcome matters more
+                pass
+
+
+async def _slices(body: bytes) -> AsyncIterator[bytes]:
+    view = memoryview(body)
+    for start in range(0, len(view), WRITE_CHUNK):
+        yield view[start : start + WRITE_CHUNK].tobytes()
+
+
+async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    # Started on the session's loop and left suspended: when that loop shuts its async
+    # generators down (asyncio.run() and the sync client's loop both do), this closes
+    # the session while the loop can still run the closing.
+    try:
+        yield
+    finally:
+        if not session.closed:
+            await session.close()
+
+
+async def _close_session(
+    session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None]
+) -> None:
+    await session.close()
+    await sentinel.aclose()
+
+
+class AiohttpTransport:
+    """:class:`~.base.Transport` over aiohttp. Binds to the event loop of its first
+    request (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        connect_timeout: float,
+        max_connections: int,
+        max_keepalive_connections: int,
+        keepalive_expiry: float = 5.0,
+        ssl_context: ssl.SSLContext | None = None,
+        network: NetworkEnvironment | None = None,
+        max_response_bytes: int | None = None,
+    ) -> None:
+        self._timeout = timeout
+        self._client_timeout = aiohttp.ClientTimeout(
+            total=None,
+            # Waiting for a free connection plus connecting; each connection attempt
+            # (TCP and TLS handshake) on its own within connect_timeout.
+            connect=max(timeout, connect_timeout),
+            sock_connect=connect_timeout,
+            # Each wait for the next bytes of the answer, started once the request
+            # was written.
+            sock_read=timeout,
+        )
+        # aiohttp has no separate cap on idle connections: every connection, busy or
+        # idle, counts against max_connections, and idle ones close after
+        # keepalive_expiry.
+        del max_keepalive_connections
+        self._max_connections = max_connections
+        self._keepalive_expiry = keepalive_expiry
+        self._ssl = ssl_context
+        self._network = network if network is not None else NetworkEnvironment()
+        self._limit = max_response_bytes
+        self._proxies: dict[tuple[str, str, int | None], tuple[URL, aiohttp.BasicAuth | None]] = {}
+        self._direct: set[tuple[str, str, int | None]] = set()
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sentinel: AsyncGenerator[None, None] | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
+
+    # -- the session ----------------------------------------------------------------
+
+    async def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise UsageError("the client is closed; create a new one")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise UsageError(
+                "the aiohttp HTTP backend needs a running asyncio event loop "
+                '(under trio, use http_backend="auto" or "httpx")'
+            ) from None
+        session = self._session
+        if session is not None:
+            old = self._loop
+            assert old is not None
+            if old is loop:
+                return session
+            if old.is_running() and not old.is_closed():
+                raise UsageError(
+                    "this client is bound to another running event loop; "
+                    "create one client per event loop"
+                )
+            # The previous loop is gone (say, a second asyncio.run()).
+            self._forget_session()
+        context = self._ssl if self._ssl is not None else self._network.ssl_context()
+        connector = _Connector(
+            limit=self._max_connections,
+            keepalive_timeout=self._keepalive_expiry,
+            ssl=context,
+            happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+            interleave=1,
+        )
+        session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            timeout=self._client_timeout,
+            auto_decompress=False,
+            trust_env=False,  # the environment was read once, into self._network
+            raise_for_status=False,
+            # Only the headers the SDK chose go out.
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+        )
+        # The SDK's retry loop decides about every retry (aiohttp's test client turns
+        # this off the same way).
+        session._retry_connection = False
+        sentinel = _close_with_loop(session)
+        self._session, self._loop, self._sentinel = session, loop, sentinel
+        await sentinel.asend(None)
+        return session
+
+    def _forget_session(self) -> None:
+        session, sentinel = self._session, self._sentinel
+        self._session = self._loop = self._sentinel = None
+        if session is not None and not session.closed:
+            # Its loop is closed: nothing can close it now. Keep it from being
+            # collected, which would try to.
+            _ABANDONED.append((session, sentinel))
+
+    async def aclose(self) -> None:
+        self._closed = True
+        session, sentinel, loop = self._session, self._sentinel, self._loop
+        if session is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        self._session = self._loop = self._sentinel = None
+        assert loop is not None and sentinel is not None
+        if running is loop:
+            await _close_session(session, sentinel)
+        elif loop.is_running() and not loop.is_closed():
+            # Closed from another thread's loop: the session's own loop closes it.
+            asyncio.run_coroutine_threadsafe(_close_session(session, sentinel), loop)
+        elif not session.closed:
+            _ABANDONED.append((session, sentinel))
+
+    # -- requests -------------------------------------------------------------------
+
+    def _target(self, url: str) -> tuple[URL, dict[str, Any]]:
+        try:
+            target = URL(url, encoded=True) if _SENT_AS_IS.match(url) else URL(url)
+        except (ValueError, TypeError):
+            raise UsageError(f"invalid request URL {url!r}") from None
+        if target.scheme not in ("http", "https") or not target.host:
+            raise UsageError(f"invalid request URL {url!r}: only http:// and https:// URLs")
+        if not self._network.uses_proxies:
+            return target, {}
+        key = (target.scheme, target.host, target.explicit_port)
+        if key in self._direct:
+            return target, {}
+        found = self._proxies.get(key)
+        if found is None:
+            proxy = self._network.proxy_for(*key)
+            if len(self._proxies) + len(self._direct) > 256:
+                self._proxies.clear()
+                self._direct.clear()
+            if proxy is None:
+                self._direct.add(key)
+                return target, {}
+            proxy_url = URL(proxy)
+            auth = None
+            if proxy_url.user is not None:
+                auth = aiohttp.BasicAuth(proxy_url.user, proxy_url.password or "")
+                proxy_url = proxy_url.with_user(None)
+            found = self._proxies[key] = (proxy_url, auth)
+        return target, {"proxy": found[0], "proxy_auth": found[1]}
+
+    async def _start(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: Content,
+        attempt: _Attempt,
+    ) -> tuple[aiohttp.ClientResponse, _BodyFeed | None]:
+        """Send the request; returns once the answer's head arrived."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        session = self._session
+        if session is None or self._loop is not loop:
+            session = await self._open()
+        target, options = self._target(url)
+        feed: _BodyFeed | None = None
+        data: Any = content
+        if content is not None and not (
+            isinstance(content, (bytes, bytearray, memoryview)) and len(content) <= WATCHED_BODY
+        ):
+            declared = _content_length(headers)
+            if isinstance(content, (bytes, bytearray, memoryview)):
+                body = bytes(content)
+                if declared is None:
+                    headers = {**headers, "Content-Length": str(len(body))}
+                    declared = len(body)
+                source: AsyncIterable[bytes] = _slices(body)
+            else:
+                source = content
+            assert loop is not None
+            data = feed = _BodyFeed(source, declared, attempt, self._timeout, loop)
+        try:
+            response = await session.request(
+                method, target, headers=headers, data=data, allow_redirects=False, **options
+            )
+        except BaseException:
+            if feed is not None:
+                await feed.aclose()
+            raise
+        return response, feed
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> HttpResponse:
+        attempt = _Attempt()
+        token = _ATTEMPT.set(attempt)
+        feed: _BodyFeed | None = None
+        try:
+            response, feed = await self._start(method, url, headers, content, attempt)
+            try:
+                body = await self._read(method, response)
+            except BaseException:
+                response.close()
+                raise
+            response.release()
+        except _FAILURES as exc:
+            if attempt.body_error is not None:
+                raise attempt.body_error from None
+            raise _network_error(exc, attempt) from None
+        finally:
+            _ATTEMPT.reset(token)
+            if feed is not None:
+                feed.disarm()
+        return HttpResponse(response.status, _Headers(response.headers), body, url)
+
+    async def _read(self, method: str, response: aiohttp.ClientResponse) -> bytes:
+        headers = _Headers(response.headers)
+        limit = self._limit
+        if limit is not None and _has_body(method, response.status):
+            check_declared(headers, limit)
+        decoder = decoder_for(headers)
+        if decoder is None and (limit is None or "content-length" in headers):
+            # Framed by a Content-Length within the cap: aiohttp reads no more.
+            return await response.read()
+        chunks = response.content.iter_any()
+        if limit is None:
+            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
+        return await read_capped(chunks, decoder, limit)
+
+    def stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> _AiohttpStream:
+        return _AiohttpStream(self, method, url, headers, content)
+
+
+def _content_length(headers: Mapping[str, str]) -> int | None:
+    for name, value in headers.items():
+        if name.lower() == "content-length":
+            try:
+                return int(value)
+            except ValueError:
+                raise UsageError(f"invalid Content-Length {value!r}") from None
+    return None
+
+
+def _has_body(method: str, status: int) -> bool:
+    return method != "HEAD" and status >= 200 and status not in _NO_BODY_STATUSES
+
+
+class _AiohttpStream:
+    """``async with transport.stream(...) as response``."""
+
+    __slots__ = ("_args", "_owner", "_response")
+
+    def __init__(
+        self,
+        owner: AiohttpTransport,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: Content,
+    ) -> None:
+        self._owner = owner
+        self._args = (method, url, headers, content)
+        self._response: AiohttpStreamedResponse | None = None
+
+    async def __aenter__(self) -> AiohttpStreamedResponse:
+        method, url, headers, content = self._args
+        attempt = _Attempt()
+        token = _ATTEMPT.set(attempt)
+        feed: _BodyFeed | None = None
+        try:
+            response, feed = await self._owner._start(method, url, headers, content, attempt)
+        except _FAILURES as exc:
+            if attempt.body_error is not None:
+                raise attempt.body_error from None
+            raise _network_error(exc, attempt) from None
+        finally:
+            _ATTEMPT.reset(token)
+            if feed is not None:
+                feed.disarm()
+        self._response = AiohttpStreamedResponse(response, url, attempt)
+        return self._response
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+
+class AiohttpStreamedResponse:
+    """:class:`~.base.StreamedResponse` over an aiohttp response."""
+
+    __slots__ = ("_attempt", "_closed", "_content", "_response", "headers", "status_code", "url")
+
+    def __init__(self, response: aiohttp.ClientResponse, url: str, attempt: _Attempt) -> None:
+        self._response = response
+        self._attempt = attempt
+        self._content: bytes | None = None
+        self._closed = False
+        self.status_code = response.status
+        self.headers: Mapping[str, str] = _Headers(response.headers)
+        self.url = url
+
+    def __repr__(self) -> str:
+        return f"<StreamedResponse {self.status_code}>"
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._closed:
+            raise UsageError("the response is closed; its body can no longer be read")
+        response = self._response
+        chunks = decode_stream(response.content.iter_any(), decoder_for(self.headers))
+        try:
+            async for piece in chunks:
+                yield piece
+        except _FAILURES as exc:
+            response.close()
+            raise _network_error(exc, self._attempt) from None
+        except BaseException:
+            response.close()
+            raise
+
+    async def aread(self) -> bytes:
+        if self._content is None:
+            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
+        return self._content
+
+    async def aclose(self) -> None:
+        self._closed = True
+        response = self._response
+        if response.content.at_eof():
+            response.release()
+        else:
+            response.close()  # unread body: closing beats draining an unknown amount
