@@ -396,7 +396,8 @@ class AiohttpTransport:
         except RuntimeError:
             running = None
         self._session = self._loop = self._sentinel = None
-        assert loop is not None and sentinel is not None
+        assert loop is not None
+        assert sentinel is not None
         if running is loop:
             await _close_session(session, sentinel)
         elif loop.is_running() and not loop.is_closed():
