@@ -40,7 +40,15 @@ from yarl import URL
 
 from ..errors import NetworkError, UsageError
 from .base import Content, HttpResponse, headers_repr
-from .bodies import check_declared, decode_stream, decoder_for, read_capped
+from .bodies import (
+    check_declared,
+    check_framing,
+    decode_stream,
+    decoder_for,
+    has_body,
+    malformed,
+    read_capped,
+)
 from .environment import NetworkEnvironment
 
 #: A request body longer than this is written with the write timeout watching.
@@ -55,7 +63,6 @@ HAPPY_EYEBALLS_DELAY = 0.25
 # encode with IDNA), yarl quotes and normalises it; otherwise it goes out byte for byte
 # (a pre-signed storage URL must not be re-encoded).
 _SENT_AS_IS = re.compile(r"[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]*\Z")
-_NO_BODY_STATUSES = frozenset({204, 304})
 
 # Loops' sessions that could not be closed (their loop ended without shutting its async
 # generators down): kept referenced so that their finalisers never run on a dead loop.
@@ -65,12 +72,21 @@ _ABANDONED: list[object] = []
 class _Attempt:
     """What one request went through: the connection it got, whether its body stalled."""
 
-    __slots__ = ("body_error", "connection", "stalled")
+    __slots__ = ("body_error", "connection", "protocol", "stalled")
 
     def __init__(self) -> None:
         self.connection: Any = None
+        self.protocol: Any = None
         self.stalled = False
         self.body_error: BaseException | None = None
+
+    def drop_connection(self) -> None:
+        """Close the connection this request used, even if aiohttp already put it back
+        in the pool (it does so for a bodiless answer as soon as the head is parsed);
+        the pool skips a closed connection."""
+        transport = getattr(self.protocol, "transport", None)
+        if transport is not None:
+            transport.close()
 
 
 _ATTEMPT: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
@@ -87,6 +103,7 @@ class _Connector(aiohttp.TCPConnector):
         attempt = _ATTEMPT.get()
         if attempt is not None:
             attempt.connection = connection
+            attempt.protocol = connection.protocol
         return connection
 
 
@@ -492,6 +509,7 @@ class AiohttpTransport:
                 body = await self._read(method, response)
             except BaseException:
                 response.close()
+                attempt.drop_connection()
                 raise
             response.release()
         except _FAILURES as exc:
@@ -507,7 +525,7 @@ class AiohttpTransport:
     async def _read(self, method: str, response: aiohttp.ClientResponse) -> bytes:
         headers = _Headers(response.headers)
         limit = self._limit
-        if limit is not None and _has_body(method, response.status):
+        if _check_head(method, response, headers) and limit is not None:
             check_declared(headers, limit)
         decoder = decoder_for(headers)
         if decoder is None and (limit is None or "content-length" in headers):
@@ -534,8 +552,21 @@ def _content_length(headers: Mapping[str, str]) -> int | None:
     return None
 
 
-def _has_body(method: str, status: int) -> bool:
-    return method != "HEAD" and status >= 200 and status not in _NO_BODY_STATUSES
+def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[str, str]) -> bool:
+    """Refuse what aiohttp's parser lets through and httpx's refuses (see
+    :func:`.bodies.check_framing`); whether the response has a body."""
+    status = response.status
+    if status < 100:
+        raise malformed(f"status {status}")
+    if status == 101:
+        raise malformed("101 Switching Protocols, though no upgrade was asked for")
+    for name, _value in response.raw_headers:
+        if name[-1:] in (b" ", b"\t"):
+            raise malformed("whitespace between a header name and its colon")
+    if not has_body(method, status):
+        return False
+    check_framing(headers)
+    return True
 
 
 class _AiohttpStream:
@@ -570,6 +601,12 @@ class _AiohttpStream:
             _ATTEMPT.reset(token)
             if feed is not None:
                 feed.disarm()
+        try:
+            _check_head(method, response, _Headers(response.headers))
+        except BaseException:
+            response.close()
+            attempt.drop_connection()
+            raise
         self._response = AiohttpStreamedResponse(response, url, attempt)
         return self._response
 

@@ -121,9 +121,38 @@ def declared_length(headers: Mapping[str, str]) -> int | None:
     if value is None:
         return None
     try:
-        return int(value.partition(",")[0])
+        return int(value)
     except ValueError:
         return None
+
+
+def has_body(method: str, status: int) -> bool:
+    """Whether a response to ``method`` with ``status`` carries a body at all."""
+    return method != "HEAD" and status >= 200 and status not in (204, 304)
+
+
+def malformed(what: str) -> NetworkError:
+    return NetworkError(
+        f"the response is not valid HTTP: {what}", request_sent=True, retryable=True
+    )
+
+
+def check_framing(headers: Mapping[str, str]) -> None:
+    """Refuse the body framings that one library's parser lets through and the other's
+    refuses, so that both backends refuse them: a ``Content-Length`` that is not one
+    plain number (repeated, listed), ``Content-Length`` together with
+    ``Transfer-Encoding`` (a response-splitting pattern RFC 9112 says to treat as an
+    error), and any transfer coding but ``chunked``. Call it only for a response that
+    has a body (see :func:`has_body`)."""
+    coding = headers.get("transfer-encoding")
+    length = headers.get("content-length")
+    if coding is not None:
+        if coding.strip().lower() != "chunked":
+            raise malformed(f"unsupported Transfer-Encoding {coding[:40]!r}")
+        if length is not None:
+            raise malformed("both Content-Length and Transfer-Encoding")
+    elif length is not None and not (length.isascii() and length.isdigit()):
+        raise malformed(f"Content-Length {length[:40]!r}")
 
 
 def too_large(limit: int, *, declared: int | None = None) -> ResponseTooLargeError:

@@ -21,14 +21,21 @@ import httpx
 
 from ..errors import NetworkError, UsageError
 from .base import Content, HttpResponse
-from .bodies import ContentDecoder, check_declared, decode_stream, decoder_for, read_capped
+from .bodies import (
+    ContentDecoder,
+    check_declared,
+    check_framing,
+    decode_stream,
+    decoder_for,
+    has_body,
+    read_capped,
+)
 from .environment import NetworkEnvironment, ProxyChooser
 
 # Failures that happen before a single byte of the request left this machine: safe to
 # retry even for a write. (ProxyError: the proxy refused to open the tunnel.)
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
 _FAILURES = (httpx.TransportError, httpx.DecodingError)
-_NO_BODY = frozenset({204, 304})
 
 
 def network_error(exc: Exception) -> NetworkError:
@@ -162,6 +169,7 @@ class HttpxTransport:
             response = await self._pool_for(url).handle_async_request(request)
             try:
                 body = await self._read(method, response)
+                _drop_if_followed(response)
             finally:
                 await response.aclose()
         except _FAILURES as exc:
@@ -176,9 +184,10 @@ class HttpxTransport:
     async def _read(self, method: str, response: httpx.Response) -> bytes:
         headers = response.headers
         limit = self._limit
-        status = response.status_code
-        if limit is not None and method != "HEAD" and status >= 200 and status not in _NO_BODY:
-            check_declared(headers, limit)
+        if has_body(method, response.status_code):
+            check_framing(headers)
+            if limit is not None:
+                check_declared(headers, limit)
         chunks, decoder = _raw_body(response)
         if limit is None:
             return b"".join([piece async for piece in decode_stream(chunks, decoder)])
@@ -197,12 +206,35 @@ class HttpxTransport:
             await pool.aclose()
 
 
+def _drop_if_followed(response: httpx.Response) -> None:
+    """Close the connection when the server sent anything after this complete response.
+
+    h11 keeps such bytes and would read them as the answer to the next request on the
+    connection (a stale or forged response). aiohttp drops such a connection itself.
+    Reaching h11's buffer (``trailing_data``, public h11 API) goes through httpx's and
+    httpcore's private attributes; ``tests/transport`` notices if they change.
+    """
+    try:
+        stream: Any = response.stream
+        state = stream._httpcore_stream._stream._connection._h11_state
+        leftover, _closed = state.trailing_data
+        if leftover:
+            # As if the server had said "Connection: close": httpcore then closes the
+            # connection when the response is closed, instead of pooling it.
+            state._cstate.process_keep_alive_disabled()
+    except AttributeError:
+        return  # not an httpcore HTTP/1.1 connection (HTTP/2, a mock transport)
+
+
 def _raw_body(response: httpx.Response) -> tuple[AsyncIterator[bytes], ContentDecoder | None]:
     """The body as it came, and the decoder it needs. A response built in memory (by
     ``httpx.MockTransport``, say) was already read, and decoded, by httpx itself."""
     if response.is_stream_consumed:
         return _one(response.content), None
-    return response.aiter_raw(), decoder_for(response.headers)
+    # The stream itself rather than aiter_raw(), which would release the connection
+    # at the end, before _drop_if_followed() could look at it.
+    stream: Any = response.stream
+    return aiter(stream), decoder_for(response.headers)
 
 
 async def _one(content: bytes) -> AsyncIterator[bytes]:
@@ -234,6 +266,12 @@ class _HttpxStream:
             response = await owner._pool_for(url).handle_async_request(request)
         except _FAILURES as exc:
             raise network_error(exc) from None
+        if has_body(method, response.status_code):
+            try:
+                check_framing(response.headers)
+            except BaseException:
+                await response.aclose()
+                raise
         self._response = HttpxStreamedResponse(response, url)
         return self._response
 
@@ -250,12 +288,13 @@ class _HttpxStream:
 class HttpxStreamedResponse:
     """:class:`~.base.StreamedResponse` over an httpx response."""
 
-    __slots__ = ("_closed", "_content", "_response", "url")
+    __slots__ = ("_closed", "_content", "_finished", "_response", "url")
 
     def __init__(self, response: httpx.Response, url: str) -> None:
         self._response = response
         self._content: bytes | None = None
         self._closed = False
+        self._finished = False
         self.url = url
 
     def __repr__(self) -> str:
@@ -282,6 +321,7 @@ class HttpxStreamedResponse:
                 yield piece
         except _FAILURES as exc:
             raise network_error(exc) from None
+        self._finished = True
 
     async def aread(self) -> bytes:
         if self._content is None:
@@ -291,6 +331,8 @@ class HttpxStreamedResponse:
     async def aclose(self) -> None:
         self._closed = True
         try:
+            if self._finished:
+                _drop_if_followed(self._response)
             await self._response.aclose()
         except _FAILURES:
             pass  # closing a broken connection: nothing left to release
