@@ -64,11 +64,19 @@ class _State:
 
 
 class WireServer:
-    """``with WireServer() as server: server.script("/x", Script([...]))``."""
+    """``with WireServer() as server: server.script("/x", Script([...]))`` (the script
+    for ``"*"`` answers every path without one of its own)."""
 
-    def __init__(self, *, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        *,
+        tls: ssl.SSLContext | None = None,
+        host: str = "127.0.0.1",
+        name: str = "localhost",
+    ) -> None:
         self._tls = tls
         self._host = host
+        self._name = name
         self._state = _State()
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -80,7 +88,7 @@ class WireServer:
     @property
     def url(self) -> str:
         scheme = "https" if self._tls else "http"
-        host = "localhost" if self._tls else self._host
+        host = self._name if self._tls else self._host
         return f"{scheme}://{host}:{self.port}"
 
     @property
@@ -162,6 +170,9 @@ class WireServer:
                     script = self._state.scripts.get(path)
                 if path == "/canary":
                     script = Script([CANARY])
+                if script is None:
+                    with self._lock:
+                        script = self._state.scripts.get("*")
                 if script is None:
                     script = Script([b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"])
                 body = b""

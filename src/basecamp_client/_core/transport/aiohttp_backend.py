@@ -27,6 +27,7 @@ adds what the SDK promises on every backend:
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextvars
 import re
 import ssl
@@ -49,7 +50,7 @@ from .bodies import (
     malformed,
     read_capped,
 )
-from .environment import NetworkEnvironment
+from .environment import NetworkEnvironment, certificate_failure
 
 #: A request body longer than this is written with the write timeout watching.
 WATCHED_BODY = 64 * 1024
@@ -119,7 +120,7 @@ def _network_error(exc: BaseException, attempt: _Attempt) -> NetworkError:
                 retryable=exc.status >= 500,
             )
         permanent = isinstance(exc, aiohttp.ClientConnectorCertificateError) or (
-            "CERTIFICATE_VERIFY_FAILED" in detail
+            certificate_failure(exc) is not None
         )
         if detail:
             name = f"{name} ({detail})"
@@ -334,7 +335,7 @@ class AiohttpTransport:
         self._ssl = ssl_context
         self._network = network if network is not None else NetworkEnvironment()
         self._limit = max_response_bytes
-        self._proxies: dict[tuple[str, str, int | None], tuple[URL, aiohttp.BasicAuth | None]] = {}
+        self._proxies: dict[tuple[str, str, int | None], tuple[URL, dict[str, str] | None]] = {}
         self._direct: set[tuple[str, str, int | None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -447,12 +448,14 @@ class AiohttpTransport:
                 self._direct.add(key)
                 return target, {}
             proxy_url = URL(proxy)
-            auth = None
+            headers = None
             if proxy_url.user is not None:
-                auth = aiohttp.BasicAuth(proxy_url.user, proxy_url.password or "")
+                # Basic credentials from the proxy URL, as httpx and curl take them.
+                pair = f"{proxy_url.user}:{proxy_url.password or ''}".encode()
+                headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
                 proxy_url = proxy_url.with_user(None)
-            found = self._proxies[key] = (proxy_url, auth)
-        return target, {"proxy": found[0], "proxy_auth": found[1]}
+            found = self._proxies[key] = (proxy_url, headers)
+        return target, {"proxy": found[0], "proxy_headers": found[1]}
 
     async def _start(
         self,

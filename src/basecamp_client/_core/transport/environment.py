@@ -208,3 +208,18 @@ class ProxyChooser:
             self._memo.clear()
         self._memo[key] = proxy
         return proxy
+
+
+def certificate_failure(exc: BaseException) -> str | None:
+    """The certificate verification failure behind ``exc``, if that is what it is (the
+    libraries wrap it, trio more deeply than asyncio): retrying cannot fix it."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, ssl.SSLCertVerificationError) or (
+            "CERTIFICATE_VERIFY_FAILED" in str(current)
+        ):
+            return str(current)
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None

@@ -30,7 +30,7 @@ from .bodies import (
     has_body,
     read_capped,
 )
-from .environment import NetworkEnvironment, ProxyChooser
+from .environment import NetworkEnvironment, ProxyChooser, certificate_failure
 
 # Failures that happen before a single byte of the request left this machine: safe to
 # retry even for a write. (ProxyError: the proxy refused to open the tunnel.)
@@ -42,12 +42,13 @@ def network_error(exc: Exception) -> NetworkError:
     """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
     name = type(exc).__name__
     if isinstance(exc, _NOT_SENT):
-        detail = str(exc)[:200]
+        certificate = certificate_failure(exc)
+        detail = (certificate or str(exc))[:200]
         if detail:
             # Say why (refused, unknown host, certificate verification failed...).
             name = f"{name} ({detail})"
         # Retrying cannot fix an untrusted certificate, nor a proxy that refuses us.
-        permanent = "CERTIFICATE_VERIFY_FAILED" in detail or (
+        permanent = certificate is not None or (
             isinstance(exc, httpx.ProxyError) and _proxy_refusal(detail)
         )
         return NetworkError(
