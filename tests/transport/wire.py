@@ -37,13 +37,17 @@ class Hang:
     """Send nothing more; wait until the client closes the connection."""
 
 
+class Stall:
+    """Neither read nor send: the request body piles up until the client gives up."""
+
+
 class ReadBody:
     """Read (and discard) the rest of the request body before going on."""
 
 
 @dataclass
 class Script:
-    steps: Sequence[bytes | Close | Reset | Hang | ReadBody | Callable[[], bytes]]
+    steps: Sequence[bytes | Close | Reset | Hang | Stall | ReadBody | Callable[[], bytes]]
     #: Read the request body before playing the steps (off for "answer early" cases).
     read_body: bool = True
 
@@ -191,6 +195,9 @@ class WireServer:
                         return
                     if isinstance(step, Hang):
                         reader.drain()
+                        return
+                    if isinstance(step, Stall):
+                        self._stopping.wait()
                         return
                     if isinstance(step, ReadBody):
                         reader.body(headers)

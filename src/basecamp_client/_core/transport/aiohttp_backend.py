@@ -31,16 +31,15 @@ import base64
 import contextvars
 import re
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
 from types import TracebackType
 from typing import Any
 
 import aiohttp
-from multidict import CIMultiDictProxy
 from yarl import URL
 
 from ..errors import NetworkError, UsageError
-from .base import Content, HttpResponse, headers_repr
+from .base import Content, HttpResponse
 from .bodies import (
     check_declared,
     check_framing,
@@ -51,6 +50,8 @@ from .bodies import (
     read_capped,
 )
 from .environment import NetworkEnvironment, certificate_failure
+from .headers import MultiHeaders as _Headers
+from .sending import BodyCheck, declared_length
 
 #: A request body longer than this is written with the write timeout watching.
 WATCHED_BODY = 64 * 1024
@@ -144,57 +145,12 @@ def _network_error(exc: BaseException, attempt: _Attempt) -> NetworkError:
 _FAILURES = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
 
 
-class _Headers(Mapping[str, str]):
-    """aiohttp's headers as the seam promises them: a header sent more than once reads
-    as its values joined with ``", "``; lower-case names when iterated; a value that is
-    not ASCII decoded as UTF-8 when it is valid UTF-8, as Latin-1 otherwise (httpx's
-    rule, so that both backends read the same bytes the same way)."""
-
-    __slots__ = ("_raw",)
-
-    def __init__(self, raw: CIMultiDictProxy[str]) -> None:
-        self._raw = raw
-
-    def __getitem__(self, key: str) -> str:
-        values = self._raw.getall(key)
-        value = values[0] if len(values) == 1 else ", ".join(values)
-        return value if value.isascii() else _text(value)
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        values = self._raw.getall(key, None)
-        if values is None:
-            return default
-        value = values[0] if len(values) == 1 else ", ".join(values)
-        return value if value.isascii() else _text(value)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._raw
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(name.lower() for name in self._raw))
-
-    def __len__(self) -> int:
-        return len(dict.fromkeys(name.lower() for name in self._raw))
-
-    def __repr__(self) -> str:
-        return headers_repr({name: self[name] for name in self})
-
-
-def _text(value: str) -> str:
-    # aiohttp decodes header bytes as UTF-8 with surrogateescape.
-    raw = value.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 class _BodyFeed:
-    """A request body as aiohttp pulls it: checked against its ``Content-Length``, and
+    """A request body as aiohttp pulls it: checked (:class:`.sending.BodyCheck`), and
     watched: when the socket takes nothing for ``timeout`` seconds, the connection is
     aborted (aiohttp itself would wait for ever)."""
 
-    __slots__ = ("_attempt", "_declared", "_iterator", "_loop", "_sent", "_timeout", "_timer")
+    __slots__ = ("_attempt", "_check", "_iterator", "_loop", "_timeout", "_timer")
 
     def __init__(
         self,
@@ -205,11 +161,10 @@ class _BodyFeed:
         loop: asyncio.AbstractEventLoop,
     ) -> None:
         self._iterator = aiter(source)
-        self._declared = declared
+        self._check = BodyCheck(declared)
         self._attempt = attempt
         self._timeout = timeout
         self._loop = loop
-        self._sent = 0
         self._timer: asyncio.TimerHandle | None = None
 
     def __aiter__(self) -> _BodyFeed:
@@ -221,30 +176,19 @@ class _BodyFeed:
         try:
             chunk = await anext(self._iterator)
         except StopAsyncIteration:
-            declared = self._declared
-            if declared is not None and self._sent < declared:
-                raise self._fail(
-                    UsageError(
-                        f"the request body is shorter ({self._sent} bytes) than its "
-                        f"Content-Length ({declared} bytes)"
-                    )
-                ) from None
+            try:
+                self._check.finish()
+            except UsageError as exc:
+                raise self._fail(exc) from None
             raise
         except Exception as exc:
             raise self._fail(exc) from None
-        if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise self._fail(
-                UsageError(f"a streamed request body must yield bytes, got {type(chunk).__name__}")
-            )
-        self._sent += len(chunk)
-        if self._declared is not None and self._sent > self._declared:
-            raise self._fail(
-                UsageError(
-                    f"the request body is longer than its Content-Length ({self._declared} bytes)"
-                )
-            )
+        try:
+            chunk = self._check.piece(chunk)
+        except UsageError as exc:
+            raise self._fail(exc) from None
         self._timer = self._loop.call_later(self._timeout, self._stall)
-        return bytes(chunk) if not isinstance(chunk, bytes) else chunk
+        return chunk
 
     def _fail(self, exc: Exception) -> Exception:
         # aiohttp wraps whatever the body raises in a connection error; the request
@@ -479,7 +423,7 @@ class AiohttpTransport:
         if content is not None and not (
             isinstance(content, (bytes, bytearray, memoryview)) and len(content) <= WATCHED_BODY
         ):
-            declared = _content_length(headers)
+            declared = declared_length(headers)
             if isinstance(content, (bytes, bytearray, memoryview)):
                 body = bytes(content)
                 if declared is None:
@@ -543,16 +487,6 @@ class AiohttpTransport:
         self, method: str, url: str, headers: Mapping[str, str], content: Content = None
     ) -> _AiohttpStream:
         return _AiohttpStream(self, method, url, headers, content)
-
-
-def _content_length(headers: Mapping[str, str]) -> int | None:
-    for name, value in headers.items():
-        if name.lower() == "content-length":
-            try:
-                return int(value)
-            except ValueError:
-                raise UsageError(f"invalid Content-Length {value!r}") from None
-    return None
 
 
 def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[str, str]) -> bool:

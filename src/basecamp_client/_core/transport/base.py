@@ -81,12 +81,3 @@ class Transport(Protocol):
     async def aclose(self) -> None:
         """Close every connection (idempotent); later requests raise UsageError."""
         ...
-
-
-_SECRET_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization"})
-
-
-def headers_repr(items: Mapping[str, str]) -> str:
-    """How a backend's response headers print: secrets redacted."""
-    shown = {k: ("[redacted]" if k.lower() in _SECRET_HEADERS else v) for k, v in items.items()}
-    return f"Headers({shown!r})"

@@ -155,6 +155,22 @@ def check_framing(headers: Mapping[str, str]) -> None:
         raise malformed(f"Content-Length {length[:40]!r}")
 
 
+#: Limits on a response head, aiohttp's defaults, applied to httpx's responses too
+#: (h11 bounds only a head that has not fully arrived, at 64 KiB).
+MAX_HEADERS = 128
+MAX_FIELD_SIZE = 8190
+
+
+def check_head_size(raw: list[tuple[bytes, bytes]]) -> None:
+    """Refuse a head of more than :data:`MAX_HEADERS` header lines, or a header whose
+    name and value together are longer than :data:`MAX_FIELD_SIZE` bytes."""
+    if len(raw) > MAX_HEADERS:
+        raise malformed(f"more than {MAX_HEADERS} header lines")
+    for name, value in raw:
+        if len(name) + len(value) > MAX_FIELD_SIZE:
+            raise malformed(f"a header longer than {MAX_FIELD_SIZE} bytes")
+
+
 def too_large(limit: int, *, declared: int | None = None) -> ResponseTooLargeError:
     if declared is not None:
         message = f"the response announces {declared:,} bytes, more than max_response_bytes"

@@ -25,12 +25,15 @@ from .bodies import (
     ContentDecoder,
     check_declared,
     check_framing,
+    check_head_size,
     decode_stream,
     decoder_for,
     has_body,
     read_capped,
 )
 from .environment import NetworkEnvironment, ProxyChooser, certificate_failure
+from .headers import JoinedHeaders
+from .sending import checked, declared_length
 
 # Failures that happen before a single byte of the request left this machine: safe to
 # retry even for a write. (ProxyError: the proxy refused to open the tunnel.)
@@ -143,6 +146,8 @@ class HttpxTransport:
     ) -> httpx.Request:
         if self._closed:
             raise UsageError("the client is closed; create a new one")
+        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
+            content = checked(content, declared_length(headers))
         try:
             return httpx.Request(
                 method, url, headers=headers, content=content, extensions={"timeout": self._timeout}
@@ -177,13 +182,14 @@ class HttpxTransport:
             raise network_error(exc) from None
         return HttpResponse(
             status_code=response.status_code,
-            headers=response.headers,
+            headers=_headers_of(response),
             content=body,
             url=url,
         )
 
     async def _read(self, method: str, response: httpx.Response) -> bytes:
         headers = response.headers
+        check_head_size(headers.raw)
         limit = self._limit
         if has_body(method, response.status_code):
             check_framing(headers)
@@ -205,6 +211,13 @@ class HttpxTransport:
         self._proxied.clear()
         for pool in pools:
             await pool.aclose()
+
+
+def _headers_of(response: httpx.Response) -> Mapping[str, str]:
+    headers = response.headers
+    # httpx decodes all of a response's headers with one encoding; the seam decodes a
+    # value that is not ASCII on its own (as the aiohttp backend does).
+    return headers if headers.encoding == "ascii" else JoinedHeaders(headers.raw)
 
 
 def _drop_if_followed(response: httpx.Response) -> None:
@@ -267,12 +280,13 @@ class _HttpxStream:
             response = await owner._pool_for(url).handle_async_request(request)
         except _FAILURES as exc:
             raise network_error(exc) from None
-        if has_body(method, response.status_code):
-            try:
+        try:
+            check_head_size(response.headers.raw)
+            if has_body(method, response.status_code):
                 check_framing(response.headers)
-            except BaseException:
-                await response.aclose()
-                raise
+        except BaseException:
+            await response.aclose()
+            raise
         self._response = HttpxStreamedResponse(response, url)
         return self._response
 
@@ -307,7 +321,7 @@ class HttpxStreamedResponse:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self._response.headers
+        return _headers_of(self._response)
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         if self._content is not None:
