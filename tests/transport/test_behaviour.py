@@ -322,9 +322,27 @@ def test_a_second_asyncio_run_gets_a_fresh_session(wire: WireServer) -> None:
 
     assert asyncio.run(once()) == b"canary"
     # The first loop closed its session as it ended: its connection is gone.
+    assert wire.wait_open_connections(0)
     assert asyncio.run(once()) == b"canary"
     assert wire.connections == 2
     asyncio.run(http.aclose())
+
+
+def test_a_loop_closed_without_cleanup_leaves_no_noise(
+    wire: WireServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    http = make_transport("aiohttp")
+
+    async def once() -> bytes:
+        return (await http.send("GET", f"{wire.url}/canary", H)).content
+
+    loop = asyncio.new_event_loop()
+    assert loop.run_until_complete(once()) == b"canary"
+    loop.close()  # without shutting its async generators down
+    assert asyncio.run(once()) == b"canary"
+    asyncio.run(http.aclose())
+    gc.collect()
+    assert "Unclosed" not in capfd.readouterr().err
 
 
 def test_one_transport_on_two_running_loops_is_refused(wire: WireServer) -> None:

@@ -17,6 +17,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -65,6 +66,7 @@ class _State:
     scripts: dict[str, Script] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     connections: int = 0
+    open_connections: int = 0
 
 
 class WireServer:
@@ -104,6 +106,16 @@ class WireServer:
     def connections(self) -> int:
         with self._lock:
             return self._state.connections
+
+    def wait_open_connections(self, count: int, *, timeout: float = 5.0) -> bool:
+        """Wait (bounded) until exactly ``count`` client connections are open."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._state.open_connections == count:
+                    return True
+            time.sleep(0.02)
+        return False
 
     def script(self, path: str, script: Script) -> None:
         with self._lock:
@@ -148,6 +160,7 @@ class WireServer:
                 return
             with self._lock:
                 self._state.connections += 1
+                self._state.open_connections += 1
                 self._sockets.append(sock)
             thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
             thread.start()
@@ -208,6 +221,8 @@ class WireServer:
             return
         finally:
             _quietly(sock.close)
+            with self._lock:
+                self._state.open_connections -= 1
 
 
 class _Reader:

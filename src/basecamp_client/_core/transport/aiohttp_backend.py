@@ -236,6 +236,15 @@ async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[Non
             await session.close()
 
 
+def _abandon(session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None]) -> None:
+    # The session's loop is closed: nothing can run its closing any more. The session is
+    # marked closed (detach() takes no loop), and the connector and the suspended
+    # sentinel are kept referenced, so that no finaliser tries to use the dead loop.
+    connector = session.connector
+    session.detach()
+    _ABANDONED.append((connector, sentinel))
+
+
 async def _close_session(
     session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None]
 ) -> None:
@@ -346,7 +355,7 @@ class AiohttpTransport:
         if session is not None and not session.closed:
             # Its loop is closed: nothing can close it now. Keep it from being
             # collected, which would try to.
-            _ABANDONED.append((session, sentinel))
+            _abandon(session, sentinel)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -366,7 +375,7 @@ class AiohttpTransport:
             # Closed from another thread's loop: the session's own loop closes it.
             asyncio.run_coroutine_threadsafe(_close_session(session, sentinel), loop)
         elif not session.closed:
-            _ABANDONED.append((session, sentinel))
+            _abandon(session, sentinel)
 
     # -- requests -------------------------------------------------------------------
 
