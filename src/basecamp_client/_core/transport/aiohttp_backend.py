@@ -236,7 +236,7 @@ async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[Non
             await session.close()
 
 
-def _abandon(session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None]) -> None:
+def _abandon(session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None] | None) -> None:
     # The session's loop is closed: nothing can run its closing any more. The session is
     # marked closed (detach() takes no loop), and the connector and the suspended
     # sentinel are kept referenced, so that no finaliser tries to use the dead loop.
