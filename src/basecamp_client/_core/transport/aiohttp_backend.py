@@ -7,17 +7,18 @@ adds what the SDK promises on every backend:
 - **"Was the request sent?"** A failure before aiohttp handed over a connection (DNS,
   refused, connect or pool timeout, TLS handshake, a proxy refusing the tunnel) is
   ``NetworkError(request_sent=False)``; anything later counts as sent. The line is drawn
-  where aiohttp's connector returns a connection (:class:`_Connector`), not by guessing
-  from exception classes. aiohttp's own silent retry of idempotent requests on a broken
-  keep-alive connection is turned off: the SDK's retry loop is the one place that
-  decides, and counts, attempts.
+  where aiohttp's connector returns a connection
+  (:class:`.aiohttp_attempts.AttemptConnector`), not by guessing from exception classes.
+  aiohttp's own silent retry of idempotent requests on a broken keep-alive connection is
+  turned off: the SDK's retry loop is the one place that decides, and counts, attempts.
 - **Bodies** arrive undecoded (``auto_decompress=False``) and go through
   :mod:`.bodies`, like httpx's: the same codings accepted, decompression bounded per
   step, and ``max_response_bytes`` enforced on what was received and what it inflated
   to.
 - **A write timeout**: aiohttp waits without limit for a socket that stopped taking a
-  request body; a streamed or large body here is fed through :class:`_BodyFeed`, which
-  aborts the connection when the socket takes nothing for ``timeout`` seconds.
+  request body; a streamed or large body here is fed through
+  :class:`.aiohttp_attempts.BodyFeed`, which aborts the connection when the socket takes
+  nothing for ``timeout`` seconds.
 - **One session per event loop**: aiohttp sessions belong to one loop. A client used
   again after its loop ended (a second ``asyncio.run()``) starts a fresh session; the
   old one was closed when the old loop shut its async generators down. Using one client
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextvars
 import re
 import ssl
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
@@ -38,7 +38,17 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from ..errors import NetworkError, UsageError
+from ..errors import UsageError
+from .aiohttp_attempts import (
+    CURRENT_ATTEMPT,
+    FAILURES,
+    WATCHED_BODY,
+    Attempt,
+    AttemptConnector,
+    BodyFeed,
+    network_error,
+    slices,
+)
 from .base import Content, HttpResponse
 from .bodies import (
     check_declared,
@@ -49,14 +59,10 @@ from .bodies import (
     malformed,
     read_capped,
 )
-from .environment import NetworkEnvironment, certificate_failure
+from .environment import NetworkEnvironment
 from .headers import MultiHeaders as _Headers
-from .sending import BodyCheck, declared_length
+from .sending import declared_length
 
-#: A request body longer than this is written with the write timeout watching.
-WATCHED_BODY = 64 * 1024
-#: Pieces a large ``bytes`` body is written in.
-WRITE_CHUNK = 256 * 1024
 #: How long aiohttp waits before starting a connection attempt to the next address
 #: of a host (happy eyeballs, RFC 8305's recommended 250 ms).
 HAPPY_EYEBALLS_DELAY = 0.25
@@ -69,160 +75,6 @@ _SENT_AS_IS = re.compile(r"[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]*\Z")
 # Loops' sessions that could not be closed (their loop ended without shutting its async
 # generators down): kept referenced so that their finalisers never run on a dead loop.
 _ABANDONED: list[object] = []
-
-
-class _Attempt:
-    """What one request went through: the connection it got, whether its body stalled."""
-
-    __slots__ = ("body_error", "connection", "protocol", "stalled")
-
-    def __init__(self) -> None:
-        self.connection: Any = None
-        self.protocol: Any = None
-        self.stalled = False
-        self.body_error: BaseException | None = None
-
-    def drop_connection(self) -> None:
-        """Close the connection this request used, even if aiohttp already put it back
-        in the pool (it does so for a bodiless answer as soon as the head is parsed);
-        the pool skips a closed connection."""
-        transport = getattr(self.protocol, "transport", None)
-        if transport is not None:
-            transport.close()
-
-
-_ATTEMPT: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
-    "basecamp_client_http_attempt", default=None
-)
-
-
-class _Connector(aiohttp.TCPConnector):
-    """Notes, for the request running in this task, the moment it got a connection:
-    before that, nothing of the request can have left the machine."""
-
-    async def connect(self, *args: Any, **kwargs: Any) -> Any:
-        connection = await super().connect(*args, **kwargs)
-        attempt = _ATTEMPT.get()
-        if attempt is not None:
-            attempt.connection = connection
-            attempt.protocol = connection.protocol
-        return connection
-
-
-def _network_error(exc: BaseException, attempt: _Attempt) -> NetworkError:
-    name = type(exc).__name__
-    if attempt.connection is None:
-        detail = str(exc)[:200]
-        if isinstance(exc, aiohttp.ClientHttpProxyError):
-            # The proxy answered the CONNECT itself: 407 and friends will not change.
-            return NetworkError(
-                f"could not connect: the proxy refused the tunnel (HTTP {exc.status})",
-                request_sent=False,
-                retryable=exc.status >= 500,
-            )
-        permanent = isinstance(exc, aiohttp.ClientConnectorCertificateError) or (
-            certificate_failure(exc) is not None
-        )
-        if detail:
-            name = f"{name} ({detail})"
-        return NetworkError(
-            f"could not connect: {name}", request_sent=False, retryable=not permanent
-        )
-    if attempt.stalled:
-        what = "timed out sending the request body"
-    elif isinstance(exc, asyncio.TimeoutError):
-        what = "timed out waiting for the response"
-    elif isinstance(exc, aiohttp.ClientPayloadError):
-        what = "the response body was cut short or malformed"
-    elif isinstance(exc, aiohttp.ClientResponseError):
-        what = "the response is not valid HTTP"
-    else:
-        what = "connection failed"
-    return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
-
-
-#: What a failing aiohttp call raises (everything else is a bug, and propagates).
-_FAILURES = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
-
-
-class _BodyFeed:
-    """A request body as aiohttp pulls it: checked (:class:`.sending.BodyCheck`), and
-    watched: when the socket takes nothing for ``timeout`` seconds, the connection is
-    aborted (aiohttp itself would wait for ever)."""
-
-    __slots__ = ("_attempt", "_check", "_iterator", "_loop", "_timeout", "_timer")
-
-    def __init__(
-        self,
-        source: AsyncIterable[bytes],
-        declared: int | None,
-        attempt: _Attempt,
-        timeout: float,
-        loop: asyncio.AbstractEventLoop,
-    ) -> None:
-        self._iterator = aiter(source)
-        self._check = BodyCheck(declared)
-        self._attempt = attempt
-        self._timeout = timeout
-        self._loop = loop
-        self._timer: asyncio.TimerHandle | None = None
-
-    def __aiter__(self) -> _BodyFeed:
-        return self
-
-    async def __anext__(self) -> bytes:
-        # aiohttp asks for the next piece once the previous one is written.
-        self.disarm()
-        try:
-            chunk = await anext(self._iterator)
-        except StopAsyncIteration:
-            try:
-                self._check.finish()
-            except UsageError as exc:
-                raise self._fail(exc) from None
-            raise
-        except Exception as exc:
-            raise self._fail(exc) from None
-        try:
-            chunk = self._check.piece(chunk)
-        except UsageError as exc:
-            raise self._fail(exc) from None
-        self._timer = self._loop.call_later(self._timeout, self._stall)
-        return chunk
-
-    def _fail(self, exc: Exception) -> Exception:
-        # aiohttp wraps whatever the body raises in a connection error; the request
-        # reports the original.
-        self._attempt.body_error = exc
-        return exc
-
-    def _stall(self) -> None:
-        self._timer = None
-        self._attempt.stalled = True
-        connection = self._attempt.connection
-        transport = connection.transport if connection is not None else None
-        if transport is not None:
-            transport.abort()
-
-    def disarm(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    async def aclose(self) -> None:
-        self.disarm()
-        close = getattr(self._iterator, "aclose", None)
-        if close is not None:
-            try:
-                await close()
-            except Exception:  # noqa: S110 - the request's own outcome matters more
-                pass
-
-
-async def _slices(body: bytes) -> AsyncIterator[bytes]:
-    view = memoryview(body)
-    for start in range(0, len(view), WRITE_CHUNK):
-        yield view[start : start + WRITE_CHUNK].tobytes()
 
 
 async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
@@ -324,7 +176,7 @@ class AiohttpTransport:
             # The previous loop is gone (say, a second asyncio.run()).
             self._forget_session()
         context = self._ssl if self._ssl is not None else self._network.ssl_context()
-        connector = _Connector(
+        connector = AttemptConnector(
             limit=self._max_connections,
             keepalive_timeout=self._keepalive_expiry,
             ssl=context,
@@ -416,8 +268,8 @@ class AiohttpTransport:
         url: str,
         headers: Mapping[str, str],
         content: Content,
-        attempt: _Attempt,
-    ) -> tuple[aiohttp.ClientResponse, _BodyFeed | None]:
+        attempt: Attempt,
+    ) -> tuple[aiohttp.ClientResponse, BodyFeed | None]:
         """Send the request; returns once the answer's head arrived."""
         try:
             loop = asyncio.get_running_loop()
@@ -427,7 +279,7 @@ class AiohttpTransport:
         if session is None or self._loop is not loop:
             session = await self._open()
         target, options = self._target(url)
-        feed: _BodyFeed | None = None
+        feed: BodyFeed | None = None
         data: Any = content
         if content is not None and not (
             isinstance(content, (bytes, bytearray, memoryview)) and len(content) <= WATCHED_BODY
@@ -438,11 +290,11 @@ class AiohttpTransport:
                 if declared is None:
                     headers = {**headers, "Content-Length": str(len(body))}
                     declared = len(body)
-                source: AsyncIterable[bytes] = _slices(body)
+                source: AsyncIterable[bytes] = slices(body)
             else:
                 source = content
             assert loop is not None
-            data = feed = _BodyFeed(source, declared, attempt, self._timeout, loop)
+            data = feed = BodyFeed(source, declared, attempt, self._timeout, loop)
         try:
             response = await session.request(
                 method, target, headers=headers, data=data, allow_redirects=False, **options
@@ -456,9 +308,9 @@ class AiohttpTransport:
     async def send(
         self, method: str, url: str, headers: Mapping[str, str], content: Content = None
     ) -> HttpResponse:
-        attempt = _Attempt()
-        token = _ATTEMPT.set(attempt)
-        feed: _BodyFeed | None = None
+        attempt = Attempt()
+        token = CURRENT_ATTEMPT.set(attempt)
+        feed: BodyFeed | None = None
         try:
             response, feed = await self._start(method, url, headers, content, attempt)
             try:
@@ -468,12 +320,12 @@ class AiohttpTransport:
                 attempt.drop_connection()
                 raise
             response.release()
-        except _FAILURES as exc:
+        except FAILURES as exc:
             if attempt.body_error is not None:
                 raise attempt.body_error from None
-            raise _network_error(exc, attempt) from None
+            raise network_error(exc, attempt) from None
         finally:
-            _ATTEMPT.reset(token)
+            CURRENT_ATTEMPT.reset(token)
             if feed is not None:
                 feed.disarm()
         return HttpResponse(response.status, _Headers(response.headers), body, url)
@@ -534,17 +386,17 @@ class _AiohttpStream:
 
     async def __aenter__(self) -> AiohttpStreamedResponse:
         method, url, headers, content = self._args
-        attempt = _Attempt()
-        token = _ATTEMPT.set(attempt)
-        feed: _BodyFeed | None = None
+        attempt = Attempt()
+        token = CURRENT_ATTEMPT.set(attempt)
+        feed: BodyFeed | None = None
         try:
             response, feed = await self._owner._start(method, url, headers, content, attempt)
-        except _FAILURES as exc:
+        except FAILURES as exc:
             if attempt.body_error is not None:
                 raise attempt.body_error from None
-            raise _network_error(exc, attempt) from None
+            raise network_error(exc, attempt) from None
         finally:
-            _ATTEMPT.reset(token)
+            CURRENT_ATTEMPT.reset(token)
             if feed is not None:
                 feed.disarm()
         try:
@@ -571,7 +423,7 @@ class AiohttpStreamedResponse:
 
     __slots__ = ("_attempt", "_closed", "_content", "_response", "headers", "status_code", "url")
 
-    def __init__(self, response: aiohttp.ClientResponse, url: str, attempt: _Attempt) -> None:
+    def __init__(self, response: aiohttp.ClientResponse, url: str, attempt: Attempt) -> None:
         self._response = response
         self._attempt = attempt
         self._content: bytes | None = None
@@ -595,9 +447,9 @@ class AiohttpStreamedResponse:
         try:
             async for piece in chunks:
                 yield piece
-        except _FAILURES as exc:
+        except FAILURES as exc:
             response.close()
-            raise _network_error(exc, self._attempt) from None
+            raise network_error(exc, self._attempt) from None
         except BaseException:
             response.close()
             raise
