@@ -47,6 +47,20 @@ async def test_keep_alive_reuses_one_connection(backend: str, wire: WireServer) 
     assert wire.seen[0].headers["host"] == f"127.0.0.1:{wire.port}"
 
 
+async def test_request_targets_go_out_as_given(backend: str, wire: WireServer) -> None:
+    # A pre-signed storage URL must not be re-encoded: escapes are kept as they are.
+    # Characters that cannot appear in a request line are percent-encoded.
+    wire.script("*", Script([response(200, b"ok")]))
+    http = make_transport(backend)
+    await http.send("GET", f"{wire.url}/a%41/b?x=%41%2f&y=a+b&sig=Zm9v%3D", H)
+    await http.send("GET", f"{wire.url}/c d/é?q=ü v", H)
+    await http.aclose()
+    assert [s.target for s in wire.seen] == [
+        "/a%41/b?x=%41%2f&y=a+b&sig=Zm9v%3D",
+        "/c%20d/%C3%A9?q=%C3%BC%20v",
+    ]
+
+
 async def test_headers_read_alike(backend: str, wire: WireServer) -> None:
     head = (
         b"HTTP/1.1 200 OK\r\nLink: <https://x/2>; rel=next\r\nLINK: <https://x/9>; rel=last\r\n"

@@ -59,6 +59,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: bytes
+    target: str = ""
 
 
 @dataclass
@@ -182,7 +183,8 @@ class WireServer:
                 head = reader.until(b"\r\n\r\n")
                 if head is None:
                     return
-                method, path, headers = _parse_head(head)
+                method, target, headers = _parse_head(head)
+                path = _path_of(target)
                 with self._lock:
                     script = self._state.scripts.get(path)
                 if path == "/canary":
@@ -196,7 +198,7 @@ class WireServer:
                 if script.read_body:
                     body = reader.body(headers)
                 with self._lock:
-                    self._state.seen.append(Seen(method, path, headers, body))
+                    self._state.seen.append(Seen(method, path, headers, body, target))
                 for step in script.steps:
                     if isinstance(step, Close):
                         _quietly(lambda: sock.shutdown(socket.SHUT_WR))
@@ -287,10 +289,14 @@ def _parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
+    return method, target, headers
+
+
+def _path_of(target: str) -> str:
     path = target.split("?", 1)[0]
     if "://" in path:  # absolute form, through a proxy
         path = "/" + path.split("://", 1)[1].partition("/")[2]
-    return method, path, headers
+    return path
 
 
 def _quietly(action: Callable[[], object]) -> None:

@@ -34,6 +34,7 @@ import ssl
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
@@ -70,7 +71,32 @@ HAPPY_EYEBALLS_DELAY = 0.25
 # Characters a URL may carry as it is: with anything else (spaces, non-ASCII, a host to
 # encode with IDNA), yarl quotes and normalises it; otherwise it goes out byte for byte
 # (a pre-signed storage URL must not be re-encoded).
-_SENT_AS_IS = re.compile(r"[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]*\Z")
+_SENT_AS_IS = re.compile(r"(?:[!#$&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]|%[0-9A-Fa-f]{2})*\Z")
+#: What stays unescaped when a path or query is percent-encoded (as httpx encodes them:
+#: a space is %20, never "+").
+_SAFE = "!$&'()*+,/:;=?@[]~%"
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def request_url(url: str) -> URL:
+    """``url`` as aiohttp sends it: byte for byte when it holds nothing that needs
+    escaping (yarl would otherwise normalise escapes, and a pre-signed URL must stay as
+    signed); else with the host encoded by IDNA 2008 and the rest percent-encoded like
+    httpx does it."""
+    if _SENT_AS_IS.match(url):
+        return URL(url, encoded=True)
+    scheme, _, rest = url.partition("://")
+    end = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if 0 <= found < end:
+            end = found
+    authority, tail = rest[:end], rest[end:].partition("#")[0]
+    if not authority.isascii():
+        authority = URL(f"{scheme}://{authority}").raw_authority
+    tail = quote(_BARE_PERCENT.sub("%25", tail), safe=_SAFE)
+    return URL(f"{scheme}://{authority}{tail}", encoded=True)
+
 
 # Loops' sessions that could not be closed (their loop ended without shutting its async
 # generators down): kept referenced so that their finalisers never run on a dead loop.
@@ -233,7 +259,7 @@ class AiohttpTransport:
 
     def _target(self, url: str) -> tuple[URL, dict[str, Any]]:
         try:
-            target = URL(url, encoded=True) if _SENT_AS_IS.match(url) else URL(url)
+            target = request_url(url)
         except (ValueError, TypeError):
             raise UsageError(f"invalid request URL {url!r}") from None
         if target.scheme not in ("http", "https") or not target.host:
