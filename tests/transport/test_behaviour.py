@@ -61,6 +61,31 @@ async def test_request_targets_go_out_as_given(backend: str, wire: WireServer) -
     ]
 
 
+@pytest.mark.parametrize(
+    ("url", "headers", "message"),
+    [
+        ("/x", {"X-Token": "a\r\nX-Evil: 1"}, "cannot be sent"),
+        ("/x", {"X-Token": "a\x00b"}, "cannot be sent"),
+        ("/x", {"X-Name": "café"}, "cannot be sent"),
+        ("/x", {"Bad Name": "v"}, "header name"),
+        ("ftp://example.test/x", {}, "only http:// and https://"),
+        ("http://", {}, "invalid request URL"),
+        ("http://a b/x", {}, "invalid request URL"),
+        ("http://example.test:99999/x", {}, "invalid request URL"),
+    ],
+)
+async def test_requests_no_backend_can_send_are_usage_errors(
+    backend: str, wire: WireServer, url: str, headers: dict[str, str], message: str
+) -> None:
+    http = make_transport(backend)
+    target = wire.url + url if url.startswith("/") else url
+    with pytest.raises(UsageError, match=message) as info:
+        await http.send("GET", target, {**H, **headers})
+    await http.aclose()
+    assert "Evil" not in str(info.value)  # header values are never quoted
+    assert wire.connections == 0
+
+
 async def test_headers_read_alike(backend: str, wire: WireServer) -> None:
     head = (
         b"HTTP/1.1 200 OK\r\nLink: <https://x/2>; rel=next\r\nLINK: <https://x/9>; rel=last\r\n"

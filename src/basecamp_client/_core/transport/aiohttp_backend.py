@@ -62,7 +62,7 @@ from .bodies import (
 )
 from .environment import NetworkEnvironment
 from .headers import MultiHeaders as _Headers
-from .sending import declared_length
+from .sending import RequestCheck, declared_length
 
 #: How long aiohttp waits before starting a connection attempt to the next address
 #: of a host (happy eyeballs, RFC 8305's recommended 250 ms).
@@ -172,6 +172,7 @@ class AiohttpTransport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sentinel: AsyncGenerator[None, None] | None = None
         self._closed = False
+        self._check = RequestCheck()
 
     def __repr__(self) -> str:
         return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
@@ -304,6 +305,7 @@ class AiohttpTransport:
         session = self._session
         if session is None or self._loop is not loop:
             session = await self._open()
+        self._check(url, headers)
         target, options = self._target(url)
         feed: BodyFeed | None = None
         data: Any = content

@@ -33,7 +33,7 @@ from .bodies import (
 )
 from .environment import NetworkEnvironment, ProxyChooser, certificate_failure
 from .headers import JoinedHeaders
-from .sending import checked, declared_length
+from .sending import RequestCheck, checked, declared_length
 
 # Failures that happen before a single byte of the request left this machine: safe to
 # retry even for a write. (ProxyError: the proxy refused to open the tunnel.)
@@ -93,6 +93,7 @@ class HttpxTransport:
     """
 
     __slots__ = (
+        "_check",
         "_choose",
         "_closed",
         "_limit",
@@ -140,12 +141,14 @@ class HttpxTransport:
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout).as_dict()
         self._limit = max_response_bytes
         self._closed = False
+        self._check = RequestCheck()
 
     def _request(
         self, method: str, url: str, headers: Mapping[str, str], content: Content
     ) -> httpx.Request:
         if self._closed:
             raise UsageError("the client is closed; create a new one")
+        self._check(url, headers)
         if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
             content = checked(content, declared_length(headers))
         try:
