@@ -23,12 +23,20 @@ class RequestCheck:
     Origins already found valid are remembered (a client talks to a handful). Errors
     quote only the URL's origin: a pre-signed URL's query is a credential."""
 
-    __slots__ = ("_origins",)
+    __slots__ = ("_checked", "_origins")
 
     def __init__(self) -> None:
         self._origins: set[str] = set()
+        # The last header mappings found valid, held (so never recycled): the core sends
+        # the same mapping for every request made with one credential.
+        self._checked: list[Mapping[str, str]] = []
 
     def __call__(self, url: str, headers: Mapping[str, str]) -> None:
+        if not any(headers is known for known in self._checked):
+            self._check_headers(headers)
+        self._check_url(url)
+
+    def _check_headers(self, headers: Mapping[str, str]) -> None:
         for name, value in headers.items():
             if not _TOKEN.match(name):
                 raise UsageError(f"invalid request header name {name[:40]!r}")
@@ -37,6 +45,12 @@ class RequestCheck:
                     f"request header {name!r} holds a character that cannot be sent "
                     "(a line break, another control character, or non-ASCII text)"
                 )
+        # The core never changes a mapping it has sent (see credentials.Prepared).
+        self._checked.append(headers)
+        if len(self._checked) > 4:
+            del self._checked[0]
+
+    def _check_url(self, url: str) -> None:
         scheme, _, rest = url.partition("://")
         end = len(rest)
         for mark in "/?#":
