@@ -91,6 +91,37 @@ def test_an_injected_transport_means_httpx() -> None:
         AsyncBasecamp(access_token="t", user_agent=UA, http_backend="curl")
 
 
+def test_the_former_asyncio_name_means_aiohttp() -> None:
+    assert Config(user_agent=UA, http_backend="asyncio").http_backend == "aiohttp"
+    env = {"BASECAMP_USER_AGENT": UA, "BASECAMP_HTTP_BACKEND": "asyncio"}
+    assert Config.from_env(env).http_backend == "aiohttp"
+    with pytest.raises(UsageError, match="cannot use an injected transport"):
+        AsyncBasecamp(
+            access_token="t",
+            user_agent=UA,
+            transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+            http_backend="asyncio",
+        )
+
+
+def test_building_a_client_imports_no_http_library() -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import basecamp_client
+        from basecamp_client import AsyncBasecamp, Basecamp
+        AsyncBasecamp(access_token="t", user_agent={UA!r})
+        Basecamp(access_token="t", user_agent={UA!r}).close()
+        print(sorted(m for m in ("aiohttp", "yarl", "httpx", "httpcore") if m in sys.modules))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_setting_from_the_environment() -> None:
     env = {"BASECAMP_USER_AGENT": UA, "BASECAMP_HTTP_BACKEND": "HTTPX"}
     assert Config.from_env(env).http_backend == "httpx"
@@ -102,7 +133,7 @@ def test_setting_from_the_environment() -> None:
 
 
 @pytest.mark.parametrize("combination", [("trio", "asyncio")], ids=["trio-asyncio"])
-async def test_the_asyncio_backend_refuses_trio(combination: tuple[str, str]) -> None:
+async def test_the_aiohttp_backend_refuses_trio(combination: tuple[str, str]) -> None:
     async with AsyncBasecamp(
         access_token="t", user_agent=UA, base_url="http://127.0.0.1:1", http_backend="aiohttp"
     ) as bc:
@@ -110,7 +141,7 @@ async def test_the_asyncio_backend_refuses_trio(combination: tuple[str, str]) ->
             await AsyncProjectsService(bc.for_account(1)._session).get(project_id=1)
 
 
-def test_the_asyncio_backend_never_imports_httpx(fake_server: FakeServer) -> None:
+def test_the_aiohttp_backend_never_imports_httpx(fake_server: FakeServer) -> None:
     script = textwrap.dedent(
         f"""
         import asyncio, sys
