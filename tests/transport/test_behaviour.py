@@ -103,6 +103,28 @@ async def test_headers_read_alike(backend: str, wire: WireServer) -> None:
     assert "content-length" in list(got.headers)
 
 
+async def test_http10_connections_are_not_reused(backend: str, wire: WireServer) -> None:
+    chunked = b"2\r\nok\r\n0\r\n\r\n"
+    wire.script(
+        "/te",
+        Script(
+            [
+                b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"
+                + chunked
+            ]
+        ),
+    )
+    wire.script(
+        "/ka", Script([b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok"])
+    )
+    http = make_transport(backend)
+    assert (await http.send("GET", f"{wire.url}/te", H)).content == b"ok"
+    assert (await http.send("GET", f"{wire.url}/ka", H)).content == b"ok"
+    assert (await http.send("GET", f"{wire.url}/canary", H)).content == b"canary"
+    await http.aclose()
+    assert wire.connections == 3
+
+
 async def test_a_broken_reused_connection_is_not_retried_by_the_library(
     backend: str, wire: WireServer
 ) -> None:

@@ -101,6 +101,7 @@ def request_url(url: str) -> URL:
 # Loops' sessions that could not be closed (their loop ended without shutting its async
 # generators down): kept referenced so that their finalisers never run on a dead loop.
 _ABANDONED: list[object] = []
+_HTTP11 = (1, 1)
 
 
 async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
@@ -348,6 +349,10 @@ class AiohttpTransport:
                 attempt.drop_connection()
                 raise
             response.release()
+            if (response.version or _HTTP11) < _HTTP11:
+                # As h11 does (and RFC 9112 asks after Transfer-Encoding on HTTP/1.0):
+                # an HTTP/1.0 connection is not reused, keep-alive or not.
+                attempt.drop_connection()
         except FAILURES as exc:
             if attempt.body_error is not None:
                 raise attempt.body_error from None
@@ -492,5 +497,7 @@ class AiohttpStreamedResponse:
         response = self._response
         if response.content.at_eof():
             response.release()
+            if (response.version or _HTTP11) < _HTTP11:
+                self._attempt.drop_connection()  # see AiohttpTransport.send
         else:
             response.close()  # unread body: closing beats draining an unknown amount
