@@ -49,9 +49,17 @@ class Proxy:
             sockets = list(self._sockets)
         for sock in sockets:
             try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked on it at once
+            except OSError:
+                pass
+            try:
                 sock.close()
             except OSError:
                 pass
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         for thread in list(self._threads):
             thread.join(timeout=5)
         self._listener.close()

@@ -141,8 +141,14 @@ class WireServer:
         self._stopping.set()
         with self._lock:
             sockets = list(self._sockets)
+        # shutdown() wakes a thread blocked in recv() or accept() at once; close() alone
+        # would leave it to its next poll.
         for sock in sockets:
+            _quietly(lambda sock=sock: sock.shutdown(socket.SHUT_RDWR))
             _quietly(sock.close)
+        if self._listener is not None:
+            listener = self._listener
+            _quietly(lambda: listener.shutdown(socket.SHUT_RDWR))
         for thread in self._threads:
             thread.join(timeout=5)
         if self._listener is not None:
