@@ -37,7 +37,7 @@ from basecamp_client import AsyncBasecamp, Basecamp
 
 UA = "bench (bench@example.com)"
 HEADERS = {"Authorization": "Bearer t", "User-Agent": UA, "Accept": "application/json"}
-BACKENDS = ("asyncio", "httpx")
+BACKENDS = ("aiohttp", "httpx")
 
 
 def free_port() -> int:

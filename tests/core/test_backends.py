@@ -25,7 +25,7 @@ from .rawserver import RawServer, read_request, response
 
 pytestmark = pytest.mark.anyio
 
-COMBINATIONS = [("asyncio", "asyncio"), ("asyncio", "httpx"), ("trio", "auto"), ("trio", "httpx")]
+COMBINATIONS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "auto"), ("trio", "httpx")]
 
 
 @pytest.fixture(params=COMBINATIONS, ids=["-".join(c) for c in COMBINATIONS])
@@ -46,7 +46,7 @@ def http_backend(combination: tuple[str, str]) -> str:
 @pytest.fixture
 def expected_backend(combination: tuple[str, str]) -> str:
     library, setting = combination
-    return "httpx" if setting == "httpx" or library == "trio" else "asyncio"
+    return "httpx" if setting == "httpx" or library == "trio" else "aiohttp"
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +86,40 @@ def test_an_injected_transport_means_httpx() -> None:
     bc = AsyncBasecamp(access_token="t", user_agent=UA, transport=mock)
     assert bc._core.backend == "httpx"
     with pytest.raises(UsageError, match="cannot use an injected transport"):
-        AsyncBasecamp(access_token="t", user_agent=UA, transport=mock, http_backend="asyncio")
+        AsyncBasecamp(access_token="t", user_agent=UA, transport=mock, http_backend="aiohttp")
     with pytest.raises(UsageError, match="http_backend must be one of"):
         AsyncBasecamp(access_token="t", user_agent=UA, http_backend="curl")
+
+
+def test_the_former_asyncio_name_means_aiohttp() -> None:
+    assert Config(user_agent=UA, http_backend="asyncio").http_backend == "aiohttp"
+    env = {"BASECAMP_USER_AGENT": UA, "BASECAMP_HTTP_BACKEND": "asyncio"}
+    assert Config.from_env(env).http_backend == "aiohttp"
+    with pytest.raises(UsageError, match="cannot use an injected transport"):
+        AsyncBasecamp(
+            access_token="t",
+            user_agent=UA,
+            transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+            http_backend="asyncio",
+        )
+
+
+def test_building_a_client_imports_no_http_library() -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import basecamp_client
+        from basecamp_client import AsyncBasecamp, Basecamp
+        AsyncBasecamp(access_token="t", user_agent={UA!r})
+        Basecamp(access_token="t", user_agent={UA!r}).close()
+        print(sorted(m for m in ("aiohttp", "yarl", "httpx", "httpcore") if m in sys.modules))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_setting_from_the_environment() -> None:
@@ -102,15 +133,15 @@ def test_setting_from_the_environment() -> None:
 
 
 @pytest.mark.parametrize("combination", [("trio", "asyncio")], ids=["trio-asyncio"])
-async def test_the_asyncio_backend_refuses_trio(combination: tuple[str, str]) -> None:
+async def test_the_aiohttp_backend_refuses_trio(combination: tuple[str, str]) -> None:
     async with AsyncBasecamp(
-        access_token="t", user_agent=UA, base_url="http://127.0.0.1:1", http_backend="asyncio"
+        access_token="t", user_agent=UA, base_url="http://127.0.0.1:1", http_backend="aiohttp"
     ) as bc:
         with pytest.raises(UsageError, match="needs a running asyncio event loop"):
             await AsyncProjectsService(bc.for_account(1)._session).get(project_id=1)
 
 
-def test_the_asyncio_backend_never_imports_httpx(fake_server: FakeServer) -> None:
+def test_the_aiohttp_backend_never_imports_httpx(fake_server: FakeServer) -> None:
     script = textwrap.dedent(
         f"""
         import asyncio, sys
@@ -149,7 +180,7 @@ def make_transport(backend: str, **options: Any) -> Transport:
 
 
 @pytest.mark.parametrize(
-    "combination", [("asyncio", "asyncio"), ("asyncio", "httpx")], ids=["asyncio", "httpx"]
+    "combination", [("asyncio", "aiohttp"), ("asyncio", "httpx")], ids=["asyncio", "httpx"]
 )
 async def test_stream_api(expected_backend: str) -> None:
     body = b"0123456789" * 10_000
@@ -197,7 +228,7 @@ async def test_stream_api(expected_backend: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "combination", [("asyncio", "asyncio"), ("asyncio", "httpx")], ids=["asyncio", "httpx"]
+    "combination", [("asyncio", "aiohttp"), ("asyncio", "httpx")], ids=["asyncio", "httpx"]
 )
 async def test_stream_failures_are_network_errors(expected_backend: str) -> None:
     async def cut(server: RawServer, reader: Any, writer: Any) -> None:
@@ -240,7 +271,7 @@ def server_context(ca: trustme.CA, seen: list[str | None]) -> ssl.SSLContext:
 
 
 @pytest.mark.parametrize(
-    "combination", [("asyncio", "asyncio"), ("asyncio", "httpx")], ids=["asyncio", "httpx"]
+    "combination", [("asyncio", "aiohttp"), ("asyncio", "httpx")], ids=["asyncio", "httpx"]
 )
 async def test_tls_verifies_and_sends_sni(ca: trustme.CA, expected_backend: str) -> None:
     seen: list[str | None] = []
@@ -325,7 +356,7 @@ def test_sync_client_runs_on_the_asyncio_backend(fake_server: FakeServer) -> Non
         assert len(account.todos.list(todolist_id=ids["backlog"]).collect()) >= 120
         project = account.projects.get(project_id=ids["project"])
         assert account.projects.get(project_id=ids["project"]) is project
-        assert bc._async._core.backend == "asyncio"
+        assert bc._async._core.backend == "aiohttp"
         session = account._async._session
         service = ProjectsService(AsyncProjectsService(session), account._runner)
         assert service.get(project_id=ids["project"]).id == ids["project"]

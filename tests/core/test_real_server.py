@@ -19,7 +19,7 @@ pytestmark = pytest.mark.anyio
 # Every HTTP backend that can run under each async library.
 COMBINATIONS = [
     ("asyncio", "auto"),
-    ("asyncio", "asyncio"),
+    ("asyncio", "aiohttp"),
     ("asyncio", "httpx"),
     ("trio", "auto"),
     ("trio", "httpx"),

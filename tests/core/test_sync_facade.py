@@ -227,7 +227,7 @@ def test_after_fork_the_child_gets_a_fresh_loop(client: Basecamp) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-@pytest.mark.parametrize("backend", ["asyncio", "httpx"])
+@pytest.mark.parametrize("backend", ["aiohttp", "httpx"])
 def test_after_fork_the_child_opens_its_own_connections(local_server: str, backend: str) -> None:
     with Basecamp(
         access_token="t", user_agent=UA, base_url=local_server, http_backend=backend

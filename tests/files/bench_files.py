@@ -100,7 +100,7 @@ def main() -> None:
             backend: Basecamp(
                 access_token="t", user_agent=UA, base_url=base_url, http_backend=backend
             )
-            for backend in ("asyncio", "httpx")
+            for backend in ("aiohttp", "httpx")
         }
         url = raw_upload(raw, source)
         for _ in range(args.rounds):

@@ -113,7 +113,7 @@ def server() -> Iterator[tuple[str, int]]:
         process.wait(timeout=10)
 
 
-@pytest.mark.parametrize("backend", ["asyncio", "httpx"])
+@pytest.mark.parametrize("backend", ["aiohttp", "httpx"])
 def test_200_mb_up_and_down_in_bounded_memory(server: tuple[str, int], backend: str) -> None:
     base_url, account_id = server
     result = subprocess.run(

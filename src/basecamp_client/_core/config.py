@@ -110,7 +110,15 @@ def _status_set(value: Any) -> frozenset[int] | None:
 ATTEMPT_TIMEOUT_FACTOR = 3
 
 
-HTTP_BACKENDS = ("auto", "asyncio", "httpx")
+HTTP_BACKENDS = ("auto", "aiohttp", "httpx")
+#: Former names of backends, still accepted: the hand-written "asyncio" backend was
+#: replaced by aiohttp, which does the same job on the same event loops.
+HTTP_BACKEND_ALIASES = {"asyncio": "aiohttp"}
+
+
+def _http_backend_name(value: Any) -> Any:
+    return HTTP_BACKEND_ALIASES.get(value, value) if isinstance(value, str) else value
+
 
 #: How an on/off environment variable may be written.
 _SWITCHES = {
@@ -122,6 +130,29 @@ _SWITCHES = {
 def _http_backend(_inst: Any, _attr: Any, value: Any) -> None:
     if value not in HTTP_BACKENDS:
         raise UsageError(f"http_backend must be one of {', '.join(HTTP_BACKENDS)}; got {value!r}")
+
+
+#: Default ``max_response_bytes``: 32 MiB. A page of 100 to-dos is about 0.1 MB, the
+#: largest pages of rich-text records a few MB; a buffer of twice this is affordable.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+
+def _boolean(name: str) -> Any:
+    def check(_inst: Any, _attr: Any, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise UsageError(f"{name} must be True or False, got {value!r}")
+
+    return check
+
+
+def _proxy(_inst: Any, _attr: Any, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise UsageError(f"proxy must be a URL string, got {type(value).__name__}")
+    from .transport.environment import check_proxy_url
+
+    check_proxy_url(value, source="proxy")
 
 
 def _ssl_context(_inst: Any, _attr: Any, value: Any) -> None:
@@ -210,9 +241,11 @@ class Config:
         default=20, validator=_positive("max_keepalive_connections", integer=True)
     )
     keepalive_expiry: float = attrs.field(default=5.0, validator=_positive("keepalive_expiry"))
-    # HTTP machinery: "auto" uses the built-in asyncio HTTP/1.1 client on asyncio (and
-    # in the sync client), httpx under trio or with an injected transport=.
-    http_backend: str = attrs.field(default="auto", validator=_http_backend)
+    # HTTP machinery: "auto" uses aiohttp on asyncio (and in the sync client), httpx
+    # under trio or with an injected transport=.
+    http_backend: str = attrs.field(
+        default="auto", converter=_http_backend_name, validator=_http_backend
+    )
     # TLS settings for the connections (default: system trust store, verification on).
     ssl_context: ssl.SSLContext | None = attrs.field(
         default=None, validator=_ssl_context, repr=False
@@ -242,6 +275,16 @@ class Config:
     # pause; the key defaults to one naming the API origin. Needs the "redis" extra.
     shared_limits: str | None = attrs.field(default=None, converter=_shared_limits, repr=_shown_url)
     shared_limits_key: str | None = attrs.field(default=None, validator=_key)
+    # HTTP transport: proxies and CA locations from the environment (HTTP(S)_PROXY,
+    # ALL_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR) unless trust_env=False; one
+    # explicit proxy for every request; the largest answer read into memory (after
+    # decompression). Credentials in a proxy URL stay out of the repr.
+    trust_env: bool = attrs.field(default=True, validator=_boolean("trust_env"))
+    proxy: str | None = attrs.field(default=None, validator=_proxy, repr=False)
+    max_response_bytes: int = attrs.field(
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        validator=_positive("max_response_bytes", integer=True),
+    )
 
     def __attrs_post_init__(self) -> None:
         build_user_agent(self.user_agent)
@@ -286,10 +329,12 @@ class Config:
         ``BASECAMP_MAX_IN_FLIGHT``, ``BASECAMP_RATE_LIMIT`` (``50/10``: 50 requests per
         10 seconds), ``BASECAMP_CACHE`` (``0``/``false``/``no``/``off`` disables the HTTP
         cache), ``BASECAMP_CACHE_MAX_ENTRIES``, ``BASECAMP_CACHE_MAX_BYTES``,
-        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``asyncio`` or ``httpx``),
+        ``BASECAMP_HTTP_BACKEND`` (``auto``, ``aiohttp`` or ``httpx``),
         ``BASECAMP_DEADLINE`` (seconds a whole call may take), ``BASECAMP_STRICT``
         (``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``),
-        ``BASECAMP_SHARED_LIMITS`` (a Redis URL) and ``BASECAMP_SHARED_LIMITS_KEY``.
+        ``BASECAMP_SHARED_LIMITS`` (a Redis URL), ``BASECAMP_SHARED_LIMITS_KEY``,
+        ``BASECAMP_TRUST_ENV`` (``0``/``false``/``no``/``off``: ignore the proxy and CA
+        variables), ``BASECAMP_MAX_RESPONSE_BYTES``.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -343,6 +388,10 @@ class Config:
                     f"got {env['BASECAMP_STRICT']!r}"
                 )
             values["strict"] = _SWITCHES[raw_strict]
+        raw_trust = env.get("BASECAMP_TRUST_ENV", "").strip().lower()
+        if raw_trust:
+            values["trust_env"] = raw_trust not in ("0", "false", "no", "off")
+        number("BASECAMP_MAX_RESPONSE_BYTES", "max_response_bytes", int)
         values.update(overrides)
         if "user_agent" not in values:
             raise UsageError(

@@ -81,11 +81,12 @@ from .throttle import Throttle
 from .transport import (
     Content,
     HttpResponse,
+    NetworkEnvironment,
     StreamedResponse,
     Transport,
     choose_backend,
-    default_ssl_context,
     open_transport,
+    read_environment,
 )
 
 T = TypeVar("T")
@@ -199,15 +200,20 @@ class ClientCore:
         self._static = static.prepared if isinstance(static, StaticCredentials) else None
         self._transport_arg = transport
         self._closed = False
-        #: The backend in use ("asyncio" or "httpx"); None until chosen.
+        #: The backend in use ("aiohttp" or "httpx"); None until chosen.
         self.backend: str | None = None
         injected = transport is not None
         choose_backend(config.http_backend, injected=injected)  # refuse bad combinations now
+        # Proxies and CA locations, read from the environment once, now (an injected
+        # transport brings its own).
+        self._network: NetworkEnvironment | None = None
+        if not injected:
+            self._network = read_environment(trust_env=config.trust_env, proxy=config.proxy)
         # Built now, outside any event loop: creating the TLS context takes a while
         # and would otherwise stall the loop on the first request.
         self._ssl = config.ssl_context
-        if self._ssl is None and not injected and config.base_url.startswith("https:"):
-            self._ssl = default_ssl_context()
+        if self._ssl is None and self._network is not None and config.base_url.startswith("https:"):
+            self._ssl = self._network.ssl_context()
         # "auto" without an injected transport waits for the first request to see which
         # async library runs it.
         self._http: Transport | None = None
@@ -229,6 +235,8 @@ class ClientCore:
             keepalive_expiry=c.keepalive_expiry,
             transport=self._transport_arg,
             ssl_context=self._ssl,
+            network=self._network,
+            max_response_bytes=c.max_response_bytes,
         )
         self.backend = backend
         return http
@@ -599,13 +607,7 @@ class ClientCore:
                         with limit:
                             response = await http.send(method, url, headers, content)
             except NetworkError as exc:
-                error = NetworkError(
-                    f"{op.id}: {exc.message}",
-                    request_sent=exc.request_sent,
-                    retryable=exc.retryable,
-                    operation_id=op.id,
-                    attempts=attempt,
-                )
+                error = exc.for_operation(op.id, attempt)  # keeps the subclass
                 if observe:
                     await self._request_ended(op, shown, attempt, started, None, error)
                 if policy is None:

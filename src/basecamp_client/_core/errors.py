@@ -9,6 +9,7 @@ token field is masked before it is stored.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -282,6 +283,34 @@ class NetworkError(BasecampError):
     def __init__(self, message: str, *, request_sent: bool = True, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.request_sent = request_sent
+
+    def for_operation(self, operation_id: str, attempts: int) -> NetworkError:
+        """A copy (same class, same details) naming the operation and the attempts made."""
+        error = copy.copy(self)
+        error.message = _truncate(f"{operation_id}: {self.message}", MAX_MESSAGE)
+        error.args = (error.message,)
+        error.operation_id = operation_id
+        error.attempts = attempts
+        return error
+
+
+class ResponseTooLargeError(NetworkError):
+    """The answer was bigger than ``max_response_bytes``: refused as soon as its
+    ``Content-Length`` said so, or as soon as that many bytes (after decompression) had
+    arrived. Never retried: the server would send the same answer again."""
+
+    code = "response_too_large"
+    default_hint = (
+        "the answer exceeds max_response_bytes; raise that setting if such large "
+        "answers are expected"
+    )
+
+    def __init__(self, message: str, *, limit: int | None = None, **kw: Any) -> None:
+        kw.setdefault("request_sent", True)
+        kw.setdefault("retryable", False)
+        super().__init__(message, **kw)
+        #: The ``max_response_bytes`` in force.
+        self.limit = limit
 
 
 _HINTS: dict[int, str] = {

@@ -23,8 +23,11 @@ import anyio.to_thread
 
 from .errors import UsageError
 
-#: Bytes read (and sent) per step.
-CHUNK_SIZE = 256 * 1024
+#: Bytes read (and sent) per step. Each read of a file or sync iterator is a hop to a
+#: worker thread, which costs tens of microseconds: with 1 MiB steps a 200 MB upload
+#: makes 200 of them and spends about as much CPU as raw httpx (256 KiB steps cost
+#: 1.5x, 64 KiB steps 4x); memory stays bounded by a few steps whatever the size.
+CHUNK_SIZE = 1024 * 1024
 
 
 class BinaryReadable(Protocol):

@@ -1,15 +1,17 @@
 """The seam between the client and HTTP: backend-neutral types, and choosing a backend.
 
-Two backends implement :class:`~.base.Transport`:
+Two backends implement :class:`~.base.Transport`, each a thin adapter over a well-kept
+HTTP library (no module of the SDK parses HTTP itself):
 
-- ``asyncio`` (:mod:`.aio_backend`): HTTP/1.1 straight on asyncio's transports, the
-  fast path whenever the client runs on asyncio (the sync ``Basecamp`` always does);
+- ``aiohttp`` (:mod:`.aiohttp_backend`): whenever the client runs on asyncio and no
+  transport was injected (the sync ``Basecamp`` always runs on asyncio);
 - ``httpx`` (:mod:`.httpx_backend`): for trio, for an injected httpx transport
-  (``httpx.MockTransport``, proxies, custom transports), or on request.
+  (``httpx.MockTransport``, HTTP/2, custom transports), or on request.
 
-``http_backend="auto"`` (the default) picks ``asyncio`` when the running async library
-is asyncio and no transport was injected, ``httpx`` otherwise. httpx itself is imported
-only when its backend is used.
+``http_backend="auto"`` (the default) picks ``aiohttp`` when the running async library
+is asyncio and no transport was injected, ``httpx`` otherwise. ``"asyncio"``, the name
+of the SDK's former hand-written backend, is accepted as another name for ``aiohttp``.
+Each library is imported only when its backend is first used.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ import sniffio
 from ..errors import UsageError
 from .base import (
     Content,
-    Headers,
     HttpResponse,
     StreamedResponse,
     Transport,
-    default_ssl_context,
 )
+from .environment import NetworkEnvironment, read_environment
+from .headers import Headers
 
 if TYPE_CHECKING:
     from .httpx_backend import HttpTransport, HttpxTransport
@@ -39,32 +41,42 @@ __all__ = [
     "HttpResponse",
     "HttpTransport",
     "HttpxTransport",
+    "NetworkEnvironment",
     "StreamedResponse",
     "Transport",
     "choose_backend",
     "default_ssl_context",
     "is_http_transport",
     "open_transport",
+    "read_environment",
 ]
 
-BACKENDS = ("auto", "asyncio", "httpx")
+BACKENDS = ("auto", "aiohttp", "httpx")
+#: Former names still accepted, and what they mean now.
+ALIASES = {"asyncio": "aiohttp"}
+
+
+def backend_name(setting: str) -> str:
+    """The canonical name of an ``http_backend`` setting (``"asyncio"`` → ``"aiohttp"``)."""
+    return ALIASES.get(setting, setting)
 
 
 def choose_backend(setting: str, *, injected: bool) -> str:
-    """``"asyncio"`` or ``"httpx"`` for the ``http_backend`` setting.
+    """``"aiohttp"`` or ``"httpx"`` for the ``http_backend`` setting.
 
     ``auto`` looks at the async library running now, so call this from inside the
     event loop that will use the transport.
     """
+    setting = backend_name(setting)
     if setting == "httpx":
         return "httpx"
-    if setting == "asyncio":
+    if setting == "aiohttp":
         if injected:
             raise UsageError(
-                'http_backend="asyncio" cannot use an injected transport=, which is an '
+                'http_backend="aiohttp" cannot use an injected transport=, which is an '
                 'httpx transport; leave http_backend at "auto" or set it to "httpx"'
             )
-        return "asyncio"
+        return "aiohttp"
     if setting != "auto":
         raise UsageError(f"http_backend must be one of {', '.join(BACKENDS)}; got {setting!r}")
     if injected:
@@ -73,7 +85,13 @@ def choose_backend(setting: str, *, injected: bool) -> str:
         library = sniffio.current_async_library()
     except sniffio.AsyncLibraryNotFoundError:
         library = None
-    return "asyncio" if library == "asyncio" else "httpx"
+    return "aiohttp" if library == "asyncio" else "httpx"
+
+
+def default_ssl_context(*, trust_env: bool = True) -> ssl.SSLContext:
+    """The verifying context a client uses when given none (see
+    :meth:`.environment.NetworkEnvironment.ssl_context`)."""
+    return read_environment(trust_env=trust_env).ssl_context()
 
 
 def open_transport(
@@ -86,18 +104,29 @@ def open_transport(
     keepalive_expiry: float = 5.0,
     transport: Any = None,
     ssl_context: ssl.SSLContext | None = None,
+    network: NetworkEnvironment | None = None,
+    max_response_bytes: int | None = None,
 ) -> Transport:
-    """A connection pool of the chosen backend (``"asyncio"`` or ``"httpx"``)."""
-    if backend == "asyncio":
-        from .aio_backend import AioTransport
+    """A connection pool of the chosen backend (``"aiohttp"`` or ``"httpx"``).
 
-        return AioTransport(
+    ``network`` (proxies, CA locations) defaults to what the environment says now;
+    ``max_response_bytes=None`` reads whole responses of any size (callers that bound
+    them themselves).
+    """
+    if network is None and transport is None:
+        network = read_environment()
+    if backend_name(backend) == "aiohttp":
+        from .aiohttp_backend import AiohttpTransport
+
+        return AiohttpTransport(
             timeout=timeout,
             connect_timeout=connect_timeout,
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
             keepalive_expiry=keepalive_expiry,
             ssl_context=ssl_context,
+            network=network,
+            max_response_bytes=max_response_bytes,
         )
     from .httpx_backend import HttpxTransport
 
@@ -109,6 +138,8 @@ def open_transport(
         keepalive_expiry=keepalive_expiry,
         transport=transport,
         ssl_context=ssl_context,
+        network=network,
+        max_response_bytes=max_response_bytes,
     )
 
 
@@ -122,7 +153,7 @@ def is_http_transport(value: Any) -> bool:
 
 
 def __getattr__(name: str) -> Any:
-    # The httpx classes load on demand, so that a client on the asyncio backend never
+    # The httpx classes load on demand, so that a client on the aiohttp backend never
     # imports httpx.
     if name in ("HttpTransport", "HttpxTransport", "network_error"):
         from . import httpx_backend

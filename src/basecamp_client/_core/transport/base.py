@@ -2,14 +2,13 @@
 
 Nothing here knows an HTTP library. The client core, file transfers and OAuth see only
 :class:`HttpResponse`, :class:`StreamedResponse`, :class:`Transport` and
-:class:`~basecamp_client.NetworkError`; a backend (``aio_backend``, ``httpx_backend``)
-turns its library's world into these.
+:class:`~basecamp_client.NetworkError`; a backend (``aiohttp_backend``,
+``httpx_backend``) turns its library's world into these.
 """
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -82,46 +81,3 @@ class Transport(Protocol):
     async def aclose(self) -> None:
         """Close every connection (idempotent); later requests raise UsageError."""
         ...
-
-
-class Headers(Mapping[str, str]):
-    """Response headers: case-insensitive lookups; a header sent more than once reads as
-    its values joined with ``", "`` (the HTTP list form). Iterates lower-case names."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: dict[str, str] | None = None) -> None:
-        # Keys are lower case already: the parser builds them so.
-        self._items: dict[str, str] = items if items is not None else {}
-
-    def __getitem__(self, key: str) -> str:
-        return self._items[key.lower()]
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return self._items.get(key.lower(), default)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        shown = {k: ("[redacted]" if k in _SECRET_HEADERS else v) for k, v in self._items.items()}
-        return f"Headers({shown!r})"
-
-
-_SECRET_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization"})
-
-
-def default_ssl_context() -> ssl.SSLContext:
-    """Verification on, with the same trust store as httpx's default (certifi's bundle,
-    when installed), so that choosing a backend never changes which servers are trusted."""
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover - certifi comes with httpx
-        return ssl.create_default_context()
-    return ssl.create_default_context(cafile=certifi.where())

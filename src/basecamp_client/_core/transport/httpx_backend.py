@@ -2,6 +2,12 @@
 
 Used under trio, with an injected httpx transport (``httpx.MockTransport``, a proxy
 transport, anything custom), or when ``http_backend="httpx"`` is chosen.
+
+Bodies are read raw (``aiter_raw()``) and decoded by :mod:`.bodies`, as on the aiohttp
+backend: decompression bounded per step and ``max_response_bytes`` enforced on both.
+Proxies from the environment (or ``proxy=``) get one httpx pool each, chosen per
+request URL; an injected transport is used as it is, with its own proxy and TLS
+settings.
 """
 
 from __future__ import annotations
@@ -15,10 +21,23 @@ import httpx
 
 from ..errors import NetworkError, UsageError
 from .base import Content, HttpResponse
+from .bodies import (
+    ContentDecoder,
+    check_declared,
+    check_framing,
+    check_head_size,
+    decode_stream,
+    decoder_for,
+    has_body,
+    read_capped,
+)
+from .environment import NetworkEnvironment, ProxyChooser, certificate_failure
+from .headers import JoinedHeaders
+from .sending import RequestCheck, checked, declared_length
 
 # Failures that happen before a single byte of the request left this machine: safe to
-# retry even for a write.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# retry even for a write. (ProxyError: the proxy refused to open the tunnel.)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
 _FAILURES = (httpx.TransportError, httpx.DecodingError)
 
 
@@ -26,22 +45,36 @@ def network_error(exc: Exception) -> NetworkError:
     """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
     name = type(exc).__name__
     if isinstance(exc, _NOT_SENT):
-        detail = str(exc)[:200]
+        certificate = certificate_failure(exc)
+        detail = (certificate or str(exc))[:200]
         if detail:
             # Say why (refused, unknown host, certificate verification failed...).
             name = f"{name} ({detail})"
-        # Retrying cannot fix an untrusted certificate.
-        permanent = "CERTIFICATE_VERIFY_FAILED" in detail
+        # Retrying cannot fix an untrusted certificate, nor a proxy that refuses us.
+        permanent = certificate is not None or (
+            isinstance(exc, httpx.ProxyError) and _proxy_refusal(detail)
+        )
         return NetworkError(
             f"could not connect: {name}", request_sent=False, retryable=not permanent
         )
     if isinstance(exc, httpx.TimeoutException):
-        what = "timed out waiting for the response"
+        what = (
+            "timed out sending the request body"
+            if isinstance(exc, httpx.WriteTimeout)
+            else "timed out waiting for the response"
+        )
     elif isinstance(exc, httpx.DecodingError):
         what = "the response could not be decompressed"
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        what = "the response is not valid HTTP"
     else:
         what = "connection failed"
     return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
+
+
+def _proxy_refusal(detail: str) -> bool:
+    # httpcore: "407 Proxy Authentication Required" and the like.
+    return detail[:1] == "4"
 
 
 def is_http_transport(value: Any) -> bool:
@@ -50,7 +83,8 @@ def is_http_transport(value: Any) -> bool:
 
 
 class HttpxTransport:
-    """One connection pool, owned by one client, living on one event loop.
+    """One connection pool (one per proxy in use), owned by one client, living on one
+    event loop.
 
     Requests go straight to the httpx *transport* (the connection pool), not through
     ``httpx.AsyncClient``: the client layer's cookie jar, auth flows, redirect handling
@@ -58,7 +92,16 @@ class HttpxTransport:
     sixth off the cost of a request.
     """
 
-    __slots__ = ("_closed", "_timeout", "_transport")
+    __slots__ = (
+        "_check",
+        "_choose",
+        "_closed",
+        "_limit",
+        "_make",
+        "_proxied",
+        "_timeout",
+        "_transport",
+    )
 
     def __init__(
         self,
@@ -70,26 +113,44 @@ class HttpxTransport:
         keepalive_expiry: float = 5.0,
         transport: Any = None,
         ssl_context: ssl.SSLContext | None = None,
+        network: NetworkEnvironment | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
+        self._choose: ProxyChooser | None = None
+        self._proxied: dict[str, httpx.AsyncBaseTransport] = {}
         if transport is None:
-            transport = httpx.AsyncHTTPTransport(
-                verify=ssl_context if ssl_context is not None else True,
-                limits=httpx.Limits(
-                    max_connections=max_connections,
-                    max_keepalive_connections=max_keepalive_connections,
-                    keepalive_expiry=keepalive_expiry,
-                ),
-                trust_env=False,
+            network = network if network is not None else NetworkEnvironment()
+            verify = ssl_context if ssl_context is not None else network.ssl_context()
+            limits = httpx.Limits(
+                max_connections=max_connections,
+                max_keepalive_connections=max_keepalive_connections,
+                keepalive_expiry=keepalive_expiry,
             )
+
+            def make(proxy: str | None) -> httpx.AsyncBaseTransport:
+                # trust_env=False: the environment was read once, into ``network``.
+                return httpx.AsyncHTTPTransport(
+                    verify=verify, limits=limits, trust_env=False, proxy=proxy
+                )
+
+            self._make = make
+            transport = make(None)
+            if network.uses_proxies:
+                self._choose = ProxyChooser(network)
         self._transport: httpx.AsyncBaseTransport = transport
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout).as_dict()
+        self._limit = max_response_bytes
         self._closed = False
+        self._check = RequestCheck()
 
     def _request(
         self, method: str, url: str, headers: Mapping[str, str], content: Content
     ) -> httpx.Request:
         if self._closed:
             raise UsageError("the client is closed; create a new one")
+        self._check(url, headers)
+        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
+            content = checked(content, declared_length(headers))
         try:
             return httpx.Request(
                 method, url, headers=headers, content=content, extensions={"timeout": self._timeout}
@@ -97,24 +158,50 @@ class HttpxTransport:
         except httpx.InvalidURL:
             raise UsageError(f"invalid request URL {url!r}") from None
 
+    def _pool_for(self, url: str) -> httpx.AsyncBaseTransport:
+        choose = self._choose
+        if choose is None:
+            return self._transport
+        proxy = choose(url)
+        if proxy is None:
+            return self._transport
+        pool = self._proxied.get(proxy)
+        if pool is None:
+            pool = self._proxied[proxy] = self._make(proxy)
+        return pool
+
     async def send(
         self, method: str, url: str, headers: Mapping[str, str], content: Content = None
     ) -> HttpResponse:
         request = self._request(method, url, headers, content)
         try:
-            response = await self._transport.handle_async_request(request)
+            response = await self._pool_for(url).handle_async_request(request)
             try:
-                body = await response.aread()
+                body = await self._read(method, response)
+                _drop_if_followed(response)
             finally:
                 await response.aclose()
         except _FAILURES as exc:
             raise network_error(exc) from None
         return HttpResponse(
             status_code=response.status_code,
-            headers=response.headers,
+            headers=_headers_of(response),
             content=body,
             url=url,
         )
+
+    async def _read(self, method: str, response: httpx.Response) -> bytes:
+        headers = response.headers
+        check_head_size(headers.raw)
+        limit = self._limit
+        if has_body(method, response.status_code):
+            check_framing(headers)
+            if limit is not None:
+                check_declared(headers, limit)
+        chunks, decoder = _raw_body(response)
+        if limit is None:
+            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
+        return await read_capped(chunks, decoder, limit)
 
     def stream(
         self, method: str, url: str, headers: Mapping[str, str], content: Content = None
@@ -123,7 +210,52 @@ class HttpxTransport:
 
     async def aclose(self) -> None:
         self._closed = True
-        await self._transport.aclose()
+        pools = [self._transport, *self._proxied.values()]
+        self._proxied.clear()
+        for pool in pools:
+            await pool.aclose()
+
+
+def _headers_of(response: httpx.Response) -> Mapping[str, str]:
+    headers = response.headers
+    # httpx decodes all of a response's headers with one encoding; the seam decodes a
+    # value that is not ASCII on its own (as the aiohttp backend does).
+    return headers if headers.encoding == "ascii" else JoinedHeaders(headers.raw)
+
+
+def _drop_if_followed(response: httpx.Response) -> None:
+    """Close the connection when the server sent anything after this complete response.
+
+    h11 keeps such bytes and would read them as the answer to the next request on the
+    connection (a stale or forged response). aiohttp drops such a connection itself.
+    Reaching h11's buffer (``trailing_data``, public h11 API) goes through httpx's and
+    httpcore's private attributes; ``tests/transport`` notices if they change.
+    """
+    try:
+        stream: Any = response.stream
+        state = stream._httpcore_stream._stream._connection._h11_state
+        leftover, _closed = state.trailing_data
+        if leftover:
+            # As if the server had said "Connection: close": httpcore then closes the
+            # connection when the response is closed, instead of pooling it.
+            state._cstate.process_keep_alive_disabled()
+    except AttributeError:
+        return  # not an httpcore HTTP/1.1 connection (HTTP/2, a mock transport)
+
+
+def _raw_body(response: httpx.Response) -> tuple[AsyncIterator[bytes], ContentDecoder | None]:
+    """The body as it came, and the decoder it needs. A response built in memory (by
+    ``httpx.MockTransport``, say) was already read, and decoded, by httpx itself."""
+    if response.is_stream_consumed:
+        return _one(response.content), None
+    # The stream itself rather than aiter_raw(), which would release the connection
+    # at the end, before _drop_if_followed() could look at it.
+    stream: Any = response.stream
+    return aiter(stream), decoder_for(response.headers)
+
+
+async def _one(content: bytes) -> AsyncIterator[bytes]:
+    yield content
 
 
 class _HttpxStream:
@@ -145,14 +277,19 @@ class _HttpxStream:
 
     async def __aenter__(self) -> HttpxStreamedResponse:
         method, url, headers, content = self._args
-        request = self._owner._request(method, url, headers, content)
+        owner = self._owner
+        request = owner._request(method, url, headers, content)
         try:
-            response = await self._owner._transport.handle_async_request(request)
+            response = await owner._pool_for(url).handle_async_request(request)
         except _FAILURES as exc:
             raise network_error(exc) from None
-        # The transport answers with a bare response; tie it to its request so that
-        # httpx decodes the body as a client would.
-        response.request = request
+        try:
+            check_head_size(response.headers.raw)
+            if has_body(method, response.status_code):
+                check_framing(response.headers)
+        except BaseException:
+            await response.aclose()
+            raise
         self._response = HttpxStreamedResponse(response, url)
         return self._response
 
@@ -169,10 +306,13 @@ class _HttpxStream:
 class HttpxStreamedResponse:
     """:class:`~.base.StreamedResponse` over an httpx response."""
 
-    __slots__ = ("_response", "url")
+    __slots__ = ("_closed", "_content", "_finished", "_response", "url")
 
     def __init__(self, response: httpx.Response, url: str) -> None:
         self._response = response
+        self._content: bytes | None = None
+        self._closed = False
+        self._finished = False
         self.url = url
 
     def __repr__(self) -> str:
@@ -184,23 +324,33 @@ class HttpxStreamedResponse:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self._response.headers
+        return _headers_of(self._response)
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._closed:
+            raise UsageError("the response is closed; its body can no longer be read")
+        response = self._response
         try:
-            async for chunk in self._response.aiter_bytes():
-                yield chunk
+            async for piece in decode_stream(*_raw_body(response)):
+                yield piece
         except _FAILURES as exc:
             raise network_error(exc) from None
+        self._finished = True
 
     async def aread(self) -> bytes:
-        try:
-            return await self._response.aread()
-        except _FAILURES as exc:
-            raise network_error(exc) from None
+        if self._content is None:
+            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
+        return self._content
 
     async def aclose(self) -> None:
+        self._closed = True
         try:
+            if self._finished:
+                _drop_if_followed(self._response)
             await self._response.aclose()
         except _FAILURES:
             pass  # closing a broken connection: nothing left to release

@@ -1,0 +1,503 @@
+"""The aiohttp backend: the default on asyncio, and so in the sync client.
+
+A thin adapter: aiohttp's ``ClientSession`` does the wire (connection pool, HTTP/1.1,
+TLS, proxies, happy eyeballs); this module turns its world into the seam's types and
+adds what the SDK promises on every backend:
+
+- **"Was the request sent?"** A failure before aiohttp handed over a connection (DNS,
+  refused, connect or pool timeout, TLS handshake, a proxy refusing the tunnel) is
+  ``NetworkError(request_sent=False)``; anything later counts as sent. The line is drawn
+  where aiohttp's connector returns a connection
+  (:class:`.aiohttp_attempts.AttemptConnector`), not by guessing from exception classes.
+  aiohttp's own silent retry of idempotent requests on a broken keep-alive connection is
+  turned off: the SDK's retry loop is the one place that decides, and counts, attempts.
+- **Bodies** arrive undecoded (``auto_decompress=False``) and go through
+  :mod:`.bodies`, like httpx's: the same codings accepted, decompression bounded per
+  step, and ``max_response_bytes`` enforced on what was received and what it inflated
+  to.
+- **A write timeout**: aiohttp waits without limit for a socket that stopped taking a
+  request body; a streamed or large body here is fed through
+  :class:`.aiohttp_attempts.BodyFeed`, which aborts the connection when the socket takes
+  nothing for ``timeout`` seconds.
+- **One session per event loop**: aiohttp sessions belong to one loop. A client used
+  again after its loop ended (a second ``asyncio.run()``) starts a fresh session; the
+  old one was closed when the old loop shut its async generators down. Using one client
+  from two running loops at once is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import re
+import ssl
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from yarl import URL
+
+from ..errors import UsageError
+from .aiohttp_attempts import (
+    CURRENT_ATTEMPT,
+    FAILURES,
+    WATCHED_BODY,
+    Attempt,
+    AttemptConnector,
+    BodyFeed,
+    network_error,
+    slices,
+)
+from .base import Content, HttpResponse
+from .bodies import (
+    check_declared,
+    check_framing,
+    decode_stream,
+    decoder_for,
+    has_body,
+    malformed,
+    read_capped,
+)
+from .environment import NetworkEnvironment
+from .headers import MultiHeaders as _Headers
+from .sending import RequestCheck, declared_length
+
+#: How long aiohttp waits before starting a connection attempt to the next address
+#: of a host (happy eyeballs, RFC 8305's recommended 250 ms).
+HAPPY_EYEBALLS_DELAY = 0.25
+
+# Characters a URL may carry as it is: with anything else (spaces, non-ASCII, a host to
+# encode with IDNA), yarl quotes and normalises it; otherwise it goes out byte for byte
+# (a pre-signed storage URL must not be re-encoded).
+_SENT_AS_IS = re.compile(r"(?:[!#$&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]|%[0-9A-Fa-f]{2})*\Z")
+#: What stays unescaped when a path or query is percent-encoded (as httpx encodes them:
+#: a space is %20, never "+").
+_SAFE = "!$&'()*+,/:;=?@[]~%"
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def request_url(url: str) -> URL:
+    """``url`` as aiohttp sends it: byte for byte when it holds nothing that needs
+    escaping (yarl would otherwise normalise escapes, and a pre-signed URL must stay as
+    signed); else with the host encoded by IDNA 2008 and the rest percent-encoded like
+    httpx does it."""
+    if _SENT_AS_IS.match(url):
+        return URL(url, encoded=True)
+    scheme, _, rest = url.partition("://")
+    end = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if 0 <= found < end:
+            end = found
+    authority, tail = rest[:end], rest[end:].partition("#")[0]
+    if not authority.isascii():
+        authority = URL(f"{scheme}://{authority}").raw_authority
+    tail = quote(_BARE_PERCENT.sub("%25", tail), safe=_SAFE)
+    return URL(f"{scheme}://{authority}{tail}", encoded=True)
+
+
+# Loops' sessions that could not be closed (their loop ended without shutting its async
+# generators down): kept referenced so that their finalisers never run on a dead loop.
+_ABANDONED: list[object] = []
+_HTTP11 = (1, 1)
+
+
+async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    # Started on the session's loop and left suspended: when that loop shuts its async
+    # generators down (asyncio.run() and the sync client's loop both do), this closes
+    # the session while the loop can still run the closing.
+    try:
+        yield
+    finally:
+        if not session.closed:
+            await session.close()
+
+
+def _abandon(session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None] | None) -> None:
+    # The session's loop is closed: nothing can run its closing any more. The session is
+    # marked closed (detach() takes no loop), and the connector and the suspended
+    # sentinel are kept referenced, so that no finaliser tries to use the dead loop.
+    connector = session.connector
+    session.detach()
+    _ABANDONED.append((connector, sentinel))
+
+
+async def _close_session(
+    session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None]
+) -> None:
+    await session.close()
+    await sentinel.aclose()
+
+
+class AiohttpTransport:
+    """:class:`~.base.Transport` over aiohttp. Binds to the event loop of its first
+    request (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        connect_timeout: float,
+        max_connections: int,
+        max_keepalive_connections: int,
+        keepalive_expiry: float = 5.0,
+        ssl_context: ssl.SSLContext | None = None,
+        network: NetworkEnvironment | None = None,
+        max_response_bytes: int | None = None,
+    ) -> None:
+        self._timeout = timeout
+        self._client_timeout = aiohttp.ClientTimeout(
+            total=None,
+            # Waiting for a free connection plus connecting; each connection attempt
+            # (TCP and TLS handshake) on its own within connect_timeout.
+            connect=max(timeout, connect_timeout),
+            sock_connect=connect_timeout,
+            # Each wait for the next bytes of the answer, started once the request
+            # was written.
+            sock_read=timeout,
+        )
+        # aiohttp has no separate cap on idle connections: every connection, busy or
+        # idle, counts against max_connections, and idle ones close after
+        # keepalive_expiry.
+        del max_keepalive_connections
+        self._max_connections = max_connections
+        self._keepalive_expiry = keepalive_expiry
+        self._ssl = ssl_context
+        self._network = network if network is not None else NetworkEnvironment()
+        self._limit = max_response_bytes
+        self._proxies: dict[tuple[str, str, int | None], tuple[URL, dict[str, str] | None]] = {}
+        self._direct: set[tuple[str, str, int | None]] = set()
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sentinel: AsyncGenerator[None, None] | None = None
+        self._closed = False
+        self._check = RequestCheck()
+
+    def __repr__(self) -> str:
+        return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
+
+    # -- the session ----------------------------------------------------------------
+
+    async def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise UsageError("the client is closed; create a new one")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise UsageError(
+                "the aiohttp HTTP backend needs a running asyncio event loop "
+                '(under trio, use http_backend="auto" or "httpx")'
+            ) from None
+        session = self._session
+        if session is not None:
+            old = self._loop
+            assert old is not None
+            if old is loop:
+                return session
+            if old.is_running() and not old.is_closed():
+                raise UsageError(
+                    "this client is bound to another running event loop; "
+                    "create one client per event loop"
+                )
+            # The previous loop is gone (say, a second asyncio.run()).
+            self._forget_session()
+        context = self._ssl if self._ssl is not None else self._network.ssl_context()
+        connector = AttemptConnector(
+            limit=self._max_connections,
+            keepalive_timeout=self._keepalive_expiry,
+            ssl=context,
+            happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+            interleave=1,
+        )
+        session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            timeout=self._client_timeout,
+            auto_decompress=False,
+            trust_env=False,  # the environment was read once, into self._network
+            raise_for_status=False,
+            # Only the headers the SDK chose go out.
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+        )
+        # The SDK's retry loop decides about every retry (aiohttp's test client turns
+        # this off the same way).
+        session._retry_connection = False
+        sentinel = _close_with_loop(session)
+        self._session, self._loop, self._sentinel = session, loop, sentinel
+        await sentinel.asend(None)
+        return session
+
+    def _forget_session(self) -> None:
+        session, sentinel = self._session, self._sentinel
+        self._session = self._loop = self._sentinel = None
+        if session is not None and not session.closed:
+            # Its loop is closed: nothing can close it now. Keep it from being
+            # collected, which would try to.
+            _abandon(session, sentinel)
+
+    async def aclose(self) -> None:
+        self._closed = True
+        session, sentinel, loop = self._session, self._sentinel, self._loop
+        if session is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        self._session = self._loop = self._sentinel = None
+        assert loop is not None
+        assert sentinel is not None
+        if running is loop:
+            await _close_session(session, sentinel)
+        elif loop.is_running() and not loop.is_closed():
+            # Closed from another thread's loop: the session's own loop closes it.
+            asyncio.run_coroutine_threadsafe(_close_session(session, sentinel), loop)
+        elif not session.closed:
+            _abandon(session, sentinel)
+
+    # -- requests -------------------------------------------------------------------
+
+    def _target(self, url: str) -> tuple[URL, dict[str, Any]]:
+        try:
+            target = request_url(url)
+        except (ValueError, TypeError):
+            raise UsageError(f"invalid request URL {url!r}") from None
+        if target.scheme not in ("http", "https") or not target.host:
+            raise UsageError(f"invalid request URL {url!r}: only http:// and https:// URLs")
+        if not self._network.uses_proxies:
+            return target, {}
+        key = (target.scheme, target.host, target.explicit_port)
+        if key in self._direct:
+            return target, {}
+        found = self._proxies.get(key)
+        if found is None:
+            proxy = self._network.proxy_for(*key)
+            if len(self._proxies) + len(self._direct) > 256:
+                self._proxies.clear()
+                self._direct.clear()
+            if proxy is None:
+                self._direct.add(key)
+                return target, {}
+            proxy_url = URL(proxy)
+            headers = None
+            if proxy_url.user is not None:
+                # Basic credentials from the proxy URL, as httpx and curl take them.
+                pair = f"{proxy_url.user}:{proxy_url.password or ''}".encode()
+                headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
+                proxy_url = proxy_url.with_user(None)
+            found = self._proxies[key] = (proxy_url, headers)
+        return target, {"proxy": found[0], "proxy_headers": found[1]}
+
+    async def _start(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: Content,
+        attempt: Attempt,
+    ) -> tuple[aiohttp.ClientResponse, BodyFeed | None]:
+        """Send the request; returns once the answer's head arrived."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        session = self._session
+        if session is None or self._loop is not loop:
+            session = await self._open()
+        self._check(url, headers)
+        target, options = self._target(url)
+        feed: BodyFeed | None = None
+        data: Any = content
+        if content is not None and not (
+            isinstance(content, (bytes, bytearray, memoryview)) and len(content) <= WATCHED_BODY
+        ):
+            declared = declared_length(headers)
+            if isinstance(content, (bytes, bytearray, memoryview)):
+                body = bytes(content)
+                if declared is None:
+                    headers = {**headers, "Content-Length": str(len(body))}
+                    declared = len(body)
+                source: AsyncIterable[bytes] = slices(body)
+            else:
+                source = content
+            assert loop is not None
+            data = feed = BodyFeed(source, declared, attempt, self._timeout, loop)
+        try:
+            response = await session.request(
+                method, target, headers=headers, data=data, allow_redirects=False, **options
+            )
+        except BaseException:
+            if feed is not None:
+                await feed.aclose()
+            raise
+        return response, feed
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> HttpResponse:
+        attempt = Attempt()
+        token = CURRENT_ATTEMPT.set(attempt)
+        feed: BodyFeed | None = None
+        try:
+            response, feed = await self._start(method, url, headers, content, attempt)
+            try:
+                body = await self._read(method, response)
+            except BaseException:
+                response.close()
+                attempt.drop_connection()
+                raise
+            response.release()
+            if (response.version or _HTTP11) < _HTTP11:
+                # As h11 does (and RFC 9112 asks after Transfer-Encoding on HTTP/1.0):
+                # an HTTP/1.0 connection is not reused, keep-alive or not.
+                attempt.drop_connection()
+        except FAILURES as exc:
+            if attempt.body_error is not None:
+                raise attempt.body_error from None
+            raise network_error(exc, attempt) from None
+        finally:
+            CURRENT_ATTEMPT.reset(token)
+            if feed is not None:
+                feed.disarm()
+        return HttpResponse(response.status, _Headers(response.headers), body, url)
+
+    async def _read(self, method: str, response: aiohttp.ClientResponse) -> bytes:
+        headers = _Headers(response.headers)
+        limit = self._limit
+        if _check_head(method, response, headers) and limit is not None:
+            check_declared(headers, limit)
+        decoder = decoder_for(headers)
+        if decoder is None and (limit is None or "content-length" in headers):
+            # Framed by a Content-Length within the cap: aiohttp reads no more.
+            return await response.read()
+        chunks = response.content.iter_any()
+        if limit is None:
+            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
+        return await read_capped(chunks, decoder, limit)
+
+    def stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> _AiohttpStream:
+        return _AiohttpStream(self, method, url, headers, content)
+
+
+def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[str, str]) -> bool:
+    """Refuse what aiohttp's parser lets through and httpx's refuses (see
+    :func:`.bodies.check_framing`); whether the response has a body."""
+    status = response.status
+    if status < 100:
+        raise malformed(f"status {status}")
+    if status == 101:
+        raise malformed("101 Switching Protocols, though no upgrade was asked for")
+    for name, _value in response.raw_headers:
+        if name[-1:] in (b" ", b"\t"):
+            raise malformed("whitespace between a header name and its colon")
+    if not has_body(method, status):
+        return False
+    check_framing(headers)
+    return True
+
+
+class _AiohttpStream:
+    """``async with transport.stream(...) as response``."""
+
+    __slots__ = ("_args", "_owner", "_response")
+
+    def __init__(
+        self,
+        owner: AiohttpTransport,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: Content,
+    ) -> None:
+        self._owner = owner
+        self._args = (method, url, headers, content)
+        self._response: AiohttpStreamedResponse | None = None
+
+    async def __aenter__(self) -> AiohttpStreamedResponse:
+        method, url, headers, content = self._args
+        attempt = Attempt()
+        token = CURRENT_ATTEMPT.set(attempt)
+        feed: BodyFeed | None = None
+        try:
+            response, feed = await self._owner._start(method, url, headers, content, attempt)
+        except FAILURES as exc:
+            if attempt.body_error is not None:
+                raise attempt.body_error from None
+            raise network_error(exc, attempt) from None
+        finally:
+            CURRENT_ATTEMPT.reset(token)
+            if feed is not None:
+                feed.disarm()
+        try:
+            _check_head(method, response, _Headers(response.headers))
+        except BaseException:
+            response.close()
+            attempt.drop_connection()
+            raise
+        self._response = AiohttpStreamedResponse(response, url, attempt)
+        return self._response
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+
+class AiohttpStreamedResponse:
+    """:class:`~.base.StreamedResponse` over an aiohttp response."""
+
+    __slots__ = ("_attempt", "_closed", "_content", "_response", "headers", "status_code", "url")
+
+    def __init__(self, response: aiohttp.ClientResponse, url: str, attempt: Attempt) -> None:
+        self._response = response
+        self._attempt = attempt
+        self._content: bytes | None = None
+        self._closed = False
+        self.status_code = response.status
+        self.headers: Mapping[str, str] = _Headers(response.headers)
+        self.url = url
+
+    def __repr__(self) -> str:
+        return f"<StreamedResponse {self.status_code}>"
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._closed:
+            raise UsageError("the response is closed; its body can no longer be read")
+        response = self._response
+        chunks = decode_stream(response.content.iter_any(), decoder_for(self.headers))
+        try:
+            async for piece in chunks:
+                yield piece
+        except FAILURES as exc:
+            response.close()
+            raise network_error(exc, self._attempt) from None
+        except BaseException:
+            response.close()
+            raise
+
+    async def aread(self) -> bytes:
+        if self._content is None:
+            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
+        return self._content
+
+    async def aclose(self) -> None:
+        self._closed = True
+        response = self._response
+        if response.content.at_eof():
+            response.release()
+            if (response.version or _HTTP11) < _HTTP11:
+                self._attempt.drop_connection()  # see AiohttpTransport.send
+        else:
+            response.close()  # unread body: closing beats draining an unknown amount
