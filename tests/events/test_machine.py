@@ -20,13 +20,6 @@ from basecamp_client._core.errors import (
     UsageError,
     ValidationError,
 )
-from basecamp_client._events import (
-    EventStreamError,
-    FeedFilters,
-    InboxFilters,
-    PositionMismatchError,
-    StreamSettings,
-)
 from basecamp_client._events.cable import CableUrlError, check_cable_url, redacted
 from basecamp_client._events.machine import (
     AuthCounter,
@@ -41,6 +34,13 @@ from basecamp_client._events.machine import (
     reconnect_delay,
     repair_delay,
     subscribe_command,
+)
+from basecamp_client.events import (
+    EventStreamError,
+    FeedFilters,
+    InboxFilters,
+    PositionMismatchError,
+    StreamSettings,
 )
 
 IDENT = '{"channel":"EventsChannel"}'

@@ -11,7 +11,8 @@ import pytest
 from basecamp_client import AsyncBasecamp, Basecamp
 from basecamp_client._core.clock import FakeClock
 from basecamp_client._core.errors import ForbiddenError, UsageError
-from basecamp_client._events import (
+from basecamp_client._generated.account import AsyncAccount
+from basecamp_client.events import (
     FeedGapError,
     FeedPage,
     InvalidContinuationError,
@@ -20,7 +21,6 @@ from basecamp_client._events import (
     PollStalledError,
     PositionMismatchError,
 )
-from basecamp_client._generated.account import AsyncAccount
 from basecamp_client.testing import FakeBasecamp
 
 from .conftest import UA
