@@ -5,40 +5,30 @@ See docs/event-feed.md. Importing this module does not import aiohttp (the live
 stream's WebSocket client loads when a stream first connects).
 """
 
-from ._events import (
-    TERMINAL_REASONS,
-    AsyncEventFeedService,
-    AsyncEventStream,
-    AsyncFeedPoll,
-    AsyncInboxPoll,
-    BufferOverflow,
+from ._events.checkpoints import (
     CheckpointKey,
     CheckpointStore,
-    EventFeedError,
-    EventFeedService,
-    EventStream,
-    EventStreamError,
-    FeedFilters,
-    FeedGap,
-    FeedGapError,
-    FeedPage,
-    FeedPoll,
     FileCheckpointStore,
-    Gap,
-    InboxFeedPage,
-    InboxFilters,
-    InboxPoll,
+    MemoryCheckpointStore,
+)
+from ._events.errors import (
+    TERMINAL_REASONS,
+    EventFeedError,
+    EventStreamError,
+    FeedGapError,
     InvalidContinuationError,
     InvalidFilterError,
     InvalidPositionError,
-    LossHandler,
-    LossSignal,
-    MemoryCheckpointStore,
     PollStalledError,
     PositionMismatchError,
-    State,
-    StreamSettings,
 )
+from ._events.filters import FeedFilters, InboxFilters
+from ._events.machine import State, StreamSettings
+from ._events.pages import FeedPage, Gap, InboxFeedPage
+from ._events.polling import AsyncFeedPoll, AsyncInboxPoll, FeedPoll, InboxPoll
+from ._events.service import AsyncEventFeedService, EventFeedService
+from ._events.signals import BufferOverflow, FeedGap, LossHandler, LossSignal
+from ._events.stream import AsyncEventStream, EventStream
 
 __all__ = [
     "TERMINAL_REASONS",

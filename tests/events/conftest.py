@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from basecamp_client import AsyncBasecamp
-from basecamp_client._events import CheckpointKey
+from basecamp_client.events import CheckpointKey
 from basecamp_client.testing import FakeBasecamp
 from basecamp_client.testing._cable import FakeCableServer
 

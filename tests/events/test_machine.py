@@ -20,19 +20,12 @@ from basecamp_client._core.errors import (
     UsageError,
     ValidationError,
 )
-from basecamp_client._events import (
-    EventStreamError,
-    FeedFilters,
-    InboxFilters,
-    PositionMismatchError,
-    StreamSettings,
-)
 from basecamp_client._events.cable import CableUrlError, check_cable_url, redacted
 from basecamp_client._events.machine import (
     AuthCounter,
     BadFrame,
-    Delivered,
     LiveBuffer,
+    RecentIds,
     disconnect_outcome,
     full_jitter,
     mint_outcome,
@@ -41,6 +34,13 @@ from basecamp_client._events.machine import (
     reconnect_delay,
     repair_delay,
     subscribe_command,
+)
+from basecamp_client.events import (
+    EventStreamError,
+    FeedFilters,
+    InboxFilters,
+    PositionMismatchError,
+    StreamSettings,
 )
 
 IDENT = '{"channel":"EventsChannel"}'
@@ -164,9 +164,10 @@ def test_the_authorization_counter_stops_at_its_limit_and_resets() -> None:
 
 
 def test_delivered_ids_are_remembered_up_to_capacity() -> None:
-    delivered = Delivered(3)
+    delivered = RecentIds(3)
     for i in range(1, 5):
-        delivered.add(i)
+        assert delivered.add(i)
+    assert not delivered.add(4)
     assert 1 not in delivered
     assert {2, 3, 4} <= {i for i in range(5) if i in delivered}
     assert len(delivered) == 3

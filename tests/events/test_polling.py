@@ -10,8 +10,10 @@ import pytest
 
 from basecamp_client import AsyncBasecamp, Basecamp
 from basecamp_client._core.clock import FakeClock
-from basecamp_client._core.errors import ForbiddenError, UsageError
-from basecamp_client._events import (
+from basecamp_client._core.errors import DecodeError, ForbiddenError, UsageError
+from basecamp_client._events.pages import FEED, INBOX, Lane
+from basecamp_client._generated.account import AsyncAccount
+from basecamp_client.events import (
     FeedGapError,
     FeedPage,
     InvalidContinuationError,
@@ -20,7 +22,6 @@ from basecamp_client._events import (
     PollStalledError,
     PositionMismatchError,
 )
-from basecamp_client._generated.account import AsyncAccount
 from basecamp_client.testing import FakeBasecamp
 
 from .conftest import UA
@@ -405,3 +406,60 @@ def test_the_sync_client_polls_too(fake: FakeBasecamp, anyio_backend: str) -> No
         assert poll.position == found[-1].position
         fake.event_feed.make_agent(fake.owner_id)
         assert list(account.event_feed.poll_inbox(since=0)) != []
+
+
+_EVENT = {
+    "id": 5,
+    "kind": "Message",
+    "event_type": "message.created",
+    "action": "created",
+    "created_at": "2024-01-01T00:00:00Z",
+    "bucket_id": 1,
+    "creator_id": 2,
+    "recording_id": 3,
+}
+_ITEM = {
+    "addressing_id": 7,
+    "reason": "mentioned",
+    "addressed_at": "2024-01-01T00:00:00Z",
+    "event": _EVENT,
+}
+
+
+@pytest.mark.parametrize(
+    ("lane", "page", "message"),
+    [
+        (FEED, {"events": []}, "PollEvents: the page has no position"),
+        (FEED, {"position": "p", "next": 3}, "PollEvents: the page's next is not a URL"),
+        (FEED, {"position": "p", "events": 3}, "PollEvents: the page's events are not a list"),
+        (FEED, {"position": "p", "events": [3]}, "PollEvents: an event is not an object"),
+        (
+            FEED,
+            {"position": "p", "events": [{**_EVENT, "id": True}]},
+            "PollEvents: an event without an integer id",
+        ),
+        (INBOX, {"position": "p", "items": "x"}, "PollInbox: the page's items are not a list"),
+        (INBOX, {"position": "p", "items": [3]}, "PollInbox: an item is not an object"),
+        (
+            INBOX,
+            {"position": "p", "items": [{**_ITEM, "addressing_id": None}]},
+            "PollInbox: an item without an integer id",
+        ),
+    ],
+)
+def test_a_malformed_page_is_a_decode_error_naming_the_operation(
+    lane: Lane, page: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(DecodeError) as caught:
+        lane.decode(page)
+    assert caught.value.message == message
+    assert caught.value.operation_id == lane.op.id
+
+
+def test_a_page_decodes_to_its_entries_keyed_by_their_ids() -> None:
+    feed = FEED.decode({"position": "p", "events": [_EVENT], "next": ""})
+    assert [FEED.key(e) for e in feed.entries] == [5]
+    assert (feed.position, feed.next) == ("p", None)
+    inbox = INBOX.decode({"position": "q", "items": [_ITEM], "next": "u"})
+    assert [INBOX.key(e) for e in inbox.entries] == [7]
+    assert (inbox.position, inbox.next) == ("q", "u")

@@ -15,7 +15,7 @@ import anyio
 import pytest
 
 from basecamp_client import AsyncBasecamp
-from basecamp_client._events import (
+from basecamp_client.events import (
     AsyncEventStream,
     BufferOverflow,
     EventFeedError,

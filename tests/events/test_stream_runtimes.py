@@ -7,7 +7,7 @@ import pytest
 
 from basecamp_client import AsyncBasecamp, Basecamp
 from basecamp_client._core.errors import UsageError
-from basecamp_client._events import FileCheckpointStore
+from basecamp_client.events import FileCheckpointStore
 from basecamp_client.testing import FakeBasecamp
 from basecamp_client.testing._cable import FakeCableServer
 

@@ -3,7 +3,9 @@
 mint → dial → welcome → subscribe → confirmation → catch-up walk from the durable
 position → replay of what arrived live meanwhile → streaming (with a repair walk every
 minute or so) → on any failure, tear the attempt down, back off and start again with a
-new ticket. Decisions come from :mod:`.machine`; waits go through the client's clock.
+new ticket. Decisions come from :mod:`.machine`; what is queued for the consumer, the
+held-back live events and the durable position are :mod:`.delivery`'s; waits go
+through the client's clock.
 
 The connector only moves when the consumer asks for the next item (delivery is serial):
 :meth:`Connector.next_item` returns an event, a :class:`Save` marker (after the events
@@ -14,19 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from .._core.errors import BasecampError, DecodeError
 from .._generated.models.feed_event import FeedEvent
-from .._generated.services.events import POLL_EVENTS
 from .cable import CableConnection, CableUrlError, DialError, check_cable_url, dial
 from .checkpoints import CheckpointKey, CheckpointStore, load_position
+from .delivery import Delivery
 from .errors import (
     EventFeedError,
     FeedGapError,
-    InvalidContinuationError,
-    InvalidFilterError,
     InvalidPositionError,
     PollStalledError,
     PositionMismatchError,
@@ -35,9 +34,7 @@ from .filters import FeedFilters
 from .machine import (
     AuthCounter,
     BadFrame,
-    Delivered,
     Frame,
-    LiveBuffer,
     State,
     StreamSettings,
     disconnect_outcome,
@@ -49,17 +46,8 @@ from .machine import (
     repair_delay,
     subscribe_command,
 )
-from .pages import decode_feed_page, decode_live_event
-from .signals import (
-    BufferOverflow,
-    FeedGap,
-    Item,
-    LossHandler,
-    LossSignal,
-    Save,
-    Teardown,
-    terminal,
-)
+from .pages import FEED, decode_live_event
+from .signals import FeedGap, Item, LossHandler, Teardown, terminal
 from .waiting import wait_until
 from .walk import Walk
 
@@ -95,25 +83,12 @@ class Connector:
         self._filters = filters
         self._store = store
         self._key = key
-        self._on_loss = on_loss
         self._start_position = position
         self._since = since
         self.state = State.IDLE
         self.attempts = 0
-        self._walk = Walk(
-            session,
-            POLL_EVENTS,
-            decode_feed_page,
-            filters.query(),
-            position=None,
-            since="now",
-            kind_id=lambda e: int(e.id),
-        )
-        self._position: str | None = None  # the durable position (handed-out pages)
-        self._held: str | None = None  # a present entry's position, saved after the replay
-        self._outbox: deque[Item] = deque()
-        self._buffer = LiveBuffer(settings.buffer_capacity, settings.buffer_max_bytes)
-        self._delivered = Delivered(settings.dedupe_capacity)
+        self._walk = Walk(session, FEED, filters.query(), position=None, since="now")
+        self._delivery = Delivery(settings, on_loss)
         self._auth = AuthCounter(settings.auth_failure_limit)
         self._failures = 0  # failed connection cycles in a row
         self._poll_failures = 0
@@ -135,16 +110,8 @@ class Connector:
             raise self._error
         self._resumed_at = self._clock.now()
         while True:
-            while self._outbox:
-                item = self._outbox.popleft()
-                if isinstance(item, Save):
-                    if item.position != self._position:
-                        self._position = item.position
-                        return item
-                    continue
-                if item.id in self._delivered:
-                    continue
-                self._delivered.add(item.id)
+            item = self._delivery.next()
+            if item is not None:
                 return item
             if self.state is State.CLOSED:
                 return None
@@ -158,12 +125,12 @@ class Connector:
 
     async def close(self) -> None:
         await self._disconnect()
-        self._outbox.clear()
+        self._delivery.clear()
         self.state = State.CLOSED
 
     async def _stop(self, exc: BaseException) -> None:
         """A terminal failure (or cancellation): nothing more is saved or delivered."""
-        self._outbox.clear()
+        self._delivery.clear()
         await self._disconnect()
         if isinstance(exc, Exception):
             self._error = exc
@@ -221,7 +188,7 @@ class Connector:
                     "checkpoint_load",
                     f"loading the saved position failed ({type(exc).__name__}); nothing was sent",
                 ) from exc
-        self._position = loaded if loaded is not None else self._start_position
+        self._delivery.position = loaded if loaded is not None else self._start_position
         self.state = State.MINTING
 
     async def _mint_and_dial(self) -> None:
@@ -309,13 +276,14 @@ class Connector:
 
     def _enter_walk(self) -> None:
         """Start a catch-up walk from the durable position (or where the stream began)."""
-        if self._position is not None:
-            self._walk.enter(position=self._position)
+        position = self._delivery.position
+        if position is not None:
+            self._walk.enter(position=position)
         elif self._walk.served_max is not None:
             self._walk.enter(since=str(self._walk.served_max))
         else:
             self._walk.enter(since=self._since)
-        self._held = None
+        self._delivery.begin_walk()
 
     # -- polling ------------------------------------------------------------------------
 
@@ -331,47 +299,34 @@ class Connector:
                     "poll_failed", f"the position was refused again: {exc}", exc
                 ) from exc
             walk.enter(since=exc.since)
-            self._position = None
+            self._delivery.position = None
             return
         except FeedGapError as exc:
-            self._signal(FeedGap(epoch_after_id=exc.epoch_after_id), exc)
+            self._delivery.loss(FeedGap(epoch_after_id=exc.epoch_after_id), exc)
             if exc.resume is None:
                 raise terminal("feed_gap", "the gap answer has no resume URL", exc) from None
             walk.follow_resume(exc.resume)  # InvalidContinuationError if foreign
-            self._position = None
+            self._delivery.position = None
             return
-        except (InvalidFilterError, InvalidContinuationError):
-            raise
         except PollStalledError as exc:
             raise terminal("poll_failed", str(exc), exc) from None
         except EventFeedError:
-            raise
+            raise  # refused filters, a foreign continuation: terminal as they are
         except BasecampError as exc:
             await self._poll_failed(exc)
             return
         self._auth.reset()
         self._poll_failures = 0
         self._reentries = 0
-        self._outbox.extend(page.entries)
-        if present or self._held is not None:
-            # A present-class entry: hold the position until the frames already
-            # received have been replayed (an event with a lower id that committed
-            # after the entry reaches us only live).
-            self._held = page.position
-        else:
-            self._outbox.append(Save(page.position))
+        self._delivery.add_page(page.entries, page.position, present=present)
         if page.next is None:
             self.state = State.DRAINING
         # Frames that came meanwhile: a disconnect among them still lets this page go
         # out (and be saved) before the reconnect; an overflow the handler refuses ends
         # the stream before anything more is saved.
         self._take_ready_frames()
-        if self._check_overflow():
-            last = self._outbox[-1] if self._outbox else None
-            if isinstance(last, Save):
-                # Accepted: the events the buffer kept go out before any further save.
-                self._outbox.pop()
-                self._held = last.position
+        if self._delivery.check_overflow():
+            self._delivery.defer_save()
 
     async def _poll_failed(self, exc: BasecampError) -> None:
         outcome = poll_outcome(exc)
@@ -397,11 +352,8 @@ class Connector:
     async def _drain(self) -> None:
         """Replay what arrived live during the walk, then stream."""
         self._take_ready_frames()  # the one bounded pass over frames already here
-        self._check_overflow()
-        self._outbox.extend(self._buffer.take_all())
-        if self._held is not None:
-            self._outbox.append(Save(self._held))
-            self._held = None
+        self._delivery.check_overflow()
+        self._delivery.replay()
         self._failures = 0
         self._repair_at = self._clock.now() + repair_delay(self._settings, self._random)
         self.state = State.STREAMING
@@ -414,13 +366,14 @@ class Connector:
         if kind == "timeout":
             if self._clock.now() >= stale:
                 raise Teardown("no frame for too long: the socket is dead")
-            if self._position is not None:
-                self._walk.continue_at(self._position)
+            position = self._delivery.position
+            if position is not None:
+                self._walk.continue_at(position)
             else:
                 self._enter_walk()
             self.state = State.CATCHING_UP
         elif kind == "message":
-            self._outbox.append(self._decode(frame))
+            self._delivery.live(self._decode(frame))
         elif kind == "reject":
             raise terminal("subscription_rejected", "the server rejected the subscription")
         elif kind == "disconnect":
@@ -478,9 +431,7 @@ class Connector:
             raise Teardown(f"a live event could not be decoded ({type(exc).__name__})") from None
 
     def _buffer_event(self, frame: Frame) -> None:
-        event = self._decode(frame)
-        if event.id not in self._delivered:
-            self._buffer.push(event, frame.size)
+        self._delivery.hold(self._decode(frame), frame.size)
 
     def _disconnected(self, frame: Frame) -> None:
         reason = frame.payload or ""
@@ -494,7 +445,7 @@ class Connector:
             raise Teardown("the server said unauthorized")
         raise Teardown(f"the server disconnected ({reason or 'no reason'})")
 
-    # -- signals and counters -----------------------------------------------------------
+    # -- counters -----------------------------------------------------------
 
     def _count_auth_failure(self, cause: BasecampError | None) -> None:
         if self._auth.fail():
@@ -503,34 +454,6 @@ class Connector:
                 f"{self._auth.count} authorization failures in a row",
                 cause,
             )
-
-    def _check_overflow(self) -> bool:
-        """Signal an overflow if there was one; True when it was accepted."""
-        evicted = self._buffer.take_evicted()
-        if evicted:
-            self._signal(BufferOverflow(evicted_ids=tuple(evicted), count=len(evicted)), None)
-        return bool(evicted)
-
-    def _signal(self, signal: LossSignal, cause: BaseException | None) -> None:
-        """Ask the handler, once, whether to go on after a loss."""
-        reason = "buffer_overflow" if isinstance(signal, BufferOverflow) else "feed_gap"
-        answer = self._on_loss(signal) if self._on_loss is not None else None
-        if answer == "accept":
-            return
-        what = (
-            f"{signal.count} live events were dropped from a full buffer"
-            if isinstance(signal, BufferOverflow)
-            else "the history behind the position is gone"
-        )
-        if answer is None:
-            what += " (no on_loss handler accepted it)"
-        elif answer != "terminate":
-            what += f" (on_loss answered {answer!r}, not 'accept')"
-        if isinstance(cause, FeedGapError):
-            cause.message = what
-            cause.args = (what,)
-            raise cause
-        raise terminal(reason, what, cause)
 
 
 _TIMEOUT = Frame("timeout")

@@ -1,7 +1,7 @@
 """The live stream's decisions, without I/O: settings, states, timers, frame parsing,
 what each failure leads to, deduplication and the live buffer.
 
-The connector (:mod:`.stream`) does the I/O and asks these functions what to do, so
+The connector (:mod:`.connector`) does the I/O and asks these functions what to do, so
 each rule of the protocol can be tested on its own with a fake clock and a fixed
 random source.
 """
@@ -262,8 +262,9 @@ class AuthCounter:
         self.count = 0
 
 
-class Delivered:
-    """The ids of the last ``capacity`` events handed out, whichever lane brought them."""
+class RecentIds:
+    """The last ``capacity`` ids handed out, oldest forgotten first: the events the
+    stream delivered (whichever lane brought them), or the entries a poll handed out."""
 
     __slots__ = ("_capacity", "_ids")
 
@@ -271,17 +272,21 @@ class Delivered:
         self._ids: OrderedDict[int, None] = OrderedDict()
         self._capacity = capacity
 
-    def __contains__(self, event_id: object) -> bool:
-        return event_id in self._ids
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
 
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, event_id: int) -> None:
-        self._ids[event_id] = None
-        self._ids.move_to_end(event_id)
+    def add(self, key: int) -> bool:
+        """Remember ``key`` (as the newest); True when it was not remembered already."""
+        if key in self._ids:
+            self._ids.move_to_end(key)
+            return False
+        self._ids[key] = None
         if len(self._ids) > self._capacity:
             self._ids.popitem(last=False)
+        return True
 
 
 class LiveBuffer:

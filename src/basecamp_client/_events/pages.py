@@ -1,5 +1,6 @@
 """What a poll hands out: one page of events (or inbox items) and the position to save
-once they have been handled."""
+once they have been handled; and the two lanes a walk reads (the account feed, an
+agent's inbox), each with its operation, page decoder and entry key."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ import attrs
 
 from .._core.decoding import ObjectDecoder
 from .._core.errors import DecodeError
+from .._core.operation import Operation
 from .._generated.models.event_feed_page import EventFeedPage
 from .._generated.models.feed_event import FeedEvent
 from .._generated.models.inbox_item import InboxItem
 from .._generated.models.inbox_page import InboxPage
-
-_FEED_PAGE = ObjectDecoder(EventFeedPage.from_dict, "EventFeedPage")
-_INBOX_PAGE = ObjectDecoder(InboxPage.from_dict, "InboxPage")
+from .._generated.services.events import POLL_EVENTS, POLL_INBOX
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -75,32 +75,6 @@ def _check_id(op_id: str, value: object, what: str) -> None:
         raise DecodeError(f"{op_id}: {what} without an integer id", operation_id=op_id)
 
 
-def decode_feed_page(data: Any) -> RawPage:
-    page = _FEED_PAGE(data)
-    _check_envelope("PollEvents", page.position, page.next)
-    events = page.events
-    if not isinstance(events, list):
-        raise DecodeError("PollEvents: the page's events are not a list", operation_id="PollEvents")
-    for event in events:
-        if not isinstance(event, FeedEvent):
-            raise DecodeError("PollEvents: an event is not an object", operation_id="PollEvents")
-        _check_id("PollEvents", event.id, "an event")
-    return RawPage(events, page.position, page.next or None)
-
-
-def decode_inbox_page(data: Any) -> RawPage:
-    page = _INBOX_PAGE(data)
-    _check_envelope("PollInbox", page.position, page.next)
-    items = page.items
-    if not isinstance(items, list):
-        raise DecodeError("PollInbox: the page's items are not a list", operation_id="PollInbox")
-    for item in items:
-        if not isinstance(item, InboxItem):
-            raise DecodeError("PollInbox: an item is not an object", operation_id="PollInbox")
-        _check_id("PollInbox", item.addressing_id, "an item")
-    return RawPage(items, page.position, page.next or None)
-
-
 def decode_live_event(data: Any) -> FeedEvent:
     """An event pushed on the live channel (``visible_to_clients`` lands in ``extra``)."""
     if not isinstance(data, dict):
@@ -108,3 +82,58 @@ def decode_live_event(data: Any) -> FeedEvent:
     event = FeedEvent.from_dict(data)
     _check_id("live event", event.id, "an event")
     return event
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Lane:
+    """What a walk reads: the operation, its page model, and where the entries and
+    their keys are. The key (an event's id, an inbox item's addressing id) orders the
+    entries and tells repeats apart."""
+
+    op: Operation
+    page: ObjectDecoder[Any]
+    #: The page's list of entries, their model, and how errors name one of them.
+    entries: str
+    entry: type
+    one: str
+    #: The entry's integer id that keys it.
+    key_field: str
+
+    def decode(self, data: Any) -> RawPage:
+        """A page, its envelope and entries checked (objects, each with an integer key)."""
+        op_id = self.op.id
+        page = self.page(data)
+        _check_envelope(op_id, page.position, page.next)
+        entries = getattr(page, self.entries)
+        if not isinstance(entries, list):
+            raise DecodeError(
+                f"{op_id}: the page's {self.entries} are not a list", operation_id=op_id
+            )
+        for entry in entries:
+            if not isinstance(entry, self.entry):
+                raise DecodeError(f"{op_id}: {self.one} is not an object", operation_id=op_id)
+            _check_id(op_id, getattr(entry, self.key_field), self.one)
+        return RawPage(entries, page.position, page.next or None)
+
+    def key(self, entry: Any) -> int:
+        return int(getattr(entry, self.key_field))
+
+
+#: The account feed: events, keyed by their id.
+FEED = Lane(
+    op=POLL_EVENTS,
+    page=ObjectDecoder(EventFeedPage.from_dict, "EventFeedPage"),
+    entries="events",
+    entry=FeedEvent,
+    one="an event",
+    key_field="id",
+)
+#: An agent's inbox: addressings of the agent, keyed by their addressing id.
+INBOX = Lane(
+    op=POLL_INBOX,
+    page=ObjectDecoder(InboxPage.from_dict, "InboxPage"),
+    entries="items",
+    entry=InboxItem,
+    one="an item",
+    key_field="addressing_id",
+)

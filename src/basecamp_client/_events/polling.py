@@ -8,12 +8,12 @@ handling is the natural order. The walk ends at the head (no ``next``), unless
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._core.errors import UsageError
 from .errors import EventFeedError, FeedGapError
+from .machine import RecentIds
 from .pages import FeedPage, Gap, InboxFeedPage, RawPage
 from .walk import Walk
 
@@ -46,26 +46,6 @@ def check_max_pages(max_pages: object) -> int | None:
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
         raise UsageError(f"max_pages must be a positive integer, got {max_pages!r}")
     return max_pages
-
-
-class _Seen:
-    """The last ``capacity`` ids handed out, oldest forgotten first."""
-
-    __slots__ = ("_capacity", "_ids")
-
-    def __init__(self, capacity: int) -> None:
-        self._ids: OrderedDict[int, None] = OrderedDict()
-        self._capacity = capacity
-
-    def add(self, key: int) -> bool:
-        """True when ``key`` is new (and remember it)."""
-        if key in self._ids:
-            self._ids.move_to_end(key)
-            return False
-        self._ids[key] = None
-        if len(self._ids) > self._capacity:
-            self._ids.popitem(last=False)
-        return True
 
 
 class _AsyncPoll(Generic[P]):
@@ -110,7 +90,7 @@ class _AsyncPoll(Generic[P]):
         # Entering at a saved position: a first page that neither brings events nor moves
         # the position is not worth handing out.
         self._last_position: str | None = position
-        self._seen = _Seen(SEEN_CAPACITY)
+        self._seen = RecentIds(SEEN_CAPACITY)
 
     def __repr__(self) -> str:
         state = "done" if self._done else f"{self._pages} pages"
@@ -124,9 +104,6 @@ class _AsyncPoll(Generic[P]):
 
     def __aiter__(self) -> AsyncIterator[P]:
         return self
-
-    def _key(self, entry: Any) -> int:
-        raise NotImplementedError
 
     def _page(self, entries: list[Any], raw: RawPage, gap: Gap | None) -> P:
         raise NotImplementedError
@@ -171,7 +148,7 @@ class _AsyncPoll(Generic[P]):
                 continue
             self._gaps = 0
             self._at_head = raw.next is None
-            fresh = [e for e in raw.entries if self._seen.add(self._key(e))]
+            fresh = [e for e in raw.entries if self._seen.add(walk.lane.key(e))]
             quiet = not fresh and raw.position == self._last_position and gap is None
             if quiet and self._at_head:
                 continue  # nothing new at the head: nothing to hand out or save
@@ -185,9 +162,6 @@ class AsyncFeedPoll(_AsyncPoll[FeedPage]):
 
     __slots__ = ()
 
-    def _key(self, entry: Any) -> int:
-        return int(entry.id)
-
     def _page(self, entries: list[Any], raw: RawPage, gap: Gap | None) -> FeedPage:
         return FeedPage(events=entries, position=raw.position, more=raw.next is not None, gap=gap)
 
@@ -196,9 +170,6 @@ class AsyncInboxPoll(_AsyncPoll[InboxFeedPage]):
     """Pages of an agent's inbox: ``async for page in account.event_feed.poll_inbox(…)``."""
 
     __slots__ = ()
-
-    def _key(self, entry: Any) -> int:
-        return int(entry.addressing_id)
 
     def _page(self, entries: list[Any], raw: RawPage, gap: Gap | None) -> InboxFeedPage:
         return InboxFeedPage(

@@ -5,13 +5,12 @@ checkpoints."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .._core.errors import UsageError
-from .._generated.services.events import POLL_EVENTS, POLL_INBOX
 from .checkpoints import CheckpointStore
 from .filters import FeedFilters, InboxFilters, check_position, check_since
-from .pages import decode_feed_page, decode_inbox_page
+from .pages import FEED, INBOX, Lane
 from .polling import (
     AsyncFeedPoll,
     AsyncInboxPoll,
@@ -33,6 +32,7 @@ DEFAULT_INTERVAL = 30.0
 Ids = list[int] | tuple[int, ...] | int
 Words = list[str] | tuple[str, ...] | str
 Performers = list[int | str] | tuple[int | str, ...] | int | str
+Poll = TypeVar("Poll", AsyncFeedPoll, AsyncInboxPoll)
 
 
 def _entry(position: object, since: object) -> tuple[str | None, str | None]:
@@ -97,23 +97,16 @@ class AsyncEventFeedService:
             exclude_performers=exclude_performers,
             actor_types=actor_types,
         )
-        walk = Walk(
-            self._session,
-            POLL_EVENTS,
-            decode_feed_page,
-            filters.query(),
-            position=pos,
-            since=start,
-            kind_id=lambda e: int(e.id),
-        )
-        return AsyncFeedPoll(
-            walk,
-            clock=self._session.core.clock,
-            accept_gap=_check_flag("accept_gap", accept_gap),
-            follow=_check_flag("follow", follow),
-            interval=check_interval(interval),
-            max_pages=check_max_pages(max_pages),
-            position=pos,
+        return self._poll(
+            AsyncFeedPoll,
+            FEED,
+            filters,
+            pos,
+            start,
+            accept_gap=accept_gap,
+            follow=follow,
+            interval=interval,
+            max_pages=max_pages,
         )
 
     def poll_inbox(
@@ -138,23 +131,42 @@ class AsyncEventFeedService:
         """
         pos, start = _entry(position, since)
         filters = InboxFilters.of(reasons=reasons, types=types, buckets=buckets)
-        walk = Walk(
-            self._session,
-            POLL_INBOX,
-            decode_inbox_page,
-            filters.query(),
-            position=pos,
-            since=start,
-            kind_id=lambda e: int(e.addressing_id),
+        return self._poll(
+            AsyncInboxPoll,
+            INBOX,
+            filters,
+            pos,
+            start,
+            accept_gap=accept_gap,
+            follow=follow,
+            interval=interval,
+            max_pages=max_pages,
         )
-        return AsyncInboxPoll(
+
+    def _poll(
+        self,
+        poll: type[Poll],
+        lane: Lane,
+        filters: FeedFilters | InboxFilters,
+        position: str | None,
+        since: str | None,
+        *,
+        accept_gap: bool,
+        follow: bool,
+        interval: float,
+        max_pages: int | None,
+    ) -> Poll:
+        """What :meth:`poll` and :meth:`poll_inbox` share: a walk over ``lane`` and the
+        iterator over it, the options checked."""
+        walk = Walk(self._session, lane, filters.query(), position=position, since=since)
+        return poll(
             walk,
             clock=self._session.core.clock,
             accept_gap=_check_flag("accept_gap", accept_gap),
             follow=_check_flag("follow", follow),
             interval=check_interval(interval),
             max_pages=check_max_pages(max_pages),
-            position=pos,
+            position=position,
         )
 
     def stream(

@@ -12,12 +12,11 @@ against the API origin before anything is sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._core.continuation import check_same_origin, get_json_at
 from .._core.errors import BasecampError, UnsafeLinkError
-from .._core.operation import Operation
 from .errors import (
     FeedGapError,
     InvalidContinuationError,
@@ -26,7 +25,7 @@ from .errors import (
     PollStalledError,
     PositionMismatchError,
 )
-from .pages import RawPage
+from .pages import Lane, RawPage
 
 if TYPE_CHECKING:
     from .._core.session import AccountSession
@@ -56,14 +55,12 @@ class Walk:
     """The cursor state of one walk; :meth:`fetch` reads the next page."""
 
     __slots__ = (
-        "_decode",
         "_filters",
         "_idle",
-        "_kind_id",
-        "_op",
         "_session",
         "_url",
         "entry_had_position",
+        "lane",
         "present_entry",
         "served_max",
     )
@@ -71,19 +68,15 @@ class Walk:
     def __init__(
         self,
         session: AccountSession,
-        op: Operation,
-        decode: Callable[[Any], RawPage],
+        lane: Lane,
         filters: Mapping[str, str],
         *,
         position: str | None,
         since: str | None,
-        kind_id: Callable[[Any], int],
     ) -> None:
         self._session = session
-        self._op = op
-        self._decode = decode
+        self.lane = lane
         self._filters = dict(filters)
-        self._kind_id = kind_id
         self._idle = 0
         #: The highest id served by this walk's pages (``None`` until one was).
         self.served_max: int | None = None
@@ -107,7 +100,7 @@ class Walk:
         query.update(self._filters)
         self.entry_had_position = position is not None
         self.present_entry = position is None and since in (None, "now")
-        self._url = self._session.url(self._op, {}, query)
+        self._url = self._session.url(self.lane.op, {}, query)
         self._idle = 0
 
     def reentry_since(self) -> str:
@@ -137,15 +130,16 @@ class Walk:
     async def fetch(self) -> RawPage:
         """The next page; typed errors for the protocol's refusals."""
         url = self._url
+        op = self.lane.op
         try:
-            page = await get_json_at(self._session.core, self._op, url, self._decode)
+            page = await get_json_at(self._session.core, op, url, self.lane.decode)
         except UnsafeLinkError as exc:
-            raise InvalidContinuationError(f"{self._op.id}: {exc.message}") from None
+            raise InvalidContinuationError(f"{op.id}: {exc.message}") from None
         except BasecampError as exc:
             raise self._translate(exc) from None
         fresh = False
         if page.entries:
-            highest = max(self._kind_id(e) for e in page.entries)
+            highest = max(self.lane.key(e) for e in page.entries)
             if self.served_max is None or highest > self.served_max:
                 self.served_max = highest
                 fresh = True
@@ -154,9 +148,9 @@ class Walk:
             self._idle = 0 if fresh and page.next != url else self._idle + 1
             if self._idle >= MAX_IDLE_PAGES:
                 raise PollStalledError(
-                    f"{self._op.id}: {MAX_IDLE_PAGES} pages in a row offered more but "
+                    f"{op.id}: {MAX_IDLE_PAGES} pages in a row offered more but "
                     "brought nothing new",
-                    operation_id=self._op.id,
+                    operation_id=op.id,
                 )
             self._url = page.next
         else:
@@ -165,7 +159,7 @@ class Walk:
 
     def _translate(self, exc: BasecampError) -> BasecampError:
         status = exc.http_status
-        op_id = self._op.id
+        op_id = self.lane.op.id
         common: dict[str, Any] = {
             "http_status": status,
             "request_id": exc.request_id,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._app import DEFAULT_ACCOUNT_ID, FakeBasecamp, LoggedRequest
+from ._app import DEFAULT_ACCOUNT_ID, FakeBasecamp
 from ._clock import FakeClock
 from ._faults import Faults
+from ._pipeline import LoggedRequest
 from ._wire import FakeRequest, FakeResponse
 
 if TYPE_CHECKING:

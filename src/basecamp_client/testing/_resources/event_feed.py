@@ -5,8 +5,11 @@ the history behind a position is gone, ``next`` while more can be served now."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
+
+import attrs
 
 from .._call import Call, Reply
 from .._event_feed import (
@@ -14,6 +17,8 @@ from .._event_feed import (
     REASONS,
     FakeEventFeed,
     FeedRequestError,
+    InboxEntry,
+    Row,
     digest_of,
     feed_for,
     matches,
@@ -21,6 +26,22 @@ from .._event_feed import (
     parse_words,
 )
 from .._router import Router
+from .._wire import iso
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class _Lane:
+    """The feed or the inbox: the lane its tokens name, its path, its page's list."""
+
+    name: str
+    path: str
+    field: str
+
+
+_FEED = _Lane("feed", "/events.json", "events")
+_INBOX = _Lane("inbox", "/inbox.json", "items")
 
 
 def _since(raw: str | None) -> int | str | None:
@@ -37,10 +58,6 @@ def _url(call: Call, feed: FakeEventFeed, path: str, query: dict[str, Any]) -> s
     return f"{origin}/{call.store.account_id}{path}?{urlencode(query, safe=',')}"
 
 
-def _answer(error: FeedRequestError) -> Reply:
-    return Reply(error.status, error.body)
-
-
 def _redirect(call: Call, feed: FakeEventFeed) -> Reply | None:
     with feed.lock:
         if feed.redirects <= 0 or feed.redirect_origin is None:
@@ -50,6 +67,17 @@ def _redirect(call: Call, feed: FakeEventFeed) -> Reply | None:
     request = call.request
     target = f"{origin}{request.path}" + (f"?{request.query}" if request.query else "")
     return Reply(302, headers=[("Location", target)])
+
+
+def _serve(call: Call, feed: FakeEventFeed, poll: Callable[[Call, FakeEventFeed], Reply]) -> Reply:
+    """A programmed redirect, or the poll's page, or its 400/409/410 answer."""
+    redirect = _redirect(call, feed)
+    if redirect is not None:
+        return redirect
+    try:
+        return poll(call, feed)
+    except FeedRequestError as exc:
+        return Reply(exc.status, exc.body)
 
 
 def _feed_filters(call: Call) -> dict[str, Any]:
@@ -70,15 +98,46 @@ def _filter_query(filters: dict[str, Any]) -> dict[str, str]:
     return {k: ",".join(str(v) for v in values) for k, values in filters.items()}
 
 
+def _read_position(feed: FakeEventFeed, lane: _Lane, position: str, me: int, digest: str) -> int:
+    """The last id served before ``position``; 400 when it is not ours, 409 when it was
+    issued for other filters."""
+    start, issued_for = feed.read_token(position, lane.name, me)
+    if issued_for != digest:
+        raise FeedRequestError(
+            409,
+            {
+                "error": "The position was issued for other filters",
+                "position_digest": issued_for,
+                "filters_digest": digest,
+            },
+        )
+    return start
+
+
+def _page(
+    call: Call,
+    feed: FakeEventFeed,
+    lane: _Lane,
+    matched: list[tuple[int, T]],
+    render: Callable[[T], dict[str, Any]],
+    *,
+    done: int,
+    digest: str,
+    filters: dict[str, Any],
+) -> Reply:
+    """The first page of ``matched`` (``(id, entry)`` in id order), the position after
+    it (``done`` once everything was served), and ``next`` while more can be served now."""
+    page = matched[: feed.page_size]
+    more = len(matched) > len(page)
+    token = feed.token(lane.name, page[-1][0] if more else done, digest, call.me.id)
+    body: dict[str, Any] = {lane.field: [render(entry) for _, entry in page], "position": token}
+    if more:
+        body["next"] = _url(call, feed, lane.path, {"position": token, **_filter_query(filters)})
+    return Reply(200, body)
+
+
 def poll_events(call: Call) -> Reply:
-    feed = feed_for(call.store)
-    redirect = _redirect(call, feed)
-    if redirect is not None:
-        return redirect
-    try:
-        return _poll_events(call, feed)
-    except FeedRequestError as exc:
-        return _answer(exc)
+    return _serve(call, feed_for(call.store), _poll_events)
 
 
 def _poll_events(call: Call, feed: FakeEventFeed) -> Reply:
@@ -91,20 +150,9 @@ def _poll_events(call: Call, feed: FakeEventFeed) -> Reply:
     with feed.lock:
         head = feed.head()
         if position is not None:
-            start, issued_for = feed.read_token(position, "feed", me)
-            if issued_for != digest:
-                raise FeedRequestError(
-                    409,
-                    {
-                        "error": "The position was issued for other filters",
-                        "position_digest": issued_for,
-                        "filters_digest": digest,
-                    },
-                )
+            start = _read_position(feed, _FEED, position, me, digest)
             if start < feed.epoch_after_id:
-                resume = _url(
-                    call, feed, "/events.json", {"since": "now", **_filter_query(filters)}
-                )
+                resume = _url(call, feed, _FEED.path, {"since": "now", **_filter_query(filters)})
                 raise FeedRequestError(
                     410,
                     {
@@ -119,38 +167,20 @@ def _poll_events(call: Call, feed: FakeEventFeed) -> Reply:
             assert isinstance(since, int)
             start = max(since, feed.epoch_after_id)
         rows = sorted(
-            (
-                r
-                for r in feed.rows.values()
-                if r.id > start and matches(r, filters, me, feed.agents)
-            ),
-            key=lambda r: r.id,
+            (r.id, r)
+            for r in feed.rows.values()
+            if r.id > start and matches(r, filters, me, feed.agents)
         )
-        page = rows[: feed.page_size]
-        more = len(rows) > len(page)
-        last = page[-1].id if more else max(head, start)
-        token = feed.token("feed", last, digest, me)
-        body: dict[str, Any] = {"events": [r.wire() for r in page], "position": token}
-        if more:
-            body["next"] = _url(
-                call, feed, "/events.json", {"position": token, **_filter_query(filters)}
-            )
-    return Reply(200, body)
+        done = max(head, start)
+        return _page(call, feed, _FEED, rows, Row.wire, done=done, digest=digest, filters=filters)
 
 
 def poll_inbox(call: Call) -> Reply:
     feed = feed_for(call.store)
-    me = call.me.id
     with feed.lock:
-        if me not in feed.agents:
+        if call.me.id not in feed.agents:
             return Reply(403)
-    redirect = _redirect(call, feed)
-    if redirect is not None:
-        return redirect
-    try:
-        return _poll_inbox(call, feed)
-    except FeedRequestError as exc:
-        return _answer(exc)
+    return _serve(call, feed, _poll_inbox)
 
 
 def _poll_inbox(call: Call, feed: FakeEventFeed) -> Reply:
@@ -170,18 +200,9 @@ def _poll_inbox(call: Call, feed: FakeEventFeed) -> Reply:
         )
         head = max((e.addressing_id for e in feed.inbox), default=0)
         if position is not None:
-            start, issued_for = feed.read_token(position, "inbox", me)
-            if issued_for != digest:
-                raise FeedRequestError(
-                    409,
-                    {
-                        "error": "The position was issued for other filters",
-                        "position_digest": issued_for,
-                        "filters_digest": digest,
-                    },
-                )
+            start = _read_position(feed, _INBOX, position, me, digest)
             if start < feed.inbox_horizon:
-                resume = _url(call, feed, "/inbox.json", {"since": "0", **_filter_query(filters)})
+                resume = _url(call, feed, _INBOX.path, {"since": "0", **_filter_query(filters)})
                 raise FeedRequestError(
                     410, {"error": "The inbox no longer holds this position", "resume": resume}
                 )
@@ -190,7 +211,7 @@ def _poll_inbox(call: Call, feed: FakeEventFeed) -> Reply:
         else:
             assert isinstance(since, int)
             start = since
-        items = []
+        items: list[tuple[int, tuple[InboxEntry, Row]]] = []
         for entry in mine:
             row = feed.rows.get(entry.event_id)
             if entry.addressing_id <= start or row is None or not row.committed:
@@ -201,34 +222,21 @@ def _poll_inbox(call: Call, feed: FakeEventFeed) -> Reply:
                 continue
             if "buckets" in filters and row.bucket_id not in filters["buckets"]:
                 continue
-            items.append((entry, row))
-        page = items[: feed.page_size]
-        more = len(items) > len(page)
-        last = page[-1][0].addressing_id if more else max(head, start)
-        token = feed.token("inbox", last, digest, me)
-        body: dict[str, Any] = {
-            "items": [
-                {
-                    "addressing_id": e.addressing_id,
-                    "reason": e.reason,
-                    "addressed_at": _iso(e.addressed_at),
-                    "event": r.wire(),
-                }
-                for e, r in page
-            ],
-            "position": token,
-        }
-        if more:
-            body["next"] = _url(
-                call, feed, "/inbox.json", {"position": token, **_filter_query(filters)}
-            )
-    return Reply(200, body)
+            items.append((entry.addressing_id, (entry, row)))
+        done = max(head, start)
+        return _page(
+            call, feed, _INBOX, items, _inbox_item, done=done, digest=digest, filters=filters
+        )
 
 
-def _iso(stamp: float) -> str:
-    from .._wire import iso
-
-    return iso(stamp)
+def _inbox_item(item: tuple[InboxEntry, Row]) -> dict[str, Any]:
+    entry, row = item
+    return {
+        "addressing_id": entry.addressing_id,
+        "reason": entry.reason,
+        "addressed_at": iso(entry.addressed_at),
+        "event": row.wire(),
+    }
 
 
 def create_stream_ticket(call: Call) -> Reply:
