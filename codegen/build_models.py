@@ -19,6 +19,13 @@ from .names import pascal, snake
 
 _SCHEMA_PREFIX = "#/components/schemas/"
 _WRAPPER_SUFFIXES = ("ResponseContent", "RequestContent")
+# The IR kind of a JSON scalar type, and of a string with one of these formats.
+_SCALAR_TYPES: dict[str, ir.TypeKind] = {"integer": "int", "number": "float", "boolean": "bool"}
+_STRING_FORMATS: dict[str, ir.TypeKind] = {
+    "date-time": "datetime",
+    "date": "date",
+    "binary": "bytes",
+}
 # Attribute names every model class defines itself.
 _MODEL_RESERVED = frozenset({"extra", "from_dict", "to_dict"})
 # Names the generated modules import themselves: no model may take one.
@@ -206,20 +213,12 @@ class Schemas:
                 return ir.TypeRef("any", nullable=nullable)
         if kind == "string":
             fmt = schema.get("format")
+            if isinstance(fmt, str) and fmt in _STRING_FORMATS:
+                return ir.TypeRef(_STRING_FORMATS[fmt], nullable=nullable)
             enum = tuple(str(v) for v in schema.get("enum") or () if v is not None)
-            if fmt == "date-time":
-                return ir.TypeRef("datetime", nullable=nullable)
-            if fmt == "date":
-                return ir.TypeRef("date", nullable=nullable)
-            if fmt == "binary":
-                return ir.TypeRef("bytes", nullable=nullable)
             return ir.TypeRef("str", nullable=nullable, enum=enum)
-        if kind == "integer":
-            return ir.TypeRef("int", nullable=nullable)
-        if kind == "number":
-            return ir.TypeRef("float", nullable=nullable)
-        if kind == "boolean":
-            return ir.TypeRef("bool", nullable=nullable)
+        if isinstance(kind, str) and kind in _SCALAR_TYPES:
+            return ir.TypeRef(_SCALAR_TYPES[kind], nullable=nullable)
         if kind == "array":
             return ir.TypeRef(
                 "list", nullable=nullable, item=self.type_of(schema.get("items"), context + "Item")

@@ -42,6 +42,25 @@ def _type_imports(service: ir.Service, names: Names) -> list[str]:
     return lines
 
 
+def _leading_imports(
+    service: ir.Service,
+    names: Names,
+    text: str,
+    core: set[str],
+    bases: tuple[ClassRef, ...],
+    stdlib: list[str] | None = None,
+) -> list[str]:
+    """The imports a service module (async or sync) starts with: the standard library's,
+    the core names its ``text`` uses, its mixins' modules; a blank line after each group."""
+    imports = _type_imports(service, names) + (stdlib or [])
+    if mentions(text, "Any"):
+        imports.append("from typing import Any")
+    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}"]
+    imports += [b.import_line for b in bases]
+    imports.append("")
+    return imports
+
+
 def _model_imports(service: ir.Service, module_of: dict[str, str]) -> list[str]:
     by_module: dict[str, set[str]] = {}
     for name in service.models():
@@ -73,15 +92,9 @@ def service_module(
     text += " " + " ".join(expr for _name, expr in kinds.constants())
     core = {"AccountSession", "Operation"}
     core |= {w for w in (*_ASYNC_CORE, *sorted(CORE_NAMES)) if mentions(text, w)}
-    imports = _type_imports(service, names)
-    if merges:
-        imports.append("from functools import partial")
-    if mentions(text, "Any"):
-        imports.append("from typing import Any")
-    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}"]
     bases = mixins.async_bases if mixins else ()
-    imports += [b.import_line for b in bases]
-    imports.append("")
+    stdlib = ["from functools import partial"] if merges else []
+    imports = _leading_imports(service, names, text, core, bases, stdlib)
     if any("_decode." in o["async_body"] for o in ops) or decoders:
         imports.append("from .. import _decode")
     imports += _model_imports(service, module_of)
@@ -117,13 +130,8 @@ def sync_module(
     _merges, drafts, methods = _safe_writes(service, names, ops, kinds)
     text = _signature_text(methods, "sync_returns", "sync_body")
     core = {"Runner"} | {w for w in _SYNC_CORE if mentions(text, w)}
-    imports = _type_imports(service, names)
-    if mentions(text, "Any"):
-        imports.append("from typing import Any")
-    imports += ["", f"from basecamp_client._core import {', '.join(sorted(core))}"]
     bases = mixins.sync_bases if mixins else ()
-    imports += [b.import_line for b in bases]
-    imports.append("")
+    imports = _leading_imports(service, names, text, core, bases)
     imports += _model_imports(service, module_of)
     twins = sorted([service.async_class, *(d["name"] for d in drafts)])
     imports.append(f"from ..services.{service.name} import {', '.join(twins)}")
