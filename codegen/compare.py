@@ -42,7 +42,11 @@ class Difference:
     @property
     def leaf(self) -> str:
         """The last segment of a field path (``creator.company.name`` → ``name``)."""
-        return self.name.rsplit(".", 1)[-1]
+        return _leaf(self.name)
+
+
+def _leaf(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,12 @@ class DriftReport:
     ahead_operations: list[Difference] = field(default_factory=list)
     ahead: dict[Difference, list[str]] = field(default_factory=dict)
     accepted: dict[Difference, list[str]] = field(default_factory=dict)
+    # Accepted entries that match nothing although upstream has what they apply to.
     unused_accepted: tuple[Accepted, ...] = ()
+    # Accepted entries that match nothing because all they apply to is only in ours (an
+    # operation, field or parameter upstream lacks): whether they still hold is unknown.
+    # Each maps to the operations of ours it applies to.
+    unchecked_accepted: dict[Accepted, list[str]] = field(default_factory=dict)
     upstream_version: str = ""
     ours_version: str = ""
 
@@ -289,6 +298,19 @@ def compare_operation(upstream: OperationSummary, ours: OperationSummary) -> lis
     return sink.found
 
 
+def _applies_to(summary: OperationSummary, entry: Accepted) -> bool:
+    """Whether an operation has what an accepted entry speaks of: a field with that last
+    segment, that parameter; any operation, for a fact of the operation itself."""
+    if entry.subject in ("request field", "response field"):
+        fields = (
+            summary.request_fields if entry.subject == "request field" else summary.response_fields
+        )
+        return any(_leaf(name) == entry.name for name in fields)
+    if entry.subject.endswith(" parameter"):
+        return (entry.subject.removesuffix(" parameter"), entry.name) in summary.params
+    return True
+
+
 def _label(summary: OperationSummary) -> str:
     return summary.operation_id or f"{summary.method} {summary.path}"
 
@@ -348,7 +370,18 @@ def compare(
         if _match_key(diff) in wanted:
             used.add(_match_key(diff))
             report.accepted[diff] = by_op.pop(diff)
-    report.unused_accepted = tuple(a for k, a in sorted(wanted.items()) if k not in used)
+    unused: list[Accepted] = []
+    for entry_key, entry in sorted(wanted.items()):
+        if entry_key in used:
+            continue
+        # An entry is stale only if upstream has something it applies to; if all of that
+        # is only in ours (an operation of a newer API, say), the comparison cannot tell.
+        mine = [k for k in sorted(our_ops) if _applies_to(our_ops[k], entry)]
+        if mine and not any(k in theirs_ops and _applies_to(theirs_ops[k], entry) for k in mine):
+            report.unchecked_accepted[entry] = [_label(our_ops[k]) for k in mine]
+        else:
+            unused.append(entry)
+    report.unused_accepted = tuple(unused)
     report.by_operation = dict(by_op)
     report.notes = dict(notes)
     report.refinements = dict(refinements)

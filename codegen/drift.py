@@ -21,7 +21,10 @@ Three kinds of difference are reported but not counted (the exit status stays 0 
   ``info.version`` (an API date) is *older* than ours — we describe a newer API than the
   file we compare with. When upstream is as new or newer, they are removals and count;
 - **accepted**: differences ours makes on purpose and lists, with the reason, in
-  ``drift-accepted.yaml`` beside its entry file (``openapi/drift-accepted.yaml``);
+  ``drift-accepted.yaml`` beside its entry file (``openapi/drift-accepted.yaml``). An entry
+  that matches nothing is said to be one that can go only when upstream has something it
+  applies to (an operation with that field or parameter); when all it applies to is only in
+  ours, the comparison cannot tell, and the entry is listed as not checked;
 - **notes**: fields ours marks ``x-documented-only`` that upstream now describes too.
 
 Used by the spec coverage test, ``make spec-update`` and
@@ -128,6 +131,10 @@ def _sections(
     return out
 
 
+def _entry_text(entry: Accepted) -> str:
+    return f"{entry.subject} {entry.name} ({entry.detail})"
+
+
 def _versions(report: DriftReport) -> str:
     if report.upstream_version or report.ours_version:
         return f" (upstream {report.upstream_version or '?'}, ours {report.ours_version or '?'})"
@@ -183,8 +190,23 @@ def format_report(report: DriftReport, *, limit: int = 6, show_refinements: bool
             lines.append(f"({total} accepted differences not shown — see {ACCEPTED_FILE}.)")
     for entry in report.unused_accepted:
         lines.append(
-            f"Note: {ACCEPTED_FILE} accepts `{entry.subject} {entry.name} ({entry.detail})`,"
+            f"Note: {ACCEPTED_FILE} accepts `{_entry_text(entry)}`,"
             " which no longer differs: the entry can go."
+        )
+    if report.unchecked_accepted and show_refinements:
+        lines.append(
+            f"Not checked ({ACCEPTED_FILE} entries for what only ours has; upstream cannot"
+            " show whether they still hold):"
+        )
+        for entry, operations in report.unchecked_accepted.items():
+            lines.append(f"  ? `{_entry_text(entry)}` in {_limited(operations, limit)}")
+    elif report.unchecked_accepted:
+        total = len(report.unchecked_accepted)
+        entries = "1 entry" if total == 1 else f"{total} entries"
+        lines.append(
+            f"({entries} of {ACCEPTED_FILE} not checked — only ours has what"
+            f" {'it applies' if total == 1 else 'they apply'} to; --all lists"
+            f" {'it' if total == 1 else 'them'}.)"
         )
     if report.notes:
         lines.append("Notes (documented-only fields that upstream now describes too):")

@@ -7,6 +7,7 @@ relative file path → text, unformatted (see :mod:`codegen.generate` for ruff).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -86,7 +87,7 @@ def decode_expr(
     binds ``src`` to it first (``src`` is tested before it is used).
 
     Dates are parsed with the decoder's local ``to_date``/``to_datetime`` (see
-    ``_PARSERS`` in :mod:`codegen.emit`). Nested models get the decoder's ``_memo``;
+    ``_PARSERS`` in :mod:`codegen.emit_models`). Nested models get the decoder's ``_memo``;
     those in ``shared`` (models with an ``id``: the ones a response repeats) go through
     their sharing decoder."""
     test = f"{src} := {source}" if source is not None else src
@@ -148,6 +149,12 @@ def py_str(value: str) -> str:
     """A Python string literal (double quotes, as ruff format prefers)."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
+
+
+def mentions(text: str, word: str) -> bool:
+    """Whether generated source ``text`` uses the name ``word`` (not as an attribute, nor
+    inside a longer name): a module imports only the names its text uses."""
+    return re.search(rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])", text) is not None
 
 
 def environment() -> jinja2.Environment:

@@ -21,7 +21,7 @@ Descriptions, summaries and examples are prose and are left out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,18 +173,22 @@ def base_type(document: Document, schema: Any) -> str:
     return "|".join(sorted(names)) if names else "any"
 
 
-def _nullable_through(document: Document, schema: Any) -> bool:
-    """Nullable here or anywhere along the ``$ref`` chain (a nullable alias counts)."""
+def _along_refs(document: Document, schema: Any) -> Iterator[dict[str, Any]]:
+    """The schema, then each schema its ``$ref`` chain leads to (a cycle ends the walk:
+    facts are read off it, so a cycle here is not an error)."""
     seen: set[str] = set()
     while isinstance(schema, dict):
-        if _is_nullable(schema):
-            return True
+        yield schema
         ref = schema.get("$ref")
         if not isinstance(ref, str) or ref in seen:
-            return False
+            return
         seen.add(ref)
         schema = resolve_pointer(document, ref)
-    return False
+
+
+def _nullable_through(document: Document, schema: Any) -> bool:
+    """Nullable here or anywhere along the ``$ref`` chain (a nullable alias counts)."""
+    return any(_is_nullable(node) for node in _along_refs(document, schema))
 
 
 def _facet(document: Document, schema: Any, key: str) -> Any:
@@ -192,16 +196,9 @@ def _facet(document: Document, schema: Any, key: str) -> Any:
     for alt, _chain in _branches(document, schema):
         if key in alt:
             return alt[key]
-    node = schema
-    seen: set[str] = set()
-    while isinstance(node, dict):
+    for node in _along_refs(document, schema):
         if key in node:
             return node[key]
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or ref in seen:
-            return None
-        seen.add(ref)
-        node = resolve_pointer(document, ref)
     return None
 
 
@@ -263,6 +260,10 @@ def _object_parts(document: Document, alt: dict[str, Any]) -> list[dict[str, Any
     return parts
 
 
+#: The keywords whose schema describes a container's members, and the path suffix of each.
+_CONTAINERS = (("items", "[]"), ("additionalProperties", "{}"))
+
+
 def _flatten(
     document: Document,
     schema: Any,
@@ -304,32 +305,21 @@ def _flatten(
                     depth + 1,
                     cache,
                 )
-            items = part.get("items")
-            if isinstance(items, dict):
-                _flatten(
-                    document,
-                    items,
-                    prefix + "[]",
-                    out,
-                    inner,
-                    documented_only,
-                    False,
-                    depth + 1,
-                    cache,
-                )
-            extra = part.get("additionalProperties")
-            if isinstance(extra, dict):
-                _flatten(
-                    document,
-                    extra,
-                    prefix + "{}",
-                    out,
-                    inner,
-                    documented_only,
-                    False,
-                    depth + 1,
-                    cache,
-                )
+            # Array items and map values: one unnamed child each, never required.
+            for container, suffix in _CONTAINERS:
+                sub = part.get(container)
+                if isinstance(sub, dict):
+                    _flatten(
+                        document,
+                        sub,
+                        prefix + suffix,
+                        out,
+                        inner,
+                        documented_only,
+                        False,
+                        depth + 1,
+                        cache,
+                    )
 
 
 def _parameters(document: Document, path_item: Any, operation: Any) -> dict[tuple[str, str], Any]:

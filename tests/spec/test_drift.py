@@ -457,6 +457,71 @@ def test_accepted_differences_are_set_apart() -> None:
     )
 
 
+def _with_pings(doc: dict[str, Any], *, at_required: bool | None) -> dict[str, Any]:
+    """``doc`` with a ``CreatePing`` operation (``at`` absent from its body when
+    ``at_required`` is None); paths in our form or upstream's, as ``doc`` has them."""
+    props: dict[str, Any] = {"body": {"type": "string"}}
+    if at_required is not None:
+        props["at"] = {"type": "string"}
+    body = {"type": "object", "properties": props, "required": ["at"] if at_required else []}
+    prefix = "/{accountId}" if "/{accountId}/people.json" in doc["paths"] else ""
+    doc["paths"][f"{prefix}/people/{{personId}}/pings.json"] = {
+        "post": {
+            "operationId": "CreatePing",
+            "parameters": [
+                {"name": "personId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {"name": "when", "in": "query", "schema": {"type": "string"}},
+            ],
+            "requestBody": {"content": {"application/json": {"schema": body}}},
+            "responses": {"204": {"description": "done"}},
+        }
+    }
+    return doc
+
+
+def test_accepted_entries_for_what_only_ours_has_are_not_called_stale() -> None:
+    # Ours describes a newer API with an operation the older upstream lacks; entries about
+    # that operation's field and parameter match nothing, yet nothing says they can go.
+    ours = _with_pings(our_doc(), at_required=True)
+    ours["info"]["version"] = "2026-10-19"
+    upstream = upstream_doc()
+    upstream["info"]["version"] = "2026-08-11"
+    entries = [
+        ("request field", "at", "required yes → no"),
+        ("query parameter", "when", "gone"),
+        ("request field", "name", "required yes → no"),  # UpdatePerson's, on both sides
+    ]
+    accepted = drift.parse_accepted(
+        {"accepted": [{"subject": s, "name": n, "detail": d, "why": "w"} for s, n, d in entries]}
+    )
+    report = drift.compare(upstream, ours, accepted=accepted)
+    assert not report.has_differences
+    assert [a.name for a in report.unused_accepted] == ["name"]
+    assert {a.name: ops for a, ops in report.unchecked_accepted.items()} == {
+        "at": ["CreatePing"],
+        "when": ["CreatePing"],
+    }
+    text = drift.format_report(report)
+    assert "accepts `request field name (required yes → no)`, which no longer differs" in text
+    assert "request field at" not in text
+    assert "(2 entries of drift-accepted.yaml not checked" in text
+    full = drift.format_report(report, show_refinements=True)
+    assert "  ? `request field at (required yes → no)` in CreatePing" in full
+    assert full.count("can go") == 1
+
+    # Upstream has the operation but not the field: the field entry still cannot be checked.
+    report = drift.compare(_with_pings(upstream_doc(), at_required=None), ours, accepted=accepted)
+    assert "at" in {a.name for a in report.unchecked_accepted}
+    # Upstream has the field (and the parameter), as ours: nothing differs, the entries can go.
+    report = drift.compare(_with_pings(upstream_doc(), at_required=True), ours, accepted=accepted)
+    assert {a.name for a in report.unused_accepted} == {"at", "name", "when"}
+    assert not report.unchecked_accepted
+    # Upstream makes `at` optional: the entry does its job.
+    report = drift.compare(_with_pings(upstream_doc(), at_required=False), ours, accepted=accepted)
+    assert {d.name for d in report.accepted} == {"at"}
+    assert "at" not in {a.name for a in (*report.unused_accepted, *report.unchecked_accepted)}
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

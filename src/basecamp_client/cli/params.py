@@ -57,21 +57,6 @@ def parse_json(value: str, what: str = "the JSON") -> Any:
         raise click.BadParameter(f"not valid JSON ({exc})") from None
 
 
-class PositiveInt(_ParamType):
-    name = "integer"
-
-    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
-        return "N"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> int:
-        number = click.INT.convert(value, param, ctx)
-        if number < 1:
-            self.fail(f"{value!r} is not a positive integer", param, ctx)
-        return int(number)
-
-
-POSITIVE = PositiveInt()
-
 #: How the help shows each catalog type's value.
 METAVARS = {
     "str": "TEXT",
@@ -83,11 +68,32 @@ METAVARS = {
 }
 
 
-class DateType(_ParamType):
-    name = "date"
+class _Placeholder(_ParamType):
+    """A parameter type whose help shows one fixed placeholder for its value."""
+
+    placeholder = "VALUE"
 
     def get_metavar(self, *args: Any, **kwargs: Any) -> str:
-        return "YYYY-MM-DD"
+        return self.placeholder
+
+
+class PositiveInt(_Placeholder):
+    name = "integer"
+    placeholder = "N"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        number = click.INT.convert(value, param, ctx)
+        if number < 1:
+            self.fail(f"{value!r} is not a positive integer", param, ctx)
+        return int(number)
+
+
+POSITIVE = PositiveInt()
+
+
+class DateType(_Placeholder):
+    name = "date"
+    placeholder = METAVARS["date"]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
         if isinstance(value, dt.date):
@@ -98,11 +104,9 @@ class DateType(_ParamType):
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 
-class DateTimeType(_ParamType):
+class DateTimeType(_Placeholder):
     name = "datetime"
-
-    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
-        return "DATETIME"
+    placeholder = METAVARS["datetime"]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
         if isinstance(value, dt.datetime):
@@ -119,13 +123,11 @@ class DateTimeType(_ParamType):
         return parsed
 
 
-class IntListType(_ParamType):
+class IntListType(_Placeholder):
     """Integers, also given comma-separated (``1,2``)."""
 
     name = "integer"
-
-    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
-        return "INT..."
+    placeholder = "INT..."
 
     def convert(self, value: Any, param: Any, ctx: Any) -> list[int]:
         if isinstance(value, list):
@@ -136,13 +138,11 @@ class IntListType(_ParamType):
         return [int(click.INT.convert(v, param, ctx)) for v in items]
 
 
-class JsonType(_ParamType):
+class JsonType(_Placeholder):
     """A JSON value: inline, ``@file`` or ``@-``."""
 
     name = "json"
-
-    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
-        return "JSON"
+    placeholder = METAVARS["json"]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if not isinstance(value, str):

@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
-from ._render import Urls, fragment, location
+from ._fragments import fragment
+from ._render import Urls, location
 from ._store import STATUSES, Record, Store
 from ._wire import FakeRequest, HttpError
 

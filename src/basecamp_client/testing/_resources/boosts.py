@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Form, Listing, Reply, empty
-from .._render import RENDERERS, SEGMENTS, Urls, app_url, item_url, person, title_of
+from .._render import SEGMENTS, Urls, app_url, item_url, person, title_of
+from .._render_kinds import RENDERERS
 from .._router import Router
 from .._store import ACTIVE, Record, Store
 from .._wire import HttpError, iso

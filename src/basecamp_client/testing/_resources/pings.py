@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Reply
-from .._render import RENDERERS, Urls, people, person
+from .._render import Urls, people, person
+from .._render_kinds import RENDERERS
 from .._router import Router
 from .._store import ACTIVE, Record, Store
 from .._wire import HttpError, iso

@@ -4,7 +4,9 @@ and the dock tools that have no content of their own here (check-ins, forwards).
 from __future__ import annotations
 
 from .._call import Call, Listing, Reply, empty
-from .._render import LINE_KINDS, fragment, plain_text, render_event, title_of
+from .._fragments import fragment
+from .._render import LINE_KINDS, plain_text, title_of
+from .._render_kinds import render_event
 from .._router import Router
 from .._store import ACTIVE, ARCHIVED, TRASHED
 from .._wire import HttpError, dumps

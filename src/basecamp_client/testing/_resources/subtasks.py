@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Form, Listing, Reply, empty
-from .._render import RENDERERS, SEGMENTS, Urls, base_fields, family_fields, people, person
+from .._render import SEGMENTS, Urls, base_fields, family_fields, people, person
+from .._render_kinds import RENDERERS
 from .._router import Router
 from .._store import ACTIVE, Record, Store
 from .._wire import HttpError, iso
