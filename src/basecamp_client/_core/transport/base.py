@@ -8,9 +8,10 @@ Nothing here knows an HTTP library. The client core, file transfers and OAuth se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import Protocol
+from types import TracebackType
+from typing import Generic, Protocol, TypeVar
 
 import attrs
 
@@ -81,3 +82,37 @@ class Transport(Protocol):
     async def aclose(self) -> None:
         """Close every connection (idempotent); later requests raise UsageError."""
         ...
+
+
+R = TypeVar("R", bound=StreamedResponse)
+#: What ``Transport.stream`` takes: method, URL, headers, body.
+StreamArgs = tuple[str, str, Mapping[str, str], Content]
+
+
+class StreamContext(Generic[R]):
+    """What ``Transport.stream`` returns: ``async with`` opens the response (``opener``
+    returns once its head arrived) and closes it on the way out."""
+
+    __slots__ = ("_args", "_open", "_response")
+
+    def __init__(
+        self,
+        opener: Callable[[str, str, Mapping[str, str], Content], Awaitable[R]],
+        args: StreamArgs,
+    ) -> None:
+        self._open = opener
+        self._args = args
+        self._response: R | None = None
+
+    async def __aenter__(self) -> R:
+        self._response = await self._open(*self._args)
+        return self._response
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            await self._response.aclose()

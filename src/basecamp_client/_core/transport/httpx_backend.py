@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncIterator, Mapping
-from types import TracebackType
 from typing import Any
 
 import httpx
 
 from ..errors import NetworkError, UsageError
-from .base import Content, HttpResponse
+from .base import Content, HttpResponse, StreamContext
 from .bodies import (
     ContentDecoder,
     check_declared,
@@ -31,8 +30,18 @@ from .bodies import (
     has_body,
     read_capped,
 )
-from .environment import NetworkEnvironment, ProxyChooser, certificate_failure
-from .headers import JoinedHeaders
+from .environment import NetworkEnvironment, ProxyChooser
+from .failures import (
+    BODY_TIMEOUT,
+    NOT_HTTP,
+    RESPONSE_TIMEOUT,
+    Kinds,
+    certificate_failure,
+    kind_of,
+    not_sent,
+    sent,
+)
+from .headers import Headers
 from .sending import RequestCheck, checked, declared_length
 
 # Failures that happen before a single byte of the request left this machine: safe to
@@ -41,35 +50,26 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 _FAILURES = (httpx.TransportError, httpx.DecodingError)
 
 
+#: Failures after the request may have left, and what they are called.
+_SENT_KINDS: Kinds = (
+    (httpx.WriteTimeout, BODY_TIMEOUT),
+    (httpx.TimeoutException, RESPONSE_TIMEOUT),
+    (httpx.DecodingError, "the response could not be decompressed"),
+    (httpx.RemoteProtocolError, NOT_HTTP),
+)
+
+
 def network_error(exc: Exception) -> NetworkError:
     """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
-    name = type(exc).__name__
     if isinstance(exc, _NOT_SENT):
         certificate = certificate_failure(exc)
         detail = (certificate or str(exc))[:200]
-        if detail:
-            # Say why (refused, unknown host, certificate verification failed...).
-            name = f"{name} ({detail})"
         # Retrying cannot fix an untrusted certificate, nor a proxy that refuses us.
         permanent = certificate is not None or (
             isinstance(exc, httpx.ProxyError) and _proxy_refusal(detail)
         )
-        return NetworkError(
-            f"could not connect: {name}", request_sent=False, retryable=not permanent
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        what = (
-            "timed out sending the request body"
-            if isinstance(exc, httpx.WriteTimeout)
-            else "timed out waiting for the response"
-        )
-    elif isinstance(exc, httpx.DecodingError):
-        what = "the response could not be decompressed"
-    elif isinstance(exc, httpx.RemoteProtocolError):
-        what = "the response is not valid HTTP"
-    else:
-        what = "connection failed"
-    return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
+        return not_sent(exc, detail, permanent=permanent)
+    return sent(exc, kind_of(exc, _SENT_KINDS))
 
 
 def _proxy_refusal(detail: str) -> bool:
@@ -205,8 +205,25 @@ class HttpxTransport:
 
     def stream(
         self, method: str, url: str, headers: Mapping[str, str], content: Content = None
-    ) -> _HttpxStream:
-        return _HttpxStream(self, method, url, headers, content)
+    ) -> StreamContext[HttpxStreamedResponse]:
+        return StreamContext(self._open_stream, (method, url, headers, content))
+
+    async def _open_stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content
+    ) -> HttpxStreamedResponse:
+        request = self._request(method, url, headers, content)
+        try:
+            response = await self._pool_for(url).handle_async_request(request)
+        except _FAILURES as exc:
+            raise network_error(exc) from None
+        try:
+            check_head_size(response.headers.raw)
+            if has_body(method, response.status_code):
+                check_framing(response.headers)
+        except BaseException:
+            await response.aclose()
+            raise
+        return HttpxStreamedResponse(response, url)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -220,7 +237,7 @@ def _headers_of(response: httpx.Response) -> Mapping[str, str]:
     headers = response.headers
     # httpx decodes all of a response's headers with one encoding; the seam decodes a
     # value that is not ASCII on its own (as the aiohttp backend does).
-    return headers if headers.encoding == "ascii" else JoinedHeaders(headers.raw)
+    return headers if headers.encoding == "ascii" else Headers.from_raw(headers.raw)
 
 
 def _drop_if_followed(response: httpx.Response) -> None:
@@ -256,51 +273,6 @@ def _raw_body(response: httpx.Response) -> tuple[AsyncIterator[bytes], ContentDe
 
 async def _one(content: bytes) -> AsyncIterator[bytes]:
     yield content
-
-
-class _HttpxStream:
-    """``async with transport.stream(...) as response``."""
-
-    __slots__ = ("_args", "_owner", "_response")
-
-    def __init__(
-        self,
-        owner: HttpxTransport,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: Content,
-    ) -> None:
-        self._owner = owner
-        self._args = (method, url, headers, content)
-        self._response: HttpxStreamedResponse | None = None
-
-    async def __aenter__(self) -> HttpxStreamedResponse:
-        method, url, headers, content = self._args
-        owner = self._owner
-        request = owner._request(method, url, headers, content)
-        try:
-            response = await owner._pool_for(url).handle_async_request(request)
-        except _FAILURES as exc:
-            raise network_error(exc) from None
-        try:
-            check_head_size(response.headers.raw)
-            if has_body(method, response.status_code):
-                check_framing(response.headers)
-        except BaseException:
-            await response.aclose()
-            raise
-        self._response = HttpxStreamedResponse(response, url)
-        return self._response
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._response is not None:
-            await self._response.aclose()
 
 
 class HttpxStreamedResponse:
