@@ -20,16 +20,7 @@ from typing import Any
 import aiohttp
 
 from ..errors import NetworkError, UsageError
-from .failures import (
-    BODY_TIMEOUT,
-    NOT_HTTP,
-    RESPONSE_TIMEOUT,
-    Kinds,
-    certificate_failure,
-    kind_of,
-    not_sent,
-    sent,
-)
+from . import failures
 from .sending import BodyCheck
 
 #: A request body longer than this is written with the write timeout watching.
@@ -77,10 +68,10 @@ class AttemptConnector(aiohttp.TCPConnector):
 
 
 #: Failures after the request may have left, and what they are called.
-_SENT_KINDS: Kinds = (
-    (asyncio.TimeoutError, RESPONSE_TIMEOUT),
+_SENT_KINDS: failures.Kinds = (
+    (asyncio.TimeoutError, failures.RESPONSE_TIMEOUT),
     (aiohttp.ClientPayloadError, "the response body was cut short or malformed"),
-    (aiohttp.ClientResponseError, NOT_HTTP),
+    (aiohttp.ClientResponseError, failures.NOT_HTTP),
 )
 
 
@@ -94,10 +85,12 @@ def network_error(exc: BaseException, attempt: Attempt) -> NetworkError:
                 retryable=exc.status >= 500,
             )
         permanent = isinstance(exc, aiohttp.ClientConnectorCertificateError) or (
-            certificate_failure(exc) is not None
+            failures.certificate_failure(exc) is not None
         )
-        return not_sent(exc, str(exc)[:200], permanent=permanent)
-    return sent(exc, BODY_TIMEOUT if attempt.stalled else kind_of(exc, _SENT_KINDS))
+        return failures.not_sent(exc, str(exc)[:200], permanent=permanent)
+    return failures.sent(
+        exc, failures.BODY_TIMEOUT if attempt.stalled else failures.kind_of(exc, _SENT_KINDS)
+    )
 
 
 #: What a failing aiohttp call raises (everything else is a bug, and propagates).

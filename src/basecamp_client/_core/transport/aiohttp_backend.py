@@ -31,7 +31,7 @@ import asyncio
 import base64
 import re
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -50,7 +50,7 @@ from .aiohttp_attempts import (
     slices,
 )
 from .aiohttp_session import LoopSession
-from .base import Content, HttpResponse, StreamContext
+from .base import Content, HttpResponse, StreamContext, StreamedBody
 from .bodies import (
     check_declared,
     check_framing,
@@ -337,30 +337,22 @@ def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[
     return True
 
 
-class AiohttpStreamedResponse:
+class AiohttpStreamedResponse(StreamedBody):
     """:class:`~.base.StreamedResponse` over an aiohttp response."""
 
-    __slots__ = ("_attempt", "_closed", "_content", "_response", "headers", "status_code", "url")
+    __slots__ = ("_attempt", "_response", "headers", "status_code")
 
     def __init__(self, response: aiohttp.ClientResponse, url: str, attempt: Attempt) -> None:
+        super().__init__(url)
         self._response = response
         self._attempt = attempt
-        self._content: bytes | None = None
-        self._closed = False
         self.status_code = response.status
         self.headers: Mapping[str, str] = _Headers(response.headers)
-        self.url = url
 
     def __repr__(self) -> str:
         return f"<StreamedResponse {self.status_code}>"
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._closed:
-            raise UsageError("the response is closed; its body can no longer be read")
+    async def _from_wire(self) -> AsyncGenerator[bytes, None]:
         response = self._response
         chunks = decode_stream(response.content.iter_any(), decoder_for(self.headers))
         try:
@@ -372,11 +364,6 @@ class AiohttpStreamedResponse:
         except BaseException:
             response.close()
             raise
-
-    async def aread(self) -> bytes:
-        if self._content is None:
-            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
-        return self._content
 
     async def aclose(self) -> None:
         self._closed = True

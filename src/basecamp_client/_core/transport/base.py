@@ -8,12 +8,21 @@ Nothing here knows an HTTP library. The client core, file transfers and OAuth se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Mapping,
+)
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
 import attrs
+
+from ..errors import UsageError
 
 #: A request body: bytes, or an async stream of chunks sent with flow control (never
 #: buffered whole). A streamed body goes out with the caller's ``Content-Length`` header
@@ -56,6 +65,44 @@ class StreamedResponse(Protocol):
     async def aread(self) -> bytes: ...
 
     async def aclose(self) -> None: ...
+
+
+class StreamedBody:
+    """What the backends' streamed responses share: the body, once ``aread()`` read it
+    whole, is kept (``aiter_bytes()`` yields it again), and a response closed before
+    its body was read refuses to read it. A backend supplies :meth:`_from_wire`."""
+
+    __slots__ = ("_closed", "_content", "url")
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._content: bytes | None = None
+        self._closed = False
+
+    def _from_wire(self) -> AsyncGenerator[bytes, None]:
+        """The decoded body as it arrives, failures raised as ``NetworkError``."""
+        raise NotImplementedError
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._closed:
+            raise UsageError("the response is closed; its body can no longer be read")
+        pieces = self._from_wire()
+        try:
+            async for piece in pieces:
+                yield piece
+        finally:
+            # Closed with this generator (a caller that stops early): the backend's
+            # generator releases the connection now, not when it is collected.
+            await pieces.aclose()
+
+    async def aread(self) -> bytes:
+        if self._content is None:
+            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
+        return self._content
 
 
 class Transport(Protocol):

@@ -13,13 +13,14 @@ settings.
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
 import httpx
 
 from ..errors import NetworkError, UsageError
-from .base import Content, HttpResponse, StreamContext
+from . import failures
+from .base import Content, HttpResponse, StreamContext, StreamedBody
 from .bodies import (
     ContentDecoder,
     check_declared,
@@ -31,16 +32,6 @@ from .bodies import (
     read_capped,
 )
 from .environment import NetworkEnvironment, ProxyChooser
-from .failures import (
-    BODY_TIMEOUT,
-    NOT_HTTP,
-    RESPONSE_TIMEOUT,
-    Kinds,
-    certificate_failure,
-    kind_of,
-    not_sent,
-    sent,
-)
 from .headers import Headers
 from .sending import RequestCheck, checked, declared_length
 
@@ -51,25 +42,25 @@ _FAILURES = (httpx.TransportError, httpx.DecodingError)
 
 
 #: Failures after the request may have left, and what they are called.
-_SENT_KINDS: Kinds = (
-    (httpx.WriteTimeout, BODY_TIMEOUT),
-    (httpx.TimeoutException, RESPONSE_TIMEOUT),
+_SENT_KINDS: failures.Kinds = (
+    (httpx.WriteTimeout, failures.BODY_TIMEOUT),
+    (httpx.TimeoutException, failures.RESPONSE_TIMEOUT),
     (httpx.DecodingError, "the response could not be decompressed"),
-    (httpx.RemoteProtocolError, NOT_HTTP),
+    (httpx.RemoteProtocolError, failures.NOT_HTTP),
 )
 
 
 def network_error(exc: Exception) -> NetworkError:
     """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
     if isinstance(exc, _NOT_SENT):
-        certificate = certificate_failure(exc)
+        certificate = failures.certificate_failure(exc)
         detail = (certificate or str(exc))[:200]
         # Retrying cannot fix an untrusted certificate, nor a proxy that refuses us.
         permanent = certificate is not None or (
             isinstance(exc, httpx.ProxyError) and _proxy_refusal(detail)
         )
-        return not_sent(exc, detail, permanent=permanent)
-    return sent(exc, kind_of(exc, _SENT_KINDS))
+        return failures.not_sent(exc, detail, permanent=permanent)
+    return failures.sent(exc, failures.kind_of(exc, _SENT_KINDS))
 
 
 def _proxy_refusal(detail: str) -> bool:
@@ -275,17 +266,15 @@ async def _one(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
 
-class HttpxStreamedResponse:
+class HttpxStreamedResponse(StreamedBody):
     """:class:`~.base.StreamedResponse` over an httpx response."""
 
-    __slots__ = ("_closed", "_content", "_finished", "_response", "url")
+    __slots__ = ("_finished", "_response")
 
     def __init__(self, response: httpx.Response, url: str) -> None:
+        super().__init__(url)
         self._response = response
-        self._content: bytes | None = None
-        self._closed = False
         self._finished = False
-        self.url = url
 
     def __repr__(self) -> str:
         return f"<StreamedResponse {self.status_code}>"
@@ -298,25 +287,13 @@ class HttpxStreamedResponse:
     def headers(self) -> Mapping[str, str]:
         return _headers_of(self._response)
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._closed:
-            raise UsageError("the response is closed; its body can no longer be read")
-        response = self._response
+    async def _from_wire(self) -> AsyncGenerator[bytes, None]:
         try:
-            async for piece in decode_stream(*_raw_body(response)):
+            async for piece in decode_stream(*_raw_body(self._response)):
                 yield piece
         except _FAILURES as exc:
             raise network_error(exc) from None
         self._finished = True
-
-    async def aread(self) -> bytes:
-        if self._content is None:
-            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
-        return self._content
 
     async def aclose(self) -> None:
         self._closed = True
