@@ -50,7 +50,7 @@ from .aiohttp_attempts import (
     slices,
 )
 from .aiohttp_session import LoopSession
-from .base import Content, HttpResponse, StreamContext, StreamedBody
+from .base import Content, HttpResponse, StreamedBody, StreamingTransport
 from .bodies import (
     check_declared,
     check_framing,
@@ -58,7 +58,7 @@ from .bodies import (
     decoder_for,
     has_body,
     malformed,
-    read_capped,
+    read_body,
 )
 from .environment import NetworkEnvironment
 from .headers import MultiHeaders as _Headers
@@ -97,7 +97,7 @@ def request_url(url: str) -> URL:
 _HTTP11 = (1, 1)
 
 
-class AiohttpTransport:
+class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
     """:class:`~.base.Transport` over aiohttp. Binds to the event loop of its first
     request (see the module docstring)."""
 
@@ -298,14 +298,7 @@ class AiohttpTransport:
             # Framed by a Content-Length within the cap: aiohttp reads no more.
             return await response.read()
         chunks = response.content.iter_any()
-        if limit is None:
-            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
-        return await read_capped(chunks, decoder, limit)
-
-    def stream(
-        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
-    ) -> StreamContext[AiohttpStreamedResponse]:
-        return StreamContext(self._open_stream, (method, url, headers, content))
+        return await read_body(chunks, decoder, limit)
 
     async def _open_stream(
         self, method: str, url: str, headers: Mapping[str, str], content: Content

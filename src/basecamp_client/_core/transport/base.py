@@ -163,3 +163,21 @@ class StreamContext(Generic[R]):
     ) -> None:
         if self._response is not None:
             await self._response.aclose()
+
+
+class StreamingTransport(Generic[R]):
+    """``stream()`` for a backend that supplies :meth:`_open_stream`."""
+
+    __slots__ = ()
+
+    def stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> StreamContext[R]:
+        """See :meth:`Transport.stream`."""
+        return StreamContext(self._open_stream, (method, url, headers, content))
+
+    async def _open_stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content
+    ) -> R:
+        """Send the request; return the response once its head arrived."""
+        raise NotImplementedError

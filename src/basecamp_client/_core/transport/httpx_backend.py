@@ -20,7 +20,7 @@ import httpx
 
 from ..errors import NetworkError, UsageError
 from . import failures
-from .base import Content, HttpResponse, StreamContext, StreamedBody
+from .base import Content, HttpResponse, StreamedBody, StreamingTransport
 from .bodies import (
     ContentDecoder,
     check_declared,
@@ -29,7 +29,7 @@ from .bodies import (
     decode_stream,
     decoder_for,
     has_body,
-    read_capped,
+    read_body,
 )
 from .environment import NetworkEnvironment, ProxyChooser
 from .headers import Headers
@@ -73,7 +73,7 @@ def is_http_transport(value: Any) -> bool:
     return isinstance(value, httpx.AsyncBaseTransport)
 
 
-class HttpxTransport:
+class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
     """One connection pool (one per proxy in use), owned by one client, living on one
     event loop.
 
@@ -190,14 +190,7 @@ class HttpxTransport:
             if limit is not None:
                 check_declared(headers, limit)
         chunks, decoder = _raw_body(response)
-        if limit is None:
-            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
-        return await read_capped(chunks, decoder, limit)
-
-    def stream(
-        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
-    ) -> StreamContext[HttpxStreamedResponse]:
-        return StreamContext(self._open_stream, (method, url, headers, content))
+        return await read_body(chunks, decoder, limit)
 
     async def _open_stream(
         self, method: str, url: str, headers: Mapping[str, str], content: Content
