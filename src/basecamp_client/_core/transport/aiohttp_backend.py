@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
-import ssl
 from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -50,7 +49,7 @@ from .aiohttp_attempts import (
     slices,
 )
 from .aiohttp_session import LoopSession
-from .base import Content, HttpResponse, StreamedBody, StreamingTransport
+from .base import Content, HttpResponse, PoolSettings, StreamedBody, StreamingTransport
 from .bodies import (
     check_declared,
     check_framing,
@@ -101,18 +100,8 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
     """:class:`~.base.Transport` over aiohttp. Binds to the event loop of its first
     request (see the module docstring)."""
 
-    def __init__(
-        self,
-        *,
-        timeout: float,
-        connect_timeout: float,
-        max_connections: int,
-        max_keepalive_connections: int,
-        keepalive_expiry: float = 5.0,
-        ssl_context: ssl.SSLContext | None = None,
-        network: NetworkEnvironment | None = None,
-        max_response_bytes: int | None = None,
-    ) -> None:
+    def __init__(self, settings: PoolSettings) -> None:
+        timeout, connect_timeout = settings.timeout, settings.connect_timeout
         self._timeout = timeout
         self._client_timeout = aiohttp.ClientTimeout(
             total=None,
@@ -124,15 +113,15 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
             # was written.
             sock_read=timeout,
         )
-        # aiohttp has no separate cap on idle connections: every connection, busy or
-        # idle, counts against max_connections, and idle ones close after
-        # keepalive_expiry.
-        del max_keepalive_connections
-        self._max_connections = max_connections
-        self._keepalive_expiry = keepalive_expiry
-        self._ssl = ssl_context
+        # aiohttp has no separate cap on idle connections (max_keepalive_connections):
+        # every connection, busy or idle, counts against max_connections, and idle ones
+        # close after keepalive_expiry.
+        self._max_connections = settings.max_connections
+        self._keepalive_expiry = settings.keepalive_expiry
+        self._ssl = settings.ssl_context
+        network = settings.network
         self._network = network if network is not None else NetworkEnvironment()
-        self._limit = max_response_bytes
+        self._limit = settings.max_response_bytes
         self._proxies: dict[tuple[str, str, int | None], tuple[URL, dict[str, str] | None]] = {}
         self._direct: set[tuple[str, str, int | None]] = set()
         self._sessions = LoopSession(self._new_session)

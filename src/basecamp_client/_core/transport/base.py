@@ -18,16 +18,40 @@ from collections.abc import (
 )
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import attrs
 
 from ..errors import UsageError
 
+if TYPE_CHECKING:
+    import ssl
+
+    from .environment import NetworkEnvironment
+
 #: A request body: bytes, or an async stream of chunks sent with flow control (never
 #: buffered whole). A streamed body goes out with the caller's ``Content-Length`` header
 #: when it gives one, with chunked transfer encoding otherwise.
 Content = bytes | AsyncIterable[bytes] | None
+
+
+@attrs.frozen(slots=True)
+class PoolSettings:
+    """How a backend's connection pool behaves (see :func:`~.open_transport`).
+
+    ``timeout`` bounds each wait (connecting, each read, each write); ``connect_timeout``
+    each connection attempt. ``ssl_context`` defaults to ``network``'s, and ``network``
+    (proxies, CA locations) to an environment with neither. ``max_response_bytes=None``
+    reads whole responses of any size."""
+
+    timeout: float
+    connect_timeout: float
+    max_connections: int
+    max_keepalive_connections: int
+    keepalive_expiry: float = 5.0
+    ssl_context: ssl.SSLContext | None = None
+    network: NetworkEnvironment | None = None
+    max_response_bytes: int | None = None
 
 
 @attrs.define(slots=True)

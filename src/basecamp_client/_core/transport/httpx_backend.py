@@ -12,7 +12,6 @@ settings.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
@@ -20,7 +19,7 @@ import httpx
 
 from ..errors import NetworkError, UsageError
 from . import failures
-from .base import Content, HttpResponse, StreamedBody, StreamingTransport
+from .base import Content, HttpResponse, PoolSettings, StreamedBody, StreamingTransport
 from .bodies import (
     ContentDecoder,
     check_declared,
@@ -94,28 +93,17 @@ class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
         "_transport",
     )
 
-    def __init__(
-        self,
-        *,
-        timeout: float,
-        connect_timeout: float,
-        max_connections: int,
-        max_keepalive_connections: int,
-        keepalive_expiry: float = 5.0,
-        transport: Any = None,
-        ssl_context: ssl.SSLContext | None = None,
-        network: NetworkEnvironment | None = None,
-        max_response_bytes: int | None = None,
-    ) -> None:
+    def __init__(self, settings: PoolSettings, *, transport: Any = None) -> None:
         self._choose: ProxyChooser | None = None
         self._proxied: dict[str, httpx.AsyncBaseTransport] = {}
         if transport is None:
-            network = network if network is not None else NetworkEnvironment()
+            network = settings.network if settings.network is not None else NetworkEnvironment()
+            ssl_context = settings.ssl_context
             verify = ssl_context if ssl_context is not None else network.ssl_context()
             limits = httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_keepalive_connections,
-                keepalive_expiry=keepalive_expiry,
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_keepalive_connections,
+                keepalive_expiry=settings.keepalive_expiry,
             )
 
             def make(proxy: str | None) -> httpx.AsyncBaseTransport:
@@ -129,8 +117,8 @@ class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
             if network.uses_proxies:
                 self._choose = ProxyChooser(network)
         self._transport: httpx.AsyncBaseTransport = transport
-        self._timeout = httpx.Timeout(timeout, connect=connect_timeout).as_dict()
-        self._limit = max_response_bytes
+        self._timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout).as_dict()
+        self._limit = settings.max_response_bytes
         self._closed = False
         self._check = RequestCheck()
 
