@@ -104,18 +104,12 @@ class ClientCore:
         #: behind this process's memory cache of decoded results.
         self.shared_cache: SharedCacheStore | None = None
         if isinstance(cache_store, SharedCacheStore):
-            self.shared_cache = cache_store
-            self.cache: CacheStore | None = MemoryCache(
-                max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
-            )
-        elif cache_store is not None:
-            self.cache = cache_store
-        elif config.cache:
+            self.shared_cache, cache_store = cache_store, None
+        self.cache: CacheStore | None = cache_store
+        if cache_store is None and (config.cache or self.shared_cache is not None):
             self.cache = MemoryCache(
                 max_entries=config.cache_max_entries, max_bytes=config.cache_max_bytes
             )
-        else:
-            self.cache = None
         # Each attempt's limit on its total time (see Config.attempt_timeout).
         self.attempt_timeout = config.attempt_timeout
         self.attempt_message = (
