@@ -1,4 +1,5 @@
-"""Responses returned open (downloads) and streamed request bodies (uploads)."""
+"""Responses returned open (downloads, continuation links), and an upload's body timed as
+it is handed to the transport."""
 
 from __future__ import annotations
 

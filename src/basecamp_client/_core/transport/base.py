@@ -3,7 +3,9 @@
 Nothing here knows an HTTP library. The client core, file transfers and OAuth see only
 :class:`HttpResponse`, :class:`StreamedResponse`, :class:`Transport` and
 :class:`~basecamp_client.NetworkError`; a backend (``aiohttp_backend``,
-``httpx_backend``) turns its library's world into these.
+``httpx_backend``) turns its library's world into these, configured by a
+:class:`PoolSettings` and built on what they share: :class:`StreamingTransport` (the
+``stream()`` context) and :class:`StreamedBody` (a streamed response's kept body).
 """
 
 from __future__ import annotations
