@@ -18,8 +18,8 @@ from basecamp_client import (
     RateLimitError,
     UsageError,
 )
+from basecamp_client._core.attempts import ONE_SHOT_HINT
 from basecamp_client._core.clock import FakeClock
-from basecamp_client._core.core import ONE_SHOT_HINT
 from basecamp_client._core.sources import CHUNK_SIZE
 from basecamp_client._generated.account import AsyncAccount
 

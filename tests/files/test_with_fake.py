@@ -12,8 +12,8 @@ import pytest
 
 from basecamp_client import AsyncBasecamp, Basecamp, ForbiddenError, ValidationError
 from basecamp_client import rich_text as rt
+from basecamp_client._core.attempts import ONE_SHOT_HINT
 from basecamp_client._core.clock import FakeClock
-from basecamp_client._core.core import ONE_SHOT_HINT
 from basecamp_client._generated.account import AsyncAccount
 from basecamp_client.testing import FakeBasecamp, FakeServer
 from basecamp_client.testing._sample import png

@@ -108,7 +108,7 @@ async def test_credentials_never_share_and_writes_discard(redis_server: RedisSer
         assert "if-none-match" not in fake.requests[-1].headers  # another credential
         shared = a._core.shared_cache
         assert shared is not None
-        fingerprint = a._core._static.fingerprint  # type: ignore[union-attr]
+        fingerprint = a._core.static_prepared.fingerprint  # type: ignore[union-attr]
         key = (fingerprint, f"https://3.basecampapi.com/{fake.account_id}/projects/{project_id}")
         assert await shared.lookup(key) is not None
         await account.projects.update(project_id=project_id, name="Renamed")

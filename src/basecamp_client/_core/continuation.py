@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .errors import ApiError, BasecampError, DecodeError, UnsafeLinkError
 from .hooks import OperationEnd, OperationStart, emit
-from .json_body import loads
+from .json_body import decode_failure, loads
 from .operation import Operation
 from .streams import REDIRECT_STATUSES
 
@@ -141,11 +141,7 @@ async def get_json_at(
             except BasecampError:
                 raise
             except Exception as exc:
-                raise DecodeError(
-                    f"{op.id}: could not decode the response ({type(exc).__name__}: {exc})",
-                    http_status=status,
-                    operation_id=op.id,
-                ) from exc
+                raise decode_failure(op, exc, status) from exc
             break
         else:
             raise ApiError(f"{op.id}: more than {max_hops} redirects", http_status=status)

@@ -1,4 +1,4 @@
-"""Parsing a JSON response body: UTF-8 fast path, typed errors."""
+"""Parsing and decoding a JSON response body: UTF-8 fast path, typed errors."""
 
 from __future__ import annotations
 
@@ -34,3 +34,15 @@ def parse_json(op: Operation, response: HttpResponse) -> Any:
             request_id=response.headers.get("x-request-id"),
             operation_id=op.id,
         ) from None
+
+
+def decode_failure(
+    op: Operation, exc: Exception, http_status: int | None, *, request_id: str | None = None
+) -> DecodeError:
+    """The error for a decoder that failed on a response's parsed body."""
+    return DecodeError(
+        f"{op.id}: could not decode the response ({type(exc).__name__}: {exc})",
+        http_status=http_status,
+        request_id=request_id,
+        operation_id=op.id,
+    )

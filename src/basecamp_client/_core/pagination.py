@@ -107,27 +107,31 @@ def with_items(wrapper: W, field: str, items: list[Any]) -> W:
 FetchPage = Callable[[str, int, bool], Awaitable[PageData[T]]]
 
 
+@attrs.frozen(slots=True)
+class PageWalk(Generic[T]):
+    """What a paginator walks: how to fetch a page, where the listing starts, the
+    caller's caps, whether one page was asked for, and the operation id (for errors)."""
+
+    fetch: FetchPage[T]
+    first_url: str
+    max_items: int | None = None
+    max_pages: int | None = None
+    single_page: bool = False
+    name: str = "list"
+
+
 class _Paginator(Generic[T]):
     """What both paginators share: the page walk, its caps, and item-by-item iteration."""
 
     __slots__ = ("_fetch", "_first_url", "_max_items", "_max_pages", "_name", "_single_page")
 
-    def __init__(
-        self,
-        fetch: FetchPage[T],
-        first_url: str,
-        *,
-        max_items: int | None = None,
-        max_pages: int | None = None,
-        single_page: bool = False,
-        name: str = "list",
-    ) -> None:
-        self._fetch = fetch
-        self._first_url = first_url
-        self._max_items = max_items
-        self._max_pages = 1 if single_page else max_pages
-        self._single_page = single_page
-        self._name = name  # the operation id, for errors
+    def __init__(self, walk: PageWalk[T]) -> None:
+        self._fetch = walk.fetch
+        self._first_url = walk.first_url
+        self._max_items = walk.max_items
+        self._max_pages = 1 if walk.single_page else walk.max_pages
+        self._single_page = walk.single_page
+        self._name = walk.name  # the operation id, for errors
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._first_url}>"
@@ -272,25 +276,8 @@ class AsyncWrappedPaginator(_Paginator[T], Generic[T, W]):
 
     __slots__ = ("_field",)
 
-    def __init__(
-        self,
-        fetch: FetchPage[T],
-        first_url: str,
-        *,
-        field: str,
-        max_items: int | None = None,
-        max_pages: int | None = None,
-        single_page: bool = False,
-        name: str = "list",
-    ) -> None:
-        super().__init__(
-            fetch,
-            first_url,
-            max_items=max_items,
-            max_pages=max_pages,
-            single_page=single_page,
-            name=name,
-        )
+    def __init__(self, walk: PageWalk[T], *, field: str) -> None:
+        super().__init__(walk)
         self._field = field
 
     def _page(

@@ -17,7 +17,7 @@ from .encoding import encode_query, format_path, json_payload
 from .errors import UsageError
 from .operation import Operation
 from .pages import PageDecoder, PageFetcher
-from .pagination import AsyncPaginator, AsyncWrappedPaginator, FetchPage
+from .pagination import AsyncPaginator, AsyncWrappedPaginator, PageWalk
 from .progress import ProgressCallback, check_progress
 from .request_body import UploadBody, file_name, media_type, multipart_framing
 from .sources import UploadSource, open_source
@@ -189,17 +189,7 @@ class AccountSession:
 
         A ``page`` query argument asks for exactly that one page.
         """
-        fetch, first_url, single = self._page_walk(
-            op, path, query, decode, None, max_items, max_pages
-        )
-        return AsyncPaginator(
-            fetch,
-            first_url,
-            max_items=max_items,
-            max_pages=max_pages,
-            single_page=single,
-            name=op.id,
-        )
+        return AsyncPaginator(self._page_walk(op, path, query, decode, None, max_items, max_pages))
 
     def paginate_wrapped(
         self,
@@ -218,18 +208,8 @@ class AccountSession:
         ``field`` is the attribute of its list."""
         if op.pagination is None or op.pagination.items_key is None:
             raise UsageError(f"{op.id}: the operation's pages do not wrap their list")
-        fetch, first_url, single = self._page_walk(
-            op, path, query, decode, wrapper, max_items, max_pages
-        )
-        return AsyncWrappedPaginator(
-            fetch,
-            first_url,
-            field=field,
-            max_items=max_items,
-            max_pages=max_pages,
-            single_page=single,
-            name=op.id,
-        )
+        walk = self._page_walk(op, path, query, decode, wrapper, max_items, max_pages)
+        return AsyncWrappedPaginator(walk, field=field)
 
     def _page_walk(
         self,
@@ -240,8 +220,8 @@ class AccountSession:
         wrapper: Callable[[Any], Any] | None,
         max_items: int | None,
         max_pages: int | None,
-    ) -> tuple[FetchPage[T], str, bool]:
-        """(page fetcher, first URL, one page only) of a paginator, arguments checked."""
+    ) -> PageWalk[T]:
+        """What a paginator of ``op`` walks, its arguments checked."""
         for name, cap in (("max_items", max_items), ("max_pages", max_pages)):
             if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
                 raise UsageError(f"{name} must be a positive integer, got {cap!r}")
@@ -260,4 +240,5 @@ class AccountSession:
             self.core.origin,
             wrapper,
         )
-        return PageFetcher(self.core, op, decoder, self.deadline), first_url, single
+        fetch = PageFetcher(self.core, op, decoder, self.deadline)
+        return PageWalk(fetch, first_url, max_items, max_pages, single, op.id)

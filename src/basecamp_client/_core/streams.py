@@ -1,4 +1,5 @@
-"""Responses returned open (downloads) and streamed request bodies (uploads)."""
+"""Responses returned open (downloads, continuation links), and an upload's body timed as
+it is handed to the transport."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import attrs
 
 from .deadlines import TimeLimit
 from .errors import NetworkError
-from .request_body import BodyStream, UploadBody
-from .transport import HttpResponse, StreamedResponse, Transport
+from .request_body import BodyStream
+from .transport import StreamedResponse, Transport
 
 
 @attrs.frozen(slots=True)
@@ -97,7 +98,7 @@ async def open_stream(
     return OpenStream(context, response)
 
 
-class _Sent:
+class SentBody:
     """The body of one upload attempt, calling ``done()`` once all of it was handed to
     the transport: the attempt's time limit starts then, not while a large file is
     still going out."""
@@ -108,7 +109,7 @@ class _Sent:
         self._body = body
         self._done = done
 
-    def __aiter__(self) -> _Sent:
+    def __aiter__(self) -> SentBody:
         return self
 
     async def __anext__(self) -> bytes:
@@ -117,27 +118,3 @@ class _Sent:
         except StopAsyncIteration:
             self._done()
             raise
-
-
-async def send_upload(
-    http: Transport,
-    limiter: Any,
-    method: str,
-    url: str,
-    headers: Mapping[str, str],
-    upload: UploadBody,
-    limit: TimeLimit,
-) -> HttpResponse:
-    body = upload.open()
-    sent = _Sent(body, limit.start)
-    try:
-        if limiter is None:
-            with limit:
-                response = await http.send(method, url, headers, sent)
-        else:
-            async with limiter:
-                with limit:
-                    response = await http.send(method, url, headers, sent)
-    finally:
-        await body.aclose()
-    return response

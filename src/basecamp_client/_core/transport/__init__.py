@@ -25,6 +25,7 @@ from ..errors import UsageError
 from .base import (
     Content,
     HttpResponse,
+    PoolSettings,
     StreamedResponse,
     Transport,
 )
@@ -115,32 +116,23 @@ def open_transport(
     """
     if network is None and transport is None:
         network = read_environment()
-    if backend_name(backend) == "aiohttp":
-        from .aiohttp_backend import AiohttpTransport
-
-        return AiohttpTransport(
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            max_connections=max_connections,
-            max_keepalive_connections=max_keepalive_connections,
-            keepalive_expiry=keepalive_expiry,
-            ssl_context=ssl_context,
-            network=network,
-            max_response_bytes=max_response_bytes,
-        )
-    from .httpx_backend import HttpxTransport
-
-    return HttpxTransport(
+    settings = PoolSettings(
         timeout=timeout,
         connect_timeout=connect_timeout,
         max_connections=max_connections,
         max_keepalive_connections=max_keepalive_connections,
         keepalive_expiry=keepalive_expiry,
-        transport=transport,
         ssl_context=ssl_context,
         network=network,
         max_response_bytes=max_response_bytes,
     )
+    if backend_name(backend) == "aiohttp":
+        from .aiohttp_backend import AiohttpTransport
+
+        return AiohttpTransport(settings)
+    from .httpx_backend import HttpxTransport
+
+    return HttpxTransport(settings, transport=transport)
 
 
 def is_http_transport(value: Any) -> bool:

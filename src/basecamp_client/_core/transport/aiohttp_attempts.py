@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 
 from ..errors import NetworkError, UsageError
-from .environment import certificate_failure
+from . import failures
 from .sending import BodyCheck
 
 #: A request body longer than this is written with the write timeout watching.
@@ -67,10 +67,16 @@ class AttemptConnector(aiohttp.TCPConnector):
         return connection
 
 
+#: Failures after the request may have left, and what they are called.
+_SENT_KINDS: failures.Kinds = (
+    (asyncio.TimeoutError, failures.RESPONSE_TIMEOUT),
+    (aiohttp.ClientPayloadError, "the response body was cut short or malformed"),
+    (aiohttp.ClientResponseError, failures.NOT_HTTP),
+)
+
+
 def network_error(exc: BaseException, attempt: Attempt) -> NetworkError:
-    name = type(exc).__name__
     if attempt.connection is None:
-        detail = str(exc)[:200]
         if isinstance(exc, aiohttp.ClientHttpProxyError):
             # The proxy answered the CONNECT itself: 407 and friends will not change.
             return NetworkError(
@@ -79,24 +85,12 @@ def network_error(exc: BaseException, attempt: Attempt) -> NetworkError:
                 retryable=exc.status >= 500,
             )
         permanent = isinstance(exc, aiohttp.ClientConnectorCertificateError) or (
-            certificate_failure(exc) is not None
+            failures.certificate_failure(exc) is not None
         )
-        if detail:
-            name = f"{name} ({detail})"
-        return NetworkError(
-            f"could not connect: {name}", request_sent=False, retryable=not permanent
-        )
-    if attempt.stalled:
-        what = "timed out sending the request body"
-    elif isinstance(exc, asyncio.TimeoutError):
-        what = "timed out waiting for the response"
-    elif isinstance(exc, aiohttp.ClientPayloadError):
-        what = "the response body was cut short or malformed"
-    elif isinstance(exc, aiohttp.ClientResponseError):
-        what = "the response is not valid HTTP"
-    else:
-        what = "connection failed"
-    return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
+        return failures.not_sent(exc, str(exc)[:200], permanent=permanent)
+    return failures.sent(
+        exc, failures.BODY_TIMEOUT if attempt.stalled else failures.kind_of(exc, _SENT_KINDS)
+    )
 
 
 #: What a failing aiohttp call raises (everything else is a bug, and propagates).

@@ -22,7 +22,7 @@ adds what the SDK promises on every backend:
 - **One session per event loop**: aiohttp sessions belong to one loop. A client used
   again after its loop ended (a second ``asyncio.run()``) starts a fresh session; the
   old one was closed when the old loop shut its async generators down. Using one client
-  from two running loops at once is refused.
+  from two running loops at once is refused (:mod:`.aiohttp_session`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
-import ssl
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
-from types import TracebackType
+from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -50,7 +48,8 @@ from .aiohttp_attempts import (
     network_error,
     slices,
 )
-from .base import Content, HttpResponse
+from .aiohttp_session import LoopSession
+from .base import Content, HttpResponse, PoolSettings, StreamedBody, StreamingTransport
 from .bodies import (
     check_declared,
     check_framing,
@@ -58,11 +57,11 @@ from .bodies import (
     decoder_for,
     has_body,
     malformed,
-    read_capped,
+    read_body,
 )
 from .environment import NetworkEnvironment
 from .headers import MultiHeaders as _Headers
-from .sending import RequestCheck, declared_length
+from .sending import RequestCheck, authority_end, declared_length
 
 #: How long aiohttp waits before starting a connection attempt to the next address
 #: of a host (happy eyeballs, RFC 8305's recommended 250 ms).
@@ -86,11 +85,7 @@ def request_url(url: str) -> URL:
     if _SENT_AS_IS.match(url):
         return URL(url, encoded=True)
     scheme, _, rest = url.partition("://")
-    end = len(rest)
-    for mark in "/?#":
-        found = rest.find(mark)
-        if 0 <= found < end:
-            end = found
+    end = authority_end(rest)
     authority, tail = rest[:end], rest[end:].partition("#")[0]
     if not authority.isascii():
         authority = URL(f"{scheme}://{authority}").raw_authority
@@ -98,55 +93,15 @@ def request_url(url: str) -> URL:
     return URL(f"{scheme}://{authority}{tail}", encoded=True)
 
 
-# Loops' sessions that could not be closed (their loop ended without shutting its async
-# generators down): kept referenced so that their finalisers never run on a dead loop.
-_ABANDONED: list[object] = []
 _HTTP11 = (1, 1)
 
 
-async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
-    # Started on the session's loop and left suspended: when that loop shuts its async
-    # generators down (asyncio.run() and the sync client's loop both do), this closes
-    # the session while the loop can still run the closing.
-    try:
-        yield
-    finally:
-        if not session.closed:
-            await session.close()
-
-
-def _abandon(session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None] | None) -> None:
-    # The session's loop is closed: nothing can run its closing any more. The session is
-    # marked closed (detach() takes no loop), and the connector and the suspended
-    # sentinel are kept referenced, so that no finaliser tries to use the dead loop.
-    connector = session.connector
-    session.detach()
-    _ABANDONED.append((connector, sentinel))
-
-
-async def _close_session(
-    session: aiohttp.ClientSession, sentinel: AsyncGenerator[None, None]
-) -> None:
-    await session.close()
-    await sentinel.aclose()
-
-
-class AiohttpTransport:
+class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
     """:class:`~.base.Transport` over aiohttp. Binds to the event loop of its first
     request (see the module docstring)."""
 
-    def __init__(
-        self,
-        *,
-        timeout: float,
-        connect_timeout: float,
-        max_connections: int,
-        max_keepalive_connections: int,
-        keepalive_expiry: float = 5.0,
-        ssl_context: ssl.SSLContext | None = None,
-        network: NetworkEnvironment | None = None,
-        max_response_bytes: int | None = None,
-    ) -> None:
+    def __init__(self, settings: PoolSettings) -> None:
+        timeout, connect_timeout = settings.timeout, settings.connect_timeout
         self._timeout = timeout
         self._client_timeout = aiohttp.ClientTimeout(
             total=None,
@@ -158,20 +113,18 @@ class AiohttpTransport:
             # was written.
             sock_read=timeout,
         )
-        # aiohttp has no separate cap on idle connections: every connection, busy or
-        # idle, counts against max_connections, and idle ones close after
-        # keepalive_expiry.
-        del max_keepalive_connections
-        self._max_connections = max_connections
-        self._keepalive_expiry = keepalive_expiry
-        self._ssl = ssl_context
+        # aiohttp has no separate cap on idle connections (max_keepalive_connections):
+        # every connection, busy or idle, counts against max_connections, and idle ones
+        # close after keepalive_expiry.
+        self._max_connections = settings.max_connections
+        self._keepalive_expiry = settings.keepalive_expiry
+        self._ssl = settings.ssl_context
+        network = settings.network
         self._network = network if network is not None else NetworkEnvironment()
-        self._limit = max_response_bytes
+        self._limit = settings.max_response_bytes
         self._proxies: dict[tuple[str, str, int | None], tuple[URL, dict[str, str] | None]] = {}
         self._direct: set[tuple[str, str, int | None]] = set()
-        self._session: aiohttp.ClientSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._sentinel: AsyncGenerator[None, None] | None = None
+        self._sessions = LoopSession(self._new_session)
         self._closed = False
         self._check = RequestCheck()
 
@@ -183,26 +136,9 @@ class AiohttpTransport:
     async def _open(self) -> aiohttp.ClientSession:
         if self._closed:
             raise UsageError("the client is closed; create a new one")
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            raise UsageError(
-                "the aiohttp HTTP backend needs a running asyncio event loop "
-                '(under trio, use http_backend="auto" or "httpx")'
-            ) from None
-        session = self._session
-        if session is not None:
-            old = self._loop
-            assert old is not None
-            if old is loop:
-                return session
-            if old.is_running() and not old.is_closed():
-                raise UsageError(
-                    "this client is bound to another running event loop; "
-                    "create one client per event loop"
-                )
-            # The previous loop is gone (say, a second asyncio.run()).
-            self._forget_session()
+        return await self._sessions.open()
+
+    def _new_session(self) -> aiohttp.ClientSession:
         context = self._ssl if self._ssl is not None else self._network.ssl_context()
         connector = AttemptConnector(
             limit=self._max_connections,
@@ -224,38 +160,11 @@ class AiohttpTransport:
         # The SDK's retry loop decides about every retry (aiohttp's test client turns
         # this off the same way).
         session._retry_connection = False
-        sentinel = _close_with_loop(session)
-        self._session, self._loop, self._sentinel = session, loop, sentinel
-        await sentinel.asend(None)
         return session
-
-    def _forget_session(self) -> None:
-        session, sentinel = self._session, self._sentinel
-        self._session = self._loop = self._sentinel = None
-        if session is not None and not session.closed:
-            # Its loop is closed: nothing can close it now. Keep it from being
-            # collected, which would try to.
-            _abandon(session, sentinel)
 
     async def aclose(self) -> None:
         self._closed = True
-        session, sentinel, loop = self._session, self._sentinel, self._loop
-        if session is None:
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        self._session = self._loop = self._sentinel = None
-        assert loop is not None
-        assert sentinel is not None
-        if running is loop:
-            await _close_session(session, sentinel)
-        elif loop.is_running() and not loop.is_closed():
-            # Closed from another thread's loop: the session's own loop closes it.
-            asyncio.run_coroutine_threadsafe(_close_session(session, sentinel), loop)
-        elif not session.closed:
-            _abandon(session, sentinel)
+        await self._sessions.aclose()
 
     # -- requests -------------------------------------------------------------------
 
@@ -290,69 +199,68 @@ class AiohttpTransport:
             found = self._proxies[key] = (proxy_url, headers)
         return target, {"proxy": found[0], "proxy_headers": found[1]}
 
-    async def _start(
+    async def _exchange(
         self,
         method: str,
         url: str,
         headers: Mapping[str, str],
         content: Content,
-        attempt: Attempt,
-    ) -> tuple[aiohttp.ClientResponse, BodyFeed | None]:
-        """Send the request; returns once the answer's head arrived."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        session = self._session
-        if session is None or self._loop is not loop:
-            session = await self._open()
-        self._check(url, headers)
-        target, options = self._target(url)
-        feed: BodyFeed | None = None
-        data: Any = content
-        if content is not None and not (
-            isinstance(content, (bytes, bytearray, memoryview)) and len(content) <= WATCHED_BODY
-        ):
-            declared = declared_length(headers)
-            if isinstance(content, (bytes, bytearray, memoryview)):
-                body = bytes(content)
-                if declared is None:
-                    headers = {**headers, "Content-Length": str(len(body))}
-                    declared = len(body)
-                source: AsyncIterable[bytes] = slices(body)
-            else:
-                source = content
-            assert loop is not None
-            data = feed = BodyFeed(source, declared, attempt, self._timeout, loop)
-        try:
-            response = await session.request(
-                method, target, headers=headers, data=data, allow_redirects=False, **options
-            )
-        except BaseException:
-            if feed is not None:
-                await feed.aclose()
-            raise
-        return response, feed
-
-    async def send(
-        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
-    ) -> HttpResponse:
+        *,
+        read: bool,
+    ) -> tuple[aiohttp.ClientResponse, bytes, Attempt]:
+        """Send the request; return once the answer's head arrived or, with ``read``,
+        once its whole body was read (else the body returned is empty). Failures are
+        :class:`NetworkError` saying whether the request left (see the module)."""
         attempt = Attempt()
         token = CURRENT_ATTEMPT.set(attempt)
         feed: BodyFeed | None = None
         try:
-            response, feed = await self._start(method, url, headers, content, attempt)
             try:
-                body = await self._read(method, response)
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            sessions = self._sessions
+            session = sessions.session
+            if session is None or sessions.loop is not loop:
+                session = await self._open()
+            self._check(url, headers)
+            target, options = self._target(url)
+            data: Any = content
+            if content is not None and not (
+                isinstance(content, (bytes, bytearray, memoryview)) and len(content) <= WATCHED_BODY
+            ):
+                declared = declared_length(headers)
+                if isinstance(content, (bytes, bytearray, memoryview)):
+                    whole = bytes(content)
+                    if declared is None:
+                        headers = {**headers, "Content-Length": str(len(whole))}
+                        declared = len(whole)
+                    source: AsyncIterable[bytes] = slices(whole)
+                else:
+                    source = content
+                assert loop is not None
+                data = feed = BodyFeed(source, declared, attempt, self._timeout, loop)
+            try:
+                response = await session.request(
+                    method, target, headers=headers, data=data, allow_redirects=False, **options
+                )
             except BaseException:
-                response.close()
-                attempt.drop_connection()
+                if feed is not None:
+                    await feed.aclose()
                 raise
-            response.release()
-            if (response.version or _HTTP11) < _HTTP11:
-                # As h11 does (and RFC 9112 asks after Transfer-Encoding on HTTP/1.0):
-                # an HTTP/1.0 connection is not reused, keep-alive or not.
-                attempt.drop_connection()
+            body = b""
+            if read:
+                try:
+                    body = await self._read(method, response)
+                except BaseException:
+                    response.close()
+                    attempt.drop_connection()
+                    raise
+                response.release()
+                if (response.version or _HTTP11) < _HTTP11:
+                    # As h11 does (and RFC 9112 asks after Transfer-Encoding on HTTP/1.0):
+                    # an HTTP/1.0 connection is not reused, keep-alive or not.
+                    attempt.drop_connection()
         except FAILURES as exc:
             if attempt.body_error is not None:
                 raise attempt.body_error from None
@@ -361,6 +269,12 @@ class AiohttpTransport:
             CURRENT_ATTEMPT.reset(token)
             if feed is not None:
                 feed.disarm()
+        return response, body, attempt
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
+    ) -> HttpResponse:
+        response, body, _attempt = await self._exchange(method, url, headers, content, read=True)
         return HttpResponse(response.status, _Headers(response.headers), body, url)
 
     async def _read(self, method: str, response: aiohttp.ClientResponse) -> bytes:
@@ -373,14 +287,19 @@ class AiohttpTransport:
             # Framed by a Content-Length within the cap: aiohttp reads no more.
             return await response.read()
         chunks = response.content.iter_any()
-        if limit is None:
-            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
-        return await read_capped(chunks, decoder, limit)
+        return await read_body(chunks, decoder, limit)
 
-    def stream(
-        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
-    ) -> _AiohttpStream:
-        return _AiohttpStream(self, method, url, headers, content)
+    async def _open_stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content
+    ) -> AiohttpStreamedResponse:
+        response, _body, attempt = await self._exchange(method, url, headers, content, read=False)
+        try:
+            _check_head(method, response, _Headers(response.headers))
+        except BaseException:
+            response.close()
+            attempt.drop_connection()
+            raise
+        return AiohttpStreamedResponse(response, url, attempt)
 
 
 def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[str, str]) -> bool:
@@ -400,81 +319,22 @@ def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[
     return True
 
 
-class _AiohttpStream:
-    """``async with transport.stream(...) as response``."""
-
-    __slots__ = ("_args", "_owner", "_response")
-
-    def __init__(
-        self,
-        owner: AiohttpTransport,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: Content,
-    ) -> None:
-        self._owner = owner
-        self._args = (method, url, headers, content)
-        self._response: AiohttpStreamedResponse | None = None
-
-    async def __aenter__(self) -> AiohttpStreamedResponse:
-        method, url, headers, content = self._args
-        attempt = Attempt()
-        token = CURRENT_ATTEMPT.set(attempt)
-        feed: BodyFeed | None = None
-        try:
-            response, feed = await self._owner._start(method, url, headers, content, attempt)
-        except FAILURES as exc:
-            if attempt.body_error is not None:
-                raise attempt.body_error from None
-            raise network_error(exc, attempt) from None
-        finally:
-            CURRENT_ATTEMPT.reset(token)
-            if feed is not None:
-                feed.disarm()
-        try:
-            _check_head(method, response, _Headers(response.headers))
-        except BaseException:
-            response.close()
-            attempt.drop_connection()
-            raise
-        self._response = AiohttpStreamedResponse(response, url, attempt)
-        return self._response
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._response is not None:
-            await self._response.aclose()
-
-
-class AiohttpStreamedResponse:
+class AiohttpStreamedResponse(StreamedBody):
     """:class:`~.base.StreamedResponse` over an aiohttp response."""
 
-    __slots__ = ("_attempt", "_closed", "_content", "_response", "headers", "status_code", "url")
+    __slots__ = ("_attempt", "_response", "headers", "status_code")
 
     def __init__(self, response: aiohttp.ClientResponse, url: str, attempt: Attempt) -> None:
+        super().__init__(url)
         self._response = response
         self._attempt = attempt
-        self._content: bytes | None = None
-        self._closed = False
         self.status_code = response.status
         self.headers: Mapping[str, str] = _Headers(response.headers)
-        self.url = url
 
     def __repr__(self) -> str:
         return f"<StreamedResponse {self.status_code}>"
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._closed:
-            raise UsageError("the response is closed; its body can no longer be read")
+    async def _from_wire(self) -> AsyncGenerator[bytes, None]:
         response = self._response
         chunks = decode_stream(response.content.iter_any(), decoder_for(self.headers))
         try:
@@ -486,11 +346,6 @@ class AiohttpStreamedResponse:
         except BaseException:
             response.close()
             raise
-
-    async def aread(self) -> bytes:
-        if self._content is None:
-            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
-        return self._content
 
     async def aclose(self) -> None:
         self._closed = True

@@ -186,12 +186,14 @@ def check_declared(headers: Mapping[str, str], limit: int) -> None:
         raise too_large(limit, declared=length)
 
 
-async def read_capped(
-    chunks: AsyncIterator[bytes], decoder: ContentDecoder | None, limit: int
+async def read_body(
+    chunks: AsyncIterator[bytes], decoder: ContentDecoder | None, limit: int | None
 ) -> bytes:
-    """The whole (decoded) body, or :class:`ResponseTooLargeError` as soon as more than
-    ``limit`` bytes arrived or were produced by decompression. Memory stays below
-    about twice ``limit``."""
+    """The whole (decoded) body; with a ``limit``, :class:`ResponseTooLargeError` as soon
+    as more than ``limit`` bytes arrived or were produced by decompression (memory then
+    stays below about twice ``limit``)."""
+    if limit is None:
+        return b"".join([piece async for piece in decode_stream(chunks, decoder)])
     parts: list[bytes] = []
     size = 0
     received = 0

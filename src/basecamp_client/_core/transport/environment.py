@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..errors import UsageError
+from .sending import authority_end
 
 _PROXY_SCHEMES = ("http", "https")
 
@@ -188,11 +189,7 @@ class ProxyChooser:
 
     def __call__(self, url: str) -> str | None:
         scheme, _, rest = url.partition("://")
-        end = len(rest)
-        for mark in "/?#":
-            found = rest.find(mark)
-            if 0 <= found < end:
-                end = found
+        end = authority_end(rest)
         key = f"{scheme.lower()}://{rest[:end]}"
         try:
             return self._memo[key]
@@ -208,18 +205,3 @@ class ProxyChooser:
             self._memo.clear()
         self._memo[key] = proxy
         return proxy
-
-
-def certificate_failure(exc: BaseException) -> str | None:
-    """The certificate verification failure behind ``exc``, if that is what it is (the
-    libraries wrap it, trio more deeply than asyncio): retrying cannot fix it."""
-    seen = 0
-    current: BaseException | None = exc
-    while current is not None and seen < 10:
-        if isinstance(current, ssl.SSLCertVerificationError) or (
-            "CERTIFICATE_VERIFY_FAILED" in str(current)
-        ):
-            return str(current)
-        current = current.__cause__ or current.__context__
-        seen += 1
-    return None

@@ -26,6 +26,46 @@ def decode_value(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+class Headers(Mapping[str, str]):
+    """Headers kept as a plain dict of lower-case names (httpx's when a value is not
+    ASCII, a response rebuilt from a shared cache): case-insensitive lookups,
+    lower-case iteration."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, str] | None = None) -> None:
+        self._items: dict[str, str] = items if items is not None else {}
+
+    @classmethod
+    def from_raw(cls, raw: list[tuple[bytes, bytes]]) -> Headers:
+        """Headers from raw ``(name, value)`` byte pairs, each value decoded on its own
+        (httpx decodes all of a response's headers with one encoding)."""
+        items: dict[str, str] = {}
+        for name, value in raw:
+            key = name.decode("latin-1").lower()
+            text = decode_value(value)
+            items[key] = f"{items[key]}, {text}" if key in items else text
+        return cls(items)
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key.lower()]
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self._items.get(key.lower(), default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return headers_repr(self._items)
+
+
 class MultiHeaders(Mapping[str, str]):
     """A view of aiohttp's (multidict) headers, which keeps repeated headers apart and
     decodes values as UTF-8 with surrogate escapes."""
@@ -36,9 +76,10 @@ class MultiHeaders(Mapping[str, str]):
         self._raw = raw
 
     def __getitem__(self, key: str) -> str:
-        values = self._raw.getall(key)
-        value: str = values[0] if len(values) == 1 else ", ".join(values)
-        return value if value.isascii() else decode_value(value.encode("utf-8", "surrogateescape"))
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
 
     def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
         values = self._raw.getall(key, None)
@@ -58,64 +99,3 @@ class MultiHeaders(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return headers_repr({name: self[name] for name in self})
-
-
-class JoinedHeaders(Mapping[str, str]):
-    """Headers from raw ``(name, value)`` byte pairs (httpx's, when a value is not
-    ASCII: httpx picks one encoding for all of a response's headers)."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
-        items: dict[str, str] = {}
-        for name, value in raw:
-            key = name.decode("latin-1").lower()
-            text = decode_value(value)
-            items[key] = f"{items[key]}, {text}" if key in items else text
-        self._items = items
-
-    def __getitem__(self, key: str) -> str:
-        return self._items[key.lower()]
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return self._items.get(key.lower(), default)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return headers_repr(self._items)
-
-
-class Headers(Mapping[str, str]):
-    """Headers kept as a plain dict of lower-case names (a response rebuilt from a
-    shared cache, say): case-insensitive lookups, lower-case iteration."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: dict[str, str] | None = None) -> None:
-        self._items: dict[str, str] = items if items is not None else {}
-
-    def __getitem__(self, key: str) -> str:
-        return self._items[key.lower()]
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return self._items.get(key.lower(), default)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return headers_repr(self._items)

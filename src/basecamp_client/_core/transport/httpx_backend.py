@@ -12,15 +12,14 @@ settings.
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import AsyncIterator, Mapping
-from types import TracebackType
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
 import httpx
 
 from ..errors import NetworkError, UsageError
-from .base import Content, HttpResponse
+from . import failures
+from .base import Content, HttpResponse, PoolSettings, StreamedBody, StreamingTransport
 from .bodies import (
     ContentDecoder,
     check_declared,
@@ -29,10 +28,10 @@ from .bodies import (
     decode_stream,
     decoder_for,
     has_body,
-    read_capped,
+    read_body,
 )
-from .environment import NetworkEnvironment, ProxyChooser, certificate_failure
-from .headers import JoinedHeaders
+from .environment import NetworkEnvironment, ProxyChooser
+from .headers import Headers
 from .sending import RequestCheck, checked, declared_length
 
 # Failures that happen before a single byte of the request left this machine: safe to
@@ -41,35 +40,26 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 _FAILURES = (httpx.TransportError, httpx.DecodingError)
 
 
+#: Failures after the request may have left, and what they are called.
+_SENT_KINDS: failures.Kinds = (
+    (httpx.WriteTimeout, failures.BODY_TIMEOUT),
+    (httpx.TimeoutException, failures.RESPONSE_TIMEOUT),
+    (httpx.DecodingError, "the response could not be decompressed"),
+    (httpx.RemoteProtocolError, failures.NOT_HTTP),
+)
+
+
 def network_error(exc: Exception) -> NetworkError:
     """The :class:`NetworkError` for an httpx failure, saying whether the request left."""
-    name = type(exc).__name__
     if isinstance(exc, _NOT_SENT):
-        certificate = certificate_failure(exc)
+        certificate = failures.certificate_failure(exc)
         detail = (certificate or str(exc))[:200]
-        if detail:
-            # Say why (refused, unknown host, certificate verification failed...).
-            name = f"{name} ({detail})"
         # Retrying cannot fix an untrusted certificate, nor a proxy that refuses us.
         permanent = certificate is not None or (
             isinstance(exc, httpx.ProxyError) and _proxy_refusal(detail)
         )
-        return NetworkError(
-            f"could not connect: {name}", request_sent=False, retryable=not permanent
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        what = (
-            "timed out sending the request body"
-            if isinstance(exc, httpx.WriteTimeout)
-            else "timed out waiting for the response"
-        )
-    elif isinstance(exc, httpx.DecodingError):
-        what = "the response could not be decompressed"
-    elif isinstance(exc, httpx.RemoteProtocolError):
-        what = "the response is not valid HTTP"
-    else:
-        what = "connection failed"
-    return NetworkError(f"{what}: {name}", request_sent=True, retryable=True)
+        return failures.not_sent(exc, detail, permanent=permanent)
+    return failures.sent(exc, failures.kind_of(exc, _SENT_KINDS))
 
 
 def _proxy_refusal(detail: str) -> bool:
@@ -82,7 +72,7 @@ def is_http_transport(value: Any) -> bool:
     return isinstance(value, httpx.AsyncBaseTransport)
 
 
-class HttpxTransport:
+class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
     """One connection pool (one per proxy in use), owned by one client, living on one
     event loop.
 
@@ -103,28 +93,17 @@ class HttpxTransport:
         "_transport",
     )
 
-    def __init__(
-        self,
-        *,
-        timeout: float,
-        connect_timeout: float,
-        max_connections: int,
-        max_keepalive_connections: int,
-        keepalive_expiry: float = 5.0,
-        transport: Any = None,
-        ssl_context: ssl.SSLContext | None = None,
-        network: NetworkEnvironment | None = None,
-        max_response_bytes: int | None = None,
-    ) -> None:
+    def __init__(self, settings: PoolSettings, *, transport: Any = None) -> None:
         self._choose: ProxyChooser | None = None
         self._proxied: dict[str, httpx.AsyncBaseTransport] = {}
         if transport is None:
-            network = network if network is not None else NetworkEnvironment()
+            network = settings.network if settings.network is not None else NetworkEnvironment()
+            ssl_context = settings.ssl_context
             verify = ssl_context if ssl_context is not None else network.ssl_context()
             limits = httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_keepalive_connections,
-                keepalive_expiry=keepalive_expiry,
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_keepalive_connections,
+                keepalive_expiry=settings.keepalive_expiry,
             )
 
             def make(proxy: str | None) -> httpx.AsyncBaseTransport:
@@ -138,8 +117,8 @@ class HttpxTransport:
             if network.uses_proxies:
                 self._choose = ProxyChooser(network)
         self._transport: httpx.AsyncBaseTransport = transport
-        self._timeout = httpx.Timeout(timeout, connect=connect_timeout).as_dict()
-        self._limit = max_response_bytes
+        self._timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout).as_dict()
+        self._limit = settings.max_response_bytes
         self._closed = False
         self._check = RequestCheck()
 
@@ -199,14 +178,24 @@ class HttpxTransport:
             if limit is not None:
                 check_declared(headers, limit)
         chunks, decoder = _raw_body(response)
-        if limit is None:
-            return b"".join([piece async for piece in decode_stream(chunks, decoder)])
-        return await read_capped(chunks, decoder, limit)
+        return await read_body(chunks, decoder, limit)
 
-    def stream(
-        self, method: str, url: str, headers: Mapping[str, str], content: Content = None
-    ) -> _HttpxStream:
-        return _HttpxStream(self, method, url, headers, content)
+    async def _open_stream(
+        self, method: str, url: str, headers: Mapping[str, str], content: Content
+    ) -> HttpxStreamedResponse:
+        request = self._request(method, url, headers, content)
+        try:
+            response = await self._pool_for(url).handle_async_request(request)
+        except _FAILURES as exc:
+            raise network_error(exc) from None
+        try:
+            check_head_size(response.headers.raw)
+            if has_body(method, response.status_code):
+                check_framing(response.headers)
+        except BaseException:
+            await response.aclose()
+            raise
+        return HttpxStreamedResponse(response, url)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -220,7 +209,7 @@ def _headers_of(response: httpx.Response) -> Mapping[str, str]:
     headers = response.headers
     # httpx decodes all of a response's headers with one encoding; the seam decodes a
     # value that is not ASCII on its own (as the aiohttp backend does).
-    return headers if headers.encoding == "ascii" else JoinedHeaders(headers.raw)
+    return headers if headers.encoding == "ascii" else Headers.from_raw(headers.raw)
 
 
 def _drop_if_followed(response: httpx.Response) -> None:
@@ -258,62 +247,15 @@ async def _one(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
 
-class _HttpxStream:
-    """``async with transport.stream(...) as response``."""
-
-    __slots__ = ("_args", "_owner", "_response")
-
-    def __init__(
-        self,
-        owner: HttpxTransport,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: Content,
-    ) -> None:
-        self._owner = owner
-        self._args = (method, url, headers, content)
-        self._response: HttpxStreamedResponse | None = None
-
-    async def __aenter__(self) -> HttpxStreamedResponse:
-        method, url, headers, content = self._args
-        owner = self._owner
-        request = owner._request(method, url, headers, content)
-        try:
-            response = await owner._pool_for(url).handle_async_request(request)
-        except _FAILURES as exc:
-            raise network_error(exc) from None
-        try:
-            check_head_size(response.headers.raw)
-            if has_body(method, response.status_code):
-                check_framing(response.headers)
-        except BaseException:
-            await response.aclose()
-            raise
-        self._response = HttpxStreamedResponse(response, url)
-        return self._response
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._response is not None:
-            await self._response.aclose()
-
-
-class HttpxStreamedResponse:
+class HttpxStreamedResponse(StreamedBody):
     """:class:`~.base.StreamedResponse` over an httpx response."""
 
-    __slots__ = ("_closed", "_content", "_finished", "_response", "url")
+    __slots__ = ("_finished", "_response")
 
     def __init__(self, response: httpx.Response, url: str) -> None:
+        super().__init__(url)
         self._response = response
-        self._content: bytes | None = None
-        self._closed = False
         self._finished = False
-        self.url = url
 
     def __repr__(self) -> str:
         return f"<StreamedResponse {self.status_code}>"
@@ -326,25 +268,13 @@ class HttpxStreamedResponse:
     def headers(self) -> Mapping[str, str]:
         return _headers_of(self._response)
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._closed:
-            raise UsageError("the response is closed; its body can no longer be read")
-        response = self._response
+    async def _from_wire(self) -> AsyncGenerator[bytes, None]:
         try:
-            async for piece in decode_stream(*_raw_body(response)):
+            async for piece in decode_stream(*_raw_body(self._response)):
                 yield piece
         except _FAILURES as exc:
             raise network_error(exc) from None
         self._finished = True
-
-    async def aread(self) -> bytes:
-        if self._content is None:
-            self._content = b"".join([chunk async for chunk in self.aiter_bytes()])
-        return self._content
 
     async def aclose(self) -> None:
         self._closed = True
