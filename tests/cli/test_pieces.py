@@ -220,3 +220,56 @@ def test_body_fields_must_have_their_json_type() -> None:
     ]:
         with pytest.raises(click.BadParameter, match=message):
             from_json_value(arg(spec), value)
+
+
+# -- standard input for uploads -------------------------------------------------------------
+
+
+class _Pipe(io.RawIOBase):
+    """A pipe on standard input: not seekable, a few chunks, then the given failure."""
+
+    def __init__(self, chunks: int, failure: OSError | None) -> None:
+        self.left = chunks
+        self.failure = failure
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer: Any) -> int:
+        if self.left == 0:
+            if self.failure is not None:
+                raise self.failure
+            return 0
+        self.left -= 1
+        buffer[:4] = b"data"
+        return 4
+
+
+def _with_stdin(monkeypatch: pytest.MonkeyPatch, pipe: _Pipe) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(pipe)))
+
+
+def test_piped_standard_input_is_spooled_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from basecamp_client.cli.transfer import _stdin_source
+
+    _with_stdin(monkeypatch, _Pipe(3, None))
+    with _stdin_source() as source:
+        assert source.read() == b"data" * 3
+
+
+def test_a_spool_that_cannot_be_written_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    from basecamp_client.cli.transfer import _stdin_source
+
+    _with_stdin(monkeypatch, _Pipe(2, OSError(errno.ENOSPC, "No space left on device")))
+    with (
+        pytest.raises(click.ClickException, match=r"No space left on device.*--file"),
+        _stdin_source(),
+    ):
+        pass

@@ -66,9 +66,15 @@ def _stdin_source() -> Iterator[IO[bytes]]:
     except (OSError, ValueError):
         pass
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
-        while chunk := stdin.read(_CHUNK):
-            spool.write(chunk)
-        spool.seek(0)
+        try:
+            while chunk := stdin.read(_CHUNK):
+                spool.write(chunk)
+            spool.seek(0)
+        except OSError as exc:  # a full temporary directory, most likely: say so, send nothing
+            raise click.ClickException(
+                f"could not hold standard input for the upload ({exc.strerror or exc}); "
+                "pass the file's path with --file, or point TMPDIR at a larger disk"
+            ) from None
         yield spool
 
 
