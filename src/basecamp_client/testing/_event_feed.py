@@ -14,7 +14,6 @@ import json
 import re
 import secrets
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
@@ -29,8 +28,7 @@ TICKET_TTL = 120
 ACTOR_TYPES = frozenset({"agent", "person"})
 REASONS = frozenset({"mentioned", "assigned", "subscribed", "watched", "pinged", "boosted"})
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-_FEEDS: weakref.WeakKeyDictionary[Store, FakeEventFeed] = weakref.WeakKeyDictionary()
-_FEEDS_LOCK = threading.Lock()
+_FEED_LOCK = threading.Lock()
 
 
 class FeedRequestError(Exception):
@@ -146,11 +144,14 @@ class ConnectionRecord:
 
 
 def feed_for(store: Store) -> FakeEventFeed:
-    """The feed of ``store`` (made on first use, following the store from then on)."""
-    with _FEEDS_LOCK:
-        feed = _FEEDS.get(store)
+    """The feed of ``store`` (made on first use, following the store from then on).
+
+    Kept on the store itself: a table keyed by stores would hold each feed, and through
+    it its store, for good."""
+    with _FEED_LOCK:
+        feed = store.event_feed
         if feed is None:
-            feed = _FEEDS[store] = FakeEventFeed(store)
+            feed = store.event_feed = FakeEventFeed(store)
         return feed
 
 

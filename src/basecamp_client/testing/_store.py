@@ -11,9 +11,12 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._clock import FakeClock
+
+if TYPE_CHECKING:
+    from ._event_feed import FakeEventFeed
 
 ACTIVE = "active"
 ARCHIVED = "archived"
@@ -158,6 +161,9 @@ class Store:
         self.events: dict[int, list[Event]] = {}
         # Told of every logged event (the account event feed follows the store this way).
         self.event_listeners: list[Callable[[Record, Event], None]] = []
+        # The account event feed, made on first use (see ``_event_feed.feed_for``). Held
+        # here so it lives and dies with the store.
+        self.event_feed: FakeEventFeed | None = None
         self.blobs_by_sgid: dict[str, Blob] = {}
         self.blobs_by_key: dict[str, Blob] = {}
         self.account_logo: Blob | None = None
