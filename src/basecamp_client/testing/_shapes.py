@@ -205,10 +205,6 @@ class Shapes:
             names = self._names[model] = frozenset(row[0] for row in self._rows.get(model, ()))
         return field in names
 
-    @property
-    def model_names(self) -> tuple[str, ...]:
-        return tuple(self._rows)
-
 
 def shapes() -> Shapes:
     """The table of the generated client, loaded once."""

@@ -43,13 +43,6 @@ def check_query(shape: OperationShape, query: Mapping[str, list[str]]) -> None:
             raise HttpError(400, f"param is missing or the value is empty: {name}")
 
 
-def check_body(shapes: Shapes, shape: OperationShape, body: Any) -> None:
-    """Raise the 422 for a JSON ``body`` (a dict, or ``None`` when none was sent)."""
-    errors = body_errors(shapes, shape, body)
-    if errors:
-        raise unprocessable(errors)
-
-
 def unprocessable(errors: Mapping[str, list[str]]) -> HttpError:
     """The 422 naming every invalid field, summarised by the first one."""
     field, messages = next(iter(errors.items()))
