@@ -239,22 +239,38 @@ def add_subscription(d: dict[str, Any], r: Record, urls: Urls) -> None:
     d["subscription_url"] = urls.recording(r.bucket_id, r.id, "subscription.json")
 
 
+def active_count(store: Store, parent_id: int, relation: str) -> int:
+    """How many of ``parent_id``'s ``relation`` are active (what a ``*_count`` shows)."""
+    return sum(1 for x in store.iter_kids(parent_id, relation) if x.status == ACTIVE)
+
+
+def completed_count(store: Store, parent_id: int, relation: str) -> tuple[int, int]:
+    """(completed, all) of the active ``relation`` of ``parent_id`` (to-dos, subtasks)."""
+    done = total = 0
+    for item in store.iter_kids(parent_id, relation):
+        if item.status == ACTIVE:
+            total += 1
+            done += bool(item.data["completed"])
+    return done, total
+
+
 def _comments(store: Store, d: dict[str, Any], r: Record, urls: Urls) -> None:
-    d["comments_count"] = sum(1 for c in store.iter_kids(r.id, "comments") if c.status == ACTIVE)
+    d["comments_count"] = active_count(store, r.id, "comments")
     d["comments_url"] = urls.recording(r.bucket_id, r.id, "comments.json")
 
 
 def add_boosts(d: dict[str, Any], r: Record, urls: Urls, store: Store) -> None:
-    d["boosts_count"] = boost_count(store, r.id)
+    d["boosts_count"] = len(boosts_of(store, r.id))
     d["boosts_url"] = urls.recording(r.bucket_id, r.id, "boosts.json")
 
 
-def boost_count(store: Store, recording_id: int, event_id: int | None = None) -> int:
-    return sum(
-        1
+def boosts_of(store: Store, recording_id: int, event_id: int | None = None) -> list[Record]:
+    """The active boosts of a recording, or of one of its events."""
+    return [
+        b
         for b in store.iter_kids(recording_id, "boosts")
         if b.status == ACTIVE and b.data.get("event_id") == event_id
-    )
+    ]
 
 
 def family_fields(
@@ -300,11 +316,7 @@ def tool_fields(store: Store, r: Record, urls: Urls, *, position: bool = True) -
 
 
 def todo_ratio(store: Store, todolist: Record) -> tuple[int, int]:
-    done = total = 0
-    for todo in store.iter_kids(todolist.id, "todos"):
-        if todo.status == ACTIVE:
-            total += 1
-            done += bool(todo.data["completed"])
+    done, total = completed_count(store, todolist.id, "todos")
     for group in store.iter_kids(todolist.id, "groups"):
         if group.status == ACTIVE:
             d, t = todo_ratio(store, group)

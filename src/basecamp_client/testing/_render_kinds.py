@@ -12,10 +12,12 @@ from typing import Any
 from ._render import (
     SEGMENTS,
     Urls,
+    active_count,
     add_boosts,
     add_subscription,
     base_fields,
-    boost_count,
+    boosts_of,
+    completed_count,
     content_fields,
     described_fields,
     family_fields,
@@ -129,11 +131,7 @@ def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d["completion_subscribers"] = people(store, data["completion_subscriber_ids"], urls)
     d["completion_url"] = f"{urls.acct}/buckets/{r.bucket_id}/todos/{r.id}/completion.json"
     if _client_knows("Todo", "subtasks_count"):
-        total = done = 0
-        for subtask in store.iter_kids(r.id, "subtasks"):
-            if subtask.status == ACTIVE:
-                total += 1
-                done += bool(subtask.data["completed"])
+        done, total = completed_count(store, r.id, "subtasks")
         d["subtasks_count"] = total
         d["subtasks_completed_count"] = done
         d["subtasks_url"] = f"{urls.acct}/recordings/{r.id}/subtasks.json"
@@ -142,7 +140,7 @@ def render_todo(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
 
 def render_board(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = tool_fields(store, r, urls)
-    d["messages_count"] = sum(1 for m in store.iter_kids(r.id, "messages") if m.status == ACTIVE)
+    d["messages_count"] = active_count(store, r.id, "messages")
     d["messages_url"] = f"{urls.acct}/buckets/{r.bucket_id}/message_boards/{r.id}/messages.json"
     d["app_messages_url"] = f"{urls.app_acct}/buckets/{r.bucket_id}/message_boards/{r.id}/messages"
     return d
@@ -216,15 +214,11 @@ def render_vault(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = base_fields(store, r, urls)
     d["position"] = r.data.get("dock_position") or store.position(r)
     family_fields(store, d, r, urls)
-
-    def count(relation: str) -> int:
-        return sum(1 for x in store.iter_kids(r.id, relation) if x.status == ACTIVE)
-
-    d["documents_count"] = count("documents")
+    d["documents_count"] = active_count(store, r.id, "documents")
     d["documents_url"] = f"{urls.acct}/vaults/{r.id}/documents.json"
-    d["uploads_count"] = count("uploads")
+    d["uploads_count"] = active_count(store, r.id, "uploads")
     d["uploads_url"] = f"{urls.acct}/vaults/{r.id}/uploads.json"
-    d["vaults_count"] = count("vaults")
+    d["vaults_count"] = active_count(store, r.id, "vaults")
     d["vaults_url"] = f"{urls.acct}/vaults/{r.id}/vaults.json"
     return d
 
@@ -270,7 +264,7 @@ def render_google_document(store: Store, r: Record, urls: Urls) -> dict[str, Any
 def render_schedule(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
     d = tool_fields(store, r, urls)
     d["include_due_assignments"] = r.data["include_due_assignments"]
-    d["entries_count"] = sum(1 for e in store.iter_kids(r.id, "entries") if e.status == ACTIVE)
+    d["entries_count"] = active_count(store, r.id, "entries")
     d["entries_url"] = f"{urls.acct}/schedules/{r.id}/entries.json"
     return d
 
@@ -361,7 +355,7 @@ def render_event(store: Store, event: Event, urls: Urls) -> dict[str, Any]:
         "details": event.details,
         "created_at": iso(event.created_at),
         "creator": person(store, event.creator_id, urls),
-        "boosts_count": boost_count(store, event.recording_id, event.id),
+        "boosts_count": len(boosts_of(store, event.recording_id, event.id)),
         "boosts_url": urls.recording(
             bucket_id, event.recording_id, f"events/{event.id}/boosts.json"
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._call import Call, Form, Listing, Reply, empty
-from .._render import SEGMENTS, Urls, app_url, item_url, person, title_of
+from .._render import SEGMENTS, Urls, boosts_of, parent_ref, person
 from .._render_kinds import RENDERERS
 from .._router import Router
 from .._store import ACTIVE, Record, Store
@@ -18,14 +18,6 @@ from .._wire import HttpError, iso
 KIND = "Boost"
 # Basecamp keeps boosts short: a word or an emoji.
 MAX_LENGTH = 16
-
-
-def boosts_of(store: Store, recording_id: int, event_id: int | None = None) -> list[Record]:
-    return [
-        b
-        for b in store.iter_kids(recording_id, "boosts")
-        if b.status == ACTIVE and b.data.get("event_id") == event_id
-    ]
 
 
 def _content(form: Form) -> str:
@@ -121,15 +113,9 @@ def render_boost(store: Store, r: Record, urls: Urls) -> dict[str, Any]:
         "created_at": iso(r.created_at),
         "booster": person(store, r.creator_id, urls),
     }
-    recording = store.recordings.get(r.parent_id)
+    recording = parent_ref(store, r, urls)
     if recording is not None:
-        d["recording"] = {
-            "id": recording.id,
-            "title": title_of(recording),
-            "type": recording.kind,
-            "url": item_url(recording, urls),
-            "app_url": app_url(store, recording, urls),
-        }
+        d["recording"] = recording
     return d
 
 

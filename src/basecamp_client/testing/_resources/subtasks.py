@@ -55,16 +55,6 @@ def new_subtask(
     )
 
 
-def counts(store: Store, parent: Record) -> tuple[int, int]:
-    """(subtasks, completed subtasks) of a to-do."""
-    total = done = 0
-    for subtask in store.iter_kids(parent.id, "subtasks"):
-        if subtask.status == ACTIVE:
-            total += 1
-            done += bool(subtask.data["completed"])
-    return total, done
-
-
 def _subtask(call: Call) -> Record:
     try:
         return call.recording(call.id("subtask_id"), KIND)
