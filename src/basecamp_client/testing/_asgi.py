@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from ._wire import RESET_AFTER, RESET_BEFORE, BlobStream, FakeRequest
+from ._wire import JSON_TYPE, MAX_BODY, RESET_AFTER, RESET_BEFORE, BlobStream, FakeRequest, dumps
 
 if TYPE_CHECKING:
     from ._app import FakeBasecamp
@@ -35,19 +35,29 @@ class FakeASGIApp:
             return
         if scope["type"] != "http":
             return
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
         headers: dict[str, str] = {}
         for raw_key, raw_value in scope["headers"]:
             key = raw_key.decode("latin-1").lower()
             value = raw_value.decode("latin-1")
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            await _too_large(send)
+            return
+        chunks = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > MAX_BODY:
+                await _too_large(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
         server = scope.get("server") or ("127.0.0.1", 0)
         host = headers.get("host") or f"{server[0]}:{server[1]}"
         request = FakeRequest(
@@ -94,6 +104,13 @@ class FakeASGIApp:
             await send({"type": "http.response.body", "body": b""})
         else:
             await send({"type": "http.response.body", "body": body})
+
+
+async def _too_large(send: Send) -> None:
+    body = dumps({"error": "The request body is too large"})
+    headers = [(b"content-type", JSON_TYPE.encode()), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

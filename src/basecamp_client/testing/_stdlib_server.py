@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ._wire import RESET_AFTER, RESET_BEFORE, BlobStream, FakeRequest
+from ._wire import MAX_BODY, RESET_AFTER, RESET_BEFORE, BlobStream, FakeRequest
 
 if TYPE_CHECKING:
     from ._app import FakeBasecamp
@@ -125,29 +125,45 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def _read_body(self) -> bytes | None:
+        """The request body, or None once an error was sent (which closes the connection:
+        a body left unread would be taken for the next request)."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             parts: list[bytes] = []
+            received = 0
             while True:
                 size_line = self.rfile.readline(1024)
                 try:
                     size = int(size_line.split(b";")[0].strip(), 16)
                 except ValueError:
+                    size = -1
+                if size < 0:
                     self.send_error(400, "bad chunked encoding")
                     return None
                 if size == 0:
                     while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                         pass
                     return b"".join(parts)
+                received += size
+                if received > MAX_BODY:
+                    self.send_error(413, "request body too large")
+                    return None
                 parts.append(self.rfile.read(size))
                 self.rfile.readline(1024)
         length = self.headers.get("Content-Length")
         if not length:
             return b""
         try:
-            return self.rfile.read(int(length))
+            size = int(length)
         except ValueError:
+            size = -1
+        if size < 0:
+            # read(-1) would wait for the client to close the connection.
             self.send_error(400, "bad Content-Length")
             return None
+        if size > MAX_BODY:
+            self.send_error(413, "request body too large")
+            return None
+        return self.rfile.read(size)
 
     def _reset(self) -> None:
         """Drop the connection with a TCP reset, the way a crashed peer does."""

@@ -14,6 +14,11 @@ from typing import Any
 
 JSON_TYPE = "application/json; charset=utf-8"
 CHUNK_SIZE = 64 * 1024
+# The most a server adapter reads of one request body: the largest upload the fake
+# takes (``_resources.files.MAX_UPLOAD``, 512 MiB) and room for a form's framing. A
+# longer body is answered 413 unread, so a runaway client cannot make the fake buffer
+# without end.
+MAX_BODY = 513 * 1024 * 1024
 
 # How an adapter must end a response instead of answering it normally.
 RESET_BEFORE = "reset-before"  # the request never reached the server: nothing was applied
