@@ -10,7 +10,16 @@ import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from ._wire import JSON_TYPE, MAX_BODY, RESET_AFTER, RESET_BEFORE, BlobStream, FakeRequest, dumps
+from ._wire import (
+    JSON_TYPE,
+    MAX_BODY,
+    RESET_AFTER,
+    RESET_BEFORE,
+    BlobStream,
+    FakeRequest,
+    dumps,
+    is_digits,
+)
 
 if TYPE_CHECKING:
     from ._app import FakeBasecamp
@@ -41,7 +50,7 @@ class FakeASGIApp:
             value = raw_value.decode("latin-1")
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY:
+        if is_digits(declared) and int(declared) > MAX_BODY:
             await _too_large(send)
             return
         chunks = []

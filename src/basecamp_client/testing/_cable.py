@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from ._event_feed import ConnectionPlan, ConnectionRecord, Row, matches
+from ._wire import is_digits
 
 if TYPE_CHECKING:
     from ._app import FakeBasecamp
@@ -50,7 +51,7 @@ def _filters(identifier: str) -> dict[str, Any] | None:
         parts = raw.split(",")
         if name == "types":
             out[name] = parts
-        elif all(p.isdigit() for p in parts):
+        elif all(is_digits(p) for p in parts):
             out[name] = [int(p) for p in parts]
         else:
             return None

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import attrs
 
 from ._store import Event, Record, Store
-from ._wire import iso
+from ._wire import is_digits, iso
 
 PAGE_SIZE = 100
 MAX_IDS = 100
@@ -393,7 +393,7 @@ def parse_ids(name: str, raw: str | None, *, allow_self: bool = False) -> list[A
     for part in raw.split(","):
         if allow_self and part == "self":
             out.add("self")
-        elif part.isdigit() and 0 < int(part) < 2**63:
+        elif is_digits(part) and 0 < int(part) < 2**63:
             out.add(int(part))
         else:
             raise FeedRequestError(400, {"error": f"Invalid {name}", "reason": "invalid_filter"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from ._wire import HttpError
+from ._wire import HttpError, is_digits
 
 GEARS = (15, 30, 50, 100)
 
@@ -12,7 +12,7 @@ GEARS = (15, 30, 50, 100)
 def parse_page(raw: str | None) -> int:
     if raw is None or raw == "":
         return 1
-    if not raw.isdigit() or int(raw) < 1:
+    if not is_digits(raw) or int(raw) < 1:
         raise HttpError(400, f"page must be a positive integer, got {raw!r}")
     return int(raw)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
-from ._wire import HttpError
+from ._wire import HttpError, is_digits
 
 # What a route's request body is: JSON (415 unless sent as JSON), raw bytes, a
 # multipart form, or nothing.
@@ -80,7 +80,7 @@ class Route:
         found: dict[str, str] = {}
         for i, name, numeric in self.placeholders:
             segment = segments[i]
-            if not segment or (numeric and not (segment.isascii() and segment.isdigit())):
+            if not segment or (numeric and not is_digits(segment)):
                 return None
             found[name] = segment
         return found

@@ -168,6 +168,12 @@ class HttpError(Exception):
         return body
 
 
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is a whole number in ASCII digits. ``str.isdigit`` alone also
+    accepts digits ``int()`` refuses (``"²"``), which would fail as a 500."""
+    return text.isascii() and text.isdigit()
+
+
 def dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 

@@ -26,7 +26,7 @@ from .._event_feed import (
     parse_words,
 )
 from .._router import Router
-from .._wire import iso
+from .._wire import is_digits, iso
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ def _since(raw: str | None) -> int | str | None:
     if raw is None or raw == "now":
         return raw
     text = raw[1:] if raw.startswith("-") else raw
-    if text.isdigit() and -(2**63) <= int(raw) < 2**63:
+    if is_digits(text) and -(2**63) <= int(raw) < 2**63:
         return int(raw)
     raise FeedRequestError(400, {"error": "Invalid since", "reason": "invalid_since"})
 

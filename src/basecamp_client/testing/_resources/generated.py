@@ -19,7 +19,7 @@ from .._call import Call, Listing, Reply, empty
 from .._router import BINARY, JSON, MULTIPART, Router
 from .._shapes import OperationShape, Shapes, shapes
 from .._synth import Synth, rng_for
-from .._wire import HttpError, dumps
+from .._wire import HttpError, dumps, is_digits
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _BODIES = {"json": JSON, "binary": BINARY, "multipart": MULTIPART, None: JSON}
@@ -132,7 +132,7 @@ def _known_references(call: Call, shape: OperationShape) -> int | None:
     project_id = call.bucket_id
     for param in shape.of("path"):
         raw = call.params.get(param.name)
-        if raw is None or not raw.isdigit():
+        if raw is None or not is_digits(raw):
             continue
         if param.name in _PROJECT_PARAMS:
             project_id = int(raw)
@@ -150,4 +150,4 @@ def _record_id(call: Call, shape: OperationShape) -> int | None:
     if last is None or not path.endswith("}"):
         return None
     raw = call.params.get(last.group(1), "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if is_digits(raw) else None

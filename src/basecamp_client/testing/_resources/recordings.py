@@ -9,7 +9,7 @@ from .._render import LINE_KINDS, plain_text, title_of
 from .._render_kinds import render_event
 from .._router import Router
 from .._store import ACTIVE, ARCHIVED, TRASHED
-from .._wire import HttpError, dumps
+from .._wire import HttpError, dumps, is_digits
 from ._common import set_status, sort_by_query
 
 LISTABLE = (
@@ -37,7 +37,7 @@ def _int_list(call: Call, *names: str) -> set[int]:
         for raw in call.query.get(name, ()):
             for part in raw.split(","):
                 if part.strip():
-                    if not part.strip().isdigit():
+                    if not is_digits(part.strip()):
                         raise HttpError(400, f"{name} must hold integer ids, got {part!r}")
                     values.add(int(part))
     return values
