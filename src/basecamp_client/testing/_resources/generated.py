@@ -51,8 +51,8 @@ def link(router: Router, table: Shapes | None = None) -> None:
     """Tie described operations to the routes answering them; add the missing ones."""
     table = table or shapes()
     missing: dict[tuple[str, str], OperationShape] = {}
-    # Probe the hand-written routes first, then add the others: the added routes'
-    # patterns are then compiled only when a request reaches them.
+    # Probe the hand-written routes only, then add the others: a probe must not find a
+    # route this loop made up.
     for op_id in sorted(table.operations):
         shape = table.operations[op_id]
         template, probe = route_template(shape)
