@@ -56,7 +56,8 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("basecamp_client.events")
 
-#: Re-entries in a row (409 or a refused position) before the stream gives up.
+#: Re-entries in a row (409, a refused position, or a 410's resume) before the stream
+#: gives up.
 MAX_REENTRIES = 3
 
 
@@ -293,15 +294,14 @@ class Connector:
         try:
             page = await walk.fetch()
         except (PositionMismatchError, InvalidPositionError) as exc:
-            self._reentries += 1
-            if self._reentries > MAX_REENTRIES:
-                raise terminal(
-                    "poll_failed", f"the position was refused again: {exc}", exc
-                ) from exc
+            self._count_reentry(exc, "the position was refused again")
             walk.enter(since=exc.since)
             self._delivery.position = None
             return
         except FeedGapError as exc:
+            # Counted before asking on_loss: a resume URL that is itself gone would
+            # otherwise be followed (and the handler asked) without end.
+            self._count_reentry(exc, "the history was gone again after a resume")
             self._delivery.loss(FeedGap(epoch_after_id=exc.epoch_after_id), exc)
             if exc.resume is None:
                 raise terminal("feed_gap", "the gap answer has no resume URL", exc) from None
@@ -446,6 +446,13 @@ class Connector:
         raise Teardown(f"the server disconnected ({reason or 'no reason'})")
 
     # -- counters -----------------------------------------------------------
+
+    def _count_reentry(self, exc: EventFeedError, what: str) -> None:
+        """One more re-entry in a row (a refused position, or a 410 followed to its
+        resume); past :data:`MAX_REENTRIES` the server is not letting the walk start."""
+        self._reentries += 1
+        if self._reentries > MAX_REENTRIES:
+            raise terminal("poll_failed", f"{what}: {exc}", exc) from exc
 
     def _count_auth_failure(self, cause: BasecampError | None) -> None:
         if self._auth.fail():
