@@ -204,7 +204,9 @@ class Connector:
                 ) from exc
             if outcome == "auth":
                 self._count_auth_failure(exc)
-            raise Teardown(f"the mint failed ({exc.code})", retry_after=exc.retry_after) from None
+            raise Teardown(
+                f"the mint failed ({exc.code})", retry_after=self._server_wait(exc)
+            ) from None
         url = ticket.url
         if not isinstance(url, str) or not isinstance(ticket.ticket, str) or not ticket.ticket:
             raise terminal("mint_failed", "the stream ticket answer is malformed")
@@ -338,9 +340,8 @@ class Connector:
             self._count_auth_failure(exc)
             raise Teardown(f"a poll was refused ({exc.code})")
         self._poll_failures += 1
-        if exc.retry_after is not None:
-            delay = exc.retry_after
-        else:
+        delay = self._server_wait(exc)
+        if delay is None:
             delay = full_jitter(
                 self._poll_failures,
                 base=self._settings.backoff_base,
@@ -444,6 +445,13 @@ class Connector:
             self._count_auth_failure(None)
             raise Teardown("the server said unauthorized")
         raise Teardown(f"the server disconnected ({reason or 'no reason'})")
+
+    def _server_wait(self, exc: BasecampError) -> float | None:
+        """The server's Retry-After, at most the client's ``max_retry_after``: the
+        request path never waits longer either, and a hostile or broken server must not
+        park the stream for days."""
+        wait = exc.retry_after
+        return None if wait is None else min(wait, self._core.config.max_retry_after)
 
     # -- counters -----------------------------------------------------------
 
