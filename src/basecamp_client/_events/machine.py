@@ -228,18 +228,6 @@ def poll_outcome(exc: BasecampError) -> PollOutcome:
     return "fatal"
 
 
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    host = host.lower().rstrip(".")
-    return (
-        host == "localhost"
-        or host.endswith(".localhost")
-        or host == "::1"
-        or (host.startswith("127.") and host.replace(".", "").isdigit())
-    )
-
-
 # -- counters, deduplication, the live buffer -------------------------------------------
 
 
