@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.errors import BasecampError, DecodeError
 from .._generated.models.feed_event import FeedEvent
+from .._generated.services.events import AsyncEventsService
 from .cable import CableConnection, CableUrlError, DialError, check_cable_url, dial
 from .checkpoints import CheckpointKey, CheckpointStore, load_position
 from .delivery import Delivery
@@ -76,7 +77,7 @@ class Connector:
         since: str | None,
         on_loss: LossHandler | None,
     ) -> None:
-        self._session = session
+        self._events = AsyncEventsService(session)
         self._core = session.core
         self._clock = session.core.clock
         self._random = session.core.random
@@ -195,7 +196,7 @@ class Connector:
     async def _mint_and_dial(self) -> None:
         self.attempts += 1
         try:
-            ticket = await self._session_events().create_stream_ticket()
+            ticket = await self._events.create_stream_ticket()
         except BasecampError as exc:
             outcome = mint_outcome(exc)
             if outcome == "fatal":
@@ -238,11 +239,6 @@ class Connector:
         self._deadline = deadline
         self._last_frame = self._clock.now()
         self.state = State.AWAITING_WELCOME
-
-    def _session_events(self) -> Any:
-        from .._generated.services.events import AsyncEventsService
-
-        return AsyncEventsService(self._session)
 
     async def _await_welcome(self) -> None:
         frame = await self._frame(self._deadline, "no welcome in time")
