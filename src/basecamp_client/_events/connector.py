@@ -363,11 +363,7 @@ class Connector:
         if kind == "timeout":
             if self._clock.now() >= stale:
                 raise Teardown("no frame for too long: the socket is dead")
-            position = self._delivery.position
-            if position is not None:
-                self._walk.continue_at(position)
-            else:
-                self._enter_walk()
+            self._enter_walk()  # the repair walk, from the durable position
             self.state = State.CATCHING_UP
         elif kind == "message":
             self._delivery.live(self._decode(frame))
