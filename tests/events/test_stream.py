@@ -896,3 +896,49 @@ async def test_over_real_sockets_end_to_end(fake: FakeBasecamp, cable: FakeCable
                 assert await take(events, 7) == history
                 live = fake.event_feed.add_event()
                 assert await take(events, 1) == [live]
+
+
+async def test_a_resume_that_is_itself_gone_again_and_again_ends_the_stream(
+    client: AsyncBasecamp, fake: FakeBasecamp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken server whose resume URL answers 410 again: the stream must not follow it
+    # (asking on_loss each time) in a loop without end.
+    from basecamp_client.testing._resources import event_feed as routes
+
+    stale = await _stale_position(client, fake)
+    make_url = routes._url
+
+    def resume_at_the_stale_position(call: Any, feed: Any, path: str, query: Any) -> str:
+        if query.get("since") == "now":
+            query = {"position": stale}
+        return make_url(call, feed, path, query)
+
+    monkeypatch.setattr(routes, "_url", resume_at_the_stale_position)
+    signals: list[Any] = []
+
+    def on_loss(signal: Any) -> str:
+        signals.append(signal)
+        return "accept"
+
+    async with stream(client, fake, checkpoints=Journal(stale), on_loss=on_loss) as events:
+        error = await failure(events)
+    assert error.reason == "poll_failed"
+    assert len(signals) == 3
+    statuses = [r.status for r in fake.requests if r.path.endswith("/events.json")]
+    assert statuses[-4:] == [410] * 4
+
+
+@pytest.mark.parametrize("path", ["/events/stream_ticket.json", "/events.json"])
+async def test_a_retry_after_longer_than_the_client_accepts_is_cut_to_max_retry_after(
+    client: AsyncBasecamp, fake: FakeBasecamp, clock: ManualClock, path: str
+) -> None:
+    # A day-long Retry-After fails the call at once (the request path does not wait
+    # that long); the stream then waits the client's max_retry_after, not the day.
+    fake.faults.fail(1, status=503, path=path, retry_after=86_400)
+    async with stream(client, fake) as events, consuming(events) as got:
+        await clock.when_waiting(lambda: 120.0 in clock.sleeps)
+        clock.advance(120)
+        await clock.when_waiting(lambda: events.state is State.STREAMING)
+        live = fake.event_feed.add_event()
+        assert await got.wait_for(1) == [live]
+    assert max(clock.sleeps) == 120.0

@@ -16,7 +16,8 @@ import ssl as _ssl
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .machine import StreamSettings, is_loopback
+from .._core.transport.environment import is_loopback
+from .machine import StreamSettings
 
 if TYPE_CHECKING:
     import aiohttp

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.errors import BasecampError, DecodeError
 from .._generated.models.feed_event import FeedEvent
+from .._generated.services.events import AsyncEventsService
 from .cable import CableConnection, CableUrlError, DialError, check_cable_url, dial
 from .checkpoints import CheckpointKey, CheckpointStore, load_position
 from .delivery import Delivery
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("basecamp_client.events")
 
-#: Re-entries in a row (409 or a refused position) before the stream gives up.
+#: Re-entries in a row (409, a refused position, or a 410's resume) before the stream
+#: gives up.
 MAX_REENTRIES = 3
 
 
@@ -75,7 +77,7 @@ class Connector:
         since: str | None,
         on_loss: LossHandler | None,
     ) -> None:
-        self._session = session
+        self._events = AsyncEventsService(session)
         self._core = session.core
         self._clock = session.core.clock
         self._random = session.core.random
@@ -194,7 +196,7 @@ class Connector:
     async def _mint_and_dial(self) -> None:
         self.attempts += 1
         try:
-            ticket = await self._session_events().create_stream_ticket()
+            ticket = await self._events.create_stream_ticket()
         except BasecampError as exc:
             outcome = mint_outcome(exc)
             if outcome == "fatal":
@@ -203,7 +205,9 @@ class Connector:
                 ) from exc
             if outcome == "auth":
                 self._count_auth_failure(exc)
-            raise Teardown(f"the mint failed ({exc.code})", retry_after=exc.retry_after) from None
+            raise Teardown(
+                f"the mint failed ({exc.code})", retry_after=self._server_wait(exc)
+            ) from None
         url = ticket.url
         if not isinstance(url, str) or not isinstance(ticket.ticket, str) or not ticket.ticket:
             raise terminal("mint_failed", "the stream ticket answer is malformed")
@@ -235,11 +239,6 @@ class Connector:
         self._deadline = deadline
         self._last_frame = self._clock.now()
         self.state = State.AWAITING_WELCOME
-
-    def _session_events(self) -> Any:
-        from .._generated.services.events import AsyncEventsService
-
-        return AsyncEventsService(self._session)
 
     async def _await_welcome(self) -> None:
         frame = await self._frame(self._deadline, "no welcome in time")
@@ -293,15 +292,14 @@ class Connector:
         try:
             page = await walk.fetch()
         except (PositionMismatchError, InvalidPositionError) as exc:
-            self._reentries += 1
-            if self._reentries > MAX_REENTRIES:
-                raise terminal(
-                    "poll_failed", f"the position was refused again: {exc}", exc
-                ) from exc
+            self._count_reentry(exc, "the position was refused again")
             walk.enter(since=exc.since)
             self._delivery.position = None
             return
         except FeedGapError as exc:
+            # Counted before asking on_loss: a resume URL that is itself gone would
+            # otherwise be followed (and the handler asked) without end.
+            self._count_reentry(exc, "the history was gone again after a resume")
             self._delivery.loss(FeedGap(epoch_after_id=exc.epoch_after_id), exc)
             if exc.resume is None:
                 raise terminal("feed_gap", "the gap answer has no resume URL", exc) from None
@@ -338,9 +336,8 @@ class Connector:
             self._count_auth_failure(exc)
             raise Teardown(f"a poll was refused ({exc.code})")
         self._poll_failures += 1
-        if exc.retry_after is not None:
-            delay = exc.retry_after
-        else:
+        delay = self._server_wait(exc)
+        if delay is None:
             delay = full_jitter(
                 self._poll_failures,
                 base=self._settings.backoff_base,
@@ -366,11 +363,7 @@ class Connector:
         if kind == "timeout":
             if self._clock.now() >= stale:
                 raise Teardown("no frame for too long: the socket is dead")
-            position = self._delivery.position
-            if position is not None:
-                self._walk.continue_at(position)
-            else:
-                self._enter_walk()
+            self._enter_walk()  # the repair walk, from the durable position
             self.state = State.CATCHING_UP
         elif kind == "message":
             self._delivery.live(self._decode(frame))
@@ -445,7 +438,21 @@ class Connector:
             raise Teardown("the server said unauthorized")
         raise Teardown(f"the server disconnected ({reason or 'no reason'})")
 
+    def _server_wait(self, exc: BasecampError) -> float | None:
+        """The server's Retry-After, at most the client's ``max_retry_after``: the
+        request path never waits longer either, and a hostile or broken server must not
+        park the stream for days."""
+        wait = exc.retry_after
+        return None if wait is None else min(wait, self._core.config.max_retry_after)
+
     # -- counters -----------------------------------------------------------
+
+    def _count_reentry(self, exc: EventFeedError, what: str) -> None:
+        """One more re-entry in a row (a refused position, or a 410 followed to its
+        resume); past :data:`MAX_REENTRIES` the server is not letting the walk start."""
+        self._reentries += 1
+        if self._reentries > MAX_REENTRIES:
+            raise terminal("poll_failed", f"{what}: {exc}", exc) from exc
 
     def _count_auth_failure(self, cause: BasecampError | None) -> None:
         if self._auth.fail():

@@ -130,16 +130,6 @@ class FeedFilters:
         }
         return {k: v for k, v in pairs.items() if v is not None}
 
-    @property
-    def live_compatible(self) -> bool:
-        """Whether the live channel can apply these filters (it knows only types,
-        buckets and creators)."""
-        return (
-            self.performers is None
-            and self.exclude_performers is None
-            and (self.actor_types is None)
-        )
-
     def digest(self) -> str:
         """The ``srv1`` filter digest: 16 hex characters of SHA-256 over the compact
         JSON ``[types, buckets, creators]``."""

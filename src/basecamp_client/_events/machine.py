@@ -215,29 +215,11 @@ PollOutcome = Literal["retry", "auth", "fatal"]
 
 
 def poll_outcome(exc: BasecampError) -> PollOutcome:
-    """A failed poll (after the call's own retries), other than 400/409/410: throttling,
-    server errors and network failures are retried in place; 401/403 count as
-    authorization failures; anything else ends the stream (``poll_failed``)."""
-    if isinstance(exc, (AuthError, ForbiddenError)):
-        return "auth"
-    if isinstance(exc, (RateLimitError, NetworkError)):
-        return "retry"
-    status = exc.http_status
-    if isinstance(exc, ApiError) and not isinstance(exc, DecodeError) and (status or 0) >= 500:
-        return "retry"
-    return "fatal"
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    host = host.lower().rstrip(".")
-    return (
-        host == "localhost"
-        or host.endswith(".localhost")
-        or host == "::1"
-        or (host.startswith("127.") and host.replace(".", "").isdigit())
-    )
+    """A failed poll (after the call's own retries), other than 400/409/410: classed as a
+    mint is, except that what a mint retries after a back-off, a poll retries in place;
+    anything fatal ends the stream (``poll_failed``)."""
+    outcome = mint_outcome(exc)
+    return "retry" if outcome == "reconnect" else outcome
 
 
 # -- counters, deduplication, the live buffer -------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._core.errors import UsageError
-from .errors import EventFeedError, FeedGapError
+from .errors import FeedGapError
 from .machine import RecentIds
 from .pages import FeedPage, Gap, InboxFeedPage, RawPage
 from .walk import Walk
@@ -217,7 +217,6 @@ class InboxPoll(_SyncPoll[InboxFeedPage]):
 __all__ = [
     "AsyncFeedPoll",
     "AsyncInboxPoll",
-    "EventFeedError",
     "FeedPoll",
     "InboxPoll",
 ]

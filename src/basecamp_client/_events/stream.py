@@ -13,11 +13,11 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import sniffio
 
 from .._core.errors import UsageError
+from .._core.links import origin
 from .._generated.models.feed_event import FeedEvent
 from .checkpoints import (
     CheckpointKey,
@@ -42,11 +42,8 @@ _log = logging.getLogger("basecamp_client.events")
 def _canonical_origin(base_url: str) -> str:
     """``scheme://host[:port]``, lower case, without a default port: the same API origin
     always names the same checkpoint."""
-    parts = urlsplit(base_url)
-    scheme = parts.scheme.lower()
-    port = parts.port
-    shown = "" if port is None or port == {"https": 443, "http": 80}.get(scheme) else f":{port}"
-    return f"{scheme}://{(parts.hostname or '').lower()}{shown}"
+    scheme, host, port = origin(base_url)
+    return f"{scheme}://{host or ''}" + (f":{port}" if port is not None else "")
 
 
 class AsyncEventStream:

@@ -121,10 +121,6 @@ class Walk:
         self.entry_had_position = False
         self._idle = 0
 
-    def continue_at(self, position: str) -> None:
-        """Poll again later from ``position`` (the walk reached the head)."""
-        self.enter(position=position)
-
     # -- one page ---------------------------------------------------------------------
 
     async def fetch(self) -> RawPage:
