@@ -161,3 +161,21 @@ async def test_under_trio_the_redis_cache_is_a_usage_error(redis_server: RedisSe
     async with process(fake, store(redis_server)) as client:
         with pytest.raises(UsageError, match="trio"):
             await client.for_account(fake.account_id).projects.list()
+
+
+@pytest.mark.anyio
+async def test_clear_empties_a_large_store_in_batches(redis_server: RedisServer) -> None:
+    cache = store(redis_server)
+    client = cache.link.client()
+    pipe = client.pipeline(transaction=False)
+    for n in range(20_000):
+        pipe.set(f"{cache.prefix}:{n}", b"x")
+    await pipe.execute()
+    other = f"tests-cache-other:{os.getpid()}"
+    await client.set(other, b"kept")
+    await cache.clear()
+    assert cache.link.available  # not mistaken for Redis being away
+    assert [k async for k in client.scan_iter(match=f"{cache.prefix}:*", count=1000)] == []
+    assert await client.get(other) == b"kept"
+    await client.delete(other)
+    await cache.aclose()

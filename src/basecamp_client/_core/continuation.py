@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from .errors import ApiError, BasecampError, DecodeError, UnsafeLinkError
 from .hooks import OperationEnd, OperationStart, emit
 from .json_body import decode_failure, loads
+from .links import shown_origin
 from .operation import Operation
 from .streams import REDIRECT_STATUSES
 
@@ -43,13 +44,6 @@ def _origin(url: str) -> tuple[str, str, int] | None:
     except ValueError:
         return None
     return scheme, parts.hostname.lower(), port if port is not None else _DEFAULT_PORTS[scheme]
-
-
-def shown_origin(url: str) -> str:
-    """``scheme://host[:port]`` of ``url``, for messages (never its path or query)."""
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{host}" if host else "(no host)"
 
 
 def check_same_origin(url: object, base_url: str, *, what: str = "a continuation URL") -> str:

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .clock import SYSTEM_CLOCK, Clock
 from .deadlines import CallDeadline, until
 from .errors import NetworkError, UnsafeLinkError, UsageError
+from .links import shown_origin
 from .operation import Operation, RetrySpec
 from .progress import Progress, ProgressCallback
 from .streams import REDIRECT_STATUSES
@@ -107,17 +108,12 @@ def check_api_url(url: str, api_base: str, *, from_api: bool) -> str:
     ):
         return parts._replace(scheme=api.scheme, netloc=api.netloc, fragment="").geturl()
     message = (
-        f"refusing to send credentials to {_shown_origin(url)}: a download URL must be on "
-        f"the API origin {_shown_origin(api_base)}"
+        f"refusing to send credentials to {shown_origin(url)}: a download URL must be on "
+        f"the API origin {shown_origin(api_base)}"
     )
     if from_api:
         raise UnsafeLinkError(message)
     raise UsageError(message)
-
-
-def _shown_origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else repr(url)
 
 
 def storage_url(location: str | None, hop1_url: str, api_base: str, *, status: int) -> str:
@@ -129,7 +125,7 @@ def storage_url(location: str | None, hop1_url: str, api_base: str, *, status: i
     allowed = ("https",) if urlsplit(api_base).scheme == "https" else ("https", "http")
     if parts.scheme.lower() not in allowed or not parts.hostname:
         raise _refused(
-            status, f"refusing a redirect to {_shown_origin(target)} (only https URLs are followed)"
+            status, f"refusing a redirect to {shown_origin(target)} (only https URLs are followed)"
         )
     if parts.username or parts.password:
         raise _refused(status, "refusing a redirect to a URL carrying a user name")

@@ -130,3 +130,10 @@ def origin(url: str) -> tuple[str, str | None, int | None]:
     parts = urlsplit(url)
     scheme, port = parts.scheme.lower(), parts.port
     return scheme, parts.hostname, None if port == _DEFAULT_PORTS.get(scheme) else port
+
+
+def shown_origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` for messages: never its path, query or user
+    information (``repr(url)`` when it has no host)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else repr(url)

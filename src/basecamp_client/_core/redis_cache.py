@@ -26,6 +26,8 @@ from .redis_link import RedisLink, check_url, shown_url
 DEFAULT_TTL = 3600.0
 DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024
 DEFAULT_PREFIX = "basecamp-client:cache"
+#: Keys asked for per SCAN step (and unlinked together) by :meth:`RedisCacheStore.clear`.
+CLEAR_BATCH = 500
 
 
 class RedisCacheStore:
@@ -128,13 +130,22 @@ class RedisCacheStore:
         await self.link.run(drop)
 
     async def clear(self) -> None:
-        """Delete every entry under this store's prefix (a bounded SCAN)."""
+        """Delete every entry under this store's prefix: one SCAN and one UNLINK per
+        batch of keys, each batch within the command deadline (one UNLINK per key over a
+        whole store outran it, and Redis was then taken to be away)."""
+        cursor: int | None = 0
+        match = f"{self.prefix}:*"
 
-        async def scan(client: Any) -> Any:
-            async for name in client.scan_iter(match=f"{self.prefix}:*", count=500):
-                await client.unlink(name)
+        async def batch(client: Any) -> int:
+            following, names = await client.scan(cursor, match=match, count=CLEAR_BATCH)
+            if names:
+                await client.unlink(*names)
+            return int(following)
 
-        await self.link.run(scan)
+        while True:
+            cursor = await self.link.run(batch)
+            if not cursor:
+                return  # done (cursor 0), or Redis is away (None)
 
     def reset(self) -> None:
         self.link.reset()

@@ -161,7 +161,7 @@ class RedisLink:
         except UsageError:
             raise
         except Exception as exc:
-            self._failed(exc)
+            await self._failed(exc, client)
             return None
         if self._down:
             self._down = False
@@ -172,25 +172,32 @@ class RedisLink:
             )
         return result
 
-    def _failed(self, exc: BaseException) -> None:
+    async def _failed(self, exc: BaseException, client: Any) -> None:
         self._down_until = time.monotonic() + self.retry_interval
         # The pool may hold a half-read connection: start afresh next time.
-        if self._client is not None:
-            ABANDONED.append(self._client)
+        if client is self._client:
             self._client = None
+            self._owner = None
             self._scripts = {}
-        if self._down:
-            return
-        self._down = True
-        what = "timed out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
-        _log.warning(
-            "%s: Redis at %s is unavailable (%s); each process uses its own limits until "
-            "it answers again (retried every %gs)",
-            self.purpose,
-            shown_url(self.url),
-            what,
-            self.retry_interval,
-        )
+        else:
+            client = None  # already dropped (and closed) by a task that failed on it too
+        if not self._down:
+            self._down = True
+            what = "timed out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
+            _log.warning(
+                "%s: Redis at %s is unavailable (%s); each process uses its own limits "
+                "until it answers again (retried every %gs)",
+                self.purpose,
+                shown_url(self.url),
+                what,
+                self.retry_interval,
+            )
+        if client is not None:
+            # Closed, not kept: the pool is this loop's and this process's, and one kept
+            # per failure would pile up for as long as Redis stays down. (Marked down
+            # first: no other task reaches for Redis while this one closes it.)
+            with anyio.CancelScope(shield=True):
+                await self._close(client)
 
     def reset(self) -> None:
         """Drop the client without touching it (after a fork)."""
@@ -213,6 +220,10 @@ class RedisLink:
         if owner != (os.getpid(), loop):
             ABANDONED.append(client)
             return
+        await self._close(client)
+
+    async def _close(self, client: Any) -> None:
+        """Close a client of the running loop and process, within the command deadline."""
         with anyio.move_on_after(self.timeout):
             try:
                 await client.aclose()
