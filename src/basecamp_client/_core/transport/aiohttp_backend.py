@@ -59,7 +59,7 @@ from .bodies import (
     malformed,
     read_body,
 )
-from .environment import NetworkEnvironment
+from .environment import NetworkEnvironment, ProxyChooser
 from .headers import MultiHeaders as _Headers
 from .sending import RequestCheck, authority_end, declared_length
 
@@ -93,6 +93,18 @@ def request_url(url: str) -> URL:
     return URL(f"{scheme}://{authority}{tail}", encoded=True)
 
 
+def _proxy_options(proxy: str) -> dict[str, Any]:
+    """aiohttp's request options for going through ``proxy``: Basic credentials from the
+    proxy URL (as httpx and curl take them) become a ``Proxy-Authorization`` header."""
+    proxy_url = URL(proxy)
+    headers = None
+    if proxy_url.user is not None:
+        pair = f"{proxy_url.user}:{proxy_url.password or ''}".encode()
+        headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
+        proxy_url = proxy_url.with_user(None)
+    return {"proxy": proxy_url, "proxy_headers": headers}
+
+
 _HTTP11 = (1, 1)
 
 
@@ -122,8 +134,10 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
         network = settings.network
         self._network = network if network is not None else NetworkEnvironment()
         self._limit = settings.max_response_bytes
-        self._proxies: dict[tuple[str, str, int | None], tuple[URL, dict[str, str] | None]] = {}
-        self._direct: set[tuple[str, str, int | None]] = set()
+        # The proxy for each origin is chosen as on the httpx backend; aiohttp's options
+        # for each proxy (a handful at most) are made once.
+        self._choose = ProxyChooser(self._network) if self._network.uses_proxies else None
+        self._via: dict[str, dict[str, Any]] = {}
         self._sessions = LoopSession(self._new_session)
         self._closed = False
         self._check = RequestCheck()
@@ -175,29 +189,14 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
             raise UsageError(f"invalid request URL {url!r}") from None
         if target.scheme not in ("http", "https") or not target.host:
             raise UsageError(f"invalid request URL {url!r}: only http:// and https:// URLs")
-        if not self._network.uses_proxies:
+        choose = self._choose
+        proxy = choose(url) if choose is not None else None
+        if proxy is None:
             return target, {}
-        key = (target.scheme, target.host, target.explicit_port)
-        if key in self._direct:
-            return target, {}
-        found = self._proxies.get(key)
-        if found is None:
-            proxy = self._network.proxy_for(*key)
-            if len(self._proxies) + len(self._direct) > 256:
-                self._proxies.clear()
-                self._direct.clear()
-            if proxy is None:
-                self._direct.add(key)
-                return target, {}
-            proxy_url = URL(proxy)
-            headers = None
-            if proxy_url.user is not None:
-                # Basic credentials from the proxy URL, as httpx and curl take them.
-                pair = f"{proxy_url.user}:{proxy_url.password or ''}".encode()
-                headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
-                proxy_url = proxy_url.with_user(None)
-            found = self._proxies[key] = (proxy_url, headers)
-        return target, {"proxy": found[0], "proxy_headers": found[1]}
+        options = self._via.get(proxy)
+        if options is None:
+            options = self._via[proxy] = _proxy_options(proxy)
+        return target, options
 
     async def _exchange(
         self,
