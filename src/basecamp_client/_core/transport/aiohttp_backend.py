@@ -51,6 +51,8 @@ from .aiohttp_attempts import (
 from .aiohttp_session import LoopSession
 from .base import Content, HttpResponse, PoolSettings, StreamedBody, StreamingTransport
 from .bodies import (
+    MAX_FIELD_SIZE,
+    MAX_HEADERS,
     check_declared,
     check_framing,
     decode_stream,
@@ -168,6 +170,10 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
             auto_decompress=False,
             trust_env=False,  # the environment was read once, into self._network
             raise_for_status=False,
+            # The head limits httpx's responses are held to (see bodies.check_head_size),
+            # given rather than inherited: aiohttp before 3.13.4 allowed 32768 headers.
+            max_headers=MAX_HEADERS,
+            max_field_size=MAX_FIELD_SIZE,
             # Only the headers the SDK chose go out.
             skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
         )

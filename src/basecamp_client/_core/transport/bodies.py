@@ -155,8 +155,8 @@ def check_framing(headers: Mapping[str, str]) -> None:
         raise malformed(f"Content-Length {length[:40]!r}")
 
 
-#: Limits on a response head, aiohttp's defaults, applied to httpx's responses too
-#: (h11 bounds only a head that has not fully arrived, at 64 KiB).
+#: Limits on a response head, given to aiohttp (its defaults since 3.13.4) and applied to
+#: httpx's responses here (h11 bounds only a head that has not fully arrived, at 64 KiB).
 MAX_HEADERS = 128
 MAX_FIELD_SIZE = 8190
 
