@@ -189,12 +189,12 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
     # -- requests -------------------------------------------------------------------
 
     def _target(self, url: str) -> tuple[URL, dict[str, Any]]:
+        # RequestCheck already refused other schemes and a missing host; yarl still
+        # refuses what it cannot encode (a backslash in the host, a name IDNA rejects).
         try:
             target = request_url(url)
         except (ValueError, TypeError):
             raise UsageError(f"invalid request URL {url!r}") from None
-        if target.scheme not in ("http", "https") or not target.host:
-            raise UsageError(f"invalid request URL {url!r}: only http:// and https:// URLs")
         choose = self._choose
         proxy = choose(url) if choose is not None else None
         if proxy is None:
