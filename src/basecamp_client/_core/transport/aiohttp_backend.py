@@ -261,11 +261,7 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
                     response.close()
                     attempt.drop_connection()
                     raise
-                response.release()
-                if (response.version or _HTTP11) < _HTTP11:
-                    # As h11 does (and RFC 9112 asks after Transfer-Encoding on HTTP/1.0):
-                    # an HTTP/1.0 connection is not reused, keep-alive or not.
-                    attempt.drop_connection()
+                _release(response, attempt)
         except FAILURES as exc:
             if attempt.body_error is not None:
                 raise attempt.body_error from None
@@ -305,6 +301,15 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
             attempt.drop_connection()
             raise
         return AiohttpStreamedResponse(response, url, attempt)
+
+
+def _release(response: aiohttp.ClientResponse, attempt: Attempt) -> None:
+    """Give back the connection of a response read to its end. As h11 does (and RFC 9112
+    asks after Transfer-Encoding on HTTP/1.0), an HTTP/1.0 connection is not reused,
+    keep-alive or not."""
+    response.release()
+    if (response.version or _HTTP11) < _HTTP11:
+        attempt.drop_connection()
 
 
 def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[str, str]) -> bool:
@@ -356,8 +361,6 @@ class AiohttpStreamedResponse(StreamedBody):
         self._closed = True
         response = self._response
         if response.content.at_eof():
-            response.release()
-            if (response.version or _HTTP11) < _HTTP11:
-                self._attempt.drop_connection()  # see AiohttpTransport.send
+            _release(response, self._attempt)
         else:
             response.close()  # unread body: closing beats draining an unknown amount
