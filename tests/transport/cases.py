@@ -56,6 +56,12 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, mtime=0)
 
 
+def _gzip_times(data: bytes, times: int) -> bytes:
+    for _ in range(times):
+        data = _gzip(data)
+    return data
+
+
 def _deflate(data: bytes, *, wrapped: bool = True) -> bytes:
     if wrapped:
         return zlib.compress(data)
@@ -359,6 +365,23 @@ CASES: list[Case] = [
     Case(
         "gzip_truncated",
         raw(response(200, _gzip(JSON)[:-6], [("Content-Encoding", "gzip")])),
+        NETWORK,
+    ),
+    Case(
+        "gzip_five_times",
+        raw(response(200, _gzip_times(JSON, 5), [("Content-Encoding", ", ".join(["gzip"] * 5))])),
+        OK,
+    ),
+    # Past MAX_CODINGS: refused, where a thousand once exhausted the stack (a raw
+    # RecursionError) on every backend.
+    Case(
+        "gzip_six_times",
+        raw(response(200, _gzip_times(JSON, 6), [("Content-Encoding", ", ".join(["gzip"] * 6))])),
+        NETWORK,
+    ),
+    Case(
+        "coding_listed_a_thousand_times",
+        raw(response(200, _gzip(JSON), [("Content-Encoding", ",".join(["gzip"] * 1000))])),
         NETWORK,
     ),
     Case("gzip_empty_body", raw(response(204, b"", [("Content-Encoding", "gzip")])), Ok(204)),

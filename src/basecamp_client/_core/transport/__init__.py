@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import sniffio
 
+from ..config import HTTP_BACKEND_ALIASES, HTTP_BACKENDS
 from ..errors import UsageError
 from .base import (
     Content,
@@ -52,9 +53,10 @@ __all__ = [
     "read_environment",
 ]
 
-BACKENDS = ("auto", "aiohttp", "httpx")
-#: Former names still accepted, and what they mean now.
-ALIASES = {"asyncio": "aiohttp"}
+#: The ``http_backend`` settings, and former names still accepted (one table, the
+#: configuration's).
+BACKENDS = HTTP_BACKENDS
+ALIASES = HTTP_BACKEND_ALIASES
 
 
 def backend_name(setting: str) -> str:

@@ -51,6 +51,8 @@ from .aiohttp_attempts import (
 from .aiohttp_session import LoopSession
 from .base import Content, HttpResponse, PoolSettings, StreamedBody, StreamingTransport
 from .bodies import (
+    MAX_FIELD_SIZE,
+    MAX_HEADERS,
     check_declared,
     check_framing,
     decode_stream,
@@ -59,7 +61,7 @@ from .bodies import (
     malformed,
     read_body,
 )
-from .environment import NetworkEnvironment
+from .environment import NetworkEnvironment, ProxyChooser
 from .headers import MultiHeaders as _Headers
 from .sending import RequestCheck, authority_end, declared_length
 
@@ -93,6 +95,18 @@ def request_url(url: str) -> URL:
     return URL(f"{scheme}://{authority}{tail}", encoded=True)
 
 
+def _proxy_options(proxy: str) -> dict[str, Any]:
+    """aiohttp's request options for going through ``proxy``: Basic credentials from the
+    proxy URL (as httpx and curl take them) become a ``Proxy-Authorization`` header."""
+    proxy_url = URL(proxy)
+    headers = None
+    if proxy_url.user is not None:
+        pair = f"{proxy_url.user}:{proxy_url.password or ''}".encode()
+        headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
+        proxy_url = proxy_url.with_user(None)
+    return {"proxy": proxy_url, "proxy_headers": headers}
+
+
 _HTTP11 = (1, 1)
 
 
@@ -122,8 +136,10 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
         network = settings.network
         self._network = network if network is not None else NetworkEnvironment()
         self._limit = settings.max_response_bytes
-        self._proxies: dict[tuple[str, str, int | None], tuple[URL, dict[str, str] | None]] = {}
-        self._direct: set[tuple[str, str, int | None]] = set()
+        # The proxy for each origin is chosen as on the httpx backend; aiohttp's options
+        # for each proxy (a handful at most) are made once.
+        self._choose = ProxyChooser(self._network) if self._network.uses_proxies else None
+        self._via: dict[str, dict[str, Any]] = {}
         self._sessions = LoopSession(self._new_session)
         self._closed = False
         self._check = RequestCheck()
@@ -154,6 +170,10 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
             auto_decompress=False,
             trust_env=False,  # the environment was read once, into self._network
             raise_for_status=False,
+            # The head limits httpx's responses are held to (see bodies.check_head_size),
+            # given rather than inherited: aiohttp before 3.13.4 allowed 32768 headers.
+            max_headers=MAX_HEADERS,
+            max_field_size=MAX_FIELD_SIZE,
             # Only the headers the SDK chose go out.
             skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
         )
@@ -169,35 +189,20 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
     # -- requests -------------------------------------------------------------------
 
     def _target(self, url: str) -> tuple[URL, dict[str, Any]]:
+        # RequestCheck already refused other schemes and a missing host; yarl still
+        # refuses what it cannot encode (a backslash in the host, a name IDNA rejects).
         try:
             target = request_url(url)
         except (ValueError, TypeError):
             raise UsageError(f"invalid request URL {url!r}") from None
-        if target.scheme not in ("http", "https") or not target.host:
-            raise UsageError(f"invalid request URL {url!r}: only http:// and https:// URLs")
-        if not self._network.uses_proxies:
+        choose = self._choose
+        proxy = choose(url) if choose is not None else None
+        if proxy is None:
             return target, {}
-        key = (target.scheme, target.host, target.explicit_port)
-        if key in self._direct:
-            return target, {}
-        found = self._proxies.get(key)
-        if found is None:
-            proxy = self._network.proxy_for(*key)
-            if len(self._proxies) + len(self._direct) > 256:
-                self._proxies.clear()
-                self._direct.clear()
-            if proxy is None:
-                self._direct.add(key)
-                return target, {}
-            proxy_url = URL(proxy)
-            headers = None
-            if proxy_url.user is not None:
-                # Basic credentials from the proxy URL, as httpx and curl take them.
-                pair = f"{proxy_url.user}:{proxy_url.password or ''}".encode()
-                headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
-                proxy_url = proxy_url.with_user(None)
-            found = self._proxies[key] = (proxy_url, headers)
-        return target, {"proxy": found[0], "proxy_headers": found[1]}
+        options = self._via.get(proxy)
+        if options is None:
+            options = self._via[proxy] = _proxy_options(proxy)
+        return target, options
 
     async def _exchange(
         self,
@@ -256,11 +261,7 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
                     response.close()
                     attempt.drop_connection()
                     raise
-                response.release()
-                if (response.version or _HTTP11) < _HTTP11:
-                    # As h11 does (and RFC 9112 asks after Transfer-Encoding on HTTP/1.0):
-                    # an HTTP/1.0 connection is not reused, keep-alive or not.
-                    attempt.drop_connection()
+                _release(response, attempt)
         except FAILURES as exc:
             if attempt.body_error is not None:
                 raise attempt.body_error from None
@@ -300,6 +301,15 @@ class AiohttpTransport(StreamingTransport["AiohttpStreamedResponse"]):
             attempt.drop_connection()
             raise
         return AiohttpStreamedResponse(response, url, attempt)
+
+
+def _release(response: aiohttp.ClientResponse, attempt: Attempt) -> None:
+    """Give back the connection of a response read to its end. As h11 does (and RFC 9112
+    asks after Transfer-Encoding on HTTP/1.0), an HTTP/1.0 connection is not reused,
+    keep-alive or not."""
+    response.release()
+    if (response.version or _HTTP11) < _HTTP11:
+        attempt.drop_connection()
 
 
 def _check_head(method: str, response: aiohttp.ClientResponse, headers: Mapping[str, str]) -> bool:
@@ -351,8 +361,6 @@ class AiohttpStreamedResponse(StreamedBody):
         self._closed = True
         response = self._response
         if response.content.at_eof():
-            response.release()
-            if (response.version or _HTTP11) < _HTTP11:
-                self._attempt.drop_connection()  # see AiohttpTransport.send
+            _release(response, self._attempt)
         else:
             response.close()  # unread body: closing beats draining an unknown amount

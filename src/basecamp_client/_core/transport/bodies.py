@@ -20,6 +20,10 @@ DECODE_STEP = 64 * 1024
 
 _GZIP = frozenset({"gzip", "x-gzip"})
 _KNOWN = _GZIP | {"deflate"}
+#: Most content codings undone for one response (urllib3's limit too). Each is a
+#: decompressor and a generator nested in the previous one: a header listing a thousand
+#: would exhaust the stack, and nested compression would cost a window per layer.
+MAX_CODINGS = 5
 
 
 def _decode_failed(detail: str) -> NetworkError:
@@ -104,7 +108,8 @@ def _through(step: _Step, pieces: Iterator[bytes]) -> Iterator[bytes]:
 def decoder_for(headers: Mapping[str, str]) -> ContentDecoder | None:
     """The decoder for a response's ``Content-Encoding``; ``None`` when there is nothing
     to undo, or a coding this client never asks for (the body is then handed over as it
-    came, and fails to parse as JSON if JSON was expected)."""
+    came, and fails to parse as JSON if JSON was expected). More than
+    :data:`MAX_CODINGS` codings is a :class:`NetworkError`."""
     value = headers.get("content-encoding")
     if not value:
         return None
@@ -112,6 +117,8 @@ def decoder_for(headers: Mapping[str, str]) -> ContentDecoder | None:
     codings = [c for c in codings if c and c != "identity"]
     if not codings or any(c not in _KNOWN for c in codings):
         return None
+    if len(codings) > MAX_CODINGS:
+        raise _decode_failed(f"more than {MAX_CODINGS} content codings")
     return ContentDecoder(codings)
 
 
@@ -155,8 +162,8 @@ def check_framing(headers: Mapping[str, str]) -> None:
         raise malformed(f"Content-Length {length[:40]!r}")
 
 
-#: Limits on a response head, aiohttp's defaults, applied to httpx's responses too
-#: (h11 bounds only a head that has not fully arrived, at 64 KiB).
+#: Limits on a response head, given to aiohttp (its defaults since 3.13.4) and applied to
+#: httpx's responses here (h11 bounds only a head that has not fully arrived, at 64 KiB).
 MAX_HEADERS = 128
 MAX_FIELD_SIZE = 8190
 

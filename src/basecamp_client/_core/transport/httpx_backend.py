@@ -170,13 +170,9 @@ class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
         )
 
     async def _read(self, method: str, response: httpx.Response) -> bytes:
-        headers = response.headers
-        check_head_size(headers.raw)
         limit = self._limit
-        if has_body(method, response.status_code):
-            check_framing(headers)
-            if limit is not None:
-                check_declared(headers, limit)
+        if _check_head(method, response) and limit is not None:
+            check_declared(response.headers, limit)
         chunks, decoder = _raw_body(response)
         return await read_body(chunks, decoder, limit)
 
@@ -189,9 +185,7 @@ class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
         except _FAILURES as exc:
             raise network_error(exc) from None
         try:
-            check_head_size(response.headers.raw)
-            if has_body(method, response.status_code):
-                check_framing(response.headers)
+            _check_head(method, response)
         except BaseException:
             await response.aclose()
             raise
@@ -203,6 +197,17 @@ class HttpxTransport(StreamingTransport["HttpxStreamedResponse"]):
         self._proxied.clear()
         for pool in pools:
             await pool.aclose()
+
+
+def _check_head(method: str, response: httpx.Response) -> bool:
+    """Refuse a head past the size limits or a framing aiohttp's parser refuses (see
+    :mod:`.bodies`); whether the response has a body."""
+    headers = response.headers
+    check_head_size(headers.raw)
+    if not has_body(method, response.status_code):
+        return False
+    check_framing(headers)
+    return True
 
 
 def _headers_of(response: httpx.Response) -> Mapping[str, str]:
