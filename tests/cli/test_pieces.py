@@ -273,3 +273,8 @@ def test_a_spool_that_cannot_be_written_is_one_clear_error(
         _stdin_source(),
     ):
         pass
+
+
+def test_json_nested_too_deeply_is_a_bad_value_not_an_internal_error() -> None:
+    with pytest.raises(click.BadParameter, match="nested too deeply"):
+        parse_json("[" * 100_000)

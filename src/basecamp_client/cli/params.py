@@ -55,6 +55,9 @@ def parse_json(value: str, what: str = "the JSON") -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise click.BadParameter(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        # The size cap does not bound depth: "[[[[…" fits in it and the decoder recurses.
+        raise click.BadParameter("not valid JSON (nested too deeply)") from None
 
 
 #: How the help shows each catalog type's value.
