@@ -74,6 +74,20 @@ def test_models_are_built_from_json_objects() -> None:
         kind.convert("[1]", None, None)
 
 
+def test_body_fields_of_model_type_are_decoded_from_the_parsed_json() -> None:
+    from basecamp_client.cli.catalog import Argument
+    from basecamp_client.cli.params import from_json_value
+
+    one = Argument("x", "x", "body", "model:answer_attributes:AnswerAttributes", False, "")
+    answer = from_json_value(one, {"content": "<p>Fine</p>"})
+    assert type(answer).__name__ == "AnswerAttributes"
+    many = Argument("x", "x", "body", "list:model:person_create:PersonCreate", False, "")
+    people = from_json_value(many, [{"name": "A", "email_address": "a@example.com"}])
+    assert [type(p).__name__ for p in people] == ["PersonCreate"]
+    with pytest.raises(click.BadParameter, match="expected a JSON object"):
+        from_json_value(one, "@/etc/passwd")
+
+
 # -- output -------------------------------------------------------------------------------
 
 
