@@ -292,3 +292,18 @@ def test_a_spool_that_cannot_be_written_is_one_clear_error(
 def test_json_nested_too_deeply_is_a_bad_value_not_an_internal_error() -> None:
     with pytest.raises(click.BadParameter, match="nested too deeply"):
         parse_json("[" * 100_000)
+
+
+def test_a_table_of_a_list_mixing_records_and_other_values() -> None:
+    # A JSON-typed response is whatever the server sent: a later item that is not an
+    # object gets empty cells instead of failing the command.
+    from basecamp_client.cli.tables import ListTable
+
+    stream = Stream(tty=True)
+    table = ListTable(stream)
+    table.add([{"id": 1, "name": "first"}, 5, {"id": 2, "name": "second"}])
+    table.finish()
+    text = stream.getvalue()
+    assert "first" in text
+    assert "second" in text
+    assert table.rows == 3
