@@ -110,10 +110,7 @@ def render_catalog(env: jinja2.Environment, api: ir.Api) -> str:
             if op.merge is not None:
                 rows.append(_update_row(op, module_of))
     rows.sort(key=lambda r: (r["service"], r["method"]))
-    services = sorted(
-        (s.name, _one_line((s.description or f"The {s.name} service.").split("\n")[0]))
-        for s in api.services
-    )
+    services = sorted((s.name, _one_line(s.summary)) for s in api.services)
     return str(
         env.get_template("catalog.py.jinja").render(header=HEADER, services=services, rows=rows)
     )
