@@ -88,15 +88,12 @@ def _update_row(op: ir.Operation, module_of: dict[str, str]) -> dict[str, Any]:
         (*_argument(f.param, module_of, required=False), not f.param.required) for f in merge.fields
     ]
     return {
-        "id": op.id,
-        "service": op.service,
+        **_row(op, module_of),
         "method": "update",
         "kind": "update",
-        "http": f"{op.http_method} {op.path}",
         "summary": f"Change only the fields given; the {merge.record}'s other fields keep "
         "their values (merge-safe).",
         "returns": merge.record,
-        "deprecated": op.deprecated,
         "args": args,
     }
 
