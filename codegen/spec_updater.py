@@ -15,7 +15,7 @@ from typing import Any
 from .compare import api_version, extension_detail, is_older
 from .loader import Document
 from .names import method_name, service_name, words
-from .normalise import normalise
+from .normalise import normalise, operations
 from .spec_fields import FieldSync
 from .spec_import import EXTENSION_ORDER, REVIEW_KEY, TODO, Importer
 from .spec_place import Layout, Placed, anchor, place
@@ -60,11 +60,9 @@ class Updater:
         return layout
 
     def _upstream_operations(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        for path, item in (self.up.get("paths") or {}).items():
-            for method in HTTP_METHODS:
-                op = item.get(method) if isinstance(item, dict) else None
-                if isinstance(op, dict) and op.get("operationId"):
-                    yield path, method, op
+        for path, method, op in operations(self.up):
+            if method in HTTP_METHODS and op.get("operationId"):
+                yield path, method, op
 
     def _upstream_params(self, path: str, op: dict[str, Any]) -> list[dict[str, Any]]:
         item = (self.up.get("paths") or {}).get(path) or {}
@@ -106,12 +104,7 @@ class Updater:
 
     def add_operations(self) -> None:
         ours = self.ws.merged()
-        our_keys = {
-            (path, method)
-            for path, item in (ours.get("paths") or {}).items()
-            for method in HTTP_METHODS
-            if isinstance(item, dict) and isinstance(item.get(method), dict)
-        }
+        our_keys = {(path, method) for path, method, _op in operations(ours)}
         new = [
             (path, method, op)
             for path, method, op in self._upstream_operations()
