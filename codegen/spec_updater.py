@@ -17,7 +17,7 @@ from .loader import Document
 from .names import method_name, service_name, words
 from .normalise import normalise, operations
 from .spec_fields import FieldSync
-from .spec_import import EXTENSION_ORDER, REVIEW_KEY, TODO, Importer
+from .spec_import import EXTENSION_ORDER, REVIEW_KEY, SUCCESS_TEXT, TODO, Importer
 from .spec_place import Layout, Placed, anchor, place
 from .spec_workspace import Change, Loc, Workspace
 from .summary import BEHAVIOUR_EXTENSIONS, deref
@@ -271,9 +271,8 @@ class Updater:
             return
         yaml_file = self.ws.file(loc.file)
         yaml_file.rename([*loc.path, "responses", mine], theirs)
-        text = {"200": "OK.", "201": "Created.", "202": "Accepted.", "204": "Done; no content."}
-        if theirs in text and "$ref" not in (self.ws.get(loc / "responses" / theirs) or {}):
-            yaml_file.set([*loc.path, "responses", theirs, "description"], text[theirs])
+        if theirs in SUCCESS_TEXT and "$ref" not in (self.ws.get(loc / "responses" / theirs) or {}):
+            yaml_file.set([*loc.path, "responses", theirs, "description"], SUCCESS_TEXT[theirs])
         ours = self.ws.get(loc)
         yaml_file.set(
             [*loc.path, REVIEW_KEY],
