@@ -15,7 +15,7 @@ from typing import Any
 from .compare import api_version, extension_detail, is_older
 from .loader import Document
 from .names import method_name, service_name, words
-from .normalise import normalise, operations
+from .normalise import normalise, operations, parameters
 from .spec_fields import FieldSync
 from .spec_import import EXTENSION_ORDER, REVIEW_KEY, SUCCESS_TEXT, TODO, Importer
 from .spec_place import Layout, Placed, anchor, place
@@ -65,14 +65,7 @@ class Updater:
                 yield path, method, op
 
     def _upstream_params(self, path: str, op: dict[str, Any]) -> list[dict[str, Any]]:
-        item = (self.up.get("paths") or {}).get(path) or {}
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for source in (item.get("parameters") or [], op.get("parameters") or []):
-            for raw in source:
-                param = deref(self.up, raw)
-                if isinstance(param, dict) and "name" in param and "in" in param:
-                    merged[(param["in"], param["name"])] = param
-        return list(merged.values())
+        return parameters(self.up, path, op, lambda node: deref(self.up, node))
 
     def note(self, kind: str) -> str:
         if kind == "operation":
