@@ -22,7 +22,7 @@ from . import ir
 from .build_models import Schemas, text_of
 from .loader import SpecError
 from .names import pascal, safe_identifier, snake
-from .normalise import operations
+from .normalise import operations, parameters
 
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 # The arguments every file-sending method has (the source is the one positional).
@@ -61,20 +61,10 @@ class Operations:
             found.append(self._operation(path, method, op, op_id))
         return found
 
-    def _parameters(self, path: str, op: dict[str, Any]) -> list[dict[str, Any]]:
-        item = (self.doc.get("paths") or {}).get(path) or {}
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for source in (item.get("parameters") or [], op.get("parameters") or []):
-            for raw in source:
-                param = self.schemas.deref(raw)
-                if isinstance(param, dict) and "name" in param and "in" in param:
-                    merged[(param["in"], param["name"])] = param
-        return list(merged.values())
-
     def _operation(self, path: str, method: str, op: dict[str, Any], op_id: str) -> ir.Operation:
         service = op["tags"][0]
         where = f"{op_id} ({method.upper()} {path})"
-        params = self._parameters(path, op)
+        params = parameters(self.doc, path, op, self.schemas.deref)
         path_params = tuple(_PLACEHOLDER.findall(path))
         declared = {p["name"] for p in params if p["in"] == "path"}
         missing = [p for p in path_params if p not in declared]

@@ -54,7 +54,7 @@ from .compare import (
     is_older,
     parse_accepted,
 )
-from .loader import SpecError, load, read_data
+from .loader import MALFORMED, SpecError, load, read_data
 from .summary import (
     FieldInfo,
     OperationSummary,
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         sys.stderr.write(f"spec-drift: {exc}\n")
         return 2
-    except (KeyError, TypeError, AttributeError) as exc:
+    except MALFORMED as exc:
         sys.stderr.write(f"spec-drift: malformed description: {exc!r}\n")
         return 2
     sys.stdout.write(format_report(report, limit=max(1, args.limit), show_refinements=args.all))

@@ -64,14 +64,13 @@ def render(api: ir.Api, package: str, extensions: Extensions = NONE) -> dict[str
 
 
 def _service_summary(service: ir.Service) -> dict[str, str]:
-    first = (service.description or f"The {service.name} service.").split("\n")[0]
     return {
         "name": service.name,
         "async_module": f".services.{service.name}",
         "async_class": service.async_class,
         "sync_module": f".sync.{service.name}",
         "sync_class": service.sync_class,
-        "summary": first,
+        "summary": service.summary,
     }
 
 

@@ -88,15 +88,12 @@ def _update_row(op: ir.Operation, module_of: dict[str, str]) -> dict[str, Any]:
         (*_argument(f.param, module_of, required=False), not f.param.required) for f in merge.fields
     ]
     return {
-        "id": op.id,
-        "service": op.service,
+        **_row(op, module_of),
         "method": "update",
         "kind": "update",
-        "http": f"{op.http_method} {op.path}",
         "summary": f"Change only the fields given; the {merge.record}'s other fields keep "
         "their values (merge-safe).",
         "returns": merge.record,
-        "deprecated": op.deprecated,
         "args": args,
     }
 
@@ -110,10 +107,7 @@ def render_catalog(env: jinja2.Environment, api: ir.Api) -> str:
             if op.merge is not None:
                 rows.append(_update_row(op, module_of))
     rows.sort(key=lambda r: (r["service"], r["method"]))
-    services = sorted(
-        (s.name, _one_line((s.description or f"The {s.name} service.").split("\n")[0]))
-        for s in api.services
-    )
+    services = sorted((s.name, _one_line(s.summary)) for s in api.services)
     return str(
         env.get_template("catalog.py.jinja").render(header=HEADER, services=services, rows=rows)
     )

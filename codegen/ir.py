@@ -206,6 +206,11 @@ class Service:
     operations: tuple[Operation, ...]
 
     @property
+    def summary(self) -> str:
+        """The first line of the description (the service's one-line help)."""
+        return (self.description or f"The {self.name} service.").split("\n")[0]
+
+    @property
     def async_class(self) -> str:
         return f"Async{self.class_base}Service"
 

@@ -21,6 +21,13 @@ class SpecError(Exception):
     """The description cannot be loaded (bad file, duplicate definition, broken $ref)."""
 
 
+#: What walking a description that is not of the shape expected raises, besides
+#: SpecError: a missing key, a value of the wrong type, or a cycle the walk recursed into
+#: (an ``allOf`` that includes itself; JSON nested past the interpreter's limit). The
+#: spec tools' entry points report these as a malformed description (exit 2).
+MALFORMED = (KeyError, TypeError, AttributeError, ValueError, RecursionError)
+
+
 def read_data(path: str | Path) -> Any:
     """A JSON (``.json``) or YAML file's data; a :class:`SpecError` when it cannot be read."""
     return _read(Path(path))

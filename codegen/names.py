@@ -70,7 +70,7 @@ def singular(word: str) -> str:
     return word
 
 
-def _noun_forms(service: str) -> list[list[str]]:
+def noun_forms(service: str) -> list[list[str]]:
     """Word sequences that name the service's own resource: plural and singular."""
     plural = service.split("_")
     singular_form = [*plural[:-1], singular(plural[-1])]
@@ -95,10 +95,10 @@ def method_name(operation_id: str, service: str) -> str:
     if not parts:
         return "call"
     verb, rest = parts[0], parts[1:]
-    for form in _noun_forms(service):
+    for form in noun_forms(service):
         if rest == form:
             return safe_identifier(verb)
-    for form in _noun_forms(service):
+    for form in noun_forms(service):
         if len(rest) > len(form) and rest[: len(form)] == form:
             rest = rest[len(form) :]
             break

@@ -20,6 +20,7 @@ module irons out, so that one builder serves both:
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from .loader import Document
@@ -52,6 +53,22 @@ def operations(doc: Document) -> list[tuple[str, str, dict[str, Any]]]:
             if isinstance(op, dict):
                 found.append((path, method, op))
     return found
+
+
+def parameters(
+    doc: Document, path: str, op: dict[str, Any], deref: Callable[[Any], Any]
+) -> list[dict[str, Any]]:
+    """The parameters of the operation ``op`` at ``path``: the path item's, then the
+    operation's (which win on the same ``in`` and ``name``), each through ``deref``;
+    entries without ``in`` or ``name`` are left out."""
+    item = (doc.get("paths") or {}).get(path) or {}
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for source in (item.get("parameters") or [], op.get("parameters") or []):
+        for raw in source:
+            param = deref(raw)
+            if isinstance(param, dict) and "name" in param and "in" in param:
+                merged[(param["in"], param["name"])] = param
+    return list(merged.values())
 
 
 def _is_account_placeholder(segment: str) -> bool:

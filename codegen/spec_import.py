@@ -279,7 +279,7 @@ class Importer:
     def _success(
         self, code: str, response: dict[str, Any], operation_id: str, part: str
     ) -> dict[str, Any]:
-        out: dict[str, Any] = {"description": _SUCCESS_TEXT.get(code, _phrase(code))}
+        out: dict[str, Any] = {"description": SUCCESS_TEXT.get(code, _phrase(code))}
         content: dict[str, Any] = {}
         wanted = body_schema_name(operation_id, response=True)
         for media, value in (response.get("content") or {}).items():
@@ -293,7 +293,8 @@ class Importer:
         return out
 
 
-_SUCCESS_TEXT = {"200": "OK.", "201": "Created.", "202": "Accepted.", "204": "Done; no content."}
+#: How our descriptions word the usual success responses.
+SUCCESS_TEXT = {"200": "OK.", "201": "Created.", "202": "Accepted.", "204": "Done; no content."}
 
 
 def _phrase(code: str) -> str:

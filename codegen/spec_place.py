@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .names import method_name, singular, snake, words
+from .names import method_name, noun_forms, snake, words
 
 _AWKWARD = frozenset((set(dir(builtins)) | set(keyword.kwlist)) - {"list"})
 
@@ -91,15 +91,6 @@ def shared_prefix(a: str, b: str) -> int:
     return n
 
 
-def _noun_forms(service: str) -> list[list[str]]:
-    plural = service.split("_")
-    forms = [plural]
-    single = [*plural[:-1], singular(plural[-1])]
-    if single != plural:
-        forms.append(single)
-    return forms
-
-
 def _by_resource(operation_id: str, services: Iterable[str]) -> str | None:
     """The service whose resource the words after the verb name: at their start
     (``UpdateBoost``), else at their end (``ListEventBoosts``); the longest name wins."""
@@ -114,7 +105,7 @@ def _by_resource(operation_id: str, services: Iterable[str]) -> str | None:
     for matches in (at_start, at_end):
         best: tuple[int, str] | None = None
         for service in sorted(services):
-            for form in _noun_forms(service):
+            for form in noun_forms(service):
                 if matches(form) and (best is None or len(form) > best[0]):
                     best = (len(form), service)
         if best is not None:

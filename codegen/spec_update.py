@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compare import accepted_beside, api_version, compare
-from .loader import SpecError, load
+from .loader import MALFORMED, SpecError, load
 from .spec_import import REVIEW_KEY, TODO
 from .spec_updater import ENTRY_NAME, Updater
 from .spec_workspace import Change, Workspace
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         sys.stderr.write(f"spec-update: {exc}\n")
         return 2
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+    except MALFORMED as exc:
         sys.stderr.write(f"spec-update: malformed description: {exc!r}\n")
         return 2
     sys.stdout.write(format_result(result, dry_run=args.dry_run))

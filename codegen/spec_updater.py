@@ -15,9 +15,9 @@ from typing import Any
 from .compare import api_version, extension_detail, is_older
 from .loader import Document
 from .names import method_name, service_name, words
-from .normalise import normalise
+from .normalise import normalise, operations, parameters
 from .spec_fields import FieldSync
-from .spec_import import EXTENSION_ORDER, REVIEW_KEY, TODO, Importer
+from .spec_import import EXTENSION_ORDER, REVIEW_KEY, SUCCESS_TEXT, TODO, Importer
 from .spec_place import Layout, Placed, anchor, place
 from .spec_workspace import Change, Loc, Workspace
 from .summary import BEHAVIOUR_EXTENSIONS, deref
@@ -60,21 +60,12 @@ class Updater:
         return layout
 
     def _upstream_operations(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        for path, item in (self.up.get("paths") or {}).items():
-            for method in HTTP_METHODS:
-                op = item.get(method) if isinstance(item, dict) else None
-                if isinstance(op, dict) and op.get("operationId"):
-                    yield path, method, op
+        for path, method, op in operations(self.up):
+            if method in HTTP_METHODS and op.get("operationId"):
+                yield path, method, op
 
     def _upstream_params(self, path: str, op: dict[str, Any]) -> list[dict[str, Any]]:
-        item = (self.up.get("paths") or {}).get(path) or {}
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for source in (item.get("parameters") or [], op.get("parameters") or []):
-            for raw in source:
-                param = deref(self.up, raw)
-                if isinstance(param, dict) and "name" in param and "in" in param:
-                    merged[(param["in"], param["name"])] = param
-        return list(merged.values())
+        return parameters(self.up, path, op, lambda node: deref(self.up, node))
 
     def note(self, kind: str) -> str:
         if kind == "operation":
@@ -106,12 +97,7 @@ class Updater:
 
     def add_operations(self) -> None:
         ours = self.ws.merged()
-        our_keys = {
-            (path, method)
-            for path, item in (ours.get("paths") or {}).items()
-            for method in HTTP_METHODS
-            if isinstance(item, dict) and isinstance(item.get(method), dict)
-        }
+        our_keys = {(path, method) for path, method, _op in operations(ours)}
         new = [
             (path, method, op)
             for path, method, op in self._upstream_operations()
@@ -278,9 +264,8 @@ class Updater:
             return
         yaml_file = self.ws.file(loc.file)
         yaml_file.rename([*loc.path, "responses", mine], theirs)
-        text = {"200": "OK.", "201": "Created.", "202": "Accepted.", "204": "Done; no content."}
-        if theirs in text and "$ref" not in (self.ws.get(loc / "responses" / theirs) or {}):
-            yaml_file.set([*loc.path, "responses", theirs, "description"], text[theirs])
+        if theirs in SUCCESS_TEXT and "$ref" not in (self.ws.get(loc / "responses" / theirs) or {}):
+            yaml_file.set([*loc.path, "responses", theirs, "description"], SUCCESS_TEXT[theirs])
         ours = self.ws.get(loc)
         yaml_file.set(
             [*loc.path, REVIEW_KEY],

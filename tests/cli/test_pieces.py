@@ -74,6 +74,20 @@ def test_models_are_built_from_json_objects() -> None:
         kind.convert("[1]", None, None)
 
 
+def test_body_fields_of_model_type_are_decoded_from_the_parsed_json() -> None:
+    from basecamp_client.cli.catalog import Argument
+    from basecamp_client.cli.params import from_json_value
+
+    one = Argument("x", "x", "body", "model:answer_attributes:AnswerAttributes", False, "")
+    answer = from_json_value(one, {"content": "<p>Fine</p>"})
+    assert type(answer).__name__ == "AnswerAttributes"
+    many = Argument("x", "x", "body", "list:model:person_create:PersonCreate", False, "")
+    people = from_json_value(many, [{"name": "A", "email_address": "a@example.com"}])
+    assert [type(p).__name__ for p in people] == ["PersonCreate"]
+    with pytest.raises(click.BadParameter, match="expected a JSON object"):
+        from_json_value(one, "@/etc/passwd")
+
+
 # -- output -------------------------------------------------------------------------------
 
 
@@ -273,3 +287,23 @@ def test_a_spool_that_cannot_be_written_is_one_clear_error(
         _stdin_source(),
     ):
         pass
+
+
+def test_json_nested_too_deeply_is_a_bad_value_not_an_internal_error() -> None:
+    with pytest.raises(click.BadParameter, match="nested too deeply"):
+        parse_json("[" * 100_000)
+
+
+def test_a_table_of_a_list_mixing_records_and_other_values() -> None:
+    # A JSON-typed response is whatever the server sent: a later item that is not an
+    # object gets empty cells instead of failing the command.
+    from basecamp_client.cli.tables import ListTable
+
+    stream = Stream(tty=True)
+    table = ListTable(stream)
+    table.add([{"id": 1, "name": "first"}, 5, {"id": 2, "name": "second"}])
+    table.finish()
+    text = stream.getvalue()
+    assert "first" in text
+    assert "second" in text
+    assert table.rows == 3

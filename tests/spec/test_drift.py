@@ -616,3 +616,15 @@ def test_cli_lists_refinements_with_all_and_reads_an_accepted_file(
 
 def test_default_comparison_target_is_our_entry_file() -> None:
     assert drift.default_ours() == ENTRY
+
+
+def test_an_allof_that_includes_itself_is_a_malformed_description(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = write(tmp_path / "ours.json", our_doc())
+    looped = upstream_doc()
+    person = looped["components"]["schemas"]["Person"]
+    person["allOf"] = [{"$ref": "#/components/schemas/Person"}]
+    upstream = write(tmp_path / "up.json", looped)
+    assert drift.main([str(upstream), str(ours)]) == 2
+    assert "malformed description: RecursionError" in capsys.readouterr().err

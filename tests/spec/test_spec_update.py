@@ -537,3 +537,12 @@ def test_cli(ours: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "Nothing to update" in capsys.readouterr().out
     assert main([str(tmp_path / "missing.json"), str(ours)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_an_allof_that_includes_itself_upstream_is_a_malformed_description(
+    ours: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = published("2026-02-01")
+    doc["components"]["schemas"]["Widget"]["allOf"] = [ref("Widget")]
+    assert main([str(write_upstream(tmp_path, doc)), str(ours)]) == 2
+    assert "malformed description: RecursionError" in capsys.readouterr().err

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import click
 
+    from .._core.errors import BasecampError
+
 PROG = "basecamp"
 
 
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = build().main(args=args, prog_name=PROG, standalone_mode=False)
         return int(result or 0)
     except click.UsageError as exc:
-        _usage_error(exc, args)
+        _usage_error(exc)
         return 2
     except click.ClickException as exc:
         _say(f"error: {exc.format_message()}")
@@ -75,7 +77,7 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _usage_error(exc: click.UsageError, args: list[str]) -> None:
+def _usage_error(exc: click.UsageError) -> None:
     _say(f"error: {exc.format_message()}")
     ctx = exc.ctx
     if ctx is not None:
@@ -83,11 +85,10 @@ def _usage_error(exc: click.UsageError, args: list[str]) -> None:
         _say(f"usage: {' '.join(usage.split())}  (more: {ctx.command_path} --help)")
 
 
-def _basecamp_error(exc: object, args: list[str]) -> None:
-    from .._core.errors import BasecampError, UsageError
+def _basecamp_error(exc: BasecampError, args: list[str]) -> None:
+    from .._core.errors import UsageError
     from .commands import command_names
 
-    assert isinstance(exc, BasecampError)
     token = os.environ.get("BASECAMP_TOKEN")
     if token:
         exc.redact(token)

@@ -365,22 +365,19 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 def command_names(args: Sequence[str]) -> list[str]:
     """The command words in ``args`` (for error messages): ``["todos", "create"]``."""
+    tools = _tool_commands()
     words: list[str] = []
     for arg in args:
         if arg.startswith("-"):
             continue
         if not words:
-            if arg in _tool_names() or arg.replace("-", "_") in catalog.services():
+            if arg in tools or arg.replace("-", "_") in catalog.services():
                 words.append(arg)
         elif words[0] == "call":
             if arg in catalog.by_operation():
                 return [*words, arg]
-        elif words[0] in _tool_names():
+        elif words[0] in tools:
             return words
         elif command_name(arg) in catalog.by_service().get(words[0].replace("-", "_"), {}):
             return [*words, command_name(arg)]
     return words
-
-
-def _tool_names() -> tuple[str, ...]:
-    return ("call", "completion", "download", "login")

@@ -55,6 +55,9 @@ def parse_json(value: str, what: str = "the JSON") -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise click.BadParameter(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        # The size cap does not bound depth: "[[[[…" fits in it and the decoder recurses.
+        raise click.BadParameter("not valid JSON (nested too deeply)") from None
 
 
 #: How the help shows each catalog type's value.
@@ -171,7 +174,10 @@ class ModelType(_ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if not isinstance(value, str):
             return value
-        data = parse_json(value, f"the {self.cls}")
+        return self.decode(parse_json(value, f"the {self.cls}"), param, ctx)
+
+    def decode(self, data: Any, param: Any = None, ctx: Any = None) -> Any:
+        """Parsed JSON (an object; in a list, also an array of them) as the model."""
         objects = data if self.many and isinstance(data, list) else [data]
         model = self._model()
         decoded = []
@@ -262,7 +268,8 @@ def _from_json(spec: str, value: Any) -> Any:
         return value
     if spec.startswith(("model:", "list:model:")):
         kind, _ = click_type(spec)
-        return kind.convert(json.dumps(value), None, None)
+        assert isinstance(kind, ModelType)
+        return kind.decode(value)
     if spec.startswith("list:"):
         if not isinstance(value, list):
             raise click.BadParameter(f"expected a JSON array, got {_json_kind(value)}")

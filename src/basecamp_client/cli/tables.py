@@ -106,12 +106,13 @@ class ListTable:
         first = self.columns is None
         if self.columns is None:
             candidates = choose_columns(records[0])
-            cells = [[cell(r.get(c)) for c in candidates] for r in records]
+            cells = _cells(records, candidates)
             width = _console(self.stream).size.width
             self.columns, self.widths = fit(candidates, cells, width)
-        cells = [
-            [cell(r.get(c)) if isinstance(r, dict) else "" for c in self.columns] for r in records
-        ]
+            # fit keeps a leading run of the candidates: their cells are already made.
+            cells = [row[: len(self.columns)] for row in cells]
+        else:
+            cells = _cells(records, self.columns)
         from rich import box
         from rich.table import Table
 
@@ -133,6 +134,12 @@ class ListTable:
     def finish(self) -> None:
         if self.rows == 0:
             self.stream.write("(none)\n")
+
+
+def _cells(records: Sequence[Any], columns: Sequence[str]) -> list[list[str]]:
+    """The cells of ``records`` under ``columns``; a record that is not an object (a
+    list may mix them) gets empty cells."""
+    return [[cell(r.get(c)) if isinstance(r, dict) else "" for c in columns] for r in records]
 
 
 def record_table(record: Any, stream: IO[str]) -> None:
